@@ -45,6 +45,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
+from numba import types as _nbt
+from numba.typed import Dict as _NbDict
 
 __all__ = [
     "EquivalencePrior",
@@ -416,7 +419,9 @@ def _solve(block, n, nb, conflict, prior, *, anchors, max_states):
     return Z // mult, P
 
 
-def equivalence_pair_probabilities(block, conflict, prior: EquivalencePrior, *, max_states=DEFAULT_MAX_STATES):
+def equivalence_pair_probabilities(
+    block, conflict, prior: EquivalencePrior, *, max_states=DEFAULT_MAX_STATES, engine="auto"
+):
     """Posterior ``P[i, j] = Pr(i ~ j)`` under a uniform prior over consistent equivalence relations.
 
     Parameters
@@ -429,6 +434,9 @@ def equivalence_pair_probabilities(block, conflict, prior: EquivalencePrior, *, 
         The class of equivalence relations (uniform prior over it).
     max_states : int
         Largest number of dynamic-programme states per step.
+    engine : {"auto", "numba", "python"}
+        ``"numba"``: packed int64 states and float64 counts (fast); ``"python"``:
+        exact integer counts (reference); ``"auto"``: numba when the states fit.
 
     Returns
     -------
@@ -453,5 +461,279 @@ def equivalence_pair_probabilities(block, conflict, prior: EquivalencePrior, *, 
     """
     block, n, nb, conflict = _blocks_and_conflicts(block, conflict)
     _check_prior_fits(prior, block, n)
+    if engine not in ("auto", "numba", "python"):
+        raise ValueError(f"engine must be 'auto', 'numba' or 'python', got {engine!r}")
+    if engine != "python":
+        P = _solve_numba(block, n, nb, conflict, prior, max_states=max_states)
+        if P is not None:
+            return P
+        if engine == "numba":
+            raise ValueError("the problem does not fit the numba engine's packed states (k <= 8)")
     _, P = _solve(block, n, nb, conflict, prior, anchors=True, max_states=max_states)
     return P
+
+
+# ----------------------------------------------------------------------------- numba engine
+#
+# The same frontier DP with states packed into int64 keys: ``u`` (class sizes used, or used
+# flags) in 5-bit fields, then the frontier colours in 3-bit fields.  Counts are float64.
+# Pair probabilities use one common forward-backward pass (colour 0 kept distinguishable)
+# and, per anchor block ``a``, a forward pass from ``a`` onwards with ``c(a) = 0`` that reads
+# the common backward messages: ``Pr(c(b) = c(a))`` for every ``b`` after ``a``.
+
+
+_UBITS = 5
+_CBITS = 3
+
+
+@njit(cache=True)
+def _decode(key, L, k, fr, u):
+    for c in range(k):
+        u[c] = (key >> (_UBITS * c)) & 31
+    base = _UBITS * k
+    for i in range(L):
+        fr[i] = (key >> (base + _CBITS * i)) & 7
+
+
+@njit(cache=True)
+def _encode(fr, L, u, k, sym, fixed0):
+    mapping = np.empty(k, dtype=np.int64)
+    if sym:
+        for c in range(k):
+            mapping[c] = -1
+        nxt = 0
+        if fixed0:
+            mapping[0] = 0
+            nxt = 1
+        for i in range(L):
+            c = fr[i]
+            if mapping[c] < 0:
+                mapping[c] = nxt
+                nxt += 1
+        while nxt < k:
+            best = -1
+            for c in range(k):
+                if mapping[c] < 0 and (best < 0 or u[c] > u[best]):
+                    best = c
+            mapping[best] = nxt
+            nxt += 1
+    else:
+        for c in range(k):
+            mapping[c] = c
+    key = np.int64(0)
+    for c in range(k):
+        key |= np.int64(u[c]) << (_UBITS * mapping[c])
+    base = _UBITS * k
+    for i in range(L):
+        key |= np.int64(mapping[fr[i]]) << (base + _CBITS * i)
+    return key
+
+
+@njit(cache=True)
+def _step(keys, vals, L_in, nbr, keep, w, allowed, sizes, by_size, k, sym, fixed0,
+          bkeys, bvals, target, want_hits):
+    """One forward step; with ``want_hits`` also the weight of colouring the block ``target``
+    (``sum alpha * beta_next``)."""
+    out = _NbDict.empty(key_type=_nbt.int64, value_type=_nbt.float64)
+    fr = np.empty(L_in + 1, dtype=np.int64)
+    fr2 = np.empty(L_in + 1, dtype=np.int64)
+    u = np.empty(k, dtype=np.int64)
+    hit = 0.0
+    for s in range(keys.size):
+        _decode(keys[s], L_in, k, fr, u)
+        for col in range(k):
+            if not allowed[col]:
+                continue
+            bad = False
+            for i in nbr:
+                if fr[i] == col:
+                    bad = True
+                    break
+            if bad:
+                continue
+            old = u[col]
+            if by_size:
+                if old + w > sizes[col]:
+                    continue
+                u[col] = old + w
+            else:
+                u[col] = 1
+            fr[L_in] = col
+            for i in range(keep.size):
+                fr2[i] = fr[keep[i]]
+            key = _encode(fr2, keep.size, u, k, sym, fixed0)
+            u[col] = old
+            out[key] = out.get(key, 0.0) + vals[s]
+            if want_hits and col == target:
+                j = np.searchsorted(bkeys, key)
+                if j < bkeys.size and bkeys[j] == key:
+                    hit += vals[s] * bvals[j]
+    nk = np.empty(len(out), dtype=np.int64)
+    nv = np.empty(len(out), dtype=np.float64)
+    i = 0
+    for key, v in out.items():
+        nk[i] = key
+        nv[i] = v
+        i += 1
+    order = np.argsort(nk)
+    return nk[order], nv[order], hit
+
+
+@njit(cache=True)
+def _back_step(keys, L_in, nbr, keep, w, sizes, by_size, k, sym, fixed0, bkeys, bvals):
+    """``beta_t(s) = sum_col beta_{t+1}(s . col)`` on the forward states ``keys``."""
+    fr = np.empty(L_in + 1, dtype=np.int64)
+    fr2 = np.empty(L_in + 1, dtype=np.int64)
+    u = np.empty(k, dtype=np.int64)
+    out = np.zeros(keys.size)
+    for s in range(keys.size):
+        _decode(keys[s], L_in, k, fr, u)
+        tot = 0.0
+        for col in range(k):
+            bad = False
+            for i in nbr:
+                if fr[i] == col:
+                    bad = True
+                    break
+            if bad:
+                continue
+            old = u[col]
+            if by_size:
+                if old + w > sizes[col]:
+                    continue
+                u[col] = old + w
+            else:
+                u[col] = 1
+            fr[L_in] = col
+            for i in range(keep.size):
+                fr2[i] = fr[keep[i]]
+            key = _encode(fr2, keep.size, u, k, sym, fixed0)
+            u[col] = old
+            j = np.searchsorted(bkeys, key)
+            if j < bkeys.size and bkeys[j] == key:
+                tot += bvals[j]
+        out[s] = tot
+    return out
+
+
+def _decode_u(keys, k):
+    return np.stack([(keys >> (_UBITS * c)) & 31 for c in range(k)], axis=1) if keys.size else np.zeros(
+        (0, k), dtype=np.int64
+    )
+
+
+def _final_weights(ops, keys):
+    """``W(u)``, ``nf * W_block(u, 0)`` and ``nf (nf-1) W_pair(u)`` for final states, as floats."""
+    k = ops.k
+    U = _decode_u(keys, k)
+    nf = ops.nf
+    if ops.prior.kind == "class_sizes":
+        s = np.array(ops.s)
+        rest = s[None, :] - U
+        lf = np.array([math.lgamma(x + 1) for x in range(max(ops.s) + 1)])
+        ok = (rest >= 0).all(axis=1) & (rest.sum(axis=1) == nf)
+        restc = np.clip(rest, 0, None)
+        W = np.where(ok, np.exp(math.lgamma(nf + 1) - lf[restc].sum(axis=1)), 0.0)
+        Wb = W[:, None] * rest  # per colour
+        Wp = W * (rest * (rest - 1)).sum(axis=1)
+        return W, Wb, Wp
+    r = k - U.sum(axis=1)
+    cov = np.array([float(_cover(nf, rr, k)) for rr in range(k + 1)])
+    cov1 = np.array([float(_cover(nf - 1, rr, k)) if nf >= 1 else 0.0 for rr in range(k + 1)])
+    W = cov[r]
+    Wb = np.repeat((cov1[r] * nf)[:, None], k, axis=1)
+    Wp = cov1[r] * nf * (nf - 1)
+    return W, Wb, Wp
+
+
+def _solve_numba(block, n, nb, conflict, prior, *, max_states):
+    k = prior.k
+    weights = np.bincount(block, minlength=nb)
+    deg = conflict.sum(axis=1)
+    free = [b for b in range(nb) if weights[b] == 1 and deg[b] == 0]
+    cons = [b for b in range(nb) if not (weights[b] == 1 and deg[b] == 0)]
+    idx = {b: i for i, b in enumerate(cons)}
+    adj = [{idx[x] for x in np.flatnonzero(conflict[b])} for b in cons]
+    order = _order_blocks(adj)
+    plan = _Plan(order, adj, [int(weights[b]) for b in cons])
+    by_size = prior.kind == "class_sizes"
+    if k > 8 or (by_size and max(prior.class_sizes) > 31) or _UBITS * k + _CBITS * plan.max_frontier > 63:
+        return None  # does not fit the packed keys: use the Python engine
+    ops = _PriorOps(prior, len(free))
+    sym = prior.symmetric
+    sizes = np.array(prior.class_sizes if by_size else [0] * k, dtype=np.int64)
+    m = plan.m
+    Ls = [0] + [len(kp) for kp in plan.keep]
+    nbrs = [np.array(x, dtype=np.int64) for x in plan.nbr_idx]
+    keeps = [np.array(x, dtype=np.int64) for x in plan.keep]
+    all_ok = np.ones(k, dtype=np.bool_)
+    empty_k = np.zeros(0, dtype=np.int64)
+    empty_v = np.zeros(0)
+
+    def forward(start_keys, start_vals, t0, restrict, target, betas):
+        keys, vals = start_keys, start_vals
+        hits = np.zeros(m)
+        layers = []
+        for t in range(t0, m):
+            allowed = all_ok
+            if restrict is not None and t == restrict[0]:
+                allowed = np.zeros(k, dtype=np.bool_)
+                allowed[restrict[1]] = True
+            want = betas is not None
+            bk, bv = betas[t + 1] if want else (empty_k, empty_v)
+            keys, vals, hit = _step(keys, vals, Ls[t], nbrs[t], keeps[t], plan.weights[t], allowed, sizes,
+                                    by_size, k, sym, True, bk, bv, target, want)
+            hits[t] = hit
+            if keys.size > max_states:
+                raise StateSpaceTooLarge(f"{keys.size} states at step {t + 1} of {m}")
+            layers.append((keys, vals))
+        return layers, hits
+
+    k0 = np.zeros(1, dtype=np.int64)
+    v0 = np.ones(1)
+    layers, _ = forward(k0, v0, 0, None, 0, None)
+    alphas = [(k0, v0)] + layers
+    fk, fv = alphas[-1]
+    W, Wb, Wp = _final_weights(ops, fk)
+    Z = float(fv @ W)
+    if Z == 0:
+        raise ValueError(
+            "the training labels are inconsistent with the prior "
+            f"({prior.kind}, k={k}{', sizes ' + str(prior.class_sizes) if prior.class_sizes else ''})"
+        )
+    # common backward messages beta_t on the forward states
+    betas = [None] * (m + 1)
+    betas[m] = (fk, W)
+    for t in range(m - 1, -1, -1):
+        bvals = _back_step(alphas[t][0], Ls[t], nbrs[t], keeps[t], plan.weights[t], sizes, by_size, k, sym,
+                           True, betas[t + 1][0], betas[t + 1][1])
+        betas[t] = (alphas[t][0], bvals)
+
+    Pb = np.zeros((nb, nb))
+    nf = len(free)
+    if nf >= 2:
+        Pb[np.ix_(free, free)] = float(fv @ Wp) / (Z * nf * (nf - 1))
+    anchor_cols = (0,) if sym else tuple(range(k))
+    for t_a in range(m):
+        if nf == 0 and t_a == m - 1:
+            break
+        hits_tot = np.zeros(m)
+        Za = 0.0
+        free_num = 0.0
+        for col in anchor_cols:
+            layers_a, hits = forward(alphas[t_a][0], alphas[t_a][1], t_a, (t_a, col), col, betas)
+            hits_tot += hits
+            Za += hits[t_a]
+            if nf:
+                ak, av = layers_a[-1]
+                _W, Wb_a, _Wp = _final_weights(ops, ak)
+                free_num += float(av @ Wb_a[:, col])
+        ba = cons[plan.order[t_a]]
+        for t in range(t_a + 1, m):
+            bb = cons[plan.order[t]]
+            Pb[ba, bb] = Pb[bb, ba] = hits_tot[t] / Za
+        if nf:
+            Pb[ba, free] = Pb[free, ba] = free_num / (Za * nf)
+    np.fill_diagonal(Pb, 1.0)
+    Pb[conflict] = 0.0
+    return Pb[block[:, None], block[None, :]]

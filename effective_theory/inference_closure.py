@@ -141,7 +141,7 @@ def _check_entries(n, rows, cols, labels):
         if bad.any():
             k = int(np.flatnonzero(bad)[0])
             raise ValueError(
-                f"training pair ({rows[k]}, {cols[k]}) is out of range for n={n} (ids must be in [0, {n - 1}])"
+                f"training pair ({rows[k]}, {cols[k]}) is out of range for n={n} (ids in [0, {n - 1}])"
             )
         if labels.dtype != bool:
             if not np.issubdtype(labels.dtype, np.number):
@@ -221,7 +221,7 @@ def _closure_equivalence(n, rows, cols, labels):
     uf = _ParityUnionFind(n)
     diag0 = [(int(r), int(r)) for r, c, v in zip(rows, cols, labels) if r == c and not v]
     if diag0:
-        raise ValueError(f"labels clash with reflexivity of an equivalence relation: pairs {_fmt(diag0)} are 0")
+        raise ValueError(f"labels clash with reflexivity of an equivalence: pairs {_fmt(diag0)} are 0")
     for r, c, v in zip(rows.tolist(), cols.tolist(), labels.tolist()):
         if v and r != c:
             uf.union(r, c, 0, (r, c))
@@ -232,7 +232,7 @@ def _closure_equivalence(n, rows, cols, labels):
         if not v and block[r] == block[c]:
             chain = uf.path(r, c)
             raise ValueError(
-                f"labels clash with transitivity: pair ({r}, {c}) is 0 but the 1-pairs {_fmt(chain)} join them"
+                f"labels clash with transitivity: pair ({r}, {c}) is 0 but 1-pairs {_fmt(chain)} join them"
             )
     nb = int(block.max()) + 1 if n else 0
     conflict = np.zeros((nb, nb), dtype=bool)
@@ -249,7 +249,7 @@ def _closure_equivalence(n, rows, cols, labels):
 def _closure_bipartite(n, rows, cols, labels):
     diag1 = [(int(r), int(r)) for r, c, v in zip(rows, cols, labels) if r == c and v]
     if diag1:
-        raise ValueError(f"labels clash with a complete bipartite relation: diagonal pairs {_fmt(diag1)} are 1")
+        raise ValueError(f"labels clash with a complete bipartite relation: diagonal pairs {_fmt(diag1)} = 1")
     uf = _ParityUnionFind(n)
     for r, c, v in zip(rows.tolist(), cols.tolist(), labels.tolist()):
         if r == c:

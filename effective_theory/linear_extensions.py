@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 from numba import njit, prange
 from scipy.stats import hypergeom

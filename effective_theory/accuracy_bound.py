@@ -1,0 +1,377 @@
+"""Upper bounds on prediction accuracy from a fraction of a relation's entries (Fig. 2, Appendix D of [1]_).
+
+A learner that sees the training entries of a relation ``R`` of known class
+can at best predict each entry with the posterior probability of its more
+likely value.  With ``p_ij = Pr(R_ij = 1 | training data)``,
+
+.. math::
+
+    f_{UB} = \\frac{1}{n^2}\\Big(\\#\\text{inferred} + \\sum_{(i,j)\\ \\text{not inferred}}
+             \\max(p_{ij}, 1 - p_{ij})\\Big),
+
+step (a) and (b) of Section III of [1]_.  Two ways to get ``p_ij``:
+
+``method="exact"`` (Bayes-optimal)
+    ``p_ij`` under the uniform prior over all relations of the class that agree
+    with the training entries: exact linear-extension probabilities for total
+    orders (:mod:`effective_theory.linear_extensions`), exact partition counts for
+    equivalence relations and complete bipartite relations
+    (:mod:`effective_theory.equivalence_posterior`).  When the exact computation
+    exceeds its state budget a sampler is used instead and ``.method`` says so:
+    ``"sampler:bubley-dyer"`` (independent Bubley-Dyer chains, total orders) or
+    ``"sampler:importance"`` (sequential importance sampling of colourings,
+    equivalence); ``.stderr`` is then the standard error of the bound.
+``method="paper"`` (Appendix D of [1]_, faithfully)
+    equivalence / bipartite: every element is assumed uniformly distributed
+    over its candidate classes ``pos[i]`` (the reference class of a known-equal
+    element, else all classes not excluded by a known 0-entry), independently;
+    bipartite is treated as the two-class equivalence ``1 - R``.  Total orders:
+    ``p_ij`` is the fraction of ``n_orderings`` sampled orders in which ``i``
+    precedes ``j``, with ``sampler="topological"`` (random topological sort, our
+    reading of the paper; not uniform) or ``sampler="uniform"`` (exactly uniform
+    linear extensions).
+
+References
+----------
+.. [1] D. D. Baek, Z. Liu, M. Tegmark, "GenEFT: Understanding Statics and
+   Dynamics of Model Generalization via Physics-Inspired Effective Theory" (2025).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .equivalence_posterior import (
+    DEFAULT_MAX_STATES,
+    EquivalencePrior,
+    StateSpaceTooLarge,
+    equivalence_pair_probabilities,
+)
+from .equivalence_sampler import equivalence_pair_frequencies
+from .inference_closure import check_train_mask, closure_from_entries, normalize_kind
+from .linear_extensions import (
+    DEFAULT_MAX_DOWNSETS,
+    DownsetLatticeTooLarge,
+    bubley_dyer_sample,
+    precedence_frequencies,
+    precedence_probabilities,
+    random_topological_sorts,
+    uniform_linear_extensions,
+)
+from .relations import Relation, as_relation_matrix, equivalence_classes
+
+__all__ = [
+    "AccuracyBound",
+    "accuracy_upper_bound",
+    "random_train_mask",
+    "prior_guessing_accuracy",
+    "METHODS",
+    "SAMPLERS",
+]
+
+METHODS = ("exact", "paper")
+SAMPLERS = ("topological", "uniform")
+
+
+@dataclass(frozen=True, eq=False)
+class AccuracyBound:
+    """Result of :func:`accuracy_upper_bound`.
+
+    Attributes
+    ----------
+    bound : float
+        The accuracy upper bound ``f_UB`` (fraction of the ``n^2`` entries).
+    stderr : float
+        Monte Carlo standard error of ``bound`` (0 for an exact computation).
+    method : str
+        What was actually used: ``"exact"``, ``"sampler:bubley-dyer"``,
+        ``"sampler:importance"``, ``"paper:candidate-classes"``,
+        ``"paper:topological"`` or ``"paper:uniform"``.
+    n_inferred : int
+        Entries inferred by the closure (step (a)), training entries included.
+    probabilities : ndarray, shape (n, n)
+        ``Pr(R_ij = 1)`` used for the bound (1/0 on inferred entries).
+    """
+
+    bound: float
+    stderr: float
+    method: str
+    n_inferred: int
+    probabilities: np.ndarray = field(repr=False)
+
+    @property
+    def n(self) -> int:
+        return self.probabilities.shape[0]
+
+    @property
+    def inferred_fraction(self) -> float:
+        return self.n_inferred / self.probabilities.size
+
+    @property
+    def p_star_effective(self) -> float:
+        """Mean of ``min(p, 1 - p)`` over the entries not inferred (``nan`` if none).
+
+        The paper's ``p_*`` of Eq. (5) read off this bound: the guessing accuracy on
+        un-inferred entries is ``1 - p_star_effective``.
+        """
+        p = self.probabilities
+        un = (p > 0) & (p < 1)
+        if not un.any():
+            return float("nan")
+        return float(np.minimum(p[un], 1 - p[un]).mean())
+
+
+def random_train_mask(n, fraction, *, seed=None) -> np.ndarray:
+    """A training mask of ``round(fraction * n^2)`` entries drawn uniformly without replacement.
+
+    Examples
+    --------
+    >>> int(random_train_mask(30, 0.1, seed=0).sum())
+    90
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"n must be a non-negative integer, got {n!r}")
+    try:
+        fraction = float(fraction)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"fraction must be a number, got {type(fraction).__name__}") from exc
+    if not 0.0 <= fraction <= 1.0:
+        raise ValueError(f"training fraction must be in [0, 1], got {fraction}")
+    N = int(n) * int(n)
+    m = int(round(fraction * N))
+    rng = np.random.default_rng(seed)
+    mask = np.zeros(N, dtype=bool)
+    mask[rng.choice(N, size=m, replace=False)] = True
+    return mask.reshape(int(n), int(n))
+
+
+def _bound_from_p(p, known):
+    return float(np.where(known, 1.0, np.maximum(p, 1.0 - p)).mean())
+
+
+def _stderr_from_samples(pos, p, known):
+    """Delta-method standard error of the bound from i.i.d. sampled orders ``pos``.
+
+    ``bound = const + (1/n^2) sum_ij sign(p_ij - 1/2) p_ij`` locally, and
+    ``sum_ij sign_ij p_ij`` is the sample mean of ``X_s = sum_ij sign_ij [i before j in s]``.
+    """
+    S, n = pos.shape
+    if S < 2:
+        return float("nan")
+    sign = np.where(known, 0.0, np.sign(p - 0.5))
+    before = pos[:, :, None] < pos[:, None, :]
+    X = np.einsum("sij,ij->s", before, sign)
+    return float(X.std(ddof=1) / np.sqrt(S) / (n * n))
+
+
+def prior_guessing_accuracy(n, *, kind, prior=None) -> float:
+    """The bound with no training data: the accuracy of guessing every entry from the prior.
+
+    Total order: the diagonal is known (0) and each off-diagonal entry is a coin flip.
+    Equivalence with fixed class sizes ``s_c``: ``Pr(i ~ j) = sum_c s_c (s_c - 1) / (n (n - 1))``
+    for a random pair; the diagonal is known (1).
+
+    Examples
+    --------
+    >>> prior_guessing_accuracy(30, kind="total_order") == (30 + 870 / 2) / 900
+    True
+    """
+    kind = normalize_kind(kind)
+    if n <= 1:
+        return 1.0
+    off = n * (n - 1)
+    if kind == "total_order":
+        return (n + off / 2) / (n * n)
+    if prior is None:
+        raise ValueError("prior_guessing_accuracy needs the prior for equivalence / bipartite relations")
+    if prior.kind != "class_sizes":
+        raise ValueError("the closed form is implemented for fixed class sizes only")
+    # each unordered pair is in the same class with probability q (exchangeable elements)
+    s = np.array(prior.class_sizes, dtype=float)
+    q = float((s * (s - 1)).sum() / off)
+    if kind == "bipartite":
+        q = 1 - q  # R = 1 iff different sides
+    return (n + off * max(q, 1 - q)) / (n * n)
+
+
+def _equivalence_prior(true_classes, n, prior, k, class_sizes):
+    if isinstance(prior, EquivalencePrior):
+        return prior
+    if prior not in ("class_sizes", "k_classes"):
+        raise ValueError(f"prior must be 'class_sizes', 'k_classes' or an EquivalencePrior, got {prior!r}")
+    if prior == "class_sizes":
+        if class_sizes is None:
+            class_sizes = tuple(sorted((len(c) for c in true_classes), reverse=True))
+        class_sizes = tuple(int(s) for s in class_sizes)
+        return EquivalencePrior("class_sizes", len(class_sizes), class_sizes)
+    if k is None:
+        k = len(true_classes)
+    return EquivalencePrior("k_classes", int(k))
+
+
+def _paper_candidate_classes(values, labels, k):
+    """Appendix D: ``pos[i]`` and ``p_1`` for every undetermined entry, elements independent."""
+    n = values.shape[0]
+    pos = np.zeros((n, k), dtype=bool)
+    for i in range(n):
+        eq = np.flatnonzero(values[i] == 1)
+        eq = eq[eq != i]
+        if eq.size:
+            pos[i, labels[eq[0]]] = True
+        else:
+            pos[i] = True
+            pos[i, labels[values[i] == 0]] = False
+    cnt = pos.sum(axis=1).astype(float)
+    both = pos.astype(float) @ pos.T.astype(float)
+    p1 = both / (cnt[:, None] * cnt[None, :])
+    known = values >= 0
+    return np.where(known, values.astype(float), p1), known
+
+
+def accuracy_upper_bound(
+    relation,
+    train_mask,
+    *,
+    kind,
+    method="exact",
+    seed=None,
+    prior="class_sizes",
+    k=None,
+    class_sizes=None,
+    sampler="topological",
+    n_orderings=1000,
+    n_samples=None,
+    max_states=DEFAULT_MAX_STATES,
+    max_downsets=DEFAULT_MAX_DOWNSETS,
+) -> AccuracyBound:
+    """Best accuracy any learner can reach on ``relation`` from the entries in ``train_mask``.
+
+    Parameters
+    ----------
+    relation : Relation or array_like
+        The true ``n x n`` 0/1 relation matrix.
+    train_mask : array_like of bool, shape (n, n)
+        The observed entries.
+    kind : {"equivalence", "total_order", "bipartite"}
+        The relation class; ``R[i, j] = 1`` means ``i`` precedes ``j`` for a total order.
+    method : {"exact", "paper"}
+        Bayes-optimal bound, or the paper's recipe (see the module docstring).
+    seed : int, optional
+        Seed of every random choice (samplers); same seed, same numbers.
+    prior : {"class_sizes", "k_classes"} or EquivalencePrior
+        Equivalence / bipartite prior for ``method="exact"``: the class sizes
+        (``class_sizes``, default: those of ``relation``) are known, or exactly
+        ``k`` non-empty classes of any size (default: those of ``relation``).
+        For ``"bipartite"`` the classes are the two sides.
+    sampler : {"topological", "uniform"}
+        Orderings sampler of the paper's method for total orders.
+    n_orderings : int
+        Orderings per training draw in the paper's method (1000 in [1]_).
+    n_samples : int, optional
+        Samples for the fallback samplers of ``method="exact"``.
+    max_states, max_downsets : int
+        State budgets of the exact computations; beyond them a sampler is used.
+
+    Returns
+    -------
+    AccuracyBound
+
+    Raises
+    ------
+    ValueError
+        For bad input, or training labels inconsistent with the class (naming the clashing pairs).
+
+    Examples
+    --------
+    >>> from effective_theory.relations import equal_mod, greater_than
+    >>> R = greater_than(6)
+    >>> accuracy_upper_bound(R, np.ones((6, 6), bool), kind="total_order").bound
+    1.0
+    >>> r = accuracy_upper_bound(R, np.zeros((6, 6), bool), kind="total_order")
+    >>> r.bound == prior_guessing_accuracy(6, kind="total_order"), r.method
+    (True, 'exact')
+    """
+    kind = normalize_kind(kind)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if sampler not in SAMPLERS:
+        raise ValueError(f"sampler must be one of {SAMPLERS}, got {sampler!r}")
+    a = relation.matrix if isinstance(relation, Relation) else as_relation_matrix(relation)
+    n = a.shape[0]
+    mask = check_train_mask(train_mask, n)
+    rows, cols = np.nonzero(mask)
+    labels = a[rows, cols]
+    closure = closure_from_entries(n, rows, cols, labels, kind=kind)
+    known = closure.known
+    n_inf = closure.n_inferred
+
+    if kind == "total_order":
+        if method == "paper":
+            n_orderings = _positive_int(n_orderings, "n_orderings")
+            if sampler == "topological":
+                pos = random_topological_sorts(closure.before, n_orderings, seed=seed)
+            else:
+                pos = uniform_linear_extensions(
+                    closure.before, n_orderings, seed=seed, max_downsets=max_downsets
+                )
+            p = np.where(known, closure.values, precedence_frequencies(pos))
+            return AccuracyBound(
+                _bound_from_p(p, known), _stderr_from_samples(pos, p, known), f"paper:{sampler}", n_inf, p
+            )
+        try:
+            p = precedence_probabilities(closure.before, max_downsets=max_downsets)
+            p = np.where(known, closure.values, p)
+            return AccuracyBound(_bound_from_p(p, known), 0.0, "exact", n_inf, p)
+        except DownsetLatticeTooLarge:
+            S = _positive_int(n_samples if n_samples is not None else 500, "n_samples")
+            pos = bubley_dyer_sample(closure.before, S, seed=seed)
+            p = np.where(known, closure.values, precedence_frequencies(pos))
+            return AccuracyBound(
+                _bound_from_p(p, known), _stderr_from_samples(pos, p, known), "sampler:bubley-dyer", n_inf, p
+            )
+
+    # equivalence and bipartite: work with the equivalence E (E = 1 - R for bipartite)
+    E = ~a if kind == "bipartite" else a
+    if kind == "bipartite":
+        np.fill_diagonal(E := E.copy(), True)
+        if not _is_equivalence(E):
+            raise ValueError("relation is not complete bipartite (its complement is not an equivalence)")
+    elif not _is_equivalence(E):
+        raise ValueError("relation is not an equivalence relation")
+    true_classes = equivalence_classes(E)
+    eclosure = closure_from_entries(n, rows, cols, E[rows, cols], kind="equivalence")
+    if method == "paper":
+        lab = np.empty(n, dtype=np.int64)
+        for c, members in enumerate(true_classes):
+            lab[members] = c
+        kk = len(true_classes) if k is None else int(k)
+        pe, eknown = _paper_candidate_classes(eclosure.values, lab, max(kk, len(true_classes)))
+        p = 1.0 - pe if kind == "bipartite" else pe
+        return AccuracyBound(_bound_from_p(p, eknown), 0.0, "paper:candidate-classes", eclosure.n_inferred, p)
+    pr = _equivalence_prior(true_classes, n, prior, k, class_sizes)
+    try:
+        pe = equivalence_pair_probabilities(eclosure.block, eclosure.conflicts(), pr, max_states=max_states)
+        se, used = 0.0, "exact"
+    except StateSpaceTooLarge:
+        S = _positive_int(n_samples if n_samples is not None else 5000, "n_samples")
+        pe, se_lin = equivalence_pair_frequencies(eclosure.block, eclosure.conflicts(), pr, S, seed=seed)
+        used = "sampler:importance"
+        # delta method: bound = const + (1/n^2) sum_ij sign(p_ij - 1/2) p_ij near the estimate
+        se = se_lin / (n * n)
+    p = 1.0 - pe if kind == "bipartite" else pe
+    p = np.where(known, closure.values, p)
+    return AccuracyBound(_bound_from_p(p, known), se, used, n_inf, p)
+
+
+def _is_equivalence(E):
+    from .relations import is_equivalence
+
+    return is_equivalence(E)
+
+
+def _positive_int(x, name):
+    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 1:
+        raise ValueError(f"{name} must be a positive integer, got {x!r}")
+    return int(x)
