@@ -50,7 +50,6 @@ import math
 
 import numpy as np
 from numba import njit, prange
-from scipy.stats import hypergeom
 
 __all__ = [
     "transitive_closure",
@@ -345,6 +344,8 @@ def count_linear_extensions(before, *, max_downsets=DEFAULT_MAX_DOWNSETS) -> flo
 
 def _interleave_matrix(a, b):
     """``H[r, s]`` = Pr(the (r+1)-th of ``a`` items precedes the (s+1)-th of ``b`` items)."""
+    from scipy.stats import hypergeom
+
     r = np.arange(a)[:, None]
     s = np.arange(b)[None, :]
     # X = number of first-kind items among the first r+s+1 of a uniform interleaving
