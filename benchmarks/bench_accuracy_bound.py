@@ -20,14 +20,18 @@ Usage: ``python benchmarks/bench_accuracy_bound.py [--draws 20] [--quick]``
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import sys
 import time
 
 import numpy as np
 
-from effective_theory import accuracy_upper_bound, figure2_data, random_train_mask
-from effective_theory.figure2 import DEFAULT_FRACTIONS, DEFAULT_RELATIONS, relation_kind
-from effective_theory.relations import equivalence_classes, relation_by_name
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # run from a checkout
+
+from effective_theory import accuracy_upper_bound, figure2_data, random_train_mask  # noqa: E402
+from effective_theory.figure2 import DEFAULT_FRACTIONS, DEFAULT_RELATIONS, relation_kind  # noqa: E402
+from effective_theory.relations import equivalence_classes, relation_by_name  # noqa: E402
 
 # ----------------------------------------------------------------------------- plain Python baseline
 

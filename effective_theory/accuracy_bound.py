@@ -55,7 +55,7 @@ from .linear_extensions import (
     DEFAULT_MAX_DOWNSETS,
     DownsetLatticeTooLarge,
     bubley_dyer_sample,
-    precedence_frequencies,
+    pair_order_indicators,
     precedence_probabilities,
     random_topological_sorts,
     uniform_linear_extensions,
@@ -151,19 +151,26 @@ def _bound_from_p(p, known):
     return float(np.where(known, 1.0, np.maximum(p, 1.0 - p)).mean())
 
 
-def _stderr_from_samples(pos, p, known):
-    """Delta-method standard error of the bound from i.i.d. sampled orders ``pos``.
+def _order_posterior_from_samples(pos, closure_values, known):
+    """Frequencies ``p_ij`` over the sampled orders and the delta-method standard error of the bound.
 
-    ``bound = const + (1/n^2) sum_ij sign(p_ij - 1/2) p_ij`` locally, and
-    ``sum_ij sign_ij p_ij`` is the sample mean of ``X_s = sum_ij sign_ij [i before j in s]``.
+    Only un-inferred pairs ``i < j`` are counted (``p_ji = 1 - p_ij``).  Locally
+    ``bound = const + (2/n^2) sum_{i<j} sign(p_ij - 1/2) p_ij`` and the sum is the sample mean
+    of ``X_s = sum_{i<j} sign_ij [i before j in s]``, so its standard error is ``sd(X) / sqrt(S)``.
     """
     S, n = pos.shape
-    if S < 2:
-        return float("nan")
-    sign = np.where(known, 0.0, np.sign(p - 0.5))
-    before = pos[:, :, None] < pos[:, None, :]
-    X = np.einsum("sij,ij->s", before, sign)
-    return float(X.std(ddof=1) / np.sqrt(S) / (n * n))
+    ui, uj = np.nonzero(np.triu(~known, 1))
+    p = closure_values.astype(float)
+    if ui.size == 0:
+        return p, 0.0
+    bits = pair_order_indicators(pos, ui, uj)
+    pu = bits.mean(axis=0)
+    p[ui, uj] = pu
+    p[uj, ui] = 1.0 - pu
+    sign = np.sign(pu - 0.5)
+    X = bits @ sign
+    se = float(X.std(ddof=1) / np.sqrt(S) * 2 / (n * n)) if S > 1 else float("nan")
+    return p, se
 
 
 def prior_guessing_accuracy(n, *, kind, prior=None) -> float:
@@ -212,20 +219,24 @@ def _equivalence_prior(true_classes, n, prior, k, class_sizes):
 
 
 def _paper_candidate_classes(values, labels, k):
-    """Appendix D: ``pos[i]`` and ``p_1`` for every undetermined entry, elements independent."""
+    """Appendix D: ``pos[i]`` and ``p_1`` for every undetermined entry, elements independent.
+
+    ``pos[i]`` is the reference class of an element known equal to ``i`` if there is one,
+    else every class except those of the elements known to differ from ``i``.
+    """
     n = values.shape[0]
-    pos = np.zeros((n, k), dtype=bool)
-    for i in range(n):
-        eq = np.flatnonzero(values[i] == 1)
-        eq = eq[eq != i]
-        if eq.size:
-            pos[i, labels[eq[0]]] = True
-        else:
-            pos[i] = True
-            pos[i, labels[values[i] == 0]] = False
+    onehot = np.zeros((n, k))
+    onehot[np.arange(n), labels] = 1.0
+    eq = values == 1
+    np.fill_diagonal(eq, False)
+    has_eq = eq.any(axis=1)
+    excluded = ((values == 0).astype(float) @ onehot) > 0
+    pos = ~excluded
+    first = eq.argmax(axis=1)
+    pos[has_eq] = onehot[first[has_eq]] > 0
     cnt = pos.sum(axis=1).astype(float)
-    both = pos.astype(float) @ pos.T.astype(float)
-    p1 = both / (cnt[:, None] * cnt[None, :])
+    pf = pos.astype(float)
+    p1 = (pf @ pf.T) / (cnt[:, None] * cnt[None, :])
     known = values >= 0
     return np.where(known, values.astype(float), p1), known
 
@@ -303,9 +314,10 @@ def accuracy_upper_bound(
     mask = check_train_mask(train_mask, n)
     rows, cols = np.nonzero(mask)
     labels = a[rows, cols]
-    closure = closure_from_entries(n, rows, cols, labels, kind=kind)
-    known = closure.known
-    n_inf = closure.n_inferred
+    if kind == "total_order" or method == "exact":
+        closure = closure_from_entries(n, rows, cols, labels, kind=kind)
+        known = closure.known
+        n_inf = closure.n_inferred
 
     if kind == "total_order":
         if method == "paper":
@@ -316,10 +328,8 @@ def accuracy_upper_bound(
                 pos = uniform_linear_extensions(
                     closure.before, n_orderings, seed=seed, max_downsets=max_downsets
                 )
-            p = np.where(known, closure.values, precedence_frequencies(pos))
-            return AccuracyBound(
-                _bound_from_p(p, known), _stderr_from_samples(pos, p, known), f"paper:{sampler}", n_inf, p
-            )
+            p, se = _order_posterior_from_samples(pos, closure.values, known)
+            return AccuracyBound(_bound_from_p(p, known), se, f"paper:{sampler}", n_inf, p)
         try:
             p = precedence_probabilities(closure.before, max_downsets=max_downsets)
             p = np.where(known, closure.values, p)
@@ -327,10 +337,8 @@ def accuracy_upper_bound(
         except DownsetLatticeTooLarge:
             S = _positive_int(n_samples if n_samples is not None else 500, "n_samples")
             pos = bubley_dyer_sample(closure.before, S, seed=seed)
-            p = np.where(known, closure.values, precedence_frequencies(pos))
-            return AccuracyBound(
-                _bound_from_p(p, known), _stderr_from_samples(pos, p, known), "sampler:bubley-dyer", n_inf, p
-            )
+            p, se = _order_posterior_from_samples(pos, closure.values, known)
+            return AccuracyBound(_bound_from_p(p, known), se, "sampler:bubley-dyer", n_inf, p)
 
     # equivalence and bipartite: work with the equivalence E (E = 1 - R for bipartite)
     E = ~a if kind == "bipartite" else a
@@ -341,7 +349,10 @@ def accuracy_upper_bound(
     elif not _is_equivalence(E):
         raise ValueError("relation is not an equivalence relation")
     true_classes = equivalence_classes(E)
-    eclosure = closure_from_entries(n, rows, cols, E[rows, cols], kind="equivalence")
+    if kind == "equivalence" and method == "exact":
+        eclosure = closure
+    else:
+        eclosure = closure_from_entries(n, rows, cols, E[rows, cols], kind="equivalence")
     if method == "paper":
         lab = np.empty(n, dtype=np.int64)
         for c, members in enumerate(true_classes):

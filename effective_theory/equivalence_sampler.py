@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from .linear_extensions import _rand_below, _seed_words
+from .linear_extensions import _rand_below, _seed_words, _threads
 
 __all__ = ["sample_colourings", "equivalence_pair_frequencies"]
 
@@ -95,7 +95,9 @@ def sample_colourings(block, conflict, prior, n_samples, *, seed=None):
     order = np.lexsort((deg * -1, weights * -1)).astype(np.int64)
     by_size = prior.kind == "class_sizes"
     sizes = np.array(prior.class_sizes if by_size else [0] * prior.k, dtype=np.int64)
-    return _sis_kernel(order, weights, conflict, sizes, by_size, int(prior.k), _seed_words(seed, n_samples))
+    with _threads(n_samples * nb * nb):
+        seeds = _seed_words(seed, n_samples)
+        return _sis_kernel(order, weights, conflict, sizes, by_size, int(prior.k), seeds)
 
 
 @njit(cache=True)

@@ -34,6 +34,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
 from .relations import Relation, as_relation_matrix
 
@@ -217,7 +218,65 @@ class _ParityUnionFind:
         return None
 
 
+@njit(cache=True)
+def _uf_equivalence(n, rows, cols, labels):
+    """Union-find closure; returns ``ok = False`` on any clash (the Python path then explains it)."""
+    parent = np.arange(n)
+    for t in range(rows.size):
+        r, c = rows[t], cols[t]
+        if r == c:
+            if not labels[t]:
+                return False, parent, np.zeros((0, 0), np.bool_), np.zeros((0, 0), np.int8)
+            continue
+        if labels[t]:
+            a, b = r, c
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            while parent[b] != b:
+                parent[b] = parent[parent[b]]
+                b = parent[b]
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    root = np.empty(n, np.int64)
+    for x in range(n):
+        a = x
+        while parent[a] != a:
+            a = parent[a]
+        root[x] = a
+    rank = -np.ones(n, np.int64)
+    nb = 0
+    for x in range(n):  # roots in increasing order, like np.unique
+        if root[x] == x:
+            rank[x] = nb
+            nb += 1
+    block = np.empty(n, np.int64)
+    for x in range(n):
+        block[x] = rank[root[x]]
+    conflict = np.zeros((nb, nb), np.bool_)
+    for t in range(rows.size):
+        if not labels[t]:
+            a, b = block[rows[t]], block[cols[t]]
+            if a == b:
+                return False, block, conflict, np.zeros((0, 0), np.int8)
+            conflict[a, b] = True
+            conflict[b, a] = True
+    values = np.empty((n, n), np.int8)
+    for i in range(n):
+        for j in range(n):
+            a, b = block[i], block[j]
+            values[i, j] = 1 if a == b else (0 if conflict[a, b] else -1)
+    return True, block, conflict, values
+
+
 def _closure_equivalence(n, rows, cols, labels):
+    ok, block, _conflict, values = _uf_equivalence(n, rows, cols, labels)
+    if ok:
+        return Closure(values, "equivalence", block, np.zeros(n, dtype=np.int8))
+    return _closure_equivalence_explained(n, rows, cols, labels)
+
+
+def _closure_equivalence_explained(n, rows, cols, labels):
     uf = _ParityUnionFind(n)
     diag0 = [(int(r), int(r)) for r, c, v in zip(rows, cols, labels) if r == c and not v]
     if diag0:

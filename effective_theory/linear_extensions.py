@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 from numba import njit, prange
 
@@ -61,6 +62,8 @@ __all__ = [
     "uniform_linear_extensions",
     "bubley_dyer_sample",
     "precedence_frequencies",
+    "pair_order_indicators",
+    "cover_relation",
     "DEFAULT_MAX_DOWNSETS",
 ]
 
@@ -104,10 +107,40 @@ def _rand_unit(state):
     return state, (z >> _U64(11)) * (1.0 / 9007199254740992.0)
 
 
+@njit(cache=True)
+def _stream_seeds(base, count):
+    out = np.empty(count, dtype=np.uint64)
+    state = base
+    for i in range(count):
+        state, z = _splitmix(state)
+        out[i] = z
+    return out
+
+
 def _seed_words(seed, count):
-    """``count`` independent 64-bit stream seeds from ``seed`` (None = fresh entropy)."""
-    ss = np.random.SeedSequence(seed)
-    return ss.generate_state(max(count, 1), dtype=np.uint64)[:count]
+    """``count`` 64-bit stream seeds from ``seed`` (None = fresh entropy); a splitmix64 sequence."""
+    base = np.random.SeedSequence(seed).generate_state(1, dtype=np.uint64)[0]
+    return _stream_seeds(base, int(max(count, 0)))
+
+
+#: work (inner-loop iterations) below which kernels run on one thread: thread start-up and
+#: waiting for a busy core cost more than they save on small problems
+PARALLEL_MIN_WORK = 20_000_000
+
+
+class _threads:
+    """Context manager: run numba kernels on one thread when the work is small."""
+
+    def __init__(self, work):
+        self.work = work
+
+    def __enter__(self):
+        self.old = numba.get_num_threads()
+        if self.work < PARALLEL_MIN_WORK:
+            numba.set_num_threads(1)
+
+    def __exit__(self, *exc):
+        numba.set_num_threads(self.old)
 
 
 # ----------------------------------------------------------------------------- closure
@@ -403,16 +436,18 @@ def precedence_probabilities(before, *, max_downsets=DEFAULT_MAX_DOWNSETS) -> np
 # ----------------------------------------------------------------------------- samplers
 
 
+def cover_relation(before) -> np.ndarray:
+    """Cover (Hasse) edges of a transitively closed order: ``i < j`` with nothing in between."""
+    b = np.asarray(before, dtype=bool)
+    bi = b.astype(np.int32)
+    return b & ~((bi @ bi) > 0)
+
+
 @njit(cache=True, parallel=True)
-def _topo_sort_kernel(before, seeds):
-    n = before.shape[0]
+def _topo_sort_kernel(succ_ptr, succ_idx, npred, seeds):
+    n = npred.size
     S = seeds.size
     pos = np.empty((S, n), dtype=np.int32)
-    npred = np.zeros(n, dtype=np.int64)
-    for i in range(n):
-        for j in range(n):
-            if before[i, j]:
-                npred[j] += 1
     for s in prange(S):
         state = seeds[s]
         cnt = npred.copy()
@@ -428,12 +463,12 @@ def _topo_sort_kernel(before, seeds):
             avail[k] = avail[na - 1]
             na -= 1
             pos[s, v] = t
-            for w in range(n):
-                if before[v, w]:
-                    cnt[w] -= 1
-                    if cnt[w] == 0:
-                        avail[na] = w
-                        na += 1
+            for e in range(succ_ptr[v], succ_ptr[v + 1]):
+                w = succ_idx[e]
+                cnt[w] -= 1
+                if cnt[w] == 0:
+                    avail[na] = w
+                    na += 1
     return pos
 
 
@@ -459,7 +494,12 @@ def random_topological_sorts(before, n_samples, *, seed=None) -> np.ndarray:
     """
     b = _check_poset(before)
     n_samples = _check_samples(n_samples)
-    return _topo_sort_kernel(b, _seed_words(seed, n_samples))
+    cov = cover_relation(b)
+    succ_ptr = np.concatenate([[0], np.cumsum(cov.sum(axis=1))]).astype(np.int64)
+    succ_idx = np.nonzero(cov)[1].astype(np.int64)
+    npred = cov.sum(axis=0).astype(np.int64)
+    with _threads(n_samples * (b.shape[0] + succ_idx.size)):
+        return _topo_sort_kernel(succ_ptr, succ_idx, npred, _seed_words(seed, n_samples))
 
 
 def _check_samples(n_samples):
@@ -590,7 +630,8 @@ def bubley_dyer_sample(before, n_samples, *, seed=None, steps=None) -> np.ndarra
         return np.zeros((n_samples, n), dtype=np.int32)
     init = np.argsort(b.sum(axis=0), kind="stable").astype(np.int64)  # fewer predecessors first
     steps = bubley_dyer_steps(n) if steps is None else int(steps)
-    return _bubley_dyer_kernel(b, init, steps, _seed_words(seed, n_samples))
+    with _threads(n_samples * steps):
+        return _bubley_dyer_kernel(b, init, steps, _seed_words(seed, n_samples))
 
 
 def uniform_linear_extensions(before, n_samples, *, seed=None, max_downsets=DEFAULT_MAX_DOWNSETS):
@@ -627,16 +668,18 @@ def uniform_linear_extensions(before, n_samples, *, seed=None, max_downsets=DEFA
                 orders[:, start] = comp[0]
             else:
                 lat = _Lattice(_component_pred(b, comp), max_downsets)
-                local = _lattice_sample_kernel(lat.m, lat.t_ptr, lat.t_dst, lat.t_elem, lat.g, seeds[c])
+                with _threads(n_samples * comp.size * comp.size):
+                    local = _lattice_sample_kernel(lat.m, lat.t_ptr, lat.t_dst, lat.t_elem, lat.g, seeds[c])
                 orders[:, start:start + comp.size] = comp[local]
             starts.append(start)
             sizes.append(comp.size)
             start += comp.size
     except DownsetLatticeTooLarge:
         return bubley_dyer_sample(b, n_samples, seed=seed)
-    return _interleave_kernel(
-        orders, np.array(starts, dtype=np.int64), np.array(sizes, dtype=np.int64), seeds[-1], n
-    )
+    with _threads(n_samples * n * 4):
+        return _interleave_kernel(
+            orders, np.array(starts, dtype=np.int64), np.array(sizes, dtype=np.int64), seeds[-1], n
+        )
 
 
 @njit(cache=True, parallel=True)
@@ -644,13 +687,12 @@ def _precedence_counts(pos):
     S, n = pos.shape
     out = np.zeros((n, n))
     for i in prange(n):
-        for j in range(n):
-            c = 0
-            for s in range(S):
-                if pos[s, i] < pos[s, j]:
-                    c += 1
-            out[i, j] = c / S
-    return out
+        for s in range(S):
+            pi = pos[s, i]
+            for j in range(n):
+                if pi < pos[s, j]:
+                    out[i, j] += 1.0
+    return out / S
 
 
 def precedence_frequencies(pos) -> np.ndarray:
@@ -658,5 +700,25 @@ def precedence_frequencies(pos) -> np.ndarray:
     p = np.ascontiguousarray(pos, dtype=np.int32)
     if p.ndim != 2:
         raise ValueError(f"pos must be a (samples, n) array, got shape {p.shape}")
-    return _precedence_counts(p)
+    with _threads(p.size * p.shape[1]):
+        return _precedence_counts(p)
 
+
+@njit(cache=True, parallel=True)
+def _pair_order_bits(pos, ui, uj):
+    S = pos.shape[0]
+    U = ui.size
+    bits = np.empty((S, U), dtype=np.uint8)
+    for s in prange(S):
+        for u in range(U):
+            bits[s, u] = 1 if pos[s, ui[u]] < pos[s, uj[u]] else 0
+    return bits
+
+
+def pair_order_indicators(pos, ui, uj) -> np.ndarray:
+    """``bits[s, u] = 1`` iff ``ui[u]`` precedes ``uj[u]`` in sample ``s`` (uint8, shape (S, U))."""
+    p = np.ascontiguousarray(pos, dtype=np.int32)
+    ui = np.ascontiguousarray(ui, dtype=np.int64)
+    uj = np.ascontiguousarray(uj, dtype=np.int64)
+    with _threads(p.shape[0] * ui.size):
+        return _pair_order_bits(p, ui, uj)
