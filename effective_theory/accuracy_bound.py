@@ -54,10 +54,10 @@ from .inference_closure import check_train_mask, closure_from_entries, normalize
 from .linear_extensions import (
     DEFAULT_MAX_DOWNSETS,
     DownsetLatticeTooLarge,
+    batch_pair_counts,
     bubley_dyer_sample,
-    pair_order_indicators,
     precedence_probabilities,
-    random_topological_sorts,
+    topological_sort_pair_counts,
     uniform_linear_extensions,
 )
 from .relations import Relation, as_relation_matrix, equivalence_classes
@@ -151,25 +151,30 @@ def _bound_from_p(p, known):
     return float(np.where(known, 1.0, np.maximum(p, 1.0 - p)).mean())
 
 
-def _order_posterior_from_samples(pos, closure_values, known):
-    """Frequencies ``p_ij`` over the sampled orders and the delta-method standard error of the bound.
+#: batches of sampled orders used for the standard error of the paper's method
+N_BATCHES = 10
+
+
+def _order_posterior(counts_fn, closure_values, known, n_samples):
+    """Frequencies ``p_ij`` over sampled orders and the standard error of the bound.
 
     Only un-inferred pairs ``i < j`` are counted (``p_ji = 1 - p_ij``).  Locally
-    ``bound = const + (2/n^2) sum_{i<j} sign(p_ij - 1/2) p_ij`` and the sum is the sample mean
-    of ``X_s = sum_{i<j} sign_ij [i before j in s]``, so its standard error is ``sd(X) / sqrt(S)``.
+    ``bound = const + (2/n^2) sum_{i<j} sign(p_ij - 1/2) p_ij``, linear in the frequencies;
+    its standard error is estimated from ``N_BATCHES`` batches of samples (delta method with
+    batch means: the linear functional evaluated on each batch's frequencies).
     """
-    S, n = pos.shape
+    n = closure_values.shape[0]
     ui, uj = np.nonzero(np.triu(~known, 1))
     p = closure_values.astype(float)
     if ui.size == 0:
         return p, 0.0
-    bits = pair_order_indicators(pos, ui, uj)
-    pu = bits.mean(axis=0)
+    counts = counts_fn(ui, uj)  # (batches, U)
+    sizes = np.diff((n_samples * np.arange(counts.shape[0] + 1)) // counts.shape[0])
+    pu = counts.sum(axis=0) / n_samples
     p[ui, uj] = pu
     p[uj, ui] = 1.0 - pu
-    sign = np.sign(pu - 0.5)
-    X = bits @ sign
-    se = float(X.std(ddof=1) / np.sqrt(S) * 2 / (n * n)) if S > 1 else float("nan")
+    Xb = (counts / sizes[:, None]) @ np.sign(pu - 0.5)
+    se = float(Xb.std(ddof=1) / np.sqrt(Xb.size) * 2 / (n * n))
     return p, se
 
 
@@ -323,12 +328,20 @@ def accuracy_upper_bound(
         if method == "paper":
             n_orderings = _positive_int(n_orderings, "n_orderings")
             if sampler == "topological":
-                pos = random_topological_sorts(closure.before, n_orderings, seed=seed)
+
+                def counts_fn(ui, uj):
+                    return topological_sort_pair_counts(
+                        closure.before, n_orderings, ui, uj, seed=seed, n_batches=N_BATCHES
+                    )
             else:
-                pos = uniform_linear_extensions(
-                    closure.before, n_orderings, seed=seed, max_downsets=max_downsets
-                )
-            p, se = _order_posterior_from_samples(pos, closure.values, known)
+
+                def counts_fn(ui, uj):
+                    pos = uniform_linear_extensions(
+                        closure.before, n_orderings, seed=seed, max_downsets=max_downsets
+                    )
+                    return batch_pair_counts(pos, ui, uj, N_BATCHES)
+
+            p, se = _order_posterior(counts_fn, closure.values, known, n_orderings)
             return AccuracyBound(_bound_from_p(p, known), se, f"paper:{sampler}", n_inf, p)
         try:
             p = precedence_probabilities(closure.before, max_downsets=max_downsets)
@@ -337,7 +350,9 @@ def accuracy_upper_bound(
         except DownsetLatticeTooLarge:
             S = _positive_int(n_samples if n_samples is not None else 500, "n_samples")
             pos = bubley_dyer_sample(closure.before, S, seed=seed)
-            p, se = _order_posterior_from_samples(pos, closure.values, known)
+            p, se = _order_posterior(
+                lambda ui, uj: batch_pair_counts(pos, ui, uj, N_BATCHES), closure.values, known, S
+            )
             return AccuracyBound(_bound_from_p(p, known), se, "sampler:bubley-dyer", n_inf, p)
 
     # equivalence and bipartite: work with the equivalence E (E = 1 - R for bipartite)

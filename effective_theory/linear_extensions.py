@@ -63,6 +63,8 @@ __all__ = [
     "bubley_dyer_sample",
     "precedence_frequencies",
     "pair_order_indicators",
+    "batch_pair_counts",
+    "topological_sort_pair_counts",
     "cover_relation",
     "DEFAULT_MAX_DOWNSETS",
 ]
@@ -494,10 +496,7 @@ def random_topological_sorts(before, n_samples, *, seed=None) -> np.ndarray:
     """
     b = _check_poset(before)
     n_samples = _check_samples(n_samples)
-    cov = cover_relation(b)
-    succ_ptr = np.concatenate([[0], np.cumsum(cov.sum(axis=1))]).astype(np.int64)
-    succ_idx = np.nonzero(cov)[1].astype(np.int64)
-    npred = cov.sum(axis=0).astype(np.int64)
+    succ_ptr, succ_idx, npred = _cover_csr(b)
     with _threads(n_samples * (b.shape[0] + succ_idx.size)):
         return _topo_sort_kernel(succ_ptr, succ_idx, npred, _seed_words(seed, n_samples))
 
@@ -713,6 +712,93 @@ def _pair_order_bits(pos, ui, uj):
         for u in range(U):
             bits[s, u] = 1 if pos[s, ui[u]] < pos[s, uj[u]] else 0
     return bits
+
+
+@njit(cache=True, parallel=True)
+def _batch_pair_counts(pos, ui, uj, n_batches):
+    S = pos.shape[0]
+    U = ui.size
+    counts = np.zeros((n_batches, U))
+    for b in prange(n_batches):
+        lo = (S * b) // n_batches
+        hi = (S * (b + 1)) // n_batches
+        for s in range(lo, hi):
+            for u in range(U):
+                if pos[s, ui[u]] < pos[s, uj[u]]:
+                    counts[b, u] += 1.0
+    return counts
+
+
+@njit(cache=True, parallel=True)
+def _topo_sort_pair_counts(succ_ptr, succ_idx, npred, seeds, ui, uj, n_batches):
+    """Random topological sorts counted on the fly: ``counts[b, u]`` = samples of batch ``b``
+    in which ``ui[u]`` precedes ``uj[u]`` (no per-sample output)."""
+    n = npred.size
+    S = seeds.size
+    U = ui.size
+    counts = np.zeros((n_batches, U))
+    for b in prange(n_batches):
+        lo = (S * b) // n_batches
+        hi = (S * (b + 1)) // n_batches
+        cnt = np.empty(n, dtype=np.int64)
+        avail = np.empty(n, dtype=np.int64)
+        pos = np.empty(n, dtype=np.int64)
+        for s in range(lo, hi):
+            state = seeds[s]
+            na = 0
+            for v in range(n):
+                cnt[v] = npred[v]
+                if cnt[v] == 0:
+                    avail[na] = v
+                    na += 1
+            for t in range(n):
+                state, k = _rand_below(state, na)
+                v = avail[k]
+                avail[k] = avail[na - 1]
+                na -= 1
+                pos[v] = t
+                for e in range(succ_ptr[v], succ_ptr[v + 1]):
+                    w = succ_idx[e]
+                    cnt[w] -= 1
+                    if cnt[w] == 0:
+                        avail[na] = w
+                        na += 1
+            for u in range(U):
+                if pos[ui[u]] < pos[uj[u]]:
+                    counts[b, u] += 1.0
+    return counts
+
+
+def _cover_csr(b):
+    cov = cover_relation(b)
+    succ_ptr = np.concatenate([[0], np.cumsum(cov.sum(axis=1))]).astype(np.int64)
+    succ_idx = np.nonzero(cov)[1].astype(np.int64)
+    npred = cov.sum(axis=0).astype(np.int64)
+    return succ_ptr, succ_idx, npred
+
+
+def batch_pair_counts(pos, ui, uj, n_batches=10) -> np.ndarray:
+    """``counts[b, u]``: samples of batch ``b`` (consecutive rows of ``pos``) with ``ui[u]`` first."""
+    p = np.ascontiguousarray(pos, dtype=np.int32)
+    ui = np.ascontiguousarray(ui, np.int64)
+    with _threads(p.shape[0] * ui.size):
+        return _batch_pair_counts(p, ui, np.ascontiguousarray(uj, np.int64), int(n_batches))
+
+
+def topological_sort_pair_counts(before, n_samples, ui, uj, *, seed=None, n_batches=10) -> np.ndarray:
+    """:func:`random_topological_sorts` counted into ``counts[b, u]`` (see :func:`batch_pair_counts`).
+
+    The same samples as :func:`random_topological_sorts` with the same ``seed``.
+    """
+    b = _check_poset(before)
+    n_samples = _check_samples(n_samples)
+    succ_ptr, succ_idx, npred = _cover_csr(b)
+    ui = np.ascontiguousarray(ui, np.int64)
+    with _threads(n_samples * (b.shape[0] + succ_idx.size + ui.size)):
+        return _topo_sort_pair_counts(
+            succ_ptr, succ_idx, npred, _seed_words(seed, n_samples), ui,
+            np.ascontiguousarray(uj, np.int64), int(n_batches),
+        )
 
 
 def pair_order_indicators(pos, ui, uj) -> np.ndarray:
