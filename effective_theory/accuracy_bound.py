@@ -60,7 +60,7 @@ from .linear_extensions import (
     topological_sort_pair_counts,
     uniform_linear_extensions,
 )
-from .relations import Relation, as_relation_matrix, equivalence_classes
+from .relations import Relation, as_relation_matrix
 
 __all__ = [
     "AccuracyBound",
@@ -208,19 +208,32 @@ def prior_guessing_accuracy(n, *, kind, prior=None) -> float:
     return (n + off * max(q, 1 - q)) / (n * n)
 
 
-def _equivalence_prior(true_classes, n, prior, k, class_sizes):
+def _equivalence_prior(sizes, prior, k, class_sizes):
     if isinstance(prior, EquivalencePrior):
         return prior
     if prior not in ("class_sizes", "k_classes"):
         raise ValueError(f"prior must be 'class_sizes', 'k_classes' or an EquivalencePrior, got {prior!r}")
     if prior == "class_sizes":
         if class_sizes is None:
-            class_sizes = tuple(sorted((len(c) for c in true_classes), reverse=True))
+            class_sizes = sorted(sizes.tolist(), reverse=True)
         class_sizes = tuple(int(s) for s in class_sizes)
         return EquivalencePrior("class_sizes", len(class_sizes), class_sizes)
-    if k is None:
-        k = len(true_classes)
-    return EquivalencePrior("k_classes", int(k))
+    return EquivalencePrior("k_classes", int(sizes.size if k is None else k))
+
+
+def _equivalence_labels(E):
+    """Class index of every element (classes ordered by smallest member), or None if E is not
+    an equivalence relation: ``E`` must equal ``[rep_i == rep_j]`` with ``rep_i`` the first
+    element related to ``i``."""
+    n = E.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if not E.diagonal().all():
+        return None
+    rep = E.argmax(axis=1)
+    if not np.array_equal(E, rep[:, None] == rep[None, :]):
+        return None
+    return np.unique(rep, return_inverse=True)[1].astype(np.int64)
 
 
 def _paper_candidate_classes(values, labels, k):
@@ -356,27 +369,28 @@ def accuracy_upper_bound(
             return AccuracyBound(_bound_from_p(p, known), se, "sampler:bubley-dyer", n_inf, p)
 
     # equivalence and bipartite: work with the equivalence E (E = 1 - R for bipartite)
-    E = ~a if kind == "bipartite" else a
     if kind == "bipartite":
-        np.fill_diagonal(E := E.copy(), True)
-        if not _is_equivalence(E):
-            raise ValueError("relation is not complete bipartite (its complement is not an equivalence)")
-    elif not _is_equivalence(E):
-        raise ValueError("relation is not an equivalence relation")
-    true_classes = equivalence_classes(E)
+        E = ~a
+        np.fill_diagonal(E, True)
+    else:
+        E = a
+    lab = _equivalence_labels(E)
+    if lab is None:
+        what = "complete bipartite (its complement is not an equivalence)" if kind == "bipartite" else (
+            "an equivalence relation"
+        )
+        raise ValueError(f"relation is not {what}")
+    sizes = np.bincount(lab)
     if kind == "equivalence" and method == "exact":
         eclosure = closure
     else:
         eclosure = closure_from_entries(n, rows, cols, E[rows, cols], kind="equivalence")
     if method == "paper":
-        lab = np.empty(n, dtype=np.int64)
-        for c, members in enumerate(true_classes):
-            lab[members] = c
-        kk = len(true_classes) if k is None else int(k)
-        pe, eknown = _paper_candidate_classes(eclosure.values, lab, max(kk, len(true_classes)))
+        kk = sizes.size if k is None else max(int(k), sizes.size)
+        pe, eknown = _paper_candidate_classes(eclosure.values, lab, kk)
         p = 1.0 - pe if kind == "bipartite" else pe
         return AccuracyBound(_bound_from_p(p, eknown), 0.0, "paper:candidate-classes", eclosure.n_inferred, p)
-    pr = _equivalence_prior(true_classes, n, prior, k, class_sizes)
+    pr = _equivalence_prior(sizes, prior, k, class_sizes)
     try:
         pe = equivalence_pair_probabilities(eclosure.block, eclosure.conflicts(), pr, max_states=max_states)
         se, used = 0.0, "exact"
@@ -389,12 +403,6 @@ def accuracy_upper_bound(
     p = 1.0 - pe if kind == "bipartite" else pe
     p = np.where(known, closure.values, p)
     return AccuracyBound(_bound_from_p(p, known), se, used, n_inf, p)
-
-
-def _is_equivalence(E):
-    from .relations import is_equivalence
-
-    return is_equivalence(E)
 
 
 def _positive_int(x, name):
