@@ -42,6 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
 from .equivalence_posterior import (
     DEFAULT_MAX_STATES,
@@ -225,38 +226,78 @@ def _equivalence_labels(E):
     """Class index of every element (classes ordered by smallest member), or None if E is not
     an equivalence relation: ``E`` must equal ``[rep_i == rep_j]`` with ``rep_i`` the first
     element related to ``i``."""
+    ok, lab, _k = _equivalence_labels_kernel(np.ascontiguousarray(E, dtype=np.bool_))
+    return lab if ok else None
+
+
+@njit(cache=True)
+def _equivalence_labels_kernel(E):
     n = E.shape[0]
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    if not E.diagonal().all():
-        return None
-    rep = E.argmax(axis=1)
-    if not np.array_equal(E, rep[:, None] == rep[None, :]):
-        return None
-    return np.unique(rep, return_inverse=True)[1].astype(np.int64)
+    rep = np.empty(n, np.int64)
+    for i in range(n):
+        if not E[i, i]:
+            return False, rep, 0
+        r = 0
+        while not E[i, r]:
+            r += 1
+        rep[i] = r
+    for i in range(n):
+        for j in range(n):
+            if E[i, j] != (rep[i] == rep[j]):
+                return False, rep, 0
+    lab = np.empty(n, np.int64)
+    k = 0
+    for i in range(n):
+        if rep[i] == i:
+            lab[i] = k
+            k += 1
+        else:
+            lab[i] = lab[rep[i]]
+    return True, lab, k
 
 
-def _paper_candidate_classes(values, labels, k):
-    """Appendix D: ``pos[i]`` and ``p_1`` for every undetermined entry, elements independent.
-
-    ``pos[i]`` is the reference class of an element known equal to ``i`` if there is one,
-    else every class except those of the elements known to differ from ``i``.
-    """
+@njit(cache=True)
+def _paper_candidates_kernel(values, labels, k, complement):
+    """Appendix D candidate classes; returns ``(Pr(R_ij = 1), bound, n_inferred)``."""
     n = values.shape[0]
-    onehot = np.zeros((n, k))
-    onehot[np.arange(n), labels] = 1.0
-    eq = values == 1
-    np.fill_diagonal(eq, False)
-    has_eq = eq.any(axis=1)
-    excluded = ((values == 0).astype(float) @ onehot) > 0
-    pos = ~excluded
-    first = eq.argmax(axis=1)
-    pos[has_eq] = onehot[first[has_eq]] > 0
-    cnt = pos.sum(axis=1).astype(float)
-    pf = pos.astype(float)
-    p1 = (pf @ pf.T) / (cnt[:, None] * cnt[None, :])
-    known = values >= 0
-    return np.where(known, values.astype(float), p1), known
+    pos = np.zeros((n, k), np.bool_)
+    cnt = np.zeros(n)
+    for i in range(n):
+        first = -1
+        for j in range(n):
+            if j != i and values[i, j] == 1:
+                first = j
+                break
+        if first >= 0:
+            pos[i, labels[first]] = True
+        else:
+            for c in range(k):
+                pos[i, c] = True
+            for j in range(n):
+                if values[i, j] == 0:
+                    pos[i, labels[j]] = False
+        for c in range(k):
+            if pos[i, c]:
+                cnt[i] += 1.0
+    p = np.empty((n, n))
+    total = 0.0
+    ninf = 0
+    for i in range(n):
+        for j in range(n):
+            v = values[i, j]
+            if v >= 0:
+                q = float(v)
+                total += 1.0
+                ninf += 1
+            else:
+                both = 0.0
+                for c in range(k):
+                    if pos[i, c] and pos[j, c]:
+                        both += 1.0
+                q = both / (cnt[i] * cnt[j])
+                total += max(q, 1.0 - q)
+            p[i, j] = 1.0 - q if complement else q
+    return p, total / (n * n), ninf
 
 
 def accuracy_upper_bound(
@@ -344,7 +385,7 @@ def accuracy_upper_bound(
 
                 def counts_fn(ui, uj):
                     return topological_sort_pair_counts(
-                        closure.before, n_orderings, ui, uj, seed=seed, n_batches=N_BATCHES
+                        closure.before, n_orderings, ui, uj, seed=seed, n_batches=N_BATCHES, _closed=True
                     )
             else:
 
@@ -387,9 +428,8 @@ def accuracy_upper_bound(
         eclosure = closure_from_entries(n, rows, cols, E[rows, cols], kind="equivalence")
     if method == "paper":
         kk = sizes.size if k is None else max(int(k), sizes.size)
-        pe, eknown = _paper_candidate_classes(eclosure.values, lab, kk)
-        p = 1.0 - pe if kind == "bipartite" else pe
-        return AccuracyBound(_bound_from_p(p, eknown), 0.0, "paper:candidate-classes", eclosure.n_inferred, p)
+        p, bound, ninf = _paper_candidates_kernel(eclosure.values, lab, kk, kind == "bipartite")
+        return AccuracyBound(bound, 0.0, "paper:candidate-classes", int(ninf), p)
     pr = _equivalence_prior(sizes, prior, k, class_sizes)
     try:
         pe = equivalence_pair_probabilities(eclosure.block, eclosure.conflicts(), pr, max_states=max_states)

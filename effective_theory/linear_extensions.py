@@ -785,12 +785,12 @@ def batch_pair_counts(pos, ui, uj, n_batches=10) -> np.ndarray:
         return _batch_pair_counts(p, ui, np.ascontiguousarray(uj, np.int64), int(n_batches))
 
 
-def topological_sort_pair_counts(before, n_samples, ui, uj, *, seed=None, n_batches=10) -> np.ndarray:
+def topological_sort_pair_counts(before, n_samples, ui, uj, *, seed=None, n_batches=10, _closed=False):
     """:func:`random_topological_sorts` counted into ``counts[b, u]`` (see :func:`batch_pair_counts`).
 
     The same samples as :func:`random_topological_sorts` with the same ``seed``.
     """
-    b = _check_poset(before)
+    b = before if _closed else _check_poset(before)  # _closed: an already validated closure
     n_samples = _check_samples(n_samples)
     succ_ptr, succ_idx, npred = _cover_csr(b)
     ui = np.ascontiguousarray(ui, np.int64)
