@@ -24,6 +24,8 @@ References
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import sympy as sp
 
@@ -36,6 +38,10 @@ __all__ = [
     "reduced_flow_solution",
     "reduced_flow_fixed_points",
     "derive_conserved_quantity",
+    "conserved_matrix",
+    "matrix_flow_collides",
+    "matrix_flow_solution",
+    "derive_conserved_matrix",
 ]
 
 
@@ -153,6 +159,7 @@ def reduced_flow_fixed_points():
     return [sp.Tuple(s.get(a2, a2), s.get(c, c)) for s in sols]
 
 
+@functools.cache
 def derive_conserved_quantity() -> Derivation:
     """Prove Eq. (11), the fixed points and the phase rule of Theorem 2 with sympy.
 
@@ -229,3 +236,136 @@ def derive_conserved_quantity() -> Derivation:
         sp.Matrix(sorted([sp.Integer(0), -2 * eta_A * c_s**2], key=sp.default_sort_key))))
     return Derivation(title="Conserved quantity Eq. 11, fixed points and phase rule", steps=tuple(steps),
                       symbols=dict(a2=a2, c=c, eta_A=eta_A, eta_x=eta_x, t=t, C=C))
+
+
+def conserved_matrix(A, r, eta_x, eta_A):
+    """:math:`M = A^TA/(2\\eta_A) - rr^T/\\eta_x`, the matrix conserved by the full flow Eq. (8).
+
+    ``A`` has shape ``(..., m, d)`` and ``r`` shape ``(..., d)``.  For ``d = 1``
+    and ``m = 1`` it is Eq. (11).  Along Eq. (8) :math:`\\dot M = 0` exactly
+    (:func:`derive_conserved_matrix`); the repons collide iff :math:`M` is
+    positive definite (:func:`matrix_flow_collides`).
+
+    Examples
+    --------
+    >>> M = conserved_matrix(np.array([[2.0]]), np.array([1.0]), eta_x=1.0, eta_A=1.0)
+    >>> float(M[0, 0]) == float(conserved_quantity(2.0, 1.0, 1.0, 1.0))
+    True
+    """
+    eta_x, eta_A = _rates(eta_x, eta_A)
+    A = np.asarray(A, dtype=float)
+    r = np.asarray(r, dtype=float)
+    return np.swapaxes(A, -1, -2) @ A / (2 * eta_A) - r[..., :, None] * r[..., None, :] / eta_x
+
+
+def matrix_flow_collides(A0, r0, eta_x, eta_A):
+    """Exact phase rule of the matrix flow Eq. (8): collision iff :math:`M_0 \\succ 0`.
+
+    By Eq. (8), :math:`A^TA = 2\\eta_A(M + rr^T/\\eta_x)` with :math:`M` constant,
+    so :math:`\\dot r = -2\\eta_A(\\eta_x M + |r|^2)r`; :math:`r \\to 0` iff every
+    eigenvalue of :math:`M` is positive (for :math:`r_0` with a component on
+    every eigenvector).  When :math:`r_0` is an eigenvector of
+    :math:`A_0^TA_0` this is the scalar rule :math:`C > 0` of Eq. (11) with
+    :math:`a_2 = |A_0 \\hat r_0|, c = |r_0|`; otherwise it is stricter.
+
+    Examples
+    --------
+    ``r0 = (0.6, 0)`` is not an eigenvector of ``A0^T A0``; the scalar rule with
+    :math:`a_2 = |A_0\\hat r_0| = 1` predicts a collision, the exact rule does not:
+
+    >>> A0 = np.array([[1.0, 1.0], [0.0, 1.0]])
+    >>> bool(collides(1.0, 0.6, 1.0, 1.0)), bool(matrix_flow_collides(A0, np.array([0.6, 0.0]), 1.0, 1.0))
+    (True, False)
+    """
+    M = conserved_matrix(A0, r0, eta_x, eta_A)
+    return _out(np.linalg.eigvalsh(M)[..., 0] > 0)
+
+
+def matrix_flow_solution(A0, r0, t, eta_x, eta_A):
+    """Closed-form :math:`r(t)` of the full matrix flow Eq. (8) of [1]_.
+
+    In the eigenbasis of the conserved :math:`M` (eigenvalues :math:`\\mu_i`),
+    :math:`w_i = r_i^2` obeys :math:`\\dot w_i = -4\\eta_A(\\eta_x\\mu_i + \\sum_j w_j) w_i`, so
+
+    .. math::
+
+        w_i(t) = \\frac{w_i(0) e^{-4\\eta_A\\eta_x\\mu_i t}}
+                 {1 + \\sum_j w_j(0)\\,(1 - e^{-4\\eta_A\\eta_x\\mu_j t})/(\\eta_x\\mu_j)}.
+
+    ``A0``: ``(..., m, d)``, ``r0``: ``(..., d)``, ``t`` broadcast against the
+    batch shape.  Returns ``r(t)`` with the shape of ``r0``.
+
+    Examples
+    --------
+    >>> r = matrix_flow_solution(np.array([[2.0]]), np.array([1.0]), 50.0, 1.0, 1.0)
+    >>> bool(abs(r[0]) < 1e-12)
+    True
+    """
+    eta_x, eta_A = _rates(eta_x, eta_A)
+    M = conserved_matrix(A0, r0, eta_x, eta_A)
+    mu, V = np.linalg.eigh(M)
+    rho = np.einsum("...ji,...j->...i", V, np.asarray(r0, dtype=float))
+    w0 = rho**2
+    t = np.asarray(t, dtype=float)[..., None]
+    x = 4 * eta_A * eta_x * mu * t  # exponent, E_i = exp(-x_i)
+    L = np.maximum(0.0, np.max(-x, axis=-1, keepdims=True))  # overflow guard: everything times exp(-L)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        small = np.abs(x) < 1e-8
+        F = np.where(small, 4 * eta_A * t * np.exp(-L), (np.exp(-L) - np.exp(-x - L)) / (eta_x * mu))
+    denom = np.exp(-L) + np.sum(w0 * F, axis=-1, keepdims=True)
+    w = w0 * np.exp(-x - L) / denom
+    rt = np.sign(rho) * np.sqrt(w)
+    return np.einsum("...ij,...j->...i", V, rt)
+
+
+@functools.cache
+def derive_conserved_matrix(d: int = 2, m: int | None = None) -> Derivation:
+    """Prove that :math:`M = A^TA/(2\\eta_A) - rr^T/\\eta_x` is conserved by Eq. (8); solve for :math:`r(t)`.
+
+    Returns
+    -------
+    Derivation
+        Steps ``"dM/dt"`` (exactly zero, explicit components), ``"closed r equation"``
+        (:math:`\\dot r = -2\\eta_A(\\eta_x M + |r|^2) r`), ``"d = 1 is Eq. 11"``, and
+        ``"w_i(t) solves the flow"`` (the closed form, checked in ``d = 2`` for diagonal ``M``).
+
+    Examples
+    --------
+    >>> all(s.holds for s in derive_conserved_matrix(2).steps)
+    True
+    """
+    m = d if m is None else m
+    A = sp.Matrix(m, d, lambda i, j: sp.Symbol(f"A{i + 1}{j + 1}", real=True))
+    r = sp.Matrix(d, 1, lambda i, _j: sp.Symbol(f"r{i + 1}", real=True))
+    eta_A, eta_x, t = sp.symbols("eta_A eta_x t", positive=True)
+    dA = -2 * eta_A * A * r * r.T
+    dr = -eta_x * A.T * A * r
+    M = A.T * A / (2 * eta_A) - r * r.T / eta_x
+    dM = (dA.T * A + A.T * dA) / (2 * eta_A) - (dr * r.T + r * dr.T) / eta_x
+    steps = [DerivationStep(
+        "dM/dt", "M = A^T A/(2 eta_A) - r r^T/eta_x is conserved by Eq. 8 (matrix Eq. 11)",
+        dM, sp.zeros(d, d))]
+    steps.append(DerivationStep(
+        "closed r equation",
+        "eliminating A^T A = 2 eta_A (M + r r^T/eta_x): dr/dt = -2 eta_A (eta_x M + |r|^2) r",
+        dr, -2 * eta_A * (eta_x * M + (r.T * r)[0] * sp.eye(d)) * r))
+    a, c = sp.symbols("a_2 c", real=True)
+    M1 = sp.Matrix([[a]]).T * sp.Matrix([[a]]) / (2 * eta_A) - sp.Matrix([[c]]) * sp.Matrix([[c]]).T / eta_x
+    steps.append(DerivationStep("d = 1 is Eq. 11", "for m = d = 1 (A = a2, r = c), M is C of Eq. 11",
+                                M1[0, 0], a**2 / (2 * eta_A) - c**2 / eta_x))
+    # closed form in the eigenbasis (d = 2, M = diag(mu1, mu2))
+    mu1, mu2 = sp.symbols("mu_1 mu_2", real=True, nonzero=True)
+    w10, w20 = sp.symbols("w_10 w_20", positive=True)
+    pairs = ((w10, mu1), (w20, mu2))
+    den = 1 + sum(w0 * (1 - sp.exp(-4 * eta_A * eta_x * mu * t)) / (eta_x * mu) for w0, mu in pairs)
+    w = [w0 * sp.exp(-4 * eta_A * eta_x * mu * t) / den for w0, mu in ((w10, mu1), (w20, mu2))]
+    lhs = sp.Matrix([sp.diff(wi, t) for wi in w])
+    rhs = sp.Matrix([-4 * eta_A * (eta_x * mu + w[0] + w[1]) * wi
+                     for wi, mu in zip(w, (mu1, mu2), strict=True)])
+    steps.append(DerivationStep(
+        "w_i(t) solves the flow", "w_i = r_i^2 in M's eigenbasis: w_i(t) = w_i0 exp(-4 eta_A eta_x mu_i t) / "
+        "(1 + sum_j w_j0 (1 - exp(-4 eta_A eta_x mu_j t))/(eta_x mu_j))", lhs, rhs))
+    steps.append(DerivationStep("w_i(0)", "initial values", sp.Matrix([wi.subs(t, 0) for wi in w]),
+                                sp.Matrix([w10, w20])))
+    return Derivation(title=f"Conserved matrix of the full flow Eq. 8 (d = {d}, m = {m})", steps=tuple(steps),
+                      symbols=dict(A=A, r=r, M=M))

@@ -28,6 +28,8 @@ References
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from .derivation_steps import Derivation, DerivationStep
@@ -67,6 +69,7 @@ def cluster_stays_clustered(N: int, d: int = 1):
     return [(-eta_x * x.applyfunc(lambda v: sp.diff(loss, v))).subs(sub) for x in xs]
 
 
+@functools.cache
 def derive_multi_repon_flow(d: int = 1) -> Derivation:
     """Derive Eq. (13) of [1]_ from the equations of motion of one repon and a cluster of ``N``.
 

@@ -26,6 +26,8 @@ References
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from .derivation_steps import Derivation, DerivationStep
@@ -74,6 +76,7 @@ def ansatz_residual(A0, r0, a, b, c, da, db, dc, eta_A, eta_x):
     return RA, Rr
 
 
+@functools.cache
 def derive_repon_ansatz(d: int = 2, m: int | None = None) -> Derivation:
     """Substitute Eq. (9) into Eq. (8) and derive Eq. (10) with its exactness conditions.
 

@@ -37,6 +37,8 @@ References
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from .derivation_steps import Derivation, DerivationStep
@@ -128,6 +130,7 @@ def exact_pair_flow(d: int = 2, m: int | None = None) -> dict:
     return dict(dA=dA, db=db, ds=ds, dr=dr, de=de, e=e, loss=loss.subs(sub), symbols=S)
 
 
+@functools.cache
 def derive_repon_flow(d: int = 2, m: int | None = None) -> Derivation:
     """Derive Eq. (7)/(C1), (C2) and (C3)/Eq. (8) of [1]_ from the loss of Eq. (6).
 

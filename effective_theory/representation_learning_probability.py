@@ -21,6 +21,8 @@ References
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 __all__ = ["representation_learning_probability", "critical_ratio", "derive_wedge_probability"]
@@ -141,6 +143,7 @@ def representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c, N=1):
     return out[()] if out.ndim == 0 else out
 
 
+@functools.cache
 def derive_wedge_probability():
     """Derive Eq. (12) of [1]_ by integrating the Gaussian over the collision wedge with sympy.
 
