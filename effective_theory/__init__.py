@@ -85,6 +85,7 @@ from .repon_simulation import (  # noqa: E402
     sample_initial_conditions,
     simulate_cluster_flow,
     simulate_matrix_flow,
+    simulate_pair_flow,
     simulate_pair_gradient_descent,
     simulate_reduced_flow,
 )
@@ -124,6 +125,7 @@ __all__ += [
     "sample_initial_conditions",
     "simulate_cluster_flow",
     "simulate_matrix_flow",
+    "simulate_pair_flow",
     "simulate_pair_gradient_descent",
     "simulate_reduced_flow",
 ]

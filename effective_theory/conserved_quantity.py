@@ -129,20 +129,23 @@ def reduced_flow_solution(a2_0, c_0, t, eta_x, eta_A):
     if (t < 0).any():
         raise ValueError("t must be non-negative")
     C = a2_0**2 / (2 * eta_A) - c_0**2 / eta_x
-    w0 = c_0**2
-    g = eta_x * C
-    kappa = 4 * eta_A * g * t
-    # overflow-free forms of the same expression for the two signs of C
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        em = np.exp(-np.abs(kappa))
-        w_pos = g * w0 * em / ((g + w0) - w0 * em)
-        w_neg = g * w0 / ((g + w0) * em - w0)
-        w_zero = w0 / (1 + 4 * eta_A * w0 * t)
-        w = np.where(C > 0, w_pos, np.where(C < 0, w_neg, w_zero))
+    w = _logistic(c_0**2, eta_x * C, 4 * eta_A * t)
+    # a2^2 from its own logistic equation, v' = -2 eta_x (v - 2 eta_A C) v (no cancellation near a2 = 0)
+    v = _logistic(a2_0**2, -2 * eta_A * C, 2 * eta_x * t)
+    return _out(np.sign(a2_0) * np.sqrt(v)), _out(np.sign(c_0) * np.sqrt(w))
+
+
+def _logistic(w0, g, rate_t):
+    """Solution of w' = -(rate)(g + w) w at time t, w(0) = w0: g w0 / ((g + w0) e^{x} - w0), x = rate t g."""
+    x = rate_t * g
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        em = np.exp(-np.abs(x))
+        pos = g * w0 * em / (g - w0 * np.expm1(-np.abs(x)))  # g > 0: no cancellation
+        neg = g * w0 / (g * em + w0 * np.expm1(-np.abs(x)))  # g < 0: both terms negative
+        zero = w0 / (1 + rate_t * w0)
+        w = np.where(g > 0, pos, np.where(g < 0, neg, zero))
         w = np.where(w0 == 0, 0.0, w)
-    w = np.clip(w, 0, None)
-    a2sq = np.clip(2 * eta_A * (C + w / eta_x), 0, None)
-    return _out(np.sign(a2_0) * np.sqrt(a2sq)), _out(np.sign(c_0) * np.sqrt(w))
+    return np.clip(w, 0, None)
 
 
 def reduced_flow_fixed_points():
