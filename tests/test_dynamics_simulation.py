@@ -61,8 +61,8 @@ def test_closed_form_matches_scipy():
         np.testing.assert_allclose(a, sol.y[:20, j], rtol=1e-7, atol=1e-10)
         np.testing.assert_allclose(c, sol.y[20:, j], rtol=1e-7, atol=1e-10)
     a7, c7 = et.reduced_flow_solution(a0, c0, 7.0, eta_x, eta_A)
-    np.testing.assert_allclose(et.conserved_quantity(a7, c7, eta_x, eta_A), et.conserved_quantity(a0, c0, eta_x, eta_A),
-                               rtol=1e-10, atol=1e-12)
+    C0 = et.conserved_quantity(a0, c0, eta_x, eta_A)
+    np.testing.assert_allclose(et.conserved_quantity(a7, c7, eta_x, eta_A), C0, rtol=1e-10, atol=1e-12)
 
 
 def test_matrix_flow_solution_matches_scipy():
@@ -125,16 +125,17 @@ def test_gradient_descent_converges_to_flow():
     assert abs(res.fraction - res.theory) <= Z_TOL * res.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="discrete GD with eta_x*step = 1 (step 0.5, eta_x = 2, eta_A = 1, "
-                   "sigma = 1): collided fraction 0.4333 vs Eq. 12 0.5 (n = 10^4, z = -13.3); 1305 runs diverge")
+@pytest.mark.xfail(strict=True, reason=(
+    "discrete GD with eta_x*step = 1 (step 0.5, eta_x = 2, eta_A = 1, sigma = 1): collided fraction "
+    "0.4333 vs Eq. 12 0.5 (n = 10^4, z = -13.3); 1305 runs diverge"))
 def test_large_step_gradient_descent_matches_eq12():
     res = et.simulate_pair_gradient_descent(2.0, 1.0, 1.0, 1.0, n=N_HEADLINE, step=0.5, seed=31)
     assert abs(res.fraction - res.theory) <= Z_TOL * res.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="Appendix C's b(0) = 0 with target y = 1 (eta_x = 2, eta_A = 1, "
-                   "sigma = 1): GD step 0.05 gives 0.5645 vs Eq. 12 0.5 (n = 10^4, z = +12.9); the term -2 eta_A e s^T "
-                   "dropped by Eq. 8 matters")
+@pytest.mark.xfail(strict=True, reason=(
+    "Appendix C's b(0) = 0 with target y = 1 (eta_x = 2, eta_A = 1, sigma = 1): GD step 0.05 gives "
+    "0.5645 vs Eq. 12 0.5 (n = 10^4, z = +12.9); the term -2 eta_A e s^T dropped by Eq. 8 matters"))
 def test_paper_initialisation_b0_zero_matches_eq12():
     res = et.simulate_pair_gradient_descent(2.0, 1.0, 1.0, 1.0, n=N_HEADLINE, step=0.05, y=1.0, seed=31)
     assert abs(res.fraction - res.theory) <= Z_TOL * res.stderr
