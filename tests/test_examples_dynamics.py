@@ -12,7 +12,10 @@ DYNAMICS_EXAMPLES = {
     "conservation_law.py": ["Eq. 11: dC/dt", "dM/dt", "exact rule M0 > 0 says collide:          False"],
     "arctan_integral.py": ["polar", "cartesian", "Monte Carlo of Eq. 10"],
     "multi_repon_formula.py": ["Eq. 13", "cluster members move together (N = 3, separate symbols): True"],
+    "repon_numerical_checks.py": ["Eq. 10 (reduced flow)", "exact rule M0 > 0", "N = 5, cluster spread 0.3"],
 }
+# keyword arguments that keep each example within seconds in the test run
+QUICK = {"repon_numerical_checks.py": dict(n=200)}
 
 
 @pytest.mark.parametrize("name", sorted(DYNAMICS_EXAMPLES))
@@ -20,7 +23,7 @@ def test_example_runs(name, capsys):
     spec = importlib.util.spec_from_file_location(f"example_{name[:-3]}", EXAMPLES / name)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    assert mod.main() == 0
+    assert mod.main(**QUICK.get(name, {})) == 0
     out = capsys.readouterr().out
     for needle in DYNAMICS_EXAMPLES[name]:
         assert needle in out, needle
