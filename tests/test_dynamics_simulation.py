@@ -201,8 +201,8 @@ def test_numeric_helpers_bad_rates():
 @pytest.mark.xfail(strict=True, reason=(
     "full matrix flow Eq. 8 (m = d = 2) from i.i.d. Gaussian A0 (sigma_a = 1) and r0 (sigma_c = 1), "
     "eta_x = 2, eta_A = 1: integrated n = 1000 (seed 25) collide 0.301 (z = -12.6), exact rule M0 > 0 on "
-    "n = 10^5 gives 0.2935 vs Eq. 12 0.5; Eq. 11 applied to (|A0 r_hat0|, |r0|) gives 0.4994 but misclassifies "
-    "20.6% of runs"))
+    "n = 10^5 gives 0.2935 vs Eq. 12 0.5; Eq. 11 applied to (|A0 r_hat0|, |r0|) gives 0.4994 but "
+    "misclassifies 20.6% of runs"))
 def test_matrix_flow_iid_initialisation_matches_eq12():
     res = et.simulate_matrix_flow(2.0, 1.0, 1.0, 1.0, n=1000, m=2, d=2, init="iid", seed=25)
     assert abs(res.fraction - res.theory) <= Z_TOL * res.stderr
