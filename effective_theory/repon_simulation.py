@@ -420,7 +420,7 @@ def simulate_pair_gradient_descent(eta_x, eta_A, sigma_a, sigma_c, n=10_000, *, 
 
 
 def simulate_cluster_flow(eta_x, eta_A, sigma_a, sigma_c, N, n=2000, *, spread=0.0, tau_max=400.0, seed=None,
-                          rtol=1e-6, atol=1e-12):
+                          step=None, t_max=None, rtol=1e-6, atol=1e-12):
     """Integrate one repon and ``N`` others, each with its own coordinate, for Eq. (13) of [1]_.
 
     Scalar decoder ``a`` (``m = d = 1``), ``b = y = 0``; the lone repon sits at
@@ -429,7 +429,10 @@ def simulate_cluster_flow(eta_x, eta_A, sigma_a, sigma_c, N, n=2000, *, spread=0
     cluster members by ``spread * sigma_c * N(0, 1)`` (then the cluster is no
     longer a single point).  The loss is the sum of Eq. (6)'s per-repon terms.
     Each sample runs on its own clock (as in :func:`simulate_matrix_flow`) up to
-    ``tau_max``.
+    ``tau_max``.  With ``step`` set, discrete gradient descent replaces the flow:
+    ``ceil(t_max / step)`` iterations of ``a -= step eta_A dl/da`` (same for ``b``),
+    ``x_j -= step eta_x dl/dx_j``, ``t_max`` defaulting to
+    ``300 / (eta_x sigma_a^2 + eta_A sigma_c^2)``.
     Collision: the lone repon's distance to the cluster mean shrinks by more
     than ``|a|``.
 
@@ -447,6 +450,23 @@ def simulate_cluster_flow(eta_x, eta_A, sigma_a, sigma_c, N, n=2000, *, spread=0
     x = np.empty((n, N + 1))
     x[:, 0] = N * D / (N + 1)
     x[:, 1:] = (-D / (N + 1))[:, None] + spread * sigma_c * rng.standard_normal((n, N))
+    if step is not None:
+        if not np.isfinite(step) or step <= 0:
+            raise ValueError(f"step must be positive, got {step!r}")
+        if t_max is None:
+            t_max = 300.0 / (eta_x * sigma_a**2 + eta_A * sigma_c**2)
+        a, b, xs = a0.copy(), np.zeros(n), x.copy()
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(int(np.ceil(t_max / step))):
+                res = a[:, None] * xs + b[:, None]
+                a, b, xs = (a - step * eta_A * (res * xs).sum(axis=1), b - step * eta_A * res.sum(axis=1),
+                            xs - step * eta_x * a[:, None] * res)
+        bad = ~np.isfinite(a) | ~np.isfinite(xs).all(axis=1)
+        aT = np.where(bad, 0.0, a)
+        xT = np.where(bad[:, None], np.inf, xs)
+        extra = dict(diverged=int(bad.sum()))
+        return _cluster_result(eta_x, eta_A, sigma_a, sigma_c, N, x, xT, a0, aT, extra)
+
     # per-sample clock t = tau / lam, lam bounding the sample's rates (the end state is clock-independent)
     lam = eta_x * a0**2 + eta_A * ((x**2).sum(axis=1) + N + 1)
 
@@ -466,13 +486,19 @@ def simulate_cluster_flow(eta_x, eta_A, sigma_a, sigma_c, N, n=2000, *, spread=0
         raise RuntimeError(f"solve_ivp failed: {sol.message}")
     aT = sol.y[:n, -1]
     xT = sol.y[2 * n:, -1].reshape(n, N + 1)
+    return _cluster_result(eta_x, eta_A, sigma_a, sigma_c, N, x, xT, a0, aT, dict(nfev=int(sol.nfev)))
+
+
+def _cluster_result(eta_x, eta_A, sigma_a, sigma_c, N, x, xT, a0, aT, extra):
     sep0 = np.abs(x[:, 0] - x[:, 1:].mean(axis=1))
-    sepT = np.abs(xT[:, 0] - xT[:, 1:].mean(axis=1))
+    with np.errstate(invalid="ignore"):
+        sepT = np.abs(xT[:, 0] - xT[:, 1:].mean(axis=1))
+    sepT = np.where(np.isfinite(sepT), sepT, np.inf)
     collided, undecided = classify_collision(sep0, sepT, a0, aT)
     theory = float(representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c, N=N))
     eq12 = float(representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c))
-    return MonteCarloResult(float(collided.mean()), theory, n, int(undecided.sum()),
-                            dict(eq12=eq12, nfev=int(sol.nfev)))
+    return MonteCarloResult(float(collided.mean()), theory, len(a0), int(undecided.sum()),
+                            dict(eq12=eq12, **extra))
 
 
 def simulate_pair_flow(eta_x, eta_A, sigma_a, sigma_c, n=4000, *, y=1.0, tau_max=2000.0, seed=None,

@@ -57,6 +57,10 @@ def main(argv=None, *, n=None):
         for spread in (0.0, 0.3):
             res = et.simulate_cluster_flow(1.0, 1.0, sa, sc, N, n=min(n, 2000), spread=spread, seed=6)
             _row(f"N = {N}, cluster spread {spread} (Eq. 12 {res.extra['eq12']:.4f})", res)
+    print("One repon and N = 3 others, discrete gradient descent:")
+    for step in (0.5, 0.2, 0.1, 0.05):
+        res = et.simulate_cluster_flow(1.0, 1.0, sa, sc, 3, n=n, step=step, seed=7)
+        _row(f"step {step} (diverged {res.extra['diverged']})", res)
     return 0
 
 

@@ -215,3 +215,9 @@ def test_matrix_flow_iid_initialisation_matches_eq12():
 def test_spread_cluster_matches_eq13():
     res = et.simulate_cluster_flow(1.0, 1.0, 1.0, 1.0, 5, n=2000, spread=0.3, seed=42)
     assert abs(res.fraction - res.theory) <= Z_TOL * res.stderr
+
+
+def test_cluster_gradient_descent_matches_eq13():
+    res = et.simulate_cluster_flow(1.0, 1.0, 1.0, 1.0, 3, n=N_HEADLINE, step=0.1, seed=43)
+    assert abs(res.fraction - res.theory) <= Z_TOL * res.stderr
+    assert abs(res.fraction - res.extra["eq12"]) > 2 * Z_TOL * res.stderr
