@@ -15,7 +15,7 @@ DYNAMICS_EXAMPLES = {
     "repon_numerical_checks.py": ["Eq. 10 (reduced flow)", "exact rule M0 > 0", "N = 5, cluster spread 0.3"],
 }
 # keyword arguments that keep each example within seconds in the test run
-QUICK = {"repon_numerical_checks.py": dict(n=200)}
+QUICK = {"repon_numerical_checks.py": dict(n=100)}
 
 
 @pytest.mark.parametrize("name", sorted(DYNAMICS_EXAMPLES))
