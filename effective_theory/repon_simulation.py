@@ -33,7 +33,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from .representation_learning_probability import representation_learning_probability
 
@@ -87,6 +86,13 @@ class MonteCarloResult:
     def z(self) -> float:
         """(fraction - theory) in units of :attr:`stderr`."""
         return (self.fraction - self.theory) / self.stderr
+
+
+def solve_ivp(*args, **kwargs):
+    """``scipy.integrate.solve_ivp``, imported on first use (keeps ``import effective_theory`` light)."""
+    from scipy.integrate import solve_ivp as _solve_ivp
+
+    return _solve_ivp(*args, **kwargs)
 
 
 def _check_common(eta_x, eta_A, sigma_a, sigma_c, n, N=1):
