@@ -130,6 +130,59 @@ def _task_table2(ctx: Context) -> TaskOutput:
     return out
 
 
+def _z_check(prediction, source, res: dict, command, *, z_tol=4.0) -> Check:
+    """A Monte Carlo fraction against its theory value, tolerance ``z_tol`` binomial standard errors."""
+    se = res["stderr"]
+    verdict = "holds" if abs(res["fraction"] - res["theory"]) <= z_tol * se else "fails"
+    return Check(prediction, source, f"{res['theory']:.4f}",
+                 f"{res['fraction']:.4f} ± {se:.4f} (n = {res['n']})", f"{z_tol:g} SE", verdict, command)
+
+
+def _task_fig4(ctx: Context) -> TaskOutput:
+    """Figure 4 (phase portrait) and Monte Carlo checks of Eqs. 12-13 against the flows they come from."""
+    from . import repon_simulation as rs
+    from .figure4 import figure4
+
+    out = TaskOutput("Figure 4 and Eqs. 10-13: repon collisions against the arctan law")
+    out.figures.append(figure4(ctx.out, eta_x=2.0, eta_A=1.0))
+    n = 10_000 if ctx.quick else 100_000
+
+    def mc(kind, **kw):
+        def compute():
+            if kind == "reduced":
+                r = rs.simulate_reduced_flow(n=n, seed=ctx.seed, **kw)
+            elif kind == "gd":
+                r = rs.simulate_pair_gradient_descent(n=n, seed=ctx.seed, **kw)
+            elif kind == "cluster":
+                r = rs.simulate_cluster_flow(n=n // 5, seed=ctx.seed, **kw)
+            else:
+                m = rs.matrix_collision_rules(n=10 * n, seed=ctx.seed, **kw)
+                return {"fraction": m["exact"], "theory": m["eq12"], "n": 10 * n, "stderr": m["stderr"]}
+            return {"fraction": r.fraction, "theory": r.theory, "n": r.n, "stderr": r.stderr}
+
+        return ctx.cache.get_or_compute("fig4-" + kind, {"n": n, "seed": ctx.seed, **kw}, compute)
+
+    cmd = ctx.command("fig4")
+    base = {"eta_A": 1.0, "sigma_a": 1.0, "sigma_c": 1.0}
+    out.checks += [
+        _z_check("Eq. 12: P(collision) of the reduced flow Eq. 10, eta_x/eta_A = 2", "Eqs. 10-12, Fig. 4",
+                 mc("reduced", eta_x=2.0, **base), cmd),
+        _z_check("Eq. 12: P(collision) of the reduced flow Eq. 10, eta_x/eta_A = 0.1", "Eqs. 10-12",
+                 mc("reduced", eta_x=0.1, **base), cmd),
+        _z_check("Eq. 12 vs gradient descent on the pair loss Eq. 6 (step 0.05, on the manifold b = y)",
+                 "Eqs. 6, 12", mc("gd", eta_x=2.0, step=0.05, **base), cmd),
+        _z_check("Eq. 13: one repon vs a cluster of N = 3 (explicit N + 1 repon flow)", "Eq. 13",
+                 mc("cluster", eta_x=2.0, N=3, **base), cmd),
+        _z_check("Eq. 12 vs the full matrix flow Eq. 8 from i.i.d. Gaussian A0, r0 (m = d = 2)",
+                 "Eqs. 8, 12", mc("matrix", eta_x=2.0, init="iid", **base), cmd),
+        _z_check("Eq. 12 vs gradient descent from Appendix C's b(0) = 0, target y = 1", "App. C, Eq. 12",
+                 mc("gd", eta_x=2.0, step=0.05, y=1.0, **base), cmd),
+    ]
+    out.notes.append("Rows that fail are findings (see docs/findings.md, Dynamics): Eq. 12 assumes the "
+                     "ansatz of Eq. 9 and the invariant manifold x1 + x2 = 0, b = y.")
+    return out
+
+
 def _figure_task(module_name: str) -> Callable[[Context], TaskOutput]:
     def task(ctx: Context) -> TaskOutput:
         try:
@@ -149,7 +202,7 @@ TASKS: dict[str, Callable[[Context], TaskOutput]] = {
     "table2": _task_table2,
     "fig2": _figure_task("effective_theory.figure2"),
     "fig3": _figure_task("verification.figure3"),
-    "fig4": _figure_task("effective_theory.figure4"),
+    "fig4": _task_fig4,
     "fig5": _figure_task("verification.figure5"),
     "fig6": _figure_task("verification.figure6"),
     "fig7": _figure_task("verification.figure7"),
