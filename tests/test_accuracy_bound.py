@@ -120,3 +120,29 @@ def test_bad_input():
     mask[0, 1] = mask[1, 0] = True
     with pytest.raises(ValueError, match=r"pair \(1, 0\) is 0 but 1-pairs \(0, 1\)"):
         accuracy_upper_bound(greater_than(4), mask, kind="equivalence")
+
+
+@pytest.mark.slow
+def test_figure2_paper_scale_exact_bounds():
+    # paper scale: n = 30, 20 fractions x 20 draws; every bound exact, 1 once the data pin the relation
+    from effective_theory import figure2_data
+
+    data = figure2_data(curves=("exact",), progress=False)
+    for name, e in data["relations"].items():
+        cv = e["curves"]["exact"]
+        assert cv["methods_used"] == {"exact": 400}
+        assert all(0.5 < m <= 1.0 for m in cv["mean"])
+        if name != "greater":
+            assert cv["mean"][-1] == 1.0 and cv["std"][-1] == 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="measured: mean min(p, 1-p) for greater-than is 0.214 at fraction "
+                   "0.08 and 0.252 at 0.2 (n = 30, 20 draws), not the paper's 1/3; see docs/findings.md")
+def test_greater_than_p_star_is_one_third():
+    # Section III: un-inferred greater-than entries are guessed right with probability 1 - p_* = 2/3
+    R = greater_than(30)
+    for f in (0.02, 0.08, 0.2):
+        ps = [accuracy_upper_bound(R, random_train_mask(30, f, seed=s), kind="total_order").p_star_effective
+              for s in range(20)]
+        assert abs(np.mean(ps) - 1 / 3) < 0.05
