@@ -406,7 +406,7 @@ def precedence_probabilities(before, *, max_downsets=DEFAULT_MAX_DOWNSETS) -> np
     --------
     >>> b = np.zeros((3, 3), bool); b[0, 1] = True  # x < y, z free
     >>> P = precedence_probabilities(b)
-    >>> round(P[2, 0], 12), round(P[0, 1] + P[1, 0], 12)  # the paper's 1/3
+    >>> round(float(P[2, 0]), 12), round(float(P[0, 1] + P[1, 0]), 12)  # the paper's 1/3
     (0.333333333333, 1.0)
     """
     b = _check_poset(before)
