@@ -114,3 +114,18 @@ def test_cycle_is_rejected():
     b[0, 1] = b[1, 2] = b[2, 0] = True
     with pytest.raises(ValueError, match="cycle"):
         count_linear_extensions(b)
+
+
+def test_parallel_kernels_give_the_same_numbers(monkeypatch):
+    # small problems run on one thread; forcing prange onto every thread must not change a number
+    import effective_theory.linear_extensions as le
+
+    before = _poset(seed=4)
+    ui, uj = np.nonzero(np.triu(~(before | before.T), 1))
+    serial = [fn(before, 64, seed=5) for fn in (random_topological_sorts, uniform_linear_extensions)]
+    serial.append(le.topological_sort_pair_counts(before, 64, ui, uj, seed=5))
+    monkeypatch.setattr(le, "PARALLEL_MIN_WORK", 0)
+    parallel = [fn(before, 64, seed=5) for fn in (random_topological_sorts, uniform_linear_extensions)]
+    parallel.append(le.topological_sort_pair_counts(before, 64, ui, uj, seed=5))
+    for a, b in zip(serial, parallel):
+        assert np.array_equal(a, b)
