@@ -371,6 +371,8 @@ def accuracy_upper_bound(
     a = relation.matrix if isinstance(relation, Relation) else as_relation_matrix(relation)
     n = a.shape[0]
     mask = check_train_mask(train_mask, n)
+    if kind == "total_order" and not _is_strict_total_order(a):
+        raise ValueError("relation is not a strict total order (R[i, j] = 1 iff i precedes j)")
     rows, cols = np.nonzero(mask)
     labels = a[rows, cols]
     if kind == "total_order" or method == "exact":
@@ -411,6 +413,9 @@ def accuracy_upper_bound(
 
     # equivalence and bipartite: work with the equivalence E (E = 1 - R for bipartite)
     if kind == "bipartite":
+        if a.diagonal().any():
+            i = int(np.flatnonzero(a.diagonal())[0])
+            raise ValueError(f"relation is not complete bipartite: diagonal entry ({i}, {i}) is 1")
         E = ~a
         np.fill_diagonal(E, True)
     else:
@@ -443,6 +448,15 @@ def accuracy_upper_bound(
     p = 1.0 - pe if kind == "bipartite" else pe
     p = np.where(known, closure.values, p)
     return AccuracyBound(_bound_from_p(p, known), se, used, n_inf, p)
+
+
+def _is_strict_total_order(a):
+    """O(n^2) check: the predecessor counts are a permutation and R[i, j] = [rank_i < rank_j]."""
+    n = a.shape[0]
+    rank = a.sum(axis=0)
+    if not np.array_equal(np.sort(rank), np.arange(n)):
+        return False
+    return bool(np.array_equal(a, rank[:, None] < rank[None, :]))
 
 
 def _positive_int(x, name):

@@ -115,6 +115,12 @@ def test_bad_input():
         accuracy_upper_bound(R, np.ones((6, 6), bool), kind="equivalence", method="magic")
     with pytest.raises(ValueError, match="unknown kind"):
         accuracy_upper_bound(R, np.ones((6, 6), bool), kind="lattice")
+    with pytest.raises(ValueError, match="not a strict total order"):
+        accuracy_upper_bound(equal_mod(6, 3), np.ones((6, 6), bool), kind="total_order")
+    bad = complete_bipartite(6).matrix.copy()
+    bad[2, 2] = True
+    with pytest.raises(ValueError, match=r"diagonal entry \(2, 2\)"):
+        accuracy_upper_bound(bad, np.ones((6, 6), bool), kind="bipartite")
     # greater-than read as an equivalence: R[0, 1] = 1 but R[1, 0] = 0 breaks symmetry
     mask = np.zeros((4, 4), bool)
     mask[0, 1] = mask[1, 0] = True
