@@ -373,6 +373,9 @@ def accuracy_upper_bound(
     mask = check_train_mask(train_mask, n)
     if kind == "total_order" and not _is_strict_total_order(a):
         raise ValueError("relation is not a strict total order (R[i, j] = 1 iff i precedes j)")
+    if kind == "bipartite" and a.diagonal().any():
+        i = int(np.flatnonzero(a.diagonal())[0])
+        raise ValueError(f"relation is not complete bipartite: diagonal entry ({i}, {i}) is 1")
     rows, cols = np.nonzero(mask)
     labels = a[rows, cols]
     if kind == "total_order" or method == "exact":
@@ -413,9 +416,6 @@ def accuracy_upper_bound(
 
     # equivalence and bipartite: work with the equivalence E (E = 1 - R for bipartite)
     if kind == "bipartite":
-        if a.diagonal().any():
-            i = int(np.flatnonzero(a.diagonal())[0])
-            raise ValueError(f"relation is not complete bipartite: diagonal entry ({i}, {i}) is 1")
         E = ~a
         np.fill_diagonal(E, True)
     else:
