@@ -190,10 +190,10 @@ def figure2_data(
             "b": float(b),
             "b_over_N": float(b / N),
             "p_star": float(ps),
-            "eq5": [float(f_upper_bound(f * N, b, ps)) for f in fr],
+            "eq5": np.asarray(f_upper_bound(np.array(fr) * N, b, ps), dtype=float).tolist(),
             "eq5_grid": {
                 "fractions": grid.tolist(),
-                "f_UB": [float(f_upper_bound(g * N, b, ps)) for g in grid],
+                "f_UB": np.asarray(f_upper_bound(grid * N, b, ps), dtype=float).tolist(),
             },
             "curves": {c: {**_stats(vals[c]), "methods_used": used[c]} for c in names},
         }
