@@ -11,7 +11,7 @@ decoder weights by ``1 - eta_dec * wd_dec``.
 
 Scale.  The full tier (``--full``) is the paper's setting: ``eta_enc = 1e-5``, 10^5 steps, three
 relations.  At ``eta_enc = 1e-5`` a run needs of order 10^5 steps, out of reach of the quick tier;
-as for Figure 5 (:mod:`verification.figure5`) the quick tier runs 2,000 steps at the top of the
+as for Figure 5 (:mod:`verification.figure5`) the quick tier runs 3,000 steps at the top of the
 rate range, ``eta_enc = 1e-3`` (Table III's default), mod 3, two seeds per point.  The prediction
 -- no dependence on ``wd_dec`` -- does not involve the value of ``eta_enc``.
 
@@ -33,14 +33,14 @@ from .training import TrainConfig, train_ensemble
 
 __all__ = ["QUICK", "FULL", "wd_phase_diagram", "figure8_data", "plot", "add_arguments", "run"]
 
-#: quick tier: 2,000 steps at the Table III encoder rate 1e-3 (see the module docstring), 2 seeds
+#: quick tier: 3,000 steps at the Table III encoder rate 1e-3 (see the module docstring), 2 seeds
 QUICK = {
     "relations": ["mod3"],
     "log_eta_enc": -3.0,
     "log_wd_dec": [-3.0, -2.0, -1.0, 0.0],
-    "log_eta_dec": [-3.0, -2.5, -2.0, -1.5, -1.0, -0.5],
+    "log_eta_dec": [-3.5, -3.0, -2.5, -2.0, -1.5],
     "seeds": 2,
-    "steps": 2_000,
+    "steps": 3_000,
     "n": 30,
 }
 #: full tier: the paper's eta_enc = 1e-5 and 10^5 steps, three relations, 3 seeds per point
@@ -173,6 +173,11 @@ def figure8_data(
         b.pop("log_ratio")
         b["boundary_mean"] = float(ys.mean()) if ys.size else float("nan")
         b["boundary_range"] = float(ys.max() - ys.min()) if ys.size else float("nan")
+        # smallest range consistent with every column, censored ones included (a column that
+        # generalizes at every eta_dec has its boundary above the grid)
+        lowers = [c["lower"] for c in b["columns"]]
+        uppers = [c["upper"] for c in b["columns"]]
+        b["boundary_range_min"] = float(max(lowers) - min(uppers)) if lowers else float("nan")
     return {"params": params, "diagram": diagram, "boundary": boundary}
 
 
@@ -234,7 +239,7 @@ def run(args) -> int:
         f = b["fit"]
         print(
             f"{rel}: slope of log10 eta_dec* vs log10 wd_dec {f['slope']:.2f} +- {f['slope_se']:.2f} "
-            f"(prediction 0); boundaries span {b['boundary_range']:.2f} decades around "
+            f"(prediction 0); boundaries span >= {b['boundary_range_min']:.2f} decades around "
             f"log10 eta_dec* = {b['boundary_mean']:.2f}; phases {b['counts']}"
         )
     print("wrote " + ", ".join(paths))

@@ -165,7 +165,10 @@ def column_boundaries(x, y, generalized, *, resolution=None):
     list of dict
         Per column, sorted by ``x``: ``x``, ``boundary`` (NaN when censored), ``errors``
         (misclassified runs at the best threshold), ``runs``, ``censored`` (None,
-        ``"all_generalize"`` or ``"none_generalize"``) and ``resolution``.
+        ``"all_generalize"`` or ``"none_generalize"``), ``resolution``, and the bounds ``lower``,
+        ``upper`` on the boundary that the column implies (equal to ``boundary`` when it is
+        inside the grid; a column that generalizes everywhere puts the boundary above its top
+        grid value, ``lower = top + resolution / 2``, ``upper = inf``, and vice versa).
 
     Examples
     --------
@@ -192,7 +195,11 @@ def column_boundaries(x, y, generalized, *, resolution=None):
         entry = {"x": float(xc), "runs": int(sel.sum()), "resolution": res}
         if gc.all() or not gc.any():
             entry.update(
-                boundary=float("nan"), errors=0, censored="all_generalize" if gc.all() else "none_generalize"
+                boundary=float("nan"),
+                errors=0,
+                censored="all_generalize" if gc.all() else "none_generalize",
+                lower=float(grid[-1] + res / 2) if gc.all() else -np.inf,
+                upper=np.inf if gc.all() else float(grid[0] - res / 2),
             )
             out.append(entry)
             continue
@@ -200,6 +207,7 @@ def column_boundaries(x, y, generalized, *, resolution=None):
         errors = np.array([int(np.sum(gc != (yc < t))) for t in cuts])
         best = cuts[errors == errors.min()]
         entry.update(boundary=float(best.mean()), errors=int(errors.min()), censored=None)
+        entry.update(lower=entry["boundary"], upper=entry["boundary"])
         out.append(entry)
     return out
 

@@ -26,13 +26,13 @@ Tolerances, from sampling error
         and at least 3 columns with a boundary inside the grid.
     P2: |log10 r* - 1| <= 0.5: "about 10" read off decade-spaced log axes means that 10 is the
         nearest power of ten; 0.5 decade is also 3x the quick tier's resolution-limited standard
-        error (h = 0.5, C = 3: 0.083), so sampling error alone cannot fail it.
+        error (h = 0.5, C = 4: 0.072), so sampling error alone cannot fail it.
     P3: |log10 r*_a - log10 r*_b| <= 3 sqrt(se_a^2 + se_b^2) for every pair of relations.
 
 Scale (see :mod:`verification.figure5`)
-    quick: 2,000 steps, eta_enc in {1e-3, 10^-2.5, 1e-2}, eta_dec in 1e-3 .. 10^-0.5 (0.5 decade),
-    n = 30, one seed; full (``--full``): 10^5 steps, 1e-5 .. 1e-2 x 1e-5 .. 1e-1, 0.25 decade,
-    3 seeds.
+    quick: 4,000 steps, eta_enc in 1e-4 .. 10^-2.5, eta_dec in 1e-4 .. 10^-1.5 (0.5-decade grid),
+    n = 30, one seed per point (72 runs); full (``--full``): 10^5 steps, 1e-5 .. 1e-2 x 1e-5 .. 1e-1,
+    0.25 decade, 3 seeds.
 
 [1] D. D. Baek, Z. Liu, M. Tegmark, GenEFT (2025).
 """

@@ -4,13 +4,17 @@ Prediction (Eq. (12); Appendix F, Figure 8)
     At fixed eta_enc, the critical decoder learning rate eta_dec* separating generalization
     (grokking included) from memorization is independent of the decoder's weight decay wd_dec.
     P1. The slope of log10 eta_dec* against log10 wd_dec is 0.
-    P2. No weight decay moves the boundary by more than the scatter allowed below.
+    P2. No weight decay moves the boundary by more than the scatter allowed below -- including
+        moving it out of the grid (a column in which every run generalizes has its boundary
+        above the grid).
 
 Measured quantity
     One model per (wd_dec, eta_dec, seed) (:func:`verification.figure8.figure8_data`), Table IV
     phases, confusion left out; per wd_dec column the boundary y*_c with fewest misclassified runs
     (:func:`verification.phases.column_boundaries`); P1: least-squares slope of y*_c against
-    log10 wd_dec; P2: the range max_c y*_c - min_c y*_c.
+    log10 wd_dec; P2: the smallest range max_c y*_c - min_c y*_c consistent with all columns,
+    a column without memorization counting as a boundary at least half a grid step above its top
+    value (``boundary_range_min``).
 
 Tolerances, from sampling error
     P1: |slope| <= 3 slope_se, with slope_se from the larger of the grid resolution h^2 / 12 and
@@ -22,8 +26,8 @@ Tolerances, from sampling error
         grid step; two columns can then differ by at most 2 h.
 
 Scale (see :mod:`verification.figure8`)
-    quick: mod 3, eta_enc = 1e-3 (Table III), 2,000 steps, wd_dec in {1e-3, 1e-2, 1e-1, 1},
-    eta_dec in 1e-3 .. 10^-0.5 (0.5 decade), 2 seeds; full (``--full``): the paper's
+    quick: mod 3, eta_enc = 1e-3 (Table III), 3,000 steps, wd_dec in {1e-3, 1e-2, 1e-1, 1},
+    eta_dec in 10^-3.5 .. 10^-1.5 (0.5 decade), 2 seeds (40 runs); full (``--full``): the paper's
     eta_enc = 1e-5, 10^5 steps, three relations, wd_dec 1e-4 .. 1, 3 seeds.
 
 [1] D. D. Baek, Z. Liu, M. Tegmark, GenEFT (2025).
@@ -75,9 +79,9 @@ def check_slope(data, rel):
 def check_range(data, rel):
     b = data["boundary"][rel]
     h = min(c["resolution"] for c in b["columns"])
-    msg = f"{rel}: boundaries span {b['boundary_range']:.3f} decades (grid step {h}); " + _describe(b)
+    msg = f"{rel}: boundaries span >= {b['boundary_range_min']:.3f} decades (grid step {h}); " + _describe(b)
     assert b["fit"]["columns_used"] >= MIN_COLUMNS, "boundary not resolved: " + msg
-    assert b["boundary_range"] <= RANGE_IN_GRID_STEPS * h + 1e-9, msg
+    assert b["boundary_range_min"] <= RANGE_IN_GRID_STEPS * h + 1e-9, msg
 
 
 @pytest.mark.parametrize("rel", [pytest.param("mod3", marks=_maybe_xfail(("slope", "mod3")))])
