@@ -276,6 +276,7 @@ def plot(
     y_label=r"$\log_{10}\,\eta_{\rm dec}$",
     reference_slope=1.0,
     reference_intercept=1.0,
+    reference_label="paper: ratio 10",
 ) -> list[str]:
     """Draw one phase-diagram panel per relation (PNG) and write the runs (CSV); return the paths.
 
@@ -329,7 +330,7 @@ def plot(
                 "k-",
                 label=f"fit: slope {b['fit']['slope']:.2f}",
             )
-        ax.plot(line_x, reference_slope * line_x + reference_intercept, "k--", lw=1, label="paper")
+        ax.plot(line_x, reference_slope * line_x + reference_intercept, "k--", lw=1, label=reference_label)
         ax.set_xlim(line_x)
         ax.set_ylim(ys[0] - dy, ys[-1] + dy)
         ax.set_title(rel)
