@@ -112,3 +112,23 @@ __all__ += [
 # --- dynamics: interacting repon theory (Section IV, Appendix C) ---
 
 # (section owned by the dynamics work)
+
+# --- sweeps: executors (local, Ray) ---
+
+from .executor import (  # noqa: E402
+    EXECUTORS,
+    Executor,
+    LocalExecutor,
+    MissingDependencyError,
+    RayExecutor,
+    get_executor,
+)
+
+__all__ += [
+    "EXECUTORS",
+    "Executor",
+    "LocalExecutor",
+    "MissingDependencyError",
+    "RayExecutor",
+    "get_executor",
+]
