@@ -231,10 +231,10 @@ def run_phase_diagram(configs, *, steps: int = 10_000, chunk_size: int = 64, exe
     --------
     >>> from verification.training import TrainConfig
     >>> grid = [TrainConfig(n=6, eta_enc=10.0**a, eta_dec=1e-2, seed=0) for a in (-3, -2)]
-    >>> res = run_phase_diagram(grid, steps=50, chunk_size=1)
+    >>> res = run_phase_diagram(grid, steps=20, chunk_size=1)
     >>> len(res), set(res.phases) <= {"generalization", "grokking", "memorization", "confusion"}
     (2, True)
-    >>> bool((res.steps_run <= 50).all())
+    >>> bool((res.steps_run <= 20).all())
     True
     """
     from effective_theory.executor import Executor, get_executor
