@@ -121,6 +121,8 @@ from .executor import (  # noqa: E402
     LocalExecutor,
     MissingDependencyError,
     RayExecutor,
+    add_executor_arguments,
+    executor_from_args,
     get_executor,
 )
 
@@ -130,5 +132,7 @@ __all__ += [
     "LocalExecutor",
     "MissingDependencyError",
     "RayExecutor",
+    "add_executor_arguments",
+    "executor_from_args",
     "get_executor",
 ]

@@ -48,6 +48,8 @@ __all__ = [
     "RayExecutor",
     "MissingDependencyError",
     "get_executor",
+    "add_executor_arguments",
+    "executor_from_args",
 ]
 
 #: executor names understood by :func:`get_executor`
@@ -394,3 +396,68 @@ def get_executor(name: str | Executor = "local", *, address: str | None = None, 
         return RayExecutor(address=address, num_cpus_per_task=num_cpus_per_task,
                            num_gpus_per_task=num_gpus_per_task, max_retries=max_retries, **kwargs)
     raise ValueError(f"unknown executor {name!r}; choose one of {', '.join(EXECUTORS)}")
+
+
+def add_executor_arguments(parser) -> None:
+    """Add ``--executor {local,ray}``, ``--ray-address`` and the Ray task options to a CLI parser.
+
+    For the front-ends of ``geneft reproduce`` and ``geneft figure N``; turn the parsed
+    arguments into an executor with :func:`executor_from_args`.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> p = argparse.ArgumentParser()
+    >>> add_executor_arguments(p)
+    >>> a = p.parse_args(["--executor", "ray", "--ray-address", "auto", "--ray-gpus-per-task", "1"])
+    >>> a.executor, a.ray_address, a.ray_gpus_per_task, a.ray_max_retries
+    ('ray', 'auto', 1.0, 3)
+    """
+    g = parser.add_argument_group("executor (where the sweeps run)")
+    g.add_argument("--executor", choices=EXECUTORS, default="local",
+                   help="'local': in-process (default); 'ray': one Ray task per chunk of the sweep "
+                        '(needs pip install "geneft[ray]")')
+    g.add_argument("--ray-address", default=None, metavar="ADDR",
+                   help="Ray cluster to use: 'auto', 'ray://HOST:10001' or 'HOST:6379' "
+                        "(default: start a local Ray instance)")
+    g.add_argument("--ray-cpus-per-task", type=float, default=1.0, metavar="N",
+                   help="CPU cores reserved per chunk (default 1)")
+    g.add_argument("--ray-gpus-per-task", type=float, default=0.0, metavar="N",
+                   help="GPUs reserved per chunk (default 0; use with --device cuda)")
+    g.add_argument("--ray-max-retries", type=int, default=3, metavar="N",
+                   help="retries of a chunk whose worker died (default 3)")
+
+
+def executor_from_args(args) -> Executor:
+    """The executor asked for by the options of :func:`add_executor_arguments`.
+
+    Raises
+    ------
+    ValueError
+        For Ray options without ``--executor ray``, or bad values.
+    MissingDependencyError
+        For ``--executor ray`` without Ray installed (a ValueError: the CLI prints one line).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> p = argparse.ArgumentParser()
+    >>> add_executor_arguments(p)
+    >>> executor_from_args(p.parse_args([]))
+    LocalExecutor()
+    >>> executor_from_args(p.parse_args(["--ray-address", "auto"]))
+    Traceback (most recent call last):
+    ...
+    ValueError: --ray-address needs --executor ray
+    """
+    name = getattr(args, "executor", "local") or "local"
+    address = getattr(args, "ray_address", None)
+    if name == "local":
+        if address is not None:
+            raise ValueError("--ray-address needs --executor ray")
+        if getattr(args, "ray_gpus_per_task", 0):
+            raise ValueError("--ray-gpus-per-task needs --executor ray")
+        return LocalExecutor()
+    return get_executor(name, address=address, num_cpus_per_task=getattr(args, "ray_cpus_per_task", 1.0),
+                        num_gpus_per_task=getattr(args, "ray_gpus_per_task", 0.0),
+                        max_retries=getattr(args, "ray_max_retries", 3))

@@ -150,3 +150,38 @@ def test_ray_executor_checks_its_arguments_without_starting_ray():
     assert (ex.address, ex.num_gpus_per_task, ex.max_retries) == ("ray://head:10001", 1, 5)
     ex.close()  # never started: nothing to shut down
     assert not ray.is_initialized()
+
+
+def _parse(argv):
+    import argparse
+
+    from effective_theory import add_executor_arguments
+
+    p = argparse.ArgumentParser()
+    add_executor_arguments(p)
+    return p.parse_args(argv)
+
+
+def test_command_line_options_make_the_executor(monkeypatch):
+    from effective_theory import executor_from_args
+
+    assert isinstance(executor_from_args(_parse([])), LocalExecutor)
+    with pytest.raises(ValueError, match="--ray-address needs --executor ray"):
+        executor_from_args(_parse(["--ray-address", "auto"]))
+    with pytest.raises(ValueError, match="--ray-gpus-per-task needs --executor ray"):
+        executor_from_args(_parse(["--ray-gpus-per-task", "1"]))
+    monkeypatch.setitem(sys.modules, "ray", None)
+    with pytest.raises(ValueError, match=r'pip install "geneft\[ray\]"'):  # the CLI prints it in one line
+        executor_from_args(_parse(["--executor", "ray"]))
+
+
+def test_command_line_ray_options_reach_the_ray_executor():
+    pytest.importorskip("ray")
+    from effective_theory import RayExecutor, executor_from_args
+
+    ex = executor_from_args(_parse(["--executor", "ray", "--ray-address", "ray://head:10001",
+                                    "--ray-cpus-per-task", "4", "--ray-gpus-per-task", "1",
+                                    "--ray-max-retries", "7"]))
+    assert isinstance(ex, RayExecutor)
+    assert (ex.address, ex.num_cpus_per_task, ex.num_gpus_per_task, ex.max_retries) == (
+        "ray://head:10001", 4.0, 1.0, 7)
