@@ -207,10 +207,13 @@ class RayExecutor(Executor):
     Parameters
     ----------
     address : str, optional
-        Cluster to connect to: ``"auto"`` (a cluster started with ``ray start`` on
-        this machine's network), ``"ray://host:10001"`` (Ray Client), or
-        ``"host:6379"``.  ``None``: connect to an already initialised Ray, else
-        start a local instance (stopped again by :meth:`close`).
+        Cluster to connect to: ``"auto"`` (the cluster started with ``ray start``
+        on this node), ``"host:6379"`` (its head's GCS address),
+        ``"ray://host:10001"`` (Ray Client; needs ``ray[client]``), or ``"local"``
+        (a new local instance).  ``None``: the Ray already initialised in this
+        process if any, else ``$RAY_ADDRESS`` (set by ``ray job submit``), else
+        a new local instance.  :meth:`close` disconnects (and stops a local
+        instance it started).
     num_cpus_per_task : float
         CPU cores reserved for each chunk (Ray sets ``OMP_NUM_THREADS`` to it,
         so torch uses that many threads).
@@ -272,7 +275,10 @@ class RayExecutor(Executor):
         kwargs = {"include_dashboard": False, "log_to_driver": True}
         kwargs.update(self.init_kwargs)
         runtime_env = dict(self.runtime_env or {})
-        if self.address is None:
+        # no address: the cluster of a `ray job submit` (RAY_ADDRESS), else a new local instance --
+        # never silently the last cluster started on this machine, as ray.init() would
+        address = self.address or os.environ.get("RAY_ADDRESS") or "local"
+        if address == "local":
             # a local instance: let its workers import geneft from where this process does
             env_vars = dict(runtime_env.get("env_vars", {}))
             path = [_package_root()] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
@@ -281,9 +287,9 @@ class RayExecutor(Executor):
         if runtime_env:
             kwargs["runtime_env"] = runtime_env
         try:
-            ray.init(address=self.address, **kwargs)
+            ray.init(address=address, **kwargs)
         except ConnectionError as exc:
-            raise OSError(f"cannot connect to the Ray cluster at {self.address!r}: {exc}") from exc
+            raise OSError(f"cannot connect to the Ray cluster at {address!r}: {exc}") from exc
         self._started = True
 
     def close(self) -> None:

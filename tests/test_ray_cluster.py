@@ -36,8 +36,9 @@ FIELDS = ("steps_to_train", "steps_to_test", "train_acc", "test_acc", "full_acc"
 @pytest.fixture(scope="module")
 def ray_executor():
     quiet = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
-    saved = {k: os.environ.get(k) for k in quiet}
+    saved = {k: os.environ.get(k) for k in (*quiet, "RAY_ADDRESS")}
     os.environ.update(quiet)
+    os.environ.pop("RAY_ADDRESS", None)  # a local instance of our own, whatever the environment says
     if ray.is_initialized():  # pragma: no cover - another test module left Ray running
         ray.shutdown()
     ex = RayExecutor(max_retries=2, num_cpus_per_task=1, init_kwargs={
