@@ -332,10 +332,15 @@ class RayExecutor(Executor):
                         cause = exc.as_instanceof_cause() if hasattr(exc, "as_instanceof_cause") else exc
                         errors.append((i, cause))
                     except ray.exceptions.RayError as exc:
-                        # the worker (or node) died more than max_retries times
+                        # a system failure that outlived the retries: worker or node died, OOM, ...
+                        died = isinstance(exc, tuple(getattr(ray.exceptions, name) for name in (
+                            "WorkerCrashedError", "NodeDiedError", "OutOfMemoryError")
+                            if hasattr(ray.exceptions, name)))
+                        what = (f"its Ray worker died {self.max_retries + 1} times" if died
+                                else "Ray could not run it")
+                        detail = str(exc).splitlines()[0] if str(exc) else ""
                         errors.append((i, RuntimeError(
-                            f"chunk {i} failed: its Ray worker died {self.max_retries + 1} times "
-                            f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")))
+                            f"chunk {i} failed: {what} ({type(exc).__name__}: {detail})")))
                     else:
                         finished(i, result)
                 submit()
