@@ -101,6 +101,11 @@ def test_nan_test_accuracy_survives_the_cache(tmp_path):
     assert run_phase_chunk(phase_chunks(grid, steps=20, chunk_size=1)[0][0])["test_acc"] == ["nan"]
 
 
+def test_device_none_is_resolved_on_the_driver():
+    chunks, _ = phase_chunks(mixed_grid()[:1], steps=10, chunk_size=1, device=None)
+    assert chunks[0]["device"] == ("cuda" if torch.cuda.is_available() else "cpu")
+
+
 def test_bad_input():
     grid = mixed_grid()
     with pytest.raises(ValueError, match="configs is empty"):
@@ -113,5 +118,7 @@ def test_bad_input():
         run_phase_diagram(grid, steps=10.5)
     with pytest.raises(ValueError, match="threshold"):
         run_phase_diagram(grid, steps=10, threshold=1.5)
+    with pytest.raises(TypeError, match="device must be a string"):
+        run_phase_diagram(grid, steps=10, device=0)
     with pytest.raises(ValueError, match="unknown executor"):
         run_phase_diagram(grid, steps=10, executor="spark")

@@ -107,7 +107,7 @@ def _check_int(value, name, minimum):
 
 
 def phase_chunks(configs, *, steps: int, chunk_size: int, eval_every: int = 10, threshold: float = 0.9,
-                 gap: int = 1_000, early_stop: bool = True, device: str = "cpu",
+                 gap: int = 1_000, early_stop: bool = True, device: str | None = "cpu",
                  keep_embeddings: bool = False) -> tuple[list[dict], list[list[int]]]:
     """Split a grid of configs into JSON chunk configurations of one architecture each.
 
@@ -147,6 +147,11 @@ def phase_chunks(configs, *, steps: int, chunk_size: int, eval_every: int = 10, 
     gap = _check_int(gap, "gap", 0)
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0 <= threshold < 1:
         raise ValueError(f"threshold must be a number in [0, 1), got {threshold!r}")
+    if device is None:
+        # resolved here, on the driver, so that the cache key names the device
+        from .training import resolve_device
+
+        device = resolve_device(None).type
     if not isinstance(device, str):
         raise TypeError(f"device must be a string such as 'cpu' or 'cuda', got {type(device).__name__}")
     groups: dict = {}
@@ -194,7 +199,7 @@ def _float(x) -> float:
 
 def run_phase_diagram(configs, *, steps: int = 10_000, chunk_size: int = 64, executor=None, cache=None,
                       eval_every: int = 10, threshold: float = 0.9, gap: int = 1_000, early_stop: bool = True,
-                      device: str = "cpu", keep_embeddings: bool = False, progress: bool = False,
+                      device: str | None = "cpu", keep_embeddings: bool = False, progress: bool = False,
                       desc: str = "phase diagram") -> PhaseDiagramResult:
     """Train every config of a phase-diagram grid and classify its phase (Table IV of [1]_).
 
@@ -215,9 +220,10 @@ def run_phase_diagram(configs, *, steps: int = 10_000, chunk_size: int = 64, exe
         Finished chunks are loaded from / stored in it (namespace :data:`PHASE_CHUNK`).
     eval_every, threshold, gap, early_stop :
         As in :func:`~verification.training.train_ensemble`.
-    device : str
-        Torch device of every chunk (``"cpu"``, ``"cuda"``); part of the cache key.  With Ray and
-        ``device="cuda"`` give the executor ``num_gpus_per_task``.
+    device : str or None
+        Torch device of every chunk (``"cpu"``, ``"cuda"``); part of the cache key.  ``None``:
+        CUDA if this (driving) process sees a GPU, else CPU.  With Ray and ``device="cuda"`` give
+        the executor ``num_gpus_per_task``.
     keep_embeddings : bool
         Also return (and cache) the final embeddings.
     progress : bool
