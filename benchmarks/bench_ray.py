@@ -2,8 +2,8 @@
 
 Runs, in one process, the same sweep (a grid of tiny autoencoders, cut into batched chunks):
 
-1. in-process (:class:`~effective_theory.LocalExecutor`, torch limited to one thread, as each
-   Ray task with ``num_cpus_per_task=1`` is);
+1. in-process (:class:`~effective_theory.LocalExecutor`; ``train_ensemble`` uses one torch
+   thread, as does each Ray task with ``num_cpus_per_task=1``);
 2. on a local Ray instance with ``--workers`` CPUs: the start of Ray, the first sweep (cold
    workers import torch), and the same sweep again (warm workers);
 3. a no-op chunk function through both executors: the fixed cost per Ray task.
@@ -42,7 +42,6 @@ def main(argv=None) -> int:
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     import numpy as np
-    import torch
 
     from effective_theory import LocalExecutor, RayExecutor
     from verification.sweeps import run_phase_diagram
@@ -57,17 +56,12 @@ def main(argv=None) -> int:
           f"{args.chunk_size}; Ray: {args.workers} workers x 1 CPU; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        t = time.perf_counter()
-        local = run_phase_diagram(grid, executor=LocalExecutor(), **kw)
-        t_local = time.perf_counter() - t
-        t = time.perf_counter()
-        LocalExecutor().map(_noop, list(range(args.noop_tasks)))
-        t_local_noop = time.perf_counter() - t
-    finally:
-        torch.set_num_threads(threads)
+    t = time.perf_counter()
+    local = run_phase_diagram(grid, executor=LocalExecutor(), **kw)
+    t_local = time.perf_counter() - t
+    t = time.perf_counter()
+    LocalExecutor().map(_noop, list(range(args.noop_tasks)))
+    t_local_noop = time.perf_counter() - t
 
     ex = RayExecutor(num_cpus_per_task=1, max_retries=1, init_kwargs={
         "num_cpus": args.workers, "object_store_memory": 80 * 2**20, "logging_level": "ERROR"})
@@ -90,7 +84,7 @@ def main(argv=None) -> int:
     same = all(np.array_equal(getattr(local, f), getattr(r, f), equal_nan=True) and local.phases == r.phases
                for r in (cold, warm) for f in ("steps_to_train", "steps_to_test", "full_acc", "final_loss"))
     rows = [
-        ("in-process sweep (1 torch thread)", t_local, 1.0),
+        ("in-process sweep", t_local, 1.0),
         ("Ray start (ray.init, local instance)", t_start, None),
         ("Ray sweep, cold workers", t_cold, t_cold / t_local),
         ("Ray sweep, warm workers", t_warm, t_warm / t_local),

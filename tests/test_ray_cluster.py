@@ -6,7 +6,7 @@ failure are kept, and a sweep started on Ray resumes in-process (and vice versa)
 
 Runs only when the ``ray`` extra is installed.  One local Ray instance (2 CPUs, so 2 workers
 run chunks at once) serves the whole module and is shut down at the end; all training is tiny
-(n = 9, 300 steps, chunks of 1-2 configs) and runs with one torch thread per chunk on both paths.
+(n = 9, 300 steps, chunks of 1-2 configs).
 """
 
 import os
@@ -57,15 +57,8 @@ def ray_executor():
 
 
 def run_in_process(chunk_size):
-    """The in-process run of the grid, with one torch thread (as each Ray task has)."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return run_phase_diagram(GRID, chunk_size=chunk_size, executor="local", **OPTIONS)
-    finally:
-        torch.set_num_threads(threads)
+    """The in-process run of the grid (train_ensemble uses one torch thread, as each Ray task has)."""
+    return run_phase_diagram(GRID, chunk_size=chunk_size, executor="local", **OPTIONS)
 
 
 @pytest.fixture(scope="module")

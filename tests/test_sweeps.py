@@ -1,6 +1,6 @@
 """Phase-diagram sweeps: chunking, agreement with the trainer, order, cache, bad input.
 
-All runs are tiny (n <= 8, <= 200 steps) with one torch thread.
+All runs are tiny (n <= 8, <= 200 steps).
 """
 
 import numpy as np
@@ -15,14 +15,6 @@ from verification.sweeps import PHASE_CHUNK, phase_chunks, run_phase_chunk, run_
 from verification.training import TrainConfig, train_ensemble
 
 STEPS = 200
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def mixed_grid():
