@@ -71,6 +71,25 @@ class PhaseDiagramResult:
     def __len__(self):
         return len(self.configs)
 
+    def columns(self) -> dict:
+        """Per-config results as JSON-ready lists (NaN as ``float("nan")``), keyed by field name.
+
+        ``phase`` (not ``phases``) as in the figure modules' data dicts.
+
+        Examples
+        --------
+        >>> r = PhaseDiagramResult([0, 1], *[np.array([1, -1])] * 7, ["generalization", "confusion"])
+        >>> c = r.columns()
+        >>> c["phase"], c["steps_to_test"], type(c["full_acc"][0]).__name__
+        (['generalization', 'confusion'], [1, -1], 'float')
+        """
+        out = {"phase": list(self.phases)}
+        for f in ("steps_to_train", "steps_to_test", "steps_run"):
+            out[f] = [int(v) for v in getattr(self, f)]
+        for f in ("train_acc", "test_acc", "full_acc", "final_loss"):
+            out[f] = [float(v) for v in getattr(self, f)]
+        return out
+
     def phase_grid(self, shape) -> np.ndarray:
         """The phases reshaped to a grid (configs given in row-major grid order).
 
