@@ -185,8 +185,9 @@ class LocalExecutor(Executor):
     """Runs the chunks one after the other in this process.
 
     The chunk function does its own batching (one :func:`train_ensemble` call per
-    chunk trains the whole chunk at once, using all local cores), so the local
-    executor adds no parallelism of its own.
+    chunk trains the whole chunk at once), so the local executor adds no
+    parallelism of its own.  An error in a chunk stops the sweep there; the
+    chunks finished before it are already in the cache.
     """
 
     name = "local"
@@ -347,10 +348,13 @@ class RayExecutor(Executor):
         except BaseException:
             # interrupted (Ctrl-C) or the driver failed: stop the chunks still queued
             for ref in pending:
-                ray.cancel(ref, force=True)
+                try:
+                    ray.cancel(ref, force=True)
+                except Exception:  # best effort: the original error is what matters
+                    pass
             raise
         if errors:
-            i, exc = errors[0]
+            i, exc = min(errors, key=lambda e: e[0])  # the first failed chunk in chunk order
             n_ok = len(items) - len(errors)
             exc.add_note(f"(chunk {i}; {len(errors)} chunk(s) failed, {n_ok} finished and were kept)")
             raise exc
