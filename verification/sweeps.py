@@ -34,8 +34,16 @@ __all__ = ["PHASE_CHUNK", "PhaseDiagramResult", "phase_chunks", "run_phase_chunk
 PHASE_CHUNK = "phase-chunk"
 
 #: per-config fields of a chunk's result
-_FIELDS = ("steps_to_train", "steps_to_test", "train_acc", "test_acc", "full_acc", "steps_run",
-           "final_loss", "phase")
+_FIELDS = (
+    "steps_to_train",
+    "steps_to_test",
+    "train_acc",
+    "test_acc",
+    "full_acc",
+    "steps_run",
+    "final_loss",
+    "phase",
+)
 
 
 @dataclass
@@ -125,9 +133,18 @@ def _check_int(value, name, minimum):
     return int(value)
 
 
-def phase_chunks(configs, *, steps: int, chunk_size: int, eval_every: int = 10, threshold: float = 0.9,
-                 gap: int = 1_000, early_stop: bool = True, device: str | None = "cpu",
-                 keep_embeddings: bool = False) -> tuple[list[dict], list[list[int]]]:
+def phase_chunks(
+    configs,
+    *,
+    steps: int,
+    chunk_size: int,
+    eval_every: int = 10,
+    threshold: float = 0.9,
+    gap: int = 1_000,
+    early_stop: bool = True,
+    device: str | None = "cpu",
+    keep_embeddings: bool = False,
+) -> tuple[list[dict], list[list[int]]]:
     """Split a grid of configs into JSON chunk configurations of one architecture each.
 
     Configs are grouped by architecture ``(n, model, optimizer)`` in order of first appearance
@@ -176,12 +193,19 @@ def phase_chunks(configs, *, steps: int, chunk_size: int, eval_every: int = 10, 
     groups: dict = {}
     for k, cfg in enumerate(configs):
         groups.setdefault((cfg.n, cfg.model, cfg.optimizer), []).append(k)
-    options = {"steps": steps, "eval_every": eval_every, "threshold": float(threshold), "gap": gap,
-               "early_stop": bool(early_stop), "device": device, "keep_embeddings": bool(keep_embeddings)}
+    options = {
+        "steps": steps,
+        "eval_every": eval_every,
+        "threshold": float(threshold),
+        "gap": gap,
+        "early_stop": bool(early_stop),
+        "device": device,
+        "keep_embeddings": bool(keep_embeddings),
+    }
     chunks, members = [], []
     for idx in groups.values():
         for start in range(0, len(idx), chunk_size):
-            part = idx[start:start + chunk_size]
+            part = idx[start : start + chunk_size]
             chunks.append({"configs": [_config_dict(configs[k]) for k in part], **options})
             members.append(part)
     return chunks, members
@@ -198,13 +222,24 @@ def run_phase_chunk(chunk: dict) -> dict:
     from .training import train_ensemble
 
     configs = [_config_from_dict(d) for d in chunk["configs"]]
-    res = train_ensemble(configs, steps=chunk["steps"], eval_every=chunk["eval_every"],
-                         device=chunk["device"], early_stop=chunk["early_stop"],
-                         threshold=chunk["threshold"], gap=chunk["gap"])
+    res = train_ensemble(
+        configs,
+        steps=chunk["steps"],
+        eval_every=chunk["eval_every"],
+        device=chunk["device"],
+        early_stop=chunk["early_stop"],
+        threshold=chunk["threshold"],
+        gap=chunk["gap"],
+    )
     out = {
-        "steps_to_train": res.steps_to_train, "steps_to_test": res.steps_to_test,
-        "train_acc": res.train_acc, "test_acc": res.test_acc, "full_acc": res.full_acc,
-        "steps_run": res.steps_run, "final_loss": res.final_loss, "phase": res.phases,
+        "steps_to_train": res.steps_to_train,
+        "steps_to_test": res.steps_to_test,
+        "train_acc": res.train_acc,
+        "test_acc": res.test_acc,
+        "full_acc": res.full_acc,
+        "steps_run": res.steps_run,
+        "final_loss": res.final_loss,
+        "phase": res.phases,
     }
     if chunk.get("keep_embeddings"):
         out["embeddings"] = [np.asarray(e) for e in res.embeddings]
@@ -216,10 +251,22 @@ def _float(x) -> float:
     return float(x) if not isinstance(x, str) else {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}[x]
 
 
-def run_phase_diagram(configs, *, steps: int = 10_000, chunk_size: int = 64, executor=None, cache=None,
-                      eval_every: int = 10, threshold: float = 0.9, gap: int = 1_000, early_stop: bool = True,
-                      device: str | None = "cpu", keep_embeddings: bool = False, progress: bool = False,
-                      desc: str = "phase diagram") -> PhaseDiagramResult:
+def run_phase_diagram(
+    configs,
+    *,
+    steps: int = 10_000,
+    chunk_size: int = 64,
+    executor=None,
+    cache=None,
+    eval_every: int = 10,
+    threshold: float = 0.9,
+    gap: int = 1_000,
+    early_stop: bool = True,
+    device: str | None = "cpu",
+    keep_embeddings: bool = False,
+    progress: bool = False,
+    desc: str = "phase diagram",
+) -> PhaseDiagramResult:
     """Train every config of a phase-diagram grid and classify its phase (Table IV of [1]_).
 
     Parameters
@@ -265,9 +312,17 @@ def run_phase_diagram(configs, *, steps: int = 10_000, chunk_size: int = 64, exe
     from effective_theory.executor import Executor, get_executor
 
     configs = list(configs)
-    chunks, members = phase_chunks(configs, steps=steps, chunk_size=chunk_size, eval_every=eval_every,
-                                   threshold=threshold, gap=gap, early_stop=early_stop, device=device,
-                                   keep_embeddings=keep_embeddings)
+    chunks, members = phase_chunks(
+        configs,
+        steps=steps,
+        chunk_size=chunk_size,
+        eval_every=eval_every,
+        threshold=threshold,
+        gap=gap,
+        early_stop=early_stop,
+        device=device,
+        keep_embeddings=keep_embeddings,
+    )
     owned = not isinstance(executor, Executor)
     ex = get_executor("local" if executor is None else executor)
     try:
@@ -285,7 +340,50 @@ def run_phase_diagram(configs, *, steps: int = 10_000, chunk_size: int = 64, exe
             if keep_embeddings:
                 embeddings[k] = np.asarray(out["embeddings"][r], dtype=np.float32)
     ints = {f: np.asarray(cols[f], dtype=np.int64) for f in ("steps_to_train", "steps_to_test", "steps_run")}
-    floats = {f: np.asarray([_float(x) for x in cols[f]]) for f in
-              ("train_acc", "test_acc", "full_acc", "final_loss")}
-    return PhaseDiagramResult(configs=configs, phases=list(cols["phase"]), embeddings=embeddings, **ints,
-                              **floats)
+    floats = {
+        f: np.asarray([_float(x) for x in cols[f]])
+        for f in ("train_acc", "test_acc", "full_acc", "final_loss")
+    }
+    return PhaseDiagramResult(
+        configs=configs, phases=list(cols["phase"]), embeddings=embeddings, **ints, **floats
+    )
+
+
+def train_grid(
+    configs,
+    *,
+    steps,
+    eval_every=10,
+    gap=1_000,
+    device=None,
+    progress=False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
+):
+    """Train a phase-diagram grid: one batched ensemble, or chunks through an executor and a cache.
+
+    With neither ``executor`` nor ``cache`` (and no ``chunk_size``) this is one
+    :func:`~verification.training.train_ensemble` call over the whole grid; otherwise
+    :func:`run_phase_diagram` with ``chunk_size`` (default: the whole grid as one chunk, so the
+    results equal the single call).  Both return objects with ``phases``, ``steps_to_train``,
+    ``steps_to_test``, ``train_acc`` and ``test_acc`` in the order of ``configs``.
+    """
+    configs = list(configs)
+    if executor is None and cache is None and chunk_size is None:
+        from .training import train_ensemble
+
+        return train_ensemble(
+            configs, steps=steps, eval_every=eval_every, gap=gap, device=device, progress=progress
+        )
+    return run_phase_diagram(
+        configs,
+        steps=steps,
+        chunk_size=chunk_size or max(len(configs), 1),
+        executor=executor,
+        cache=cache,
+        eval_every=eval_every,
+        gap=gap,
+        device=device,
+        progress=progress,
+    )
