@@ -49,7 +49,57 @@ __all__ += [
 
 # --- statics: Table II class counts and balls in buckets (Eqs. 1-5) ---
 
-# (section owned by the Table II / balls-in-buckets work)
+from .balls_in_buckets import (  # noqa: E402
+    critical_train_fraction,
+    expected_empty_buckets,
+    expected_filled_buckets,
+    f_upper_bound,
+    inferable_fraction,
+    p_star,
+)
+from .class_description_length import (  # noqa: E402
+    Table2Row,
+    bits_antisymmetric,
+    bits_complete_bipartite,
+    bits_equivalence,
+    bits_generic,
+    bits_incomplete_bipartite,
+    bits_reflexive,
+    bits_symmetric,
+    bits_total_order,
+    bits_transitive,
+    bits_tree,
+    log2_binomial,
+    log2_factorial,
+    log2_stirling2,
+    relation_class_bits,
+    table_ii,
+)
+
+__all__ += [
+    "critical_train_fraction",
+    "expected_empty_buckets",
+    "expected_filled_buckets",
+    "f_upper_bound",
+    "inferable_fraction",
+    "p_star",
+    "Table2Row",
+    "bits_antisymmetric",
+    "bits_complete_bipartite",
+    "bits_equivalence",
+    "bits_generic",
+    "bits_incomplete_bipartite",
+    "bits_reflexive",
+    "bits_symmetric",
+    "bits_total_order",
+    "bits_transitive",
+    "bits_tree",
+    "log2_binomial",
+    "log2_factorial",
+    "log2_stirling2",
+    "relation_class_bits",
+    "table_ii",
+]
 
 # --- statics: description length and automorphism groups (Section III) ---
 
