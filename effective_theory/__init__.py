@@ -111,4 +111,12 @@ __all__ += [
 
 # --- dynamics: interacting repon theory (Section IV, Appendix C) ---
 
-# (section owned by the dynamics work)
+from .representation_learning_probability import (  # noqa: E402
+    critical_ratio,
+    representation_learning_probability,
+)
+
+__all__ += [
+    "critical_ratio",
+    "representation_learning_probability",
+]
