@@ -35,7 +35,6 @@ References
 from __future__ import annotations
 
 import os
-import re
 
 import numpy as np
 
@@ -155,18 +154,10 @@ def variant_label(variant: dict) -> str:
 
 
 def _p_star(relation: str) -> float:
-    """p_* of Eq. (5) for a relation, from :mod:`effective_theory.balls_in_buckets`."""
-    from effective_theory.balls_in_buckets import p_star
+    """p_* of Eq. (5) for a relation, from :func:`effective_theory.p_star`."""
+    from effective_theory import p_star
 
-    key = _relation_key(relation)
-    m = re.fullmatch(r"mod(\d+)", key)
-    if m:
-        return float(p_star("equivalence", k=int(m.group(1))))
-    if key == "greater":
-        return float(p_star("total_order"))
-    if key == "bipartite":
-        return float(p_star("bipartite"))
-    raise ValueError(f"no p_* known for relation {relation!r}")
+    return float(p_star(_relation_key(relation)))
 
 
 def theory_curve(relation: str, n: int, fractions) -> dict:
@@ -187,8 +178,7 @@ def theory_curve(relation: str, n: int, fractions) -> dict:
         ``b`` (bits, exact class description length), ``b_over_n2`` (the vertical line of
         Figure 3), ``p_star`` and ``f_ub`` (list, one value per fraction).
     """
-    from effective_theory.balls_in_buckets import f_upper_bound
-    from effective_theory.class_description_length import relation_class_bits
+    from effective_theory import f_upper_bound, relation_class_bits
 
     n = check_positive_int(n, "n")
     fr = check_fractions(fractions)
@@ -239,6 +229,7 @@ def accuracy_curves(
     alpha: float = 0.9,
     seed: int = 0,
     early_stop: bool = False,
+    eval_every: int = 100,
     device: str | None = None,
     progress: bool = False,
 ) -> dict:
@@ -273,6 +264,8 @@ def accuracy_curves(
     early_stop : bool
         Let the trainer stop models whose phase is settled (faster, but the final accuracy is
         then the accuracy at the stopping step).
+    eval_every : int
+        Accuracy evaluation period of the trainer (only the final accuracy is used here).
     device : str, optional
         Torch device.
     progress : bool
@@ -288,6 +281,21 @@ def accuracy_curves(
         ``crossing`` and ``inductive_gap`` (``crossing - theory_crossing``; ``None`` if the
         variant never reaches ``alpha``).
     """
+    (out,) = _curves(
+        [(relation, variants)], fractions=fractions, seeds=seeds, steps=steps, n=n, eta_enc=eta_enc,
+        eta_dec=eta_dec, alpha=alpha, seed=seed, early_stop=early_stop, eval_every=eval_every, device=device,
+        progress=progress,
+    )
+    return out
+
+
+def _curves(panels, *, fractions, seeds, steps, n, eta_enc, eta_dec, alpha, seed, early_stop, eval_every,
+            device, progress) -> list[dict]:
+    """Train the models of several (relation, variants) panels in one ensemble call.
+
+    Models of equal architecture are batched together by the trainer whatever their relation,
+    so one call for all panels costs little more than one call per architecture.
+    """
     from .model import ModelConfig
     from .training import TrainConfig, train_ensemble
 
@@ -299,74 +307,75 @@ def accuracy_curves(
     n = check_positive_int(n, "n")
     if not 0.0 < alpha < 1.0:
         raise ValueError(f"alpha must lie in (0, 1), got {alpha}")
-    rel = _relation_key(relation)
-    vs = [_check_variant(v) for v in (variants if variants is not None else _variants_for(rel, "quick"))]
-    if not vs:
-        raise ValueError("variants must not be empty")
-
     per_model = model_seeds(seed, seeds)
-    configs, index = [], []
-    for vi, v in enumerate(vs):
-        model = ModelConfig(embed_dim=v["embed_dim"], depth=v["depth"], width=v["width"], mode=v["mode"])
-        for fi, f in enumerate(fr):
-            for si, s in enumerate(per_model):
-                cfg = TrainConfig(
-                    relation=rel, n=n, train_fraction=f, eta_enc=eta_enc, eta_dec=eta_dec,
-                    seed=s, split_seed=s, model=model,
-                )
-                cfg.validate()
-                configs.append(cfg)
-                index.append((vi, fi, si))
-    res = train_ensemble(configs, steps=steps, early_stop=early_stop, device=device, progress=progress)
+    specs, configs, index = [], [], []
+    for pi, (relation, variants) in enumerate(panels):
+        rel = _relation_key(relation)
+        vs = [_check_variant(v) for v in (variants if variants is not None else _variants_for(rel, "quick"))]
+        if not vs:
+            raise ValueError("variants must not be empty")
+        specs.append((rel, vs))
+        for vi, v in enumerate(vs):
+            model = ModelConfig(embed_dim=v["embed_dim"], depth=v["depth"], width=v["width"], mode=v["mode"])
+            for fi, f in enumerate(fr):
+                for si, s in enumerate(per_model):
+                    cfg = TrainConfig(
+                        relation=rel, n=n, train_fraction=f, eta_enc=eta_enc, eta_dec=eta_dec,
+                        seed=s, split_seed=s, model=model,
+                    )
+                    cfg.validate()
+                    configs.append(cfg)
+                    index.append((pi, vi, fi, si))
+    res = train_ensemble(configs, steps=steps, early_stop=early_stop, eval_every=eval_every, device=device,
+                         progress=progress)
 
-    shape = (len(vs), len(fr), seeds)
-    full = np.zeros(shape)
-    train = np.zeros(shape)
-    test = np.zeros(shape)
-    for k, (vi, fi, si) in enumerate(index):
-        full[vi, fi, si] = res.full_acc[k]
-        train[vi, fi, si] = res.train_acc[k]
-        test[vi, fi, si] = res.test_acc[k]
+    acc = [{key: np.zeros((len(vs), len(fr), seeds)) for key in ("full", "train", "test")} for _, vs in specs]
+    for k, (pi, vi, fi, si) in enumerate(index):
+        acc[pi]["full"][vi, fi, si] = res.full_acc[k]
+        acc[pi]["train"][vi, fi, si] = res.train_acc[k]
+        acc[pi]["test"][vi, fi, si] = res.test_acc[k]
 
-    theory = theory_curve(rel, n, fr)
     fine = np.unique(np.concatenate([np.linspace(1.0 / (n * n), 1.0, 400), fr]))
-    theory_fine = theory_curve(rel, n, fine)
-    theory_cross = crossing_fraction(fine, theory_fine["f_ub"], alpha)
-
-    out_variants = []
-    for vi, v in enumerate(vs):
-        stats = [mean_and_sem(full[vi, fi]) for fi in range(len(fr))]
-        mean = [m for m, _ in stats]
-        cross = crossing_fraction(fr, mean, alpha)
-        out_variants.append({
-            "label": variant_label(v),
-            **v,
-            "full_acc": full[vi].tolist(),
-            "train_acc": train[vi].tolist(),
-            "test_acc": test[vi].tolist(),
-            "mean": mean,
-            "sem": [s for _, s in stats],
-            "crossing": cross,
-            "inductive_gap": None if cross is None or theory_cross is None else cross - theory_cross,
+    outputs = []
+    for (rel, vs), a in zip(specs, acc):
+        theory = theory_curve(rel, n, fr)
+        theory_fine = theory_curve(rel, n, fine)
+        theory_cross = crossing_fraction(fine, theory_fine["f_ub"], alpha)
+        out_variants = []
+        for vi, v in enumerate(vs):
+            stats = [mean_and_sem(a["full"][vi, fi]) for fi in range(len(fr))]
+            mean = [m for m, _ in stats]
+            cross = crossing_fraction(fr, mean, alpha)
+            out_variants.append({
+                "label": variant_label(v),
+                **v,
+                "full_acc": a["full"][vi].tolist(),
+                "train_acc": a["train"][vi].tolist(),
+                "test_acc": a["test"][vi].tolist(),
+                "mean": mean,
+                "sem": [s for _, s in stats],
+                "crossing": cross,
+                "inductive_gap": None if cross is None or theory_cross is None else cross - theory_cross,
+            })
+        outputs.append({
+            "relation": rel,
+            "n": n,
+            "steps": steps,
+            "seeds": seeds,
+            "alpha": alpha,
+            "eta_enc": eta_enc,
+            "eta_dec": eta_dec,
+            "fractions": fr,
+            "b": theory["b"],
+            "b_over_n2": theory["b_over_n2"],
+            "p_star": theory["p_star"],
+            "f_ub": theory["f_ub"],
+            "theory_fractions": fine.tolist(),
+            "theory_f_ub": theory_fine["f_ub"],
+            "theory_crossing": theory_cross,
+            "variants": out_variants,
         })
-    return {
-        "relation": rel,
-        "n": n,
-        "steps": steps,
-        "seeds": seeds,
-        "alpha": alpha,
-        "eta_enc": eta_enc,
-        "eta_dec": eta_dec,
-        "fractions": fr,
-        "b": theory["b"],
-        "b_over_n2": theory["b_over_n2"],
-        "p_star": theory["p_star"],
-        "f_ub": theory["f_ub"],
-        "theory_fractions": fine.tolist(),
-        "theory_f_ub": theory_fine["f_ub"],
-        "theory_crossing": theory_cross,
-        "variants": out_variants,
-    }
+    return outputs
 
 
 def figure3_data(
@@ -379,22 +388,25 @@ def figure3_data(
     n: int = 30,
     alpha: float = 0.9,
     seed: int = 0,
+    eval_every: int = 100,
     device: str | None = None,
     progress: bool = False,
 ) -> dict:
     """Figure 3 of [1]_: :func:`accuracy_curves` for each relation with the ``variant_set`` decoders.
 
     ``variant_set="quick"`` trains Table III and the inductive-bias decoder;
-    ``"full"`` the five decoders of :data:`FIGURE3_VARIANTS`.
+    ``"full"`` the five decoders of :data:`FIGURE3_VARIANTS`.  All relations train in one
+    ensemble call (same numbers as separate :func:`accuracy_curves` calls, up to float32
+    rounding of the batched sums).
     """
+    panels = [(r, _variants_for(r, variant_set)) for r in relations]
+    if not panels:
+        raise ValueError("relations must not be empty")
     return {
-        "relations": [
-            accuracy_curves(
-                r, variants=_variants_for(r, variant_set), fractions=fractions, seeds=seeds, steps=steps,
-                n=n, alpha=alpha, seed=seed, device=device, progress=progress,
-            )
-            for r in relations
-        ]
+        "relations": _curves(
+            panels, fractions=fractions, seeds=seeds, steps=steps, n=n, eta_enc=1e-3, eta_dec=1e-3,
+            alpha=alpha, seed=seed, early_stop=False, eval_every=eval_every, device=device, progress=progress,
+        )
     }
 
 
