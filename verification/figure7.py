@@ -33,6 +33,7 @@ from ._figtools import (
     mean_and_sem,
     model_seeds,
     resolve_tier,
+    torch_threads,
     write_csv,
 )
 
@@ -193,10 +194,12 @@ def run(args) -> int:
     params = resolve_tier(args, _QUICK, _FULL)
     if args.depths is not None:
         params["depths"] = args.depths
-    data = goldilocks_data(
-        depths=params["depths"], width=args.width, train_fraction=args.train_fraction, seeds=params["seeds"],
-        steps=params["steps"], seed=args.seed, device=args.device, progress=args.progress,
-    )
+    with torch_threads(args.threads):
+        data = goldilocks_data(
+            depths=params["depths"], width=args.width, train_fraction=args.train_fraction,
+            seeds=params["seeds"], steps=params["steps"], seed=args.seed, device=args.device,
+            progress=args.progress,
+        )
     paths = plot(data, args.out)
     for i, d in enumerate(data["depths"]):
         print(f"depth {d:3d}  test {data['test_mean'][i]:.3f} +- {data['test_sem'][i]:.3f}  "
