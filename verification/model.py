@@ -132,8 +132,9 @@ def parameter_shapes(model: ModelConfig, n: int) -> list[tuple[str, tuple[int, .
     return shapes
 
 
-def init_parameters(model: ModelConfig, n: int, *, seed: int, init_enc: float = 1.0,
-                    init_dec: float = 1.0) -> dict[str, torch.Tensor]:
+def init_parameters(
+    model: ModelConfig, n: int, *, seed: int, init_enc: float = 1.0, init_dec: float = 1.0
+) -> dict[str, torch.Tensor]:
     """Seeded initial parameters of one model (float32, CPU).
 
     Embeddings are ``init_enc * N(0, 1)``; each decoder layer's weight and bias are ``init_dec``

@@ -40,7 +40,14 @@ import numbers
 
 import numpy as np
 
-__all__ = ["PHASES", "classify_phase", "classify_phases", "is_generalizing"]
+__all__ = [
+    "PHASES",
+    "classify_phase",
+    "classify_phases",
+    "is_generalizing",
+    "column_boundaries",
+    "fit_boundary_line",
+]
 
 #: the four phases of Table IV, in the table's order
 PHASES = ("generalization", "grokking", "memorization", "confusion")
@@ -133,3 +140,116 @@ def is_generalizing(phase: str) -> bool:
     if phase not in PHASES:
         raise ValueError(f"unknown phase {phase!r}; choose one of {', '.join(PHASES)}")
     return phase in ("generalization", "grokking")
+
+
+def column_boundaries(x, y, generalized, *, resolution=None):
+    """Generalization boundary ``y*`` in each column of a phase diagram.
+
+    Points ``(x, y)`` (log10 axes, e.g. ``x = log10 eta_enc``, ``y = log10 eta_dec``) are labelled
+    generalizing (True) or not (False); the diagram is expected to generalize *below* the boundary.
+    In each column (equal ``x``) the boundary is the threshold ``t`` that minimises the number of
+    misclassified points under the rule "generalizing iff ``y < t``", with ``t`` ranging over the
+    midpoints between the column's grid values; ties are broken by averaging the minimisers.  A
+    column with only one label has no boundary inside the grid and is reported as censored.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Coordinates (any units; log10 of the rates in Figures 5 and 8), one per run.
+    generalized : array_like of bool
+    resolution : float, optional
+        Grid spacing in ``y``; default: the smallest spacing of the column's grid.
+
+    Returns
+    -------
+    list of dict
+        Per column, sorted by ``x``: ``x``, ``boundary`` (NaN when censored), ``errors``
+        (misclassified runs at the best threshold), ``runs``, ``censored`` (None,
+        ``"all_generalize"`` or ``"none_generalize"``), ``resolution``, and the bounds ``lower``,
+        ``upper`` on the boundary that the column implies (equal to ``boundary`` when it is
+        inside the grid; a column that generalizes everywhere puts the boundary above its top
+        grid value, ``lower = top + resolution / 2``, ``upper = inf``, and vice versa).
+
+    Examples
+    --------
+    >>> cols = column_boundaries([0, 0, 0, 1, 1, 1], [0, 1, 2, 0, 1, 2],
+    ...                          [True, False, False, True, True, False])
+    >>> [c["boundary"] for c in cols]
+    [0.5, 1.5]
+    """
+    x = np.asarray(x, dtype=float).reshape(-1)
+    y = np.asarray(y, dtype=float).reshape(-1)
+    g = np.asarray(generalized, dtype=bool).reshape(-1)
+    if not (x.shape == y.shape == g.shape):
+        raise ValueError(f"x, y and generalized must have equal lengths, got {x.size}, {y.size}, {g.size}")
+    out = []
+    for xc in np.unique(x):
+        sel = x == xc
+        yc, gc = y[sel], g[sel]
+        grid = np.unique(yc)
+        res = (
+            resolution
+            if resolution is not None
+            else (float(np.diff(grid).min()) if grid.size > 1 else np.nan)
+        )
+        entry = {"x": float(xc), "runs": int(sel.sum()), "resolution": res}
+        if gc.all() or not gc.any():
+            entry.update(
+                boundary=float("nan"),
+                errors=0,
+                censored="all_generalize" if gc.all() else "none_generalize",
+                lower=float(grid[-1] + res / 2) if gc.all() else -np.inf,
+                upper=np.inf if gc.all() else float(grid[0] - res / 2),
+            )
+            out.append(entry)
+            continue
+        cuts = np.concatenate([[grid[0] - res / 2], (grid[:-1] + grid[1:]) / 2, [grid[-1] + res / 2]])
+        errors = np.array([int(np.sum(gc != (yc < t))) for t in cuts])
+        best = cuts[errors == errors.min()]
+        entry.update(boundary=float(best.mean()), errors=int(errors.min()), censored=None)
+        entry.update(lower=entry["boundary"], upper=entry["boundary"])
+        out.append(entry)
+    return out
+
+
+def fit_boundary_line(columns):
+    """Least-squares line ``y* = slope * x + intercept`` through the uncensored column boundaries.
+
+    The standard error of the slope combines the scatter of the boundaries about the line
+    (residual variance, ``C - 2`` degrees of freedom) with the grid resolution: each boundary is
+    only known to within one grid step ``h``, a uniform error of variance ``h**2 / 12``; the larger
+    of the two variances is used.
+
+    Returns
+    -------
+    dict
+        ``slope``, ``intercept``, ``slope_se``, ``sigma`` (per-boundary standard deviation used),
+        ``columns_used``; slope NaN if fewer than two columns have a boundary.
+
+    Examples
+    --------
+    >>> cols = [{"x": float(a), "boundary": a + 1.0, "resolution": 0.5, "censored": None} for a in range(4)]
+    >>> fit = fit_boundary_line(cols)
+    >>> round(fit["slope"], 12), round(fit["intercept"], 12), round(fit["slope_se"], 4)
+    (1.0, 1.0, 0.0645)
+    """
+    xs = np.array([c["x"] for c in columns if c.get("censored") is None and np.isfinite(c["boundary"])])
+    ys = np.array(
+        [c["boundary"] for c in columns if c.get("censored") is None and np.isfinite(c["boundary"])]
+    )
+    hs = np.array(
+        [c["resolution"] for c in columns if c.get("censored") is None and np.isfinite(c["boundary"])]
+    )
+    out = {"columns_used": int(xs.size)}
+    if xs.size < 2:
+        out.update(slope=float("nan"), intercept=float("nan"), slope_se=float("nan"), sigma=float("nan"))
+        return out
+    slope, intercept = np.polyfit(xs, ys, 1)
+    var_res = float(np.sum((ys - (slope * xs + intercept)) ** 2) / (xs.size - 2)) if xs.size > 2 else 0.0
+    var_grid = float(np.mean(hs**2) / 12.0)
+    sigma = float(np.sqrt(max(var_res, var_grid)))
+    sxx = float(np.sum((xs - xs.mean()) ** 2))
+    out.update(
+        slope=float(slope), intercept=float(intercept), slope_se=float(sigma / np.sqrt(sxx)), sigma=sigma
+    )
+    return out

@@ -295,16 +295,27 @@ class _Group:
         self.shapes = parameter_shapes(self.arch, n)
         self.sizes = [math.prod(s) for _, s in self.shapes]
 
-        inits = [init_parameters(self.arch, n, seed=configs[m].seed, init_enc=configs[m].init_enc,
-                                 init_dec=configs[m].init_dec) for m in members]
+        inits = [
+            init_parameters(
+                self.arch, n, seed=configs[m].seed, init_enc=configs[m].init_enc, init_dec=configs[m].init_dec
+            )
+            for m in members
+        ]
         blocks, lr, wd = [], [], []
         for (name, _shape), size in zip(self.shapes, self.sizes):
             blocks.append(torch.stack([p[name].reshape(-1) for p in inits]))
             is_enc = name == "E"
-            lr.append(torch.tensor([configs[m].eta_enc if is_enc else configs[m].eta_dec
-                                    for m in members], dtype=torch.float32)[:, None].expand(K, size))
-            wd.append(torch.tensor([configs[m].wd_enc if is_enc else configs[m].wd_dec
-                                    for m in members], dtype=torch.float32)[:, None].expand(K, size))
+            lr.append(
+                torch.tensor(
+                    [configs[m].eta_enc if is_enc else configs[m].eta_dec for m in members],
+                    dtype=torch.float32,
+                )[:, None].expand(K, size)
+            )
+            wd.append(
+                torch.tensor(
+                    [configs[m].wd_enc if is_enc else configs[m].wd_dec for m in members], dtype=torch.float32
+                )[:, None].expand(K, size)
+            )
         self.theta = self._flat(blocks)
         self.lr = self._flat(lr)
         self.wd = self._flat(wd)
@@ -345,7 +356,7 @@ class _Group:
         K = len(self.members)
         out, off = {}, 0
         for (name, shape), size in zip(self.shapes, self.sizes):
-            out[name] = buf[off: off + K * size].view(K, *shape)
+            out[name] = buf[off : off + K * size].view(K, *shape)
             off += K * size
         return out
 
@@ -371,7 +382,7 @@ class _Group:
         def sel(buf):
             parts, off = [], 0
             for size in self.sizes:
-                parts.append(buf[off: off + K * size].view(K, size).index_select(0, rows_t).reshape(-1))
+                parts.append(buf[off : off + K * size].view(K, size).index_select(0, rows_t).reshape(-1))
                 off += K * size
             return torch.cat(parts)
 
@@ -445,8 +456,13 @@ class _Group:
     @torch.no_grad()
     def test_accuracy(self):
         E = self.P["E"]
-        z, _ = _forward(self.P, _gather_embeddings(E, self.te_i), _gather_embeddings(E, self.te_j),
-                        self.arch.mode, self.arch.depth)
+        z, _ = _forward(
+            self.P,
+            _gather_embeddings(E, self.te_i),
+            _gather_embeddings(E, self.te_j),
+            self.arch.mode,
+            self.arch.depth,
+        )
         correct = ((z > 0).float() == self.y_te).float() * self.te_mask
         acc = correct.sum(1) / self.n_test.clamp(min=1)
         return torch.where(self.n_test > 0, acc, torch.full_like(acc, float("nan")))
@@ -460,8 +476,9 @@ class _Group:
         i = (ii // n).expand(K, -1)
         j = (ii % n).expand(K, -1)
         E = self.P["E"]
-        z, _ = _forward(self.P, _gather_embeddings(E, i), _gather_embeddings(E, j),
-                        self.arch.mode, self.arch.depth)
+        z, _ = _forward(
+            self.P, _gather_embeddings(E, i), _gather_embeddings(E, j), self.arch.mode, self.arch.depth
+        )
         correct = ((z > 0).float() == self.y_full).float()
         full = correct.mean(1)
         train_mask = torch.zeros_like(correct).scatter_(1, self.tr_flat, self.tr_w)
@@ -469,18 +486,28 @@ class _Group:
         loss = ((torch.nn.functional.softplus(z) - self.y_full * z) * train_mask).sum(1)
         test = (full * n * n - train * self.n_train) / self.n_test.clamp(min=1)
         test = torch.where(self.n_test > 0, test, torch.full_like(test, float("nan")))
-        params = [{name: self.P[name][r].detach().cpu().numpy().copy() for name, _ in self.shapes}
-                  for r in range(K)]
-        return (train.cpu().numpy(), test.cpu().numpy(), full.cpu().numpy(), loss.cpu().numpy(),
-                params)
+        params = [
+            {name: self.P[name][r].detach().cpu().numpy().copy() for name, _ in self.shapes} for r in range(K)
+        ]
+        return (train.cpu().numpy(), test.cpu().numpy(), full.cpu().numpy(), loss.cpu().numpy(), params)
 
 
 def _group_key(cfg: TrainConfig):
     return (cfg.n, cfg.model, cfg.optimizer)
 
 
-def train_ensemble(configs, *, steps=10_000, eval_every=10, device=None, early_stop=True,
-                   progress=False, threshold=0.9, gap=1_000) -> EnsembleResult:
+def train_ensemble(
+    configs,
+    *,
+    steps=10_000,
+    eval_every=10,
+    device=None,
+    early_stop=True,
+    progress=False,
+    threshold=0.9,
+    gap=1_000,
+    num_threads=None,
+) -> EnsembleResult:
     """Train every config as one batched computation (grouped by architecture).
 
     Parameters
@@ -502,6 +529,11 @@ def train_ensemble(configs, *, steps=10_000, eval_every=10, device=None, early_s
         Accuracy threshold of Table IV (0.9); "reached" means ``accuracy > threshold``.
     gap : int
         Grokking gap passed to :func:`~verification.phases.classify_phase`.
+    num_threads : int, optional
+        CPU threads while training (torch's setting is restored afterwards).  Default 1: the
+        per-model matrices are small, so intra-op threads gain at most the core count on an idle
+        machine but cost several times that in synchronisation on a loaded one, and one thread
+        makes the float32 results independent of the machine's core count.
 
     Returns
     -------
@@ -563,7 +595,13 @@ def train_ensemble(configs, *, steps=10_000, eval_every=10, device=None, early_s
             train_acc[k], test_acc[k], full_acc[k], final_loss[k] = tr[r], te[r], fu[r], lo[r]
             params[k] = ps[r]
 
+    old_threads = torch.get_num_threads()
+    if num_threads is None:
+        num_threads = 1
+    if isinstance(num_threads, bool) or not isinstance(num_threads, numbers.Integral) or num_threads < 1:
+        raise ValueError(f"num_threads must be a positive integer, got {num_threads!r}")
     try:
+        torch.set_num_threads(int(num_threads))
         with torch.no_grad():
             for members in groups.values():
                 group = _Group(configs, members, dev, threshold)
@@ -590,6 +628,7 @@ def train_ensemble(configs, *, steps=10_000, eval_every=10, device=None, early_s
                     _note_reached(group, z_stats, steps, threshold, s_train, s_test)
                     record(group, np.arange(len(group.members)))
     finally:
+        torch.set_num_threads(old_threads)
         if bar is not None:
             bar.close()
 
@@ -597,9 +636,19 @@ def train_ensemble(configs, *, steps=10_000, eval_every=10, device=None, early_s
     if len({e.shape for e in embeddings}) == 1:
         embeddings = np.stack(embeddings)
     phases = [classify_phase(int(a), int(b), budget=max(steps, 1), gap=gap) for a, b in zip(s_train, s_test)]
-    return EnsembleResult(configs=configs, steps_to_train=s_train, steps_to_test=s_test, train_acc=train_acc,
-                          test_acc=test_acc, full_acc=full_acc, steps_run=steps_run, embeddings=embeddings,
-                          phases=phases, final_loss=final_loss, params=params)
+    return EnsembleResult(
+        configs=configs,
+        steps_to_train=s_train,
+        steps_to_test=s_test,
+        train_acc=train_acc,
+        test_acc=test_acc,
+        full_acc=full_acc,
+        steps_run=steps_run,
+        embeddings=embeddings,
+        phases=phases,
+        final_loss=final_loss,
+        params=params,
+    )
 
 
 def _final_eval_stats(group):
@@ -638,12 +687,15 @@ def train_reference(config: TrainConfig, *, steps=1_000, device="cpu"):
     config.validate()
     dev = resolve_device(device)
     n = config.n
-    net = AutoEncoder(config.model, n, init_parameters(config.model, n, seed=config.seed,
-                                                       init_enc=config.init_enc,
-                                                       init_dec=config.init_dec)).to(dev)
+    net = AutoEncoder(
+        config.model,
+        n,
+        init_parameters(
+            config.model, n, seed=config.seed, init_enc=config.init_enc, init_dec=config.init_dec
+        ),
+    ).to(dev)
     tr, te = split_pairs(config)
-    y = torch.tensor(relation_by_name(config.relation, n).matrix.reshape(-1), dtype=torch.float32,
-                        device=dev)
+    y = torch.tensor(relation_by_name(config.relation, n).matrix.reshape(-1), dtype=torch.float32, device=dev)
     tr_t = torch.as_tensor(tr, device=dev)
     i, j, y_tr = tr_t // n, tr_t % n, y[tr_t]
     groups = [
