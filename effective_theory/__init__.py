@@ -111,12 +111,71 @@ __all__ += [
 
 # --- dynamics: interacting repon theory (Section IV, Appendix C) ---
 
+from .conserved_quantity import (  # noqa: E402
+    collides,
+    conserved_matrix,
+    conserved_quantity,
+    derive_conserved_matrix,
+    derive_conserved_quantity,
+    fixed_point,
+    matrix_flow_collides,
+    matrix_flow_solution,
+    reduced_flow_fixed_points,
+    reduced_flow_solution,
+)
+from .derivation_steps import Derivation, DerivationStep  # noqa: E402
+from .multi_repon_flow import cluster_stays_clustered, derive_multi_repon_flow  # noqa: E402
+from .repon_ansatz import ansatz_residual, derive_repon_ansatz  # noqa: E402
+from .repon_flow import derive_repon_flow, exact_pair_flow, pair_loss  # noqa: E402
+from .repon_simulation import (  # noqa: E402
+    MonteCarloResult,
+    ansatz_initial_conditions,
+    classify_collision,
+    matrix_collision_rules,
+    sample_initial_conditions,
+    simulate_cluster_flow,
+    simulate_matrix_flow,
+    simulate_pair_flow,
+    simulate_pair_gradient_descent,
+    simulate_reduced_flow,
+)
 from .representation_learning_probability import (  # noqa: E402
     critical_ratio,
+    derive_wedge_probability,
     representation_learning_probability,
 )
 
 __all__ += [
+    "Derivation",
+    "DerivationStep",
+    "MonteCarloResult",
+    "ansatz_initial_conditions",
+    "ansatz_residual",
+    "classify_collision",
+    "cluster_stays_clustered",
+    "collides",
+    "conserved_matrix",
+    "conserved_quantity",
     "critical_ratio",
+    "derive_conserved_matrix",
+    "derive_conserved_quantity",
+    "derive_multi_repon_flow",
+    "derive_repon_ansatz",
+    "derive_repon_flow",
+    "derive_wedge_probability",
+    "exact_pair_flow",
+    "fixed_point",
+    "matrix_collision_rules",
+    "matrix_flow_collides",
+    "matrix_flow_solution",
+    "pair_loss",
+    "reduced_flow_fixed_points",
+    "reduced_flow_solution",
     "representation_learning_probability",
+    "sample_initial_conditions",
+    "simulate_cluster_flow",
+    "simulate_matrix_flow",
+    "simulate_pair_flow",
+    "simulate_pair_gradient_descent",
+    "simulate_reduced_flow",
 ]

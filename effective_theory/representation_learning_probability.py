@@ -10,7 +10,8 @@ Eq. (13) is its generalization to one repon facing a cluster of ``N`` others.
 
 This module holds the plain numeric formula; the symbolic derivation (the
 Gaussian integral over the wedge, and the multi-repon equations of motion) is
-in :func:`derive_wedge_probability` and :func:`derive_multi_repon_threshold`.
+in :func:`derive_wedge_probability` and
+:func:`~effective_theory.multi_repon_flow.derive_multi_repon_flow`.
 
 References
 ----------
@@ -20,9 +21,11 @@ References
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-__all__ = ["representation_learning_probability", "critical_ratio"]
+__all__ = ["representation_learning_probability", "critical_ratio", "derive_wedge_probability"]
 
 
 def _check_nonnegative(name, value):
@@ -138,3 +141,77 @@ def representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c, N=1):
         )
     out = (2.0 / np.pi) * np.arctan2(num, den)
     return out[()] if out.ndim == 0 else out
+
+
+@functools.cache
+def derive_wedge_probability():
+    """Derive Eq. (12) of [1]_ by integrating the Gaussian over the collision wedge with sympy.
+
+    The wedge is :math:`C > 0`, i.e. :math:`|c|/|a_2| < k` with
+    :math:`k = \\sqrt{\\eta_x/(2\\eta_A)}` (see :func:`derive_conserved_quantity`).
+    In standardized variables :math:`u = a_2/\\sigma_a, v = c/\\sigma_c` it is
+    :math:`|v| < K|u|` with :math:`K = k\\sigma_a/\\sigma_c`; the polar integral gives
+    :math:`4\\arctan K/(2\\pi) = (2/\\pi)\\arctan K`, confirmed by an independent
+    Cartesian integral :math:`2\\int_0^\\infty \\varphi(u)\\,\\mathrm{erf}(Ku/\\sqrt2)\\,du`.
+
+    Two conventions of the printed Eq. (12) are checked: the density needs
+    :math:`\\sigma_x \\to \\sigma_c` to be normalised, and the domain must be
+    :math:`|c|/|a| < k`; the literal signed domain :math:`c/a < k` has probability
+    :math:`1/2 + \\arctan(K)/\\pi` instead (step ``"signed domain"``, not exact).
+
+    Returns
+    -------
+    Derivation
+        Steps ``"normalisation"``, ``"standardise"``, ``"inner integral"``, ``"polar"``,
+        ``"cartesian"``, ``"signed domain"``, ``"Eq. 12"``.
+
+    Examples
+    --------
+    >>> D = derive_wedge_probability()
+    >>> D["polar"].holds and D["cartesian"].holds and not D["signed domain"].holds
+    True
+    """
+    import sympy as sp
+
+    from .derivation_steps import Derivation, DerivationStep
+
+    a, c, u, v = sp.symbols("a c u v", real=True)
+    rho, theta = sp.symbols("rho theta", nonnegative=True)
+    sigma_a, sigma_c, eta_x, eta_A, K, k = sp.symbols("sigma_a sigma_c eta_x eta_A K k", positive=True)
+    density = sp.exp(-((a / sigma_a) ** 2 + (c / sigma_c) ** 2) / 2) / (2 * sp.pi * sigma_a * sigma_c)
+    phi = sp.exp(-(u**2) / 2) / sp.sqrt(2 * sp.pi)
+    steps = [DerivationStep(
+        "normalisation",
+        "the Gaussian density (Eq. 12's 1/(2 pi sigma_a sigma_x) with sigma_x read as sigma_c) "
+        "integrates to 1", sp.integrate(density, (a, -sp.oo, sp.oo), (c, -sp.oo, sp.oo)), sp.Integer(1))]
+    steps.append(DerivationStep(
+        "standardise", "with a = sigma_a u, c = sigma_c v: (c/a)^2/k^2 = (v/u)^2/K^2, K = k sigma_a/sigma_c",
+        ((c / a) ** 2 / k**2).subs({c: sigma_c * v, a: sigma_a * u}),
+        ((v / u) ** 2 / K**2).subs(K, k * sigma_a / sigma_c)))
+    inner = sp.integrate(phi.subs(u, v), (v, -K * u, K * u))
+    steps.append(DerivationStep(
+        "inner integral", "P(|v| < K u | u) = erf(K u / sqrt 2) for u > 0",
+        inner.subs(u, sp.Symbol("u0", positive=True)),
+        sp.erf(K * sp.Symbol("u0", positive=True) / sp.sqrt(2))))
+    # polar: radial integral times the angular measure of the wedge (4 copies of [0, atan K))
+    radial = rho * sp.exp(-(rho**2) / 2) / (2 * sp.pi)
+    polar = 4 * sp.integrate(radial, (rho, 0, sp.oo), (theta, 0, sp.atan(K)))
+    steps.append(DerivationStep(
+        "polar", "polar coordinates: |v| < K|u| is 4 sectors of opening atan K; p = 4 atan(K)/(2 pi)",
+        polar, 2 * sp.atan(K) / sp.pi))
+    u0 = sp.Symbol("u0", positive=True)
+    cart = 2 * sp.integrate(phi.subs(u, u0) * sp.erf(K * u0 / sp.sqrt(2)), (u0, 0, sp.oo))
+    steps.append(DerivationStep(
+        "cartesian", "independent check: 2 * int_0^oo phi(u) erf(K u/sqrt 2) du = (2/pi) atan K",
+        cart, 2 * sp.atan(K) / sp.pi))
+    Phi = (1 + sp.erf(K * u0 / sp.sqrt(2))) / 2
+    signed = 2 * sp.integrate(phi.subs(u, u0) * Phi, (u0, 0, sp.oo))
+    steps.append(DerivationStep(
+        "signed domain", "the literal domain c/a < k of Eq. 12 (no absolute values) has probability "
+        "1/2 + atan(K)/pi, not (2/pi) atan K", signed, 2 * sp.atan(K) / sp.pi, expect_exact=False))
+    steps.append(DerivationStep(
+        "Eq. 12", "K = (sigma_a/sigma_c) sqrt(eta_x/(2 eta_A)) gives Eq. 12",
+        (2 * sp.atan(K) / sp.pi).subs(K, sigma_a / sigma_c * sp.sqrt(eta_x / (2 * eta_A))),
+        2 / sp.pi * sp.atan(sigma_a / sigma_c * sp.sqrt(eta_x / (2 * eta_A)))))
+    return Derivation(title="Eq. 12: Gaussian probability of the collision wedge", steps=tuple(steps),
+                      symbols=dict(K=K, k=k, sigma_a=sigma_a, sigma_c=sigma_c, eta_x=eta_x, eta_A=eta_A))

@@ -1,0 +1,17 @@
+"""Substitute the ansatz Eq. 9 into Eq. 8 and derive Eq. 10, with its exactness conditions.
+
+Run: python examples/repon_ansatz_derivation.py
+"""
+
+import effective_theory as et
+
+
+def main():
+    print(et.derive_repon_ansatz(2).report(latex=True))
+    print("Conclusion: Eq. 9 solves Eq. 8 exactly iff r0 is an eigenvector of A0^T A0; Eq. 10 then holds for")
+    print("(|A r_hat|, |r|) without any normalisation, and |r0| = 1 is a symmetry only with rescaled rates.")
+    return 0
+
+
+if __name__ == "__main__":
+    main()
