@@ -7,7 +7,6 @@ torch, so ``pytest --doctest-modules`` can collect the figure modules cheaply.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import math
 import os
@@ -24,7 +23,6 @@ __all__ = [
     "check_positive_int",
     "check_fractions",
     "model_seeds",
-    "torch_threads",
 ]
 
 
@@ -111,11 +109,6 @@ def add_common_arguments(parser, *, figure: str) -> None:
     parser.add_argument("--steps", type=int, default=None, help="training steps per model (tier default)")
     parser.add_argument("--seeds", type=int, default=None, help="independent runs per point (tier default)")
     parser.add_argument("--progress", action="store_true", help="show a progress bar while training")
-    parser.add_argument(
-        "--threads", type=int, default=1,
-        help="torch CPU threads while training (default 1: the paper's models are too small to gain from "
-        "intra-op threads, which cost far more than they save when the machine is shared)",
-    )
 
 
 def resolve_tier(args, quick: dict, full: dict) -> dict:
@@ -127,16 +120,3 @@ def resolve_tier(args, quick: dict, full: dict) -> dict:
         params["seeds"] = check_positive_int(args.seeds, "--seeds")
     return params
 
-
-@contextlib.contextmanager
-def torch_threads(threads: int | None):
-    """Run the body with ``torch.set_num_threads(threads)`` (``None``: unchanged), then restore."""
-    import torch
-
-    old = torch.get_num_threads()
-    if threads is not None:
-        torch.set_num_threads(check_positive_int(threads, "threads"))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)

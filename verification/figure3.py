@@ -45,7 +45,6 @@ from ._figtools import (
     mean_and_sem,
     model_seeds,
     resolve_tier,
-    torch_threads,
     write_csv,
 )
 
@@ -464,12 +463,11 @@ def run(args) -> int:
         params["relations"] = list(args.relations)
     if args.fractions:
         params["fractions"] = sorted(check_fractions(args.fractions, "--fractions"))
-    with torch_threads(args.threads):
-        data = figure3_data(
-            relations=params["relations"], fractions=params["fractions"], variant_set=params["variant_set"],
-            seeds=params["seeds"], steps=params["steps"], n=args.n, seed=args.seed, device=args.device,
-            progress=args.progress,
-        )
+    data = figure3_data(
+        relations=params["relations"], fractions=params["fractions"], variant_set=params["variant_set"],
+        seeds=params["seeds"], steps=params["steps"], n=args.n, seed=args.seed, device=args.device,
+        progress=args.progress,
+    )
     paths = plot(data, args.out)
     for d in data["relations"]:
         for v in d["variants"]:

@@ -42,7 +42,6 @@ from ._figtools import (
     check_positive_int,
     model_seeds,
     resolve_tier,
-    torch_threads,
     write_csv,
 )
 
@@ -288,12 +287,11 @@ def run(args) -> int:
     for key, attr in (("ratios", "ratios"), ("init_scales", "init_scales"), ("eta_enc", "eta_enc")):
         if getattr(args, attr) is not None:
             params[key] = getattr(args, attr)
-    with torch_threads(args.threads):
-        data = figure6_data(
-            ratios=params["ratios"], init_scales=params["init_scales"], eta_enc=params["eta_enc"],
-            relation=args.relation, seeds=params["seeds"], steps=params["steps"], seed=args.seed,
-            device=args.device, progress=args.progress,
-        )
+    data = figure6_data(
+        ratios=params["ratios"], init_scales=params["init_scales"], eta_enc=params["eta_enc"],
+        relation=args.relation, seeds=params["seeds"], steps=params["steps"], seed=args.seed,
+        device=args.device, progress=args.progress,
+    )
     paths = plot(data, args.out)
     for p in data["points"]:
         print(f"ratio {p['ratio']:8.3g}  init {p['init_scale']:4g}  p_gen {p['p']:.3f} +- {p['sem']:.3f}"

@@ -33,13 +33,12 @@ from ._figtools import (
     mean_and_sem,
     model_seeds,
     resolve_tier,
-    torch_threads,
     write_csv,
 )
 
 __all__ = ["decoder_parameter_count", "goldilocks_data", "plot", "add_arguments", "run"]
 
-_QUICK = {"depths": [0, 1, 2, 4, 8], "seeds": 6, "steps": 4000}
+_QUICK = {"depths": [0, 1, 2, 4, 8], "seeds": 8, "steps": 4000}
 _FULL = {"depths": [0, 1, 2, 3, 4, 5, 6, 8, 10, 12], "seeds": 20, "steps": 100_000}
 
 
@@ -78,13 +77,16 @@ def goldilocks_data(
     mode: str = "concat",
     seed: int = 0,
     early_stop: bool = False,
+    eval_every: int = 100,
     device: str | None = None,
     progress: bool = False,
 ) -> dict:
     """Train ``seeds`` models per decoder depth; return final accuracies and phases (Figure 7 of [1]_).
 
     Model ``i`` at every depth uses the same seed for its split and initialisation, so depths
-    are compared on identical training sets.
+    are compared on identical training sets.  Training runs the whole budget
+    (``early_stop=False``): the quantity is the test accuracy after ``steps`` steps.
+    ``eval_every`` only sets the resolution of the phase labels.
 
     Returns
     -------
@@ -116,7 +118,8 @@ def goldilocks_data(
                               seed=s, split_seed=s, model=model)
             cfg.validate()
             configs.append(cfg)
-    res = train_ensemble(configs, steps=steps, early_stop=early_stop, device=device, progress=progress)
+    res = train_ensemble(configs, steps=steps, early_stop=early_stop, eval_every=eval_every, device=device,
+                         progress=progress)
     test = np.asarray(res.test_acc, dtype=float).reshape(len(ds), seeds)
     train = np.asarray(res.train_acc, dtype=float).reshape(len(ds), seeds)
     phases = [dict(Counter(res.phases[i * seeds:(i + 1) * seeds])) for i in range(len(ds))]
@@ -194,12 +197,11 @@ def run(args) -> int:
     params = resolve_tier(args, _QUICK, _FULL)
     if args.depths is not None:
         params["depths"] = args.depths
-    with torch_threads(args.threads):
-        data = goldilocks_data(
-            depths=params["depths"], width=args.width, train_fraction=args.train_fraction,
-            seeds=params["seeds"], steps=params["steps"], seed=args.seed, device=args.device,
-            progress=args.progress,
-        )
+    data = goldilocks_data(
+        depths=params["depths"], width=args.width, train_fraction=args.train_fraction,
+        seeds=params["seeds"], steps=params["steps"], seed=args.seed, device=args.device,
+        progress=args.progress,
+    )
     paths = plot(data, args.out)
     for i, d in enumerate(data["depths"]):
         print(f"depth {d:3d}  test {data['test_mean'][i]:.3f} +- {data['test_sem'][i]:.3f}  "

@@ -28,7 +28,7 @@ import pytest
 from verification.figure7 import goldilocks_data
 
 Z = 3.0
-QUICK = {"depths": [0, 1, 2, 4, 8], "seeds": 6, "steps": 3000}
+QUICK = {"depths": [0, 1, 2, 4, 8], "seeds": 8, "steps": 4000}
 FULL = {"depths": [0, 1, 2, 3, 4, 6, 8, 10, 12], "seeds": 20, "steps": 100_000}
 
 
