@@ -94,7 +94,7 @@ FIGURE3_VARIANTS = {
 _QUICK = {
     "relations": ["mod3", "greater"],
     "fractions": [0.05, 0.1, 0.2, 0.3, 0.5],
-    "seeds": 4,
+    "seeds": 6,
     "steps": 3000,
     "variant_set": "quick",
 }

@@ -61,7 +61,7 @@ GENERALIZING_PHASES = ("generalization", "grokking")
 _QUICK = {
     "ratios": [0.1, 1.0, 10.0],
     "init_scales": [1.0],
-    "seeds": 24,
+    "seeds": 12,
     "steps": 3000,
     "eta_enc": 3e-3,
 }
