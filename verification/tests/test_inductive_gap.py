@@ -54,6 +54,16 @@ QUICK = {"fractions": [0.05, 0.1, 0.2, 0.3, 0.5], "seeds": 6, "steps": 3000}
 FULL = {"fractions": [0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75], "seeds": 20, "steps": 20_000}
 RELATIONS = ["mod3", "greater"]
 
+# Measured disagreements (quick tier, seed 0, 6 seeds, 3000 steps; docs/findings.md):
+_XF_ADVANTAGE = pytest.mark.xfail(strict=True, reason=(
+    "mod3: sqdiff n_h=0 minus Table III averaged over fractions <= 0.2 is 0.048 +- 0.032 (1.5 SE < 3); "
+    "sqdiff n_h=0 is itself unreliable at 3000 steps (SEM up to 0.06, mean 0.898 at fraction 0.5)"))
+_XF_BOUND = pytest.mark.xfail(strict=True, reason=(
+    "greater: diff n_h=0 at fraction 0.05 reaches 0.8093 +- 0.0086 > f_UB 0.7809 + 3 SEM + 1/n^2 "
+    "(Eq. 5 with p* = 1/3 is not an upper bound there)"))
+_XF_RISE = pytest.mark.xfail(strict=True, reason=(
+    "mod3: sqdiff n_h=0 never reaches 0.9 on the grid (0.898 +- 0.062 at fraction 0.5); b/n^2 = 0.044"))
+
 
 def _variant(panel, spec):
     for v in panel["variants"]:
@@ -111,19 +121,19 @@ def test_quick_curves_are_well_formed(quick_data):
         assert np.all(np.diff(ub) > 0) and np.all(ub < 1)
 
 
-@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("relation", [pytest.param("mod3", marks=_XF_ADVANTAGE), "greater"])
 def test_inductive_bias_beats_default_at_low_fractions_quick(quick_data, relation):
     mean, se = _bias_advantage(quick_data[relation])
     assert mean > Z * se and mean > 0, f"{relation}: biased - default = {mean:.4f} +- {se:.4f}"
 
 
-@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("relation", ["mod3", pytest.param("greater", marks=_XF_BOUND)])
 def test_accuracy_below_f_ub_quick(quick_data, relation):
     bad = _bound_excess(quick_data[relation])
     assert not bad, "; ".join(bad)
 
 
-@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("relation", [pytest.param("mod3", marks=_XF_RISE), "greater"])
 def test_rise_near_b_over_n2_quick(quick_data, relation):
     cross, scale = _rise(quick_data[relation])
     assert cross is not None, f"{relation}: the biased decoder never reaches {ALPHA} on the grid"
