@@ -51,7 +51,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--K", type=int, default=100, help="models per ensemble (default 100)")
     p.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds (default 3)")
-    p.add_argument("--ref-steps", type=int, default=150, help="baseline steps per round")
+    p.add_argument("--ref-steps", type=int, default=100, help="baseline steps per round")
     p.add_argument("--ens-steps", type=int, default=30, help="ensemble steps per round")
     p.add_argument("--threads", type=int, default=1, help="threads of the ensemble trainer (default 1)")
     p.add_argument("--diagram", action="store_true", help="run the 10 x 10 diagram at 10^4 steps")
@@ -73,11 +73,7 @@ def main(argv=None):
     ]
 
     def ref_run(seed, threads):
-        torch.set_num_threads(threads)
-        try:
-            train_reference(base.replace(seed=seed), steps=args.ref_steps)
-        finally:
-            torch.set_num_threads(default_threads)
+        train_reference(base.replace(seed=seed), steps=args.ref_steps, num_threads=threads)
 
     def ens_run():
         train_ensemble(grid, steps=args.ens_steps, device="cpu", early_stop=False, num_threads=args.threads)

@@ -193,6 +193,7 @@ def plot(data, out_dir) -> list[str]:
         x_key="log_wd_dec",
         x_label=r"$\log_{10}\,{\rm wd}_{\rm dec}$",
         reference_slope=0.0,
+        reference_label="wd-independent (paper)",
         reference_intercept=mean if np.isfinite(mean) else data["params"]["log_eta_enc"] + 1,
     )
 

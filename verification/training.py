@@ -42,6 +42,8 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -262,8 +264,10 @@ def _forward(P, x1, x2, mode, depth):
     h = _combine(x1, x2, mode)
     acts = [h]
     for layer in range(depth):
-        h = torch.baddbmm(P[f"b{layer}"], h, P[f"W{layer}"])
-        h.tanh_()
+        # tanh(z) = 2 sigmoid(2 z) - 1: torch's CPU sigmoid is several times faster than its tanh;
+        # the factor 2 on z is folded into the matrix product (alpha = beta = 2)
+        h = torch.baddbmm(P[f"b{layer}"], h, P[f"W{layer}"], beta=2.0, alpha=2.0)
+        h.sigmoid_().mul_(2.0).sub_(1.0)
         acts.append(h)
     out = torch.baddbmm(P[f"b{depth}"], h, P[f"W{depth}"])
     return out.squeeze(-1), acts
@@ -507,6 +511,8 @@ def train_ensemble(
     threshold=0.9,
     gap=1_000,
     num_threads=None,
+    chunk_size=None,
+    workers=None,
 ) -> EnsembleResult:
     """Train every config as one batched computation (grouped by architecture).
 
@@ -534,6 +540,16 @@ def train_ensemble(
         per-model matrices are small, so intra-op threads gain at most the core count on an idle
         machine but cost several times that in synchronisation on a loaded one, and one thread
         makes the float32 results independent of the machine's core count.
+
+    chunk_size : int, optional
+        Most models in one batched computation; larger groups are trained in consecutive
+        batches.  Default: 8 on CPU, where batches whose activations fit in the cache run
+        fastest (measured: ~30% more model-steps per second than K = 100), 4096 on CUDA.
+
+    workers : int, optional
+        Batches trained concurrently in Python threads (torch kernels release the GIL); each
+        batch is single-threaded, so the results do not depend on ``workers``.  Default: the
+        number of cores up to 2 on CPU, 1 on CUDA.
 
     Returns
     -------
@@ -581,12 +597,18 @@ def train_ensemble(
     groups: dict = {}
     for k, cfg in enumerate(configs):
         groups.setdefault(_group_key(cfg), []).append(k)
+    if chunk_size is None:
+        chunk_size = 8 if dev.type == "cpu" else 4096
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    # batches of at most chunk_size models, trained one after the other
+    batches = [m[i : i + chunk_size] for m in groups.values() for i in range(0, len(m), chunk_size)]
 
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=steps * len(groups), desc="training", unit="step", leave=False)
+        bar = tqdm(total=steps * len(batches), desc="training", unit="step", leave=False)
 
     def record(group, rows):
         tr, te, fu, lo, ps = group.final_stats()
@@ -600,33 +622,47 @@ def train_ensemble(
         num_threads = 1
     if isinstance(num_threads, bool) or not isinstance(num_threads, numbers.Integral) or num_threads < 1:
         raise ValueError(f"num_threads must be a positive integer, got {num_threads!r}")
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if dev.type == "cpu" else 1
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
+        raise ValueError(f"workers must be a positive integer, got {workers!r}")
+
+    def run_batch(members):
+        with torch.no_grad():  # grad mode is per thread
+            group = _Group(configs, members, dev, threshold)
+            for s in range(steps):
+                evaluate = s % eval_every == 0
+                stats = group.gradient(evaluate)
+                if evaluate:
+                    done = _note_reached(group, stats, s, threshold, s_train, s_test)
+                    if early_stop and done.any():
+                        rows = np.flatnonzero(done)
+                        record(group, rows)
+                        steps_run[group.members[rows]] = s
+                        keep = np.flatnonzero(~done)
+                        if keep.size == 0:
+                            if bar is not None:
+                                bar.update(steps - s)
+                            return
+                        group.keep(keep)
+                group.update(s + 1)
+                if bar is not None:
+                    bar.update(1)
+            # evaluate the final state (after `steps` updates)
+            _note_reached(group, _final_eval_stats(group), steps, threshold, s_train, s_test)
+            record(group, np.arange(len(group.members)))
+
     try:
         torch.set_num_threads(int(num_threads))
-        with torch.no_grad():
-            for members in groups.values():
-                group = _Group(configs, members, dev, threshold)
-                for s in range(steps):
-                    evaluate = s % eval_every == 0
-                    stats = group.gradient(evaluate)
-                    if evaluate:
-                        done = _note_reached(group, stats, s, threshold, s_train, s_test)
-                        if early_stop and done.any():
-                            rows = np.flatnonzero(done)
-                            record(group, rows)
-                            steps_run[group.members[rows]] = s
-                            keep = np.flatnonzero(~done)
-                            if keep.size == 0:
-                                group = None
-                                break
-                            group.keep(keep)
-                    group.update(s + 1)
-                    if bar is not None:
-                        bar.update(1)
-                if group is not None:
-                    # evaluate the final state (after `steps` updates)
-                    z_stats = _final_eval_stats(group)
-                    _note_reached(group, z_stats, steps, threshold, s_train, s_test)
-                    record(group, np.arange(len(group.members)))
+        if workers == 1 or len(batches) == 1:
+            for members in batches:
+                run_batch(members)
+        else:
+            # torch releases the GIL inside its kernels: batches run in parallel on the cores,
+            # each single-threaded, so results do not depend on the number of workers
+            with ThreadPoolExecutor(max_workers=int(workers)) as pool:
+                for future in [pool.submit(run_batch, m) for m in batches]:
+                    future.result()
     finally:
         torch.set_num_threads(old_threads)
         if bar is not None:
@@ -671,12 +707,14 @@ def _note_reached(group, stats, s, threshold, s_train, s_test):
 # the plain one-model loop (reference and benchmark baseline)
 
 
-def train_reference(config: TrainConfig, *, steps=1_000, device="cpu"):
+def train_reference(config: TrainConfig, *, steps=1_000, device="cpu", num_threads=None):
     """Train one model with ``torch.nn`` autograd and ``torch.optim`` (no batching, no tricks).
 
     Same initialisation, split, loss and optimizer semantics as :func:`train_ensemble` (Adam(W)
     with decoupled decoder/encoder weight decay, or SGD with L2 weight decay), so the two agree
     to float32 rounding; it is the reference in the tests and the baseline of the benchmark.
+
+    ``num_threads`` sets torch's CPU threads for the run (default: leave torch's setting).
 
     Returns
     -------
@@ -685,6 +723,13 @@ def train_reference(config: TrainConfig, *, steps=1_000, device="cpu"):
         ``train_acc``, ``test_acc`` and ``full_acc`` after ``steps`` updates.
     """
     config.validate()
+    if num_threads is not None:
+        old_threads = torch.get_num_threads()
+        torch.set_num_threads(int(num_threads))
+        try:
+            return train_reference(config, steps=steps, device=device)
+        finally:
+            torch.set_num_threads(old_threads)
     dev = resolve_device(device)
     n = config.n
     net = AutoEncoder(

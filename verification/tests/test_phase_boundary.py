@@ -53,7 +53,21 @@ LOG_RATIO = 1.0
 TOL_LOG_RATIO = 0.5
 
 #: quick-tier results that contradict the paper (strict xfail, measured values in the reason)
-QUICK_XFAIL = {}
+QUICK_XFAIL = {
+    ("slope", "mod3"): (
+        "measured (quick tier, CPU): boundary inside the grid in 2 of 4 eta_enc columns only "
+        "(log10 eta_dec* = -3.25 at log10 eta_enc = -3.5 and -2.25 at -3.0; at -4.0 no run generalizes "
+        "within 4,000 steps, at -2.5 every run does): slope 2.00 +- 0.41, resolution limit 0.35"
+    ),
+    ("slope", "bipartite"): (
+        "measured (quick tier, CPU): boundaries -3.75, -2.25, -1.75 at log10 eta_enc = -4, -3.5, -3 "
+        "(at -2.5 every run generalizes): slope 2.00 +- 0.58, above the resolution limit 0.35"
+    ),
+    ("ratio", "greater"): (
+        "measured (quick tier, CPU): log10 r* = 0.375 +- 0.125 (r* = 2.4; boundaries -3.75, -3.25, "
+        "-2.75, -1.75 at log10 eta_enc = -4 .. -2.5, slope 1.30 +- 0.17), |0.375 - 1| > 0.5"
+    ),
+}
 
 
 @pytest.fixture(scope="module")

@@ -90,7 +90,7 @@ def test_same_seed_same_numbers():
 def test_matches_autograd_reference(cfg):
     """Hand-written batched backward + fused Adam(W)/SGD == autograd + torch.optim."""
     steps = 40
-    ref = train_reference(cfg, steps=steps)
+    ref = train_reference(cfg, steps=steps, num_threads=1)
     res = train_ensemble([cfg], steps=steps, device="cpu", early_stop=False)
     _params_close(res.params[0], ref["params"])
     assert res.full_acc[0] == pytest.approx(ref["full_acc"], abs=2 / 100)
@@ -249,3 +249,22 @@ def test_column_boundary_and_line_recover_a_known_boundary():
     gs[0] = not gs[0]
     assert column_boundaries(xs, ys, gs)[0]["errors"] == 1
     assert column_boundaries([0, 0], [0, 1], [True, True])[0]["censored"] == "all_generalize"
+
+
+def test_chunk_size_and_workers_do_not_change_results():
+    cfgs = [TrainConfig(n=10, seed=s, eta_enc=10.0 ** (-3 + s / 4)) for s in range(5)]
+    a = train_ensemble(cfgs, steps=60, device="cpu", chunk_size=2, early_stop=False)
+    b = train_ensemble(cfgs, steps=60, device="cpu", chunk_size=5, early_stop=False)
+    for k in range(len(cfgs)):
+        _params_close(a.params[k], b.params[k])
+    # batches in parallel threads give bit-identical results
+    c = train_ensemble(cfgs, steps=60, device="cpu", chunk_size=2, workers=1)
+    d = train_ensemble(cfgs, steps=60, device="cpu", chunk_size=2, workers=2)
+    for k in range(len(cfgs)):
+        for name in c.params[k]:
+            np.testing.assert_array_equal(c.params[k][name], d.params[k][name])
+    np.testing.assert_array_equal(c.steps_run, d.steps_run)
+    with pytest.raises(ValueError, match="workers"):
+        train_ensemble(cfgs, steps=1, workers=0)
+    with pytest.raises(ValueError, match="chunk_size"):
+        train_ensemble(cfgs, steps=1, chunk_size=0)
