@@ -107,7 +107,54 @@ __all__ += [
 
 # --- statics: accuracy upper bounds (Appendix D) ---
 
-# (section owned by the accuracy-bound work)
+from .accuracy_bound import (  # noqa: E402
+    AccuracyBound,
+    accuracy_upper_bound,
+    prior_guessing_accuracy,
+    random_train_mask,
+)
+from .equivalence_posterior import (  # noqa: E402
+    EquivalencePrior,
+    StateSpaceTooLarge,
+    count_consistent_partitions,
+    equivalence_pair_probabilities,
+)
+from .equivalence_sampler import equivalence_pair_frequencies  # noqa: E402
+from .figure2 import figure2_data, plot_figure2  # noqa: E402
+from .inference_closure import Closure, closure_from_entries, inference_closure  # noqa: E402
+from .linear_extensions import (  # noqa: E402
+    DownsetLatticeTooLarge,
+    bubley_dyer_sample,
+    count_linear_extensions,
+    precedence_probabilities,
+    random_topological_sorts,
+    transitive_closure,
+    uniform_linear_extensions,
+)
+
+__all__ += [
+    "AccuracyBound",
+    "accuracy_upper_bound",
+    "prior_guessing_accuracy",
+    "random_train_mask",
+    "EquivalencePrior",
+    "StateSpaceTooLarge",
+    "count_consistent_partitions",
+    "equivalence_pair_probabilities",
+    "equivalence_pair_frequencies",
+    "figure2_data",
+    "plot_figure2",
+    "Closure",
+    "closure_from_entries",
+    "inference_closure",
+    "DownsetLatticeTooLarge",
+    "bubley_dyer_sample",
+    "count_linear_extensions",
+    "precedence_probabilities",
+    "random_topological_sorts",
+    "transitive_closure",
+    "uniform_linear_extensions",
+]
 
 # --- dynamics: interacting repon theory (Section IV, Appendix C) ---
 

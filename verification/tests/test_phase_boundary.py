@@ -37,12 +37,10 @@ Scale (see :mod:`verification.figure5`)
 [1] D. D. Baek, Z. Liu, M. Tegmark, GenEFT (2025).
 """
 
-import itertools
-
-import numpy as np
 import pytest
 
 from verification.figure5 import figure5_data
+from verification.verdicts import ratio_verdict, same_ratio_verdict, slope_verdict
 
 RELATIONS = ("mod3", "greater", "bipartite")
 SLOPE = 1.0
@@ -86,33 +84,19 @@ def _maybe_xfail(key):
 
 
 def check_slope(data, rel):
-    b = data["boundary"][rel]
-    fit = b["fit"]
-    cols = [(c["x"], c["boundary"], c["censored"]) for c in b["columns"]]
-    msg = f"{rel}: slope {fit['slope']:.3f} +- {fit['slope_se']:.3f}, columns {cols}, phases {b['counts']}"
-    assert fit["columns_used"] >= MIN_COLUMNS, "boundary not resolved: " + msg
-    assert fit["slope_se"] <= MAX_SLOPE_SE, "slope not resolved: " + msg
-    assert abs(fit["slope"] - SLOPE) <= N_SIGMA * fit["slope_se"], msg
+    v = slope_verdict(data["boundary"][rel], expected=SLOPE, n_sigma=N_SIGMA, max_se=MAX_SLOPE_SE,
+                      min_columns=MIN_COLUMNS)
+    assert v["verdict"] == "holds", f"{rel}: {v['measured']}"
 
 
 def check_ratio(data, rel):
-    b = data["boundary"][rel]
-    msg = (
-        f"{rel}: log10 r* = {b['log_ratio']:.3f} +- {b['log_ratio_se']:.3f} (r* = {b['critical_ratio']:.3g})"
-    )
-    assert np.isfinite(b["log_ratio"]), "no boundary inside the grid: " + msg
-    assert abs(b["log_ratio"] - LOG_RATIO) <= TOL_LOG_RATIO, msg
+    v = ratio_verdict(data["boundary"][rel], expected_log=LOG_RATIO, tol=TOL_LOG_RATIO)
+    assert v["verdict"] == "holds", f"{rel}: {v['measured']}"
 
 
 def check_same_ratio(data):
-    b = data["boundary"]
-    for a, c in itertools.combinations(RELATIONS, 2):
-        diff = abs(b[a]["log_ratio"] - b[c]["log_ratio"])
-        tol = N_SIGMA * np.hypot(b[a]["log_ratio_se"], b[c]["log_ratio_se"])
-        assert diff <= tol, (
-            f"{a} vs {c}: log10 r* {b[a]['log_ratio']:.3f} vs {b[c]['log_ratio']:.3f}, "
-            f"difference {diff:.3f} > {tol:.3f}"
-        )
+    v = same_ratio_verdict(data["boundary"], RELATIONS, n_sigma=N_SIGMA)
+    assert v["verdict"] == "holds", v["measured"]
 
 
 @pytest.mark.parametrize("rel", [pytest.param(r, marks=_maybe_xfail(("slope", r))) for r in RELATIONS])

@@ -36,6 +36,7 @@ Scale (see :mod:`verification.figure8`)
 import pytest
 
 from verification.figure8 import figure8_data
+from verification.verdicts import range_verdict, slope_verdict
 
 SLOPE = 0.0
 N_SIGMA = 3.0
@@ -62,26 +63,15 @@ def _maybe_xfail(key):
     return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
 
 
-def _describe(b):
-    cols = [(c["x"], c["boundary"], c["censored"]) for c in b["columns"]]
-    return f"columns (log10 wd, log10 eta_dec*, censored) {cols}, phases {b['counts']}"
-
-
 def check_slope(data, rel):
-    b = data["boundary"][rel]
-    fit = b["fit"]
-    msg = f"{rel}: slope {fit['slope']:.3f} +- {fit['slope_se']:.3f}; " + _describe(b)
-    assert fit["columns_used"] >= MIN_COLUMNS, "boundary not resolved: " + msg
-    assert fit["slope_se"] <= MAX_SLOPE_SE, "slope not resolved: " + msg
-    assert abs(fit["slope"] - SLOPE) <= N_SIGMA * fit["slope_se"], msg
+    v = slope_verdict(data["boundary"][rel], expected=SLOPE, n_sigma=N_SIGMA, max_se=MAX_SLOPE_SE,
+                      min_columns=MIN_COLUMNS)
+    assert v["verdict"] == "holds", f"{rel}: {v['measured']}"
 
 
 def check_range(data, rel):
-    b = data["boundary"][rel]
-    h = min(c["resolution"] for c in b["columns"])
-    msg = f"{rel}: boundaries span >= {b['boundary_range_min']:.3f} decades (grid step {h}); " + _describe(b)
-    assert b["fit"]["columns_used"] >= MIN_COLUMNS, "boundary not resolved: " + msg
-    assert b["boundary_range_min"] <= RANGE_IN_GRID_STEPS * h + 1e-9, msg
+    v = range_verdict(data["boundary"][rel], grid_steps=RANGE_IN_GRID_STEPS, min_columns=MIN_COLUMNS)
+    assert v["verdict"] == "holds", f"{rel}: {v['measured']}"
 
 
 @pytest.mark.parametrize("rel", [pytest.param("mod3", marks=_maybe_xfail(("slope", "mod3")))])
