@@ -315,6 +315,33 @@ def _task_fig8(ctx: Context) -> TaskOutput:
     return out
 
 
+def _evaluated_figure_task(fig: str, module_name: str, data_fn: str, title: str, source: str):
+    """A task for a verification figure whose module has ``CHECK_QUICK``/``CHECK_FULL``, ``plot`` and
+    ``evaluate`` (the same settings and verdicts as its test in ``verification/tests``)."""
+
+    def task(ctx: Context) -> TaskOutput:
+        module = importlib.import_module(module_name)
+        settings = dict(module.CHECK_QUICK if ctx.quick else module.CHECK_FULL)
+        settings["seed"] = settings.get("seed", 0) + ctx.seed
+        data = ctx.cache.get_or_compute(
+            fig,
+            {"settings": settings, "device": ctx.device},
+            lambda: getattr(module, data_fn)(**settings, device=ctx.device, progress=ctx.progress),
+        )
+        out = TaskOutput(title)
+        paths = [Path(p) for p in module.plot(data, ctx.out)]
+        out.figures += [p for p in paths if p.suffix == ".png"]
+        out.data_files += [p for p in paths if p.suffix != ".png"]
+        out.checks += [
+            Check(pred, source, v["theory"], v["measured"], v["tolerance"], v["verdict"], ctx.command(fig))
+            for pred, v in module.evaluate(data)
+        ]
+        return out
+
+    task.__doc__ = f"{title} ({module_name}.{data_fn}, verdicts from {module_name}.evaluate)."
+    return task
+
+
 def _figure_task(module_name: str) -> Callable[[Context], TaskOutput]:
     def task(ctx: Context) -> TaskOutput:
         try:
@@ -333,11 +360,29 @@ def _figure_task(module_name: str) -> Callable[[Context], TaskOutput]:
 TASKS: dict[str, Callable[[Context], TaskOutput]] = {
     "table2": _task_table2,
     "fig2": _figure_task("effective_theory.figure2"),
-    "fig3": _figure_task("verification.figure3"),
+    "fig3": _evaluated_figure_task(
+        "fig3",
+        "verification.figure3",
+        "figure3_data",
+        "Figure 3: accuracy versus training fraction, and the inductive gap",
+        "Sec. III, Eq. 5, Fig. 3",
+    ),
     "fig4": _task_fig4,
     "fig5": _task_fig5,
-    "fig6": _figure_task("verification.figure6"),
-    "fig7": _figure_task("verification.figure7"),
+    "fig6": _evaluated_figure_task(
+        "fig6",
+        "verification.figure6",
+        "figure6_data",
+        "Figure 6: probability of generalization against the Eq. 12 bound",
+        "Eq. 12, Fig. 6",
+    ),
+    "fig7": _evaluated_figure_task(
+        "fig7",
+        "verification.figure7",
+        "goldilocks_data",
+        "Figure 7: test accuracy versus decoder depth (Goldilocks zone)",
+        "App. E, Fig. 7",
+    ),
     "fig8": _task_fig8,
 }
 
