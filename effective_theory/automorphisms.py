@@ -157,11 +157,8 @@ def _row_hash(cols) -> np.ndarray:
     return h
 
 
-def _row_ids(cols):
-    """Ids ``0..k-1`` with ``ids[i] == ids[j]`` iff all ``cols`` agree at ``i`` and ``j``."""
+def _row_ids_lex(cols):
     size = len(cols[0])
-    if size == 0:
-        return np.zeros(0, dtype=np.int64)
     order = np.lexsort(tuple(reversed([np.asarray(c) for c in cols])))
     new = np.zeros(size, dtype=bool)
     new[0] = True
@@ -170,6 +167,35 @@ def _row_ids(cols):
         new[1:] |= cs[1:] != cs[:-1]
     ids = np.empty(size, dtype=np.int64)
     ids[order] = np.cumsum(new) - 1
+    return ids
+
+
+def _row_ids(cols):
+    """Ids ``0..k-1`` with ``ids[i] == ids[j]`` iff all ``cols`` agree at ``i`` and ``j``.
+
+    Rows are grouped by a 64-bit hash (one sort of one key) and every group is
+    checked column by column; on a collision the exact lexicographic sort is used.
+    """
+    size = len(cols[0])
+    if size == 0:
+        return np.zeros(0, dtype=np.int64)
+    cols = [np.asarray(c) for c in cols]
+    if len(cols) == 1:
+        return np.unique(cols[0], return_inverse=True)[1].reshape(-1).astype(np.int64)
+    h = _row_hash(cols)
+    order = np.argsort(h)
+    hs = h[order]
+    new = np.empty(size, dtype=bool)
+    new[0] = True
+    new[1:] = hs[1:] != hs[:-1]
+    gid = np.cumsum(new) - 1
+    start = np.flatnonzero(new)
+    for c in cols:
+        cs = c[order]
+        if np.any(cs != cs[start][gid]):
+            return _row_ids_lex(cols)  # a hash collision: exact fallback
+    ids = np.empty(size, dtype=np.int64)
+    ids[order] = gid
     return ids
 
 
@@ -186,49 +212,64 @@ def _multiset_ids(n_owners, owner, items, fixed=()):
 
     ``ids[a] == ids[b]`` iff ``fixed[k][a] == fixed[k][b]`` for every k and
     the multisets ``{items[:, r] : owner[r] == a}`` and ``... == b`` are equal.
-    A 64-bit multiset hash proposes the groups; every group is then verified
-    entry by entry, so a hash collision can cost time but never exactness.
+    An order-free 64-bit multiset hash (a sum of row hashes) proposes the
+    groups; only owners that share a proposed group are then sorted and
+    compared entry by entry, so a collision costs time, never exactness.
     """
     owner = np.asarray(owner, dtype=np.int64)
     items = [np.asarray(c, dtype=np.int64) for c in items]
     fixed = [np.asarray(c, dtype=np.int64) for c in fixed]
-    order = np.lexsort(tuple(reversed(items)) + (owner,))
-    ow = owner[order]
-    its = [c[order] for c in items]
-    cnt = np.bincount(ow, minlength=n_owners).astype(np.int64)
+    if owner.size > 1 and np.any(owner[1:] < owner[:-1]):
+        order = np.argsort(owner, kind="stable")
+        owner = owner[order]
+        items = [c[order] for c in items]
+    cnt = np.bincount(owner, minlength=n_owners).astype(np.int64)
     indptr = np.zeros(n_owners + 1, dtype=np.int64)
     np.cumsum(cnt, out=indptr[1:])
     hsum = np.zeros(n_owners, dtype=np.uint64)
-    if ow.size:
-        rh = _row_hash(its)
+    if owner.size:
+        rh = _row_hash(items)
         nonempty = np.flatnonzero(cnt)
         hsum[nonempty] = np.add.reduceat(rh, indptr[:-1][nonempty])
     ids = _row_ids([*fixed, cnt, hsum.view(np.int64)])
-    # verify each owner against the first owner with the same provisional id
-    first = np.full(int(ids.max()) + 1 if ids.size else 0, -1, dtype=np.int64)
-    first[ids[::-1]] = np.arange(n_owners - 1, -1, -1)
-    rep = first[ids]
-    members = np.flatnonzero((rep != np.arange(n_owners)) & (cnt > 0))
+    # owners whose proposed group has another member with a nonempty multiset
+    gsize = np.bincount(ids)
+    cand = np.flatnonzero((gsize[ids] > 1) & (cnt > 0))
+    if cand.size == 0:
+        return ids
+    # sort the candidates' rows and compare each with its group's first candidate
+    rows, seg = _ranges(indptr[cand], cnt[cand])
+    sub = [c[rows] for c in items]
+    o = np.lexsort(tuple(reversed(sub)) + (seg,))
+    sub = [c[o] for c in sub]
+    sptr = np.zeros(cand.size + 1, dtype=np.int64)
+    np.cumsum(cnt[cand], out=sptr[1:])
+    first = np.full(int(ids.max()) + 1, -1, dtype=np.int64)
+    first[ids[cand][::-1]] = np.arange(cand.size - 1, -1, -1)
+    rep = first[ids[cand]]  # index into cand
+    members = np.flatnonzero(rep != np.arange(cand.size))
     if members.size == 0:
         return ids
-    lens = cnt[members]
-    io, seg = _ranges(indptr[members], lens)
-    ir, _ = _ranges(indptr[rep[members]], lens)
+    lens = cnt[cand[members]]
+    io, mseg = _ranges(sptr[members], lens)
+    ir, _ = _ranges(sptr[rep[members]], lens)
     bad = np.zeros(io.size, dtype=bool)
-    for c in its:
+    for c in sub:
         bad |= c[io] != c[ir]
     if not bad.any():
         return ids
     # hash collision (astronomically rare): regroup the affected ids exactly
-    bad_ids = np.unique(ids[members[np.unique(seg[bad])]])
+    bad_ids = np.unique(ids[cand[members[np.unique(mseg[bad])]]])
     next_id = int(ids.max()) + 1
+    pos_in_cand = {int(o_): k for k, o_ in enumerate(cand)}
     for bid in bad_ids:
         groups = {}
-        for o in np.flatnonzero(ids == bid):
-            key = tuple(tuple(c[indptr[o] : indptr[o + 1]].tolist()) for c in its)
-            groups.setdefault(key, []).append(o)
-        for k, (_key, os_) in enumerate(groups.items()):
-            if k:
+        for o_ in np.flatnonzero(ids == bid):
+            k = pos_in_cand[int(o_)]
+            key = tuple(tuple(c[sptr[k] : sptr[k + 1]].tolist()) for c in sub)
+            groups.setdefault(key, []).append(o_)
+        for j, os_ in enumerate(groups.values()):
+            if j:
                 ids[os_] = next_id
                 next_id += 1
     return _row_ids([ids])
@@ -239,15 +280,17 @@ def _multiset_ids(n_owners, owner, items, fixed=()):
 # --------------------------------------------------------------------------
 def _half_edges(g: ColouredGraph):
     """Owner, neighbour and oriented code (out * K + in) of every half-edge, CSR-sorted."""
+    import scipy.sparse as sp
+
     K = int(max(g.cuv.max(initial=0), g.cvu.max(initial=0))) + 1
-    owner = np.concatenate([g.u, g.v])
-    nbr = np.concatenate([g.v, g.u])
-    code = np.concatenate([g.cuv * K + g.cvu, g.cvu * K + g.cuv])
-    order = np.argsort(owner, kind="stable")
-    owner, nbr, code = owner[order], nbr[order], code[order]
-    indptr = np.zeros(g.n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner, minlength=g.n), out=indptr[1:])
-    return owner, nbr, code, indptr, K
+    rows = np.concatenate([g.u, g.v])
+    cols = np.concatenate([g.v, g.u])
+    code = np.concatenate([g.cuv * K + g.cvu, g.cvu * K + g.cuv])  # >= 1: never an explicit zero
+    # scipy's COO -> CSR conversion is a linear-time counting sort (pairs are unique)
+    csr = sp.csr_matrix((code, (rows, cols)), shape=(g.n, g.n))
+    indptr = csr.indptr.astype(np.int64)
+    owner = np.repeat(np.arange(g.n, dtype=np.int64), np.diff(indptr))
+    return owner, csr.indices.astype(np.int64), csr.data.astype(np.int64), indptr, K
 
 
 def _subgraph(g: ColouredGraph, keep: np.ndarray, colour: np.ndarray) -> ColouredGraph:
@@ -296,6 +339,8 @@ def _peel_pendant_trees(g: ColouredGraph, factors: _Factors):
     descriptor, times 2 when both descriptors agree.
     """
     if g.n == 0 or g.num_pairs == 0:
+        return g, 0
+    if not np.any(np.bincount(np.concatenate([g.u, g.v]), minlength=g.n) == 1):
         return g, 0
     owner, nbr, code, indptr, K = _half_edges(g)
     colour = g.colour.astype(np.int64, copy=True)
@@ -372,9 +417,21 @@ def _contract_twins(g: ColouredGraph, factors: _Factors):
     # closed profiles, one per (vertex, symmetric colour at that vertex)
     sym = (code // K) == (code % K)
     if sym.any():
-        tu, tc = owner[sym], code[sym]
-        pairs = np.unique(np.stack([tu, tc], axis=1), axis=0)
-        tu, tc = pairs[:, 0], pairs[:, 1]
+        tu, tc = owner[sym], code[sym]  # owner-sorted
+        sym_codes = np.unique(tc)
+        if sym_codes.size <= 8:  # distinct (vertex, symmetric colour) pairs, one code at a time
+            parts_u, parts_c = [], []
+            for c in sym_codes.tolist():
+                w = tu[tc == c]
+                w = w[np.r_[True, w[1:] != w[:-1]]]
+                parts_u.append(w)
+                parts_c.append(np.full(w.size, c, dtype=np.int64))
+            tu, tc = np.concatenate(parts_u), np.concatenate(parts_c)
+        else:
+            pid = _row_ids([tu, tc])
+            first = np.zeros(int(pid.max()) + 1, dtype=np.int64)
+            first[pid] = np.arange(pid.size)
+            tu, tc = tu[first], tc[first]
         # cheap hash prefilter: profile hash + hash of the self entry
         hp = np.zeros(n, dtype=np.uint64)
         rh = _row_hash([nbr, code])
@@ -411,7 +468,9 @@ def _contract_twins(g: ColouredGraph, factors: _Factors):
     rep = np.full(csize.size, n, dtype=np.int64)
     np.minimum.at(rep, cinv, members)
     keep[rep] = True
-    colour = _row_ids([g.colour, size, mutual])
+    # fresh colours (above all current ones) for the class representatives only
+    colour = g.colour.astype(np.int64, copy=True)
+    colour[rep] = int(colour.max()) + 1 + _row_ids([g.colour[rep], size[rep], mutual[rep]])
     return _subgraph(g, keep, colour), int(members.size - rep.size)
 
 
@@ -456,7 +515,9 @@ def _encode_simple(g: ColouredGraph):
       colour-preserving automorphisms of ``g``.
     """
     n = g.n
-    col = _row_ids([g.colour]) if n else g.colour
+    col = g.colour
+    if n and (col.min() < 0 or col.max() >= 2**30):
+        col = _row_ids([col])
     types = np.unique(np.concatenate([g.cuv, g.cvu]))
     types = types[types > 0]
     if g.num_pairs == 0:
@@ -511,10 +572,12 @@ class _BigIntStrings:
 def _bliss_order(n, arcs, directed, col) -> int:
     import igraph
 
-    col = [int(c) for c in np.asarray(col, dtype=np.int64)]
+    col = np.asarray(col, dtype=np.int64).tolist()
     if len(col) != n:  # a wrong-length colour vector crashes bliss: never pass one
         raise AssertionError(f"colour vector has length {len(col)}, graph has {n} vertices")
-    graph = igraph.Graph(n=n, edges=[tuple(e) for e in np.asarray(arcs).tolist()], directed=directed)
+    arcs = np.asarray(arcs, dtype=np.int64).reshape(-1, 2)
+    edges = list(zip(arcs[:, 0].tolist(), arcs[:, 1].tolist()))
+    graph = igraph.Graph(n=n, edges=edges, directed=directed)
     with _BigIntStrings():
         return int(graph.count_automorphisms(sh="fl", color=col))
 

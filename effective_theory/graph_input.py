@@ -152,6 +152,15 @@ def _value_ids(values, what) -> np.ndarray:
     return out
 
 
+def _arc_types(npairs, pid, lab, unlabelled):
+    """Type (>= 1) of each pair: the multiset of its labels (just its multiplicity if unlabelled)."""
+    if unlabelled:
+        if npairs == pid.size:
+            return np.ones(npairs, dtype=np.int64)
+        return _row_ids([np.bincount(pid, minlength=npairs)]) + 1
+    return _multiset_ids(npairs, pid, [lab]) + 1
+
+
 def _build(n, src, dst, directed, labels=None, vcol=None) -> ColouredGraph:
     """Coloured graph of a (multi)graph given by arc arrays; see the module docstring."""
     src = np.asarray(src, dtype=np.int64)
@@ -163,7 +172,7 @@ def _build(n, src, dst, directed, labels=None, vcol=None) -> ColouredGraph:
         loop_id = _multiset_ids(n, src[loop], [lab[loop]])
         colour = _row_ids([base, loop_id])
     else:
-        colour = _row_ids([base]) if n else base
+        colour = _row_ids([base]) if vcol is not None and n else base
     s, d, lab = src[~loop], dst[~loop], lab[~loop]
     empty = np.zeros(0, dtype=np.int64)
     if s.size == 0:
@@ -172,14 +181,14 @@ def _build(n, src, dst, directed, labels=None, vcol=None) -> ColouredGraph:
         a, b = np.minimum(s, d), np.maximum(s, d)
         pid = _row_ids([a, b])
         npairs = int(pid.max()) + 1
-        typ = _multiset_ids(npairs, pid, [lab]) + 1
+        typ = _arc_types(npairs, pid, lab, labels is None)
         first = np.zeros(npairs, dtype=np.int64)
         first[pid] = np.arange(pid.size)
         u, v = a[first], b[first]
         return ColouredGraph(n, colour, u, v, typ, typ.copy())
     oid = _row_ids([s, d])
     nord = int(oid.max()) + 1
-    typ = _multiset_ids(nord, oid, [lab]) + 1
+    typ = _arc_types(nord, oid, lab, labels is None)
     first = np.zeros(nord, dtype=np.int64)
     first[oid] = np.arange(oid.size)
     os_, od = s[first], d[first]
