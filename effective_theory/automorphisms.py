@@ -56,7 +56,7 @@ ENGINES = ("auto", "nauty", "bliss")
 #: ``engine="auto"`` hands cores with at most this many vertices to nauty
 AUTO_NAUTY_MAX_N = 1000
 #: largest core the dense nauty engine accepts (n^2/8 bytes of adjacency)
-NAUTY_MAX_N = 60_000
+NAUTY_MAX_N = 40_000
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
