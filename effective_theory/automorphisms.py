@@ -572,8 +572,9 @@ class _BigIntStrings:
 def _bliss_order(n, arcs, directed, col) -> int:
     import igraph
 
-    col = np.asarray(col, dtype=np.int64).tolist()
-    if len(col) != n:  # a wrong-length colour vector crashes bliss: never pass one
+    col = np.asarray(col, dtype=np.int64)
+    col = None if col.size and col.min() == col.max() else col.tolist()  # one colour: no vector
+    if col is not None and len(col) != n:  # a wrong-length colour vector crashes bliss: never pass one
         raise AssertionError(f"colour vector has length {len(col)}, graph has {n} vertices")
     arcs = np.asarray(arcs, dtype=np.int64).reshape(-1, 2)
     edges = list(zip(arcs[:, 0].tolist(), arcs[:, 1].tolist()))

@@ -152,6 +152,15 @@ def _value_ids(values, what) -> np.ndarray:
     return out
 
 
+def _pair_ids(a, b, n):
+    """Ids of the pairs (a[i], b[i]); ``arange`` when all pairs are distinct (the usual case)."""
+    if n < 2**31:
+        key = np.sort(a * n + b)
+        if not np.any(key[1:] == key[:-1]):
+            return np.arange(a.size, dtype=np.int64)
+    return _row_ids([a, b])
+
+
 def _arc_types(npairs, pid, lab, unlabelled):
     """Type (>= 1) of each pair: the multiset of its labels (just its multiplicity if unlabelled)."""
     if unlabelled:
@@ -179,14 +188,14 @@ def _build(n, src, dst, directed, labels=None, vcol=None) -> ColouredGraph:
         return ColouredGraph(n, colour, empty, empty, empty, empty)
     if not directed:
         a, b = np.minimum(s, d), np.maximum(s, d)
-        pid = _row_ids([a, b])
+        pid = _pair_ids(a, b, n)
         npairs = int(pid.max()) + 1
         typ = _arc_types(npairs, pid, lab, labels is None)
         first = np.zeros(npairs, dtype=np.int64)
         first[pid] = np.arange(pid.size)
         u, v = a[first], b[first]
         return ColouredGraph(n, colour, u, v, typ, typ.copy())
-    oid = _row_ids([s, d])
+    oid = _pair_ids(s, d, n)
     nord = int(oid.max()) + 1
     typ = _arc_types(nord, oid, lab, labels is None)
     first = np.zeros(nord, dtype=np.int64)
