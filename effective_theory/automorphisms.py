@@ -38,7 +38,7 @@ import math
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -128,6 +128,8 @@ class ColouredGraph:
     cuv: np.ndarray
     cvu: np.ndarray
     info: dict = field(default_factory=dict)
+    #: vertices whose colour or neighbourhood changed since the last twin pass (None = all)
+    touched: np.ndarray | None = None
 
     @property
     def num_pairs(self) -> int:
@@ -293,13 +295,24 @@ def _half_edges(g: ColouredGraph):
     return owner, csr.indices.astype(np.int64), csr.data.astype(np.int64), indptr, K
 
 
-def _subgraph(g: ColouredGraph, keep: np.ndarray, colour: np.ndarray) -> ColouredGraph:
+_SAME = object()
+
+
+def _subgraph(g: ColouredGraph, keep: np.ndarray, colour: np.ndarray, touched=_SAME) -> ColouredGraph:
     """Induced subgraph on the vertices where ``keep`` is True, with new colours."""
     new_index = np.full(g.n, -1, dtype=np.int64)
     new_index[keep] = np.arange(int(keep.sum()))
     e = keep[g.u] & keep[g.v]
+    touched = None if touched is _SAME and g.touched is None else (g.touched if touched is _SAME else touched)
     return ColouredGraph(
-        int(keep.sum()), colour[keep], new_index[g.u[e]], new_index[g.v[e]], g.cuv[e], g.cvu[e], g.info
+        int(keep.sum()),
+        colour[keep],
+        new_index[g.u[e]],
+        new_index[g.v[e]],
+        g.cuv[e],
+        g.cvu[e],
+        g.info,
+        None if touched is None else touched[keep],
     )
 
 
@@ -383,7 +396,11 @@ def _peel_pendant_trees(g: ColouredGraph, factors: _Factors):
         frontier = P[deg[P] == 1]
     if removed == 0:
         return g, 0
-    return _subgraph(g, alive, colour), removed
+    touched = None
+    if g.touched is not None:
+        touched = g.touched.copy()
+        touched[colour != g.colour] = True  # parents: new colour and fewer neighbours
+    return _subgraph(g, alive, colour, touched), removed
 
 
 # --------------------------------------------------------------------------
@@ -407,15 +424,32 @@ def _contract_twins(g: ColouredGraph, factors: _Factors):
     """
     if g.n < 2:
         return g, 0
+    if g.touched is not None and not g.touched.any():
+        return g, 0
     owner, nbr, code, indptr, K = _half_edges(g)
     deg = np.diff(indptr)
     n = g.n
-    fid = _multiset_ids(n, owner, [nbr, code], fixed=[g.colour])
-    fsize = np.bincount(fid)[fid]
-    cls = np.where(fsize > 1, fid, -1)
+    if g.touched is None:
+        cand_mask = np.ones(n, dtype=bool)
+        fid = _multiset_ids(n, owner, [nbr, code], fixed=[g.colour])
+        cls = np.where(np.bincount(fid)[fid] > 1, fid, -1)
+    else:
+        # Twins created since the last pass contain a touched vertex (an untouched pair has the
+        # profiles and colours it had then, when it was not a twin pair); in a graph without
+        # isolated vertices twins are at distance <= 2, so only that neighbourhood is examined.
+        cand_mask = g.touched.copy()
+        cand_mask[nbr[cand_mask[owner]]] = True
+        cand_mask[nbr[cand_mask[owner]]] = True
+        S = np.flatnonzero(cand_mask)
+        local = np.full(n, -1, dtype=np.int64)
+        local[S] = np.arange(S.size)
+        rows = cand_mask[owner]
+        fid = _multiset_ids(S.size, local[owner[rows]], [nbr[rows], code[rows]], fixed=[g.colour[S]])
+        cls = np.full(n, -1, dtype=np.int64)
+        cls[S] = np.where(np.bincount(fid)[fid] > 1, fid, -1)
     mutual = np.zeros(n, dtype=np.int64)
     # closed profiles, one per (vertex, symmetric colour at that vertex)
-    sym = (code // K) == (code % K)
+    sym = ((code // K) == (code % K)) & cand_mask[owner]
     if sym.any():
         tu, tc = owner[sym], code[sym]  # owner-sorted
         sym_codes = np.unique(tc)
@@ -457,7 +491,7 @@ def _contract_twins(g: ColouredGraph, factors: _Factors):
                 mutual[cu[real]] = cc[real]
     members = np.flatnonzero(cls >= 0)
     if members.size == 0:
-        return g, 0
+        return replace(g, touched=np.zeros(n, dtype=bool)), 0
     _, cinv, csize = np.unique(cls[members], return_inverse=True, return_counts=True)
     factors.add(csize)
     size = np.ones(n, dtype=np.int64)
@@ -471,7 +505,10 @@ def _contract_twins(g: ColouredGraph, factors: _Factors):
     # fresh colours (above all current ones) for the class representatives only
     colour = g.colour.astype(np.int64, copy=True)
     colour[rep] = int(colour.max()) + 1 + _row_ids([g.colour[rep], size[rep], mutual[rep]])
-    return _subgraph(g, keep, colour), int(members.size - rep.size)
+    touched = np.zeros(n, dtype=bool)
+    touched[rep] = True
+    touched[nbr[~keep[owner]]] = True  # lost a neighbour
+    return _subgraph(g, keep, colour, touched), int(members.size - rep.size)
 
 
 def _drop_isolated(g: ColouredGraph, factors: _Factors):
@@ -500,11 +537,13 @@ def reduce_graph(g: ColouredGraph, factors: _Factors, *, deadline=None) -> Colou
 # --------------------------------------------------------------------------
 # encoding the core as a simple vertex-coloured (di)graph
 # --------------------------------------------------------------------------
-def _encode_simple(g: ColouredGraph):
+def _encode_simple(g: ColouredGraph, *, allow_directed=True):
     """Return (n, arcs (m,2), directed, colours) with the same automorphisms.
 
     * one symmetric edge type: an undirected simple graph;
-    * one arc type: a directed simple graph;
+    * one arc type: a directed simple graph (if ``allow_directed``; pynauty
+      was seen to hang in digraph mode on an oriented tree with 43 vertices,
+      so the nauty engine always gets the undirected encoding below);
     * otherwise the pair ``{u, v}`` with oriented colour (a, b) is subdivided:
       by one vertex coloured ``("sym", a)`` when ``a == b``, else by a path
       ``u - x - y - v`` with ``x`` coloured ``("end", a, b)`` and ``y``
@@ -524,7 +563,7 @@ def _encode_simple(g: ColouredGraph):
         return n, np.zeros((0, 2), dtype=np.int64), False, col
     if types.size == 1 and np.array_equal(g.cuv, g.cvu):
         return n, np.stack([g.u, g.v], axis=1), False, col
-    if types.size == 1:
+    if types.size == 1 and allow_directed:
         fwd = g.cuv > 0
         bwd = g.cvu > 0
         arcs = np.concatenate([np.stack([g.u[fwd], g.v[fwd]], 1), np.stack([g.v[bwd], g.u[bwd]], 1)])
@@ -742,9 +781,9 @@ def schreier_sims_order(generators, degree=None) -> int:
 def _core_order(g: ColouredGraph, engine: str) -> tuple[int, str]:
     if g.n == 0:
         return 1, "none"
-    n, arcs, directed, col = _encode_simple(g)
     if engine == "auto":
-        engine = "nauty" if n <= AUTO_NAUTY_MAX_N else "bliss"
+        engine = "nauty" if g.n <= AUTO_NAUTY_MAX_N else "bliss"
+    n, arcs, directed, col = _encode_simple(g, allow_directed=engine == "bliss")
     if engine == "nauty":
         return _nauty_order(n, arcs, directed, col), "nauty"
     return _bliss_order(n, arcs, directed, col), "bliss"

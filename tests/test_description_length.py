@@ -347,3 +347,25 @@ def test_million_node_star_and_tree_fast():
     tree = np.stack([np.arange(1, N), parents], axis=1)
     r2 = description_length_report(tree, n=N)
     assert r2.core_n == 0 and r2.seconds < 60
+
+
+def test_oriented_tree_that_hangs_pynauty_digraph_mode():
+    """pynauty's digraph mode hung on this oriented tree; nauty now gets an undirected encoding."""
+    edges = [[1, 0], [2, 1], [3, 1], [4, 2], [5, 4], [6, 1], [7, 1], [8, 1], [9, 0], [10, 3], [11, 8]]
+    edges += [[12, 9], [13, 4], [14, 6], [15, 11], [16, 14], [17, 4], [18, 11], [19, 11], [20, 12]]
+    edges += [[21, 16], [22, 16], [23, 9], [24, 18], [25, 1], [26, 8], [27, 5], [28, 7], [29, 26]]
+    edges += [[30, 13], [31, 2], [32, 15], [33, 2], [34, 4], [35, 13], [36, 15], [37, 8], [38, 24]]
+    edges += [[39, 19], [40, 5], [41, 33], [42, 5], [7, 40], [12, 37]]
+    E = np.array(edges)
+    reversed_order = et.automorphism_group_order(E[:, ::-1], n=43, directed=True, engine="bliss")
+    for engine in ENGINES:
+        for reduce in (True, False):
+            r = description_length_report(E, n=43, directed=True, engine=engine, reduce=reduce, time_limit=60)
+            assert int(r.aut) == reversed_order == 32
+
+
+@pytest.mark.slow
+def test_bliss_order_beyond_int_string_limit():
+    """bliss hands back 1650! (4,547 digits) through a string: the int-string limit is lifted."""
+    r = description_length_report(nx.star_graph(1650), engine="bliss", reduce=False)
+    assert int(r.aut) == math.factorial(1650)
