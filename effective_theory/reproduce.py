@@ -242,79 +242,6 @@ def _task_fig4(ctx: Context) -> TaskOutput:
     return out
 
 
-def _task_fig5(ctx: Context) -> TaskOutput:
-    """Figure 5: phase diagrams over (eta_enc, eta_dec); slope 1, ratio ~10, task independence."""
-    from verification import figure5
-    from verification.verdicts import ratio_verdict, same_ratio_verdict, slope_verdict
-
-    out = TaskOutput("Figure 5: generalization/memorization boundary over (eta_enc, eta_dec)")
-    tier = "quick" if ctx.quick else "full"
-    kw, key = ctx.sweep_options()
-    data = ctx.cache.get_or_compute(
-        "fig5",
-        {"tier": tier, "seed": ctx.seed, **key},
-        lambda: figure5.figure5_data(
-            tier=tier, seed=ctx.seed, device=ctx.device, progress=ctx.progress, **kw
-        ),
-    )
-    paths = [Path(p) for p in figure5.plot(data, ctx.out)]
-    out.figures += [p for p in paths if p.suffix == ".png"]
-    out.data_files += [p for p in paths if p.suffix != ".png"]
-    rels = list(data["boundary"])
-    items = []
-    for rel in rels:
-        b = data["boundary"][rel]
-        items.append(
-            (f"boundary is a constant-ratio line (slope 1 in log-log), {rel}", slope_verdict(b, expected=1.0))
-        )
-        items.append((f"critical ratio eta_dec/eta_enc about 10, {rel}", ratio_verdict(b)))
-    items.append(("critical ratio is the same for all relations", same_ratio_verdict(data["boundary"], rels)))
-    out.checks += [
-        Check(
-            p, "Eq. 12, Fig. 5", v["theory"], v["measured"], v["tolerance"], v["verdict"], ctx.command("fig5")
-        )
-        for p, v in items
-    ]
-    return out
-
-
-def _task_fig8(ctx: Context) -> TaskOutput:
-    """Figure 8: the boundary over (wd_dec, eta_dec) does not depend on weight decay."""
-    from verification import figure8
-    from verification.verdicts import range_verdict, slope_verdict
-
-    out = TaskOutput("Figure 8: the boundary does not depend on the decoder's weight decay")
-    tier = "quick" if ctx.quick else "full"
-    kw, key = ctx.sweep_options()
-    data = ctx.cache.get_or_compute(
-        "fig8",
-        {"tier": tier, "seed": ctx.seed, **key},
-        lambda: figure8.figure8_data(
-            tier=tier, seed=ctx.seed, device=ctx.device, progress=ctx.progress, **kw
-        ),
-    )
-    paths = [Path(p) for p in figure8.plot(data, ctx.out)]
-    out.figures += [p for p in paths if p.suffix == ".png"]
-    out.data_files += [p for p in paths if p.suffix != ".png"]
-    for rel, b in data["boundary"].items():
-        for pred, v in (
-            (f"slope of log eta_dec* against log wd_dec is 0, {rel}", slope_verdict(b, expected=0.0)),
-            (f"no weight decay moves the boundary, {rel}", range_verdict(b)),
-        ):
-            out.checks.append(
-                Check(
-                    pred,
-                    "Eq. 12, Fig. 8",
-                    v["theory"],
-                    v["measured"],
-                    v["tolerance"],
-                    v["verdict"],
-                    ctx.command("fig8"),
-                )
-            )
-    return out
-
-
 def _evaluated_figure_task(fig: str, module_name: str, data_fn: str, title: str, source: str):
     """A task for a verification figure whose module has ``CHECK_QUICK``/``CHECK_FULL``, ``plot`` and
     ``evaluate`` (the same settings and verdicts as its test in ``verification/tests``)."""
@@ -368,7 +295,13 @@ TASKS: dict[str, Callable[[Context], TaskOutput]] = {
         "Sec. III, Eq. 5, Fig. 3",
     ),
     "fig4": _task_fig4,
-    "fig5": _task_fig5,
+    "fig5": _evaluated_figure_task(
+        "fig5",
+        "verification.figure5",
+        "figure5_data",
+        "Figure 5: generalization/memorization boundary over (eta_enc, eta_dec)",
+        "Eq. 12, Fig. 5",
+    ),
     "fig6": _evaluated_figure_task(
         "fig6",
         "verification.figure6",
@@ -383,7 +316,13 @@ TASKS: dict[str, Callable[[Context], TaskOutput]] = {
         "Figure 7: test accuracy versus decoder depth (Goldilocks zone)",
         "App. E, Fig. 7",
     ),
-    "fig8": _task_fig8,
+    "fig8": _evaluated_figure_task(
+        "fig8",
+        "verification.figure8",
+        "figure8_data",
+        "Figure 8: the boundary does not depend on the decoder's weight decay",
+        "Eq. 12, Fig. 8",
+    ),
 }
 
 
