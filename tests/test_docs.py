@@ -211,7 +211,7 @@ def test_every_public_module_has_an_api_page():
     modules = {f"{pkg}.{f.stem}" for pkg in ("effective_theory", "verification")
                for f in (ROOT / pkg).glob("*.py") if not f.stem.startswith("_")} - CLI_MODULES
     pages = {p.stem for p in (DOCS / "api").glob("*.md")} - {"index"}
-    assert modules == pages, {"missing pages": sorted(modules - pages), "stale pages": sorted(pages - modules)}
+    assert modules == pages, {"missing": sorted(modules - pages), "stale": sorted(pages - modules)}
     index = (DOCS / "api" / "index.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^((?:effective_theory|verification)\.\w+)$", index, re.MULTILINE))
     assert listed == pages
