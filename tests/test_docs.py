@@ -89,15 +89,30 @@ def parse_equation_table(path: Path = EQUATIONS_MD) -> list[dict]:
 
 
 def resolve(dotted: str):
-    """The object named ``a.b.c``: attributes first (a re-export shadows a same-named submodule)."""
+    """The object named ``a.b.c``.
+
+    Attributes first, because a re-export shadows a submodule of the same name
+    (``effective_theory.representation_learning_probability`` is the function); if that fails,
+    the longest importable module prefix, then attributes
+    (``effective_theory.description_length.description_length``).
+    """
     parts = dotted.split(".")
-    obj = importlib.import_module(parts[0])
-    for k, attr in enumerate(parts[1:], start=1):
-        try:
+    try:
+        obj = importlib.import_module(parts[0])
+        for attr in parts[1:]:
             obj = getattr(obj, attr)
-        except AttributeError:
-            obj = importlib.import_module(".".join(parts[:k + 1]))
-    return obj
+        return obj
+    except AttributeError:
+        pass
+    for k in range(len(parts), 1, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:k]))
+        except ModuleNotFoundError:
+            continue
+        for attr in parts[k:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ModuleNotFoundError(f"no module or attribute {dotted}")
 
 
 def test_resolve_prefers_the_reexported_function():
@@ -105,6 +120,8 @@ def test_resolve_prefers_the_reexported_function():
     assert inspect.ismodule(resolve("effective_theory.balls_in_buckets"))
     with pytest.raises(ImportError):
         resolve("effective_theory.no_such_module.f")
+    with pytest.raises(AttributeError):
+        resolve("effective_theory.balls_in_buckets.no_such_function")
 
 
 ROWS = parse_equation_table()
@@ -189,8 +206,7 @@ def test_sphinx_build_has_no_warnings(sphinx_build):
 
 def test_every_doc_page_is_in_the_toctree(sphinx_build):
     """Every page built (so every page that exists) is reachable, and every API page documents code."""
-    proc, out = sphinx_build
-    assert proc.returncode == 0
+    _proc, out = sphinx_build  # --keep-going writes every page even when a warning fails the build
     pages = {p.relative_to(DOCS).with_suffix("").as_posix() for p in DOCS.rglob("*.md")
              if "_build" not in p.parts}
     built = {p.relative_to(out).with_suffix("").as_posix() for p in out.rglob("*.html")}
