@@ -25,7 +25,6 @@ autodoc_default_options = {"members": True, "undoc-members": False, "show-inheri
 autodoc_mock_imports = []
 exclude_patterns = ["_build"]
 html_theme = "alabaster"
-suppress_warnings = ["myst.header"]
 
 # Every module docstring defines the paper as ``.. [1]`` (its References section) and the function
 # and class docstrings of that module cite it as ``[1]_`` without repeating the References section.
@@ -45,7 +44,11 @@ def _cite_module_references(app, what, name, obj, options, lines):
     if what == "module":
         return
     text = "\n".join(lines)
-    module_name = getattr(obj, "__module__", None) or name.rpartition(".")[0]
+    module_name = getattr(obj, "__module__", None)
+    if module_name not in sys.modules:  # a property or attribute: its module is a prefix of its name
+        module_name = name
+        while module_name and module_name not in sys.modules:
+            module_name = module_name.rpartition(".")[0]
     module = sys.modules.get(module_name)
     module_doc = getattr(module, "__doc__", None) or ""
     prefix = "R" + hashlib.sha256(module_name.encode("utf8")).hexdigest()[:HASH_LEN]
