@@ -104,8 +104,14 @@ def _task_table2(ctx: Context) -> TaskOutput:
         w = csv.writer(fh)
         w.writerow(["relation", "paper_formula", "paper_bits", "exact_bits"])
         for r in rows:
-            w.writerow([r.relation, r.formula, f"{r.paper_bits:.6g}",
-                        "" if r.exact_bits is None else f"{r.exact_bits:.6g}"])
+            w.writerow(
+                [
+                    r.relation,
+                    r.formula,
+                    f"{r.paper_bits:.6g}",
+                    "" if r.exact_bits is None else f"{r.exact_bits:.6g}",
+                ]
+            )
     out.data_files.append(path)
     try:
         from . import description_length
@@ -115,18 +121,21 @@ def _task_table2(ctx: Context) -> TaskOutput:
     for name in ("mod3", "mod5", "greater", "bipartite"):
         theory = relation_class_bits(name, 30)
         measured = ctx.cache.get_or_compute(
-            "bits", {"relation": name, "n": 30},
+            "bits",
+            {"relation": name, "n": 30},
             lambda name=name: description_length(relation_by_name(name, 30)),
         )
-        out.checks.append(Check(
-            prediction=f"b = log2(n!/|Aut G|) of {name} (n=30) equals its Table II class count",
-            source="Sec. III, Table II",
-            theory=f"{theory:.4f} bits",
-            measured=f"{measured:.4f} bits",
-            tolerance="1e-6 bits",
-            verdict=verdict_within(measured, theory, 1e-6),
-            command=f"geneft bits --relation {name} --n 30",
-        ))
+        out.checks.append(
+            Check(
+                prediction=f"b = log2(n!/|Aut G|) of {name} (n=30) equals its Table II class count",
+                source="Sec. III, Table II",
+                theory=f"{theory:.4f} bits",
+                measured=f"{measured:.4f} bits",
+                tolerance="1e-6 bits",
+                verdict=verdict_within(measured, theory, 1e-6),
+                command=f"geneft bits --relation {name} --n 30",
+            )
+        )
     return out
 
 
@@ -134,8 +143,15 @@ def _z_check(prediction, source, res: dict, command, *, z_tol=4.0) -> Check:
     """A Monte Carlo fraction against its theory value, tolerance ``z_tol`` binomial standard errors."""
     se = res["stderr"]
     verdict = "holds" if abs(res["fraction"] - res["theory"]) <= z_tol * se else "fails"
-    return Check(prediction, source, f"{res['theory']:.4f}",
-                 f"{res['fraction']:.4f} ± {se:.4f} (n = {res['n']})", f"{z_tol:g} SE", verdict, command)
+    return Check(
+        prediction,
+        source,
+        f"{res['theory']:.4f}",
+        f"{res['fraction']:.4f} ± {se:.4f} (n = {res['n']})",
+        f"{z_tol:g} SE",
+        verdict,
+        command,
+    )
 
 
 def _task_fig4(ctx: Context) -> TaskOutput:
@@ -165,21 +181,114 @@ def _task_fig4(ctx: Context) -> TaskOutput:
     cmd = ctx.command("fig4")
     base = {"eta_A": 1.0, "sigma_a": 1.0, "sigma_c": 1.0}
     out.checks += [
-        _z_check("Eq. 12: P(collision) of the reduced flow Eq. 10, eta_x/eta_A = 2", "Eqs. 10-12, Fig. 4",
-                 mc("reduced", eta_x=2.0, **base), cmd),
-        _z_check("Eq. 12: P(collision) of the reduced flow Eq. 10, eta_x/eta_A = 0.1", "Eqs. 10-12",
-                 mc("reduced", eta_x=0.1, **base), cmd),
-        _z_check("Eq. 12 vs gradient descent on the pair loss Eq. 6 (step 0.05, on the manifold b = y)",
-                 "Eqs. 6, 12", mc("gd", eta_x=2.0, step=0.05, **base), cmd),
-        _z_check("Eq. 13: one repon vs a cluster of N = 3 (explicit N + 1 repon flow)", "Eq. 13",
-                 mc("cluster", eta_x=2.0, N=3, **base), cmd),
-        _z_check("Eq. 12 vs the full matrix flow Eq. 8 from i.i.d. Gaussian A0, r0 (m = d = 2)",
-                 "Eqs. 8, 12", mc("matrix", eta_x=2.0, init="iid", **base), cmd),
-        _z_check("Eq. 12 vs gradient descent from Appendix C's b(0) = 0, target y = 1", "App. C, Eq. 12",
-                 mc("gd", eta_x=2.0, step=0.05, y=1.0, **base), cmd),
+        _z_check(
+            "Eq. 12: P(collision) of the reduced flow Eq. 10, eta_x/eta_A = 2",
+            "Eqs. 10-12, Fig. 4",
+            mc("reduced", eta_x=2.0, **base),
+            cmd,
+        ),
+        _z_check(
+            "Eq. 12: P(collision) of the reduced flow Eq. 10, eta_x/eta_A = 0.1",
+            "Eqs. 10-12",
+            mc("reduced", eta_x=0.1, **base),
+            cmd,
+        ),
+        _z_check(
+            "Eq. 12 vs gradient descent on the pair loss Eq. 6 (step 0.05, on the manifold b = y)",
+            "Eqs. 6, 12",
+            mc("gd", eta_x=2.0, step=0.05, **base),
+            cmd,
+        ),
+        _z_check(
+            "Eq. 13: one repon vs a cluster of N = 3 (explicit N + 1 repon flow)",
+            "Eq. 13",
+            mc("cluster", eta_x=2.0, N=3, **base),
+            cmd,
+        ),
+        _z_check(
+            "Eq. 12 vs the full matrix flow Eq. 8 from i.i.d. Gaussian A0, r0 (m = d = 2)",
+            "Eqs. 8, 12",
+            mc("matrix", eta_x=2.0, init="iid", **base),
+            cmd,
+        ),
+        _z_check(
+            "Eq. 12 vs gradient descent from Appendix C's b(0) = 0, target y = 1",
+            "App. C, Eq. 12",
+            mc("gd", eta_x=2.0, step=0.05, y=1.0, **base),
+            cmd,
+        ),
     ]
-    out.notes.append("Rows that fail are findings (see docs/findings.md, Dynamics): Eq. 12 assumes the "
-                     "ansatz of Eq. 9 and the invariant manifold x1 + x2 = 0, b = y.")
+    out.notes.append(
+        "Rows that fail are findings (see docs/findings.md, Dynamics): Eq. 12 assumes the "
+        "ansatz of Eq. 9 and the invariant manifold x1 + x2 = 0, b = y."
+    )
+    return out
+
+
+def _task_fig5(ctx: Context) -> TaskOutput:
+    """Figure 5: phase diagrams over (eta_enc, eta_dec); slope 1, ratio ~10, task independence."""
+    from verification import figure5
+    from verification.verdicts import ratio_verdict, same_ratio_verdict, slope_verdict
+
+    out = TaskOutput("Figure 5: generalization/memorization boundary over (eta_enc, eta_dec)")
+    tier = "quick" if ctx.quick else "full"
+    data = ctx.cache.get_or_compute(
+        "fig5",
+        {"tier": tier, "seed": ctx.seed},
+        lambda: figure5.figure5_data(tier=tier, seed=ctx.seed, device=ctx.device, progress=ctx.progress),
+    )
+    paths = [Path(p) for p in figure5.plot(data, ctx.out)]
+    out.figures += [p for p in paths if p.suffix == ".png"]
+    out.data_files += [p for p in paths if p.suffix != ".png"]
+    rels = list(data["boundary"])
+    items = []
+    for rel in rels:
+        b = data["boundary"][rel]
+        items.append(
+            (f"boundary is a constant-ratio line (slope 1 in log-log), {rel}", slope_verdict(b, expected=1.0))
+        )
+        items.append((f"critical ratio eta_dec/eta_enc about 10, {rel}", ratio_verdict(b)))
+    items.append(("critical ratio is the same for all relations", same_ratio_verdict(data["boundary"], rels)))
+    out.checks += [
+        Check(
+            p, "Eq. 12, Fig. 5", v["theory"], v["measured"], v["tolerance"], v["verdict"], ctx.command("fig5")
+        )
+        for p, v in items
+    ]
+    return out
+
+
+def _task_fig8(ctx: Context) -> TaskOutput:
+    """Figure 8: the boundary over (wd_dec, eta_dec) does not depend on weight decay."""
+    from verification import figure8
+    from verification.verdicts import range_verdict, slope_verdict
+
+    out = TaskOutput("Figure 8: the boundary does not depend on the decoder's weight decay")
+    tier = "quick" if ctx.quick else "full"
+    data = ctx.cache.get_or_compute(
+        "fig8",
+        {"tier": tier, "seed": ctx.seed},
+        lambda: figure8.figure8_data(tier=tier, seed=ctx.seed, device=ctx.device, progress=ctx.progress),
+    )
+    paths = [Path(p) for p in figure8.plot(data, ctx.out)]
+    out.figures += [p for p in paths if p.suffix == ".png"]
+    out.data_files += [p for p in paths if p.suffix != ".png"]
+    for rel, b in data["boundary"].items():
+        for pred, v in (
+            (f"slope of log eta_dec* against log wd_dec is 0, {rel}", slope_verdict(b, expected=0.0)),
+            (f"no weight decay moves the boundary, {rel}", range_verdict(b)),
+        ):
+            out.checks.append(
+                Check(
+                    pred,
+                    "Eq. 12, Fig. 8",
+                    v["theory"],
+                    v["measured"],
+                    v["tolerance"],
+                    v["verdict"],
+                    ctx.command("fig8"),
+                )
+            )
     return out
 
 
@@ -203,10 +312,10 @@ TASKS: dict[str, Callable[[Context], TaskOutput]] = {
     "fig2": _figure_task("effective_theory.figure2"),
     "fig3": _figure_task("verification.figure3"),
     "fig4": _task_fig4,
-    "fig5": _figure_task("verification.figure5"),
+    "fig5": _task_fig5,
     "fig6": _figure_task("verification.figure6"),
     "fig7": _figure_task("verification.figure7"),
-    "fig8": _figure_task("verification.figure8"),
+    "fig8": _task_fig8,
 }
 
 
@@ -232,8 +341,15 @@ def write_report(out: Path, outputs: dict[str, TaskOutput], *, scale: str, pendi
         "|" + "---|" * len(head),
     ]
     for c in checks:
-        cells = [c.prediction, c.source, c.theory, c.measured, c.tolerance,
-                 f"**{c.verdict}**", f"`{c.command}`"]
+        cells = [
+            c.prediction,
+            c.source,
+            c.theory,
+            c.measured,
+            c.tolerance,
+            f"**{c.verdict}**",
+            f"`{c.command}`",
+        ]
         md.append("| " + " | ".join(_md_escape(x) for x in cells) + " |")
     if pending:
         md += ["", f"Not finished in this run: {', '.join(pending)}."]
@@ -246,12 +362,17 @@ def write_report(out: Path, outputs: dict[str, TaskOutput], *, scale: str, pendi
 
     def img(p: Path) -> str:
         b64 = base64.b64encode(p.read_bytes()).decode()
-        return f'<figure><img alt="{html.escape(p.name)}" src="data:image/png;base64,{b64}"/>' \
-               f"<figcaption>{html.escape(p.name)}</figcaption></figure>"
+        return (
+            f'<figure><img alt="{html.escape(p.name)}" src="data:image/png;base64,{b64}"/>'
+            f"<figcaption>{html.escape(p.name)}</figcaption></figure>"
+        )
 
     rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in
-                         (c.prediction, c.source, c.theory, c.measured, c.tolerance))
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(str(x))}</td>"
+            for x in (c.prediction, c.source, c.theory, c.measured, c.tolerance)
+        )
         + f'<td class="{c.verdict}">{c.verdict}</td><td><code>{html.escape(c.command)}</code></td></tr>'
         for c in checks
     )
@@ -265,17 +386,26 @@ def write_report(out: Path, outputs: dict[str, TaskOutput], *, scale: str, pendi
 body{{font-family:sans-serif;max-width:1100px;margin:auto}} table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:4px;font-size:13px}} .holds{{background:#cfc}} .fails{{background:#fcc}}
 .inconclusive{{background:#ffc}} img{{max-width:100%}}</style></head><body>
-<h1>GenEFT: theory versus experiment</h1><p>Scale: {html.escape(scale)}. Verdicts: {counts['holds']} holds,
-{counts['fails']} fails, {counts['inconclusive']} inconclusive.</p>
-<table><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr>{rows}</table>{sections}</body></html>"""
+<h1>GenEFT: theory versus experiment</h1><p>Scale: {html.escape(scale)}. Verdicts: {counts["holds"]} holds,
+{counts["fails"]} fails, {counts["inconclusive"]} inconclusive.</p>
+<table><tr>{"".join(f"<th>{h}</th>" for h in head)}</tr>{rows}</table>{sections}</body></html>"""
     (out / "report.html").write_text(page)
 
 
 # --------------------------------------------------------------------------- driver
 
 
-def run_reproduce(out, *, scale: str = "quick", only=None, device: str = "cpu", seed: int = 0,
-                  fresh: bool = False, progress: bool = True, tasks=None) -> dict[str, TaskOutput]:
+def run_reproduce(
+    out,
+    *,
+    scale: str = "quick",
+    only=None,
+    device: str = "cpu",
+    seed: int = 0,
+    fresh: bool = False,
+    progress: bool = True,
+    tasks=None,
+) -> dict[str, TaskOutput]:
     """Run the tasks, caching every result under ``out/.cache``, and write the report.
 
     Parameters
@@ -316,15 +446,21 @@ def run_reproduce(out, *, scale: str = "quick", only=None, device: str = "cpu", 
         probe.unlink()
     except OSError as exc:
         raise OSError(f"output folder {out} is not writable: {exc.strerror or exc}") from exc
-    ctx = Context(out=out, cache=ResultCache(out / ".cache", fresh=fresh), scale=scale, device=device,
-                  seed=seed, progress=progress)
+    ctx = Context(
+        out=out,
+        cache=ResultCache(out / ".cache", fresh=fresh),
+        scale=scale,
+        device=device,
+        seed=seed,
+        progress=progress,
+    )
     outputs: dict[str, TaskOutput] = {}
     for i, name in enumerate(names):
         t0 = time.perf_counter()
         o = tasks[name](ctx)
         o.seconds = time.perf_counter() - t0
         outputs[name] = o
-        write_report(out, outputs, scale=scale, pending=names[i + 1:])
+        write_report(out, outputs, scale=scale, pending=names[i + 1 :])
         if progress:
             verdicts = ", ".join(c.verdict for c in o.checks) or "no checks"
             print(f"[{i + 1}/{len(names)}] {name}: {o.seconds:.1f} s ({verdicts})", flush=True)
@@ -333,10 +469,20 @@ def run_reproduce(out, *, scale: str = "quick", only=None, device: str = "cpu", 
 
 def add_arguments(parser) -> None:
     g = parser.add_mutually_exclusive_group()
-    g.add_argument("--quick", dest="scale", action="store_const", const="quick",
-                   help="reduced grids and budgets (default; minutes on 2 CPU cores)")
-    g.add_argument("--full", dest="scale", action="store_const", const="full",
-                   help="the paper's scale (10^5 steps, fine grids; a GPU is recommended)")
+    g.add_argument(
+        "--quick",
+        dest="scale",
+        action="store_const",
+        const="quick",
+        help="reduced grids and budgets (default; minutes on 2 CPU cores)",
+    )
+    g.add_argument(
+        "--full",
+        dest="scale",
+        action="store_const",
+        const="full",
+        help="the paper's scale (10^5 steps, fine grids; a GPU is recommended)",
+    )
     parser.set_defaults(scale="quick")
     parser.add_argument("--out", default="geneft-results", help="output folder (default: geneft-results)")
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
@@ -348,8 +494,15 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     only = [s.strip() for s in args.only.split(",") if s.strip()] if args.only else None
-    outputs = run_reproduce(args.out, scale=args.scale, only=only, device=args.device, seed=args.seed,
-                            fresh=args.fresh, progress=args.progress)
+    outputs = run_reproduce(
+        args.out,
+        scale=args.scale,
+        only=only,
+        device=args.device,
+        seed=args.seed,
+        fresh=args.fresh,
+        progress=args.progress,
+    )
     n_checks = sum(len(o.checks) for o in outputs.values())
     print(f"wrote {Path(args.out) / 'report.md'} and report.html ({len(outputs)} tasks, {n_checks} checks)")
     return 0

@@ -1,0 +1,270 @@
+"""Unit tests of the model, the batched ensemble trainer and the phase classification.
+
+Invariants checked: result shapes; same seed, same numbers (bit-for-bit on CPU); bad
+hyperparameters raise ValueError before any training; the batched trainer equals an independent
+autograd + ``torch.optim`` implementation (:func:`~verification.train_reference`) and equals
+training the same configs one at a time, to float32 rounding (``ATOL``/``RTOL`` below: a few
+hundred float32 Adam steps accumulate rounding of order 1e-6 relative per step; 1e-4 leaves two
+orders of magnitude of margin yet catches any wrong gradient, which shows up at 1e-2 within ten
+steps); early stopping never changes the recorded steps or phases; and Table IV's edge cases.
+"""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import verification
+import verification.training as training
+from verification import (
+    PHASES,
+    ModelConfig,
+    TrainConfig,
+    classify_phase,
+    train_ensemble,
+    train_reference,
+)
+from verification.phases import column_boundaries, fit_boundary_line
+
+ATOL = 1e-4
+RTOL = 1e-4
+
+#: a mix of everything a model may vary in, kept small (n = 10) so each run takes milliseconds
+VARIED = [
+    TrainConfig(n=10, seed=0),
+    TrainConfig(n=10, seed=1, relation="greater", eta_enc=3e-3, eta_dec=1e-2, wd_dec=0.5, wd_enc=0.1),
+    TrainConfig(n=10, seed=2, relation="bipartite", train_fraction=0.5, init_enc=0.3, init_dec=2.0),
+    TrainConfig(n=10, seed=3, split_seed=7, model=ModelConfig(mode="diff", depth=1, width=8)),
+    TrainConfig(n=10, seed=4, model=ModelConfig(mode="sqdiff", depth=2, width=8, embed_dim=3)),
+    TrainConfig(n=10, seed=5, model=ModelConfig(depth=0)),
+    TrainConfig(n=10, seed=6, optimizer="sgd", eta_enc=0.3, eta_dec=0.1, wd_dec=0.01),
+    TrainConfig(n=10, seed=7, optimizer="sgd", eta_enc=0.1, eta_dec=0.3, model=ModelConfig(mode="sqdiff")),
+]
+
+
+def _params_close(a, b):
+    assert a.keys() == b.keys()
+    for k in a:
+        np.testing.assert_allclose(a[k], b[k], atol=ATOL, rtol=RTOL, err_msg=k)
+
+
+def test_result_shapes_and_ranges():
+    res = train_ensemble(VARIED[:3], steps=12, eval_every=4, device="cpu")
+    assert len(res) == 3
+    for name in ("steps_to_train", "steps_to_test", "train_acc", "test_acc", "full_acc", "steps_run"):
+        assert getattr(res, name).shape == (3,), name
+    assert res.embeddings.shape == (3, 10, 2)
+    assert set(res.phases) <= set(PHASES)
+    assert np.all((res.full_acc >= 0) & (res.full_acc <= 1))
+    # full accuracy is the pair-weighted mean of train and test accuracy
+    for k, cfg in enumerate(res.configs):
+        t = cfg.num_train_pairs
+        expected = (t * res.train_acc[k] + (100 - t) * res.test_acc[k]) / 100
+        assert res.full_acc[k] == pytest.approx(expected, abs=1e-6)
+    assert all(s % 4 == 0 or s == 12 for s in res.steps_to_train if s >= 0)
+
+
+def test_embeddings_list_when_shapes_differ():
+    res = train_ensemble([VARIED[0], VARIED[4]], steps=3, device="cpu")
+    assert isinstance(res.embeddings, list)
+    assert [e.shape for e in res.embeddings] == [(10, 2), (10, 3)]
+
+
+def test_same_seed_same_numbers():
+    a = train_ensemble(VARIED, steps=30, device="cpu")
+    b = train_ensemble(VARIED, steps=30, device="cpu")
+    np.testing.assert_array_equal(a.embeddings[0], b.embeddings[0])
+    for k in range(len(VARIED)):
+        for name in a.params[k]:
+            np.testing.assert_array_equal(a.params[k][name], b.params[k][name])
+    np.testing.assert_array_equal(a.full_acc, b.full_acc)
+    c = train_ensemble([VARIED[0].replace(seed=99)], steps=30, device="cpu")
+    assert not np.array_equal(a.params[0]["E"], c.params[0]["E"])
+
+
+@pytest.mark.parametrize(
+    "cfg", VARIED, ids=lambda c: f"{c.optimizer}-{c.model.mode}-d{c.model.depth}-s{c.seed}"
+)
+def test_matches_autograd_reference(cfg):
+    """Hand-written batched backward + fused Adam(W)/SGD == autograd + torch.optim."""
+    steps = 40
+    ref = train_reference(cfg, steps=steps, num_threads=1)
+    res = train_ensemble([cfg], steps=steps, device="cpu", early_stop=False)
+    _params_close(res.params[0], ref["params"])
+    assert res.full_acc[0] == pytest.approx(ref["full_acc"], abs=2 / 100)
+
+
+def test_ensemble_equals_one_by_one():
+    steps = 150
+    together = train_ensemble(VARIED, steps=steps, device="cpu", early_stop=False)
+    for k, cfg in enumerate(VARIED):
+        alone = train_ensemble([cfg], steps=steps, device="cpu", early_stop=False)
+        _params_close(together.params[k], alone.params[0])
+        assert together.steps_to_train[k] == alone.steps_to_train[0]
+        assert together.steps_to_test[k] == alone.steps_to_test[0]
+
+
+def test_early_stop_keeps_steps_and_phases():
+    cfgs = [TrainConfig(n=12, eta_enc=3e-2, eta_dec=3e-2, seed=s) for s in range(4)]
+    cfgs += [TrainConfig(n=12, eta_enc=1e-4, eta_dec=1e-4, seed=9)]  # never settles in the budget
+    steps = 400
+    stop = train_ensemble(cfgs, steps=steps, eval_every=10, device="cpu", early_stop=True)
+    full = train_ensemble(cfgs, steps=steps, eval_every=10, device="cpu", early_stop=False)
+    np.testing.assert_array_equal(stop.steps_to_train, full.steps_to_train)
+    np.testing.assert_array_equal(stop.steps_to_test, full.steps_to_test)
+    assert stop.phases == full.phases
+    settled = (stop.steps_to_train >= 0) & (stop.steps_to_test >= 0)
+    assert settled.sum() >= 2, "the fast configs should settle within 400 steps"
+    assert np.all(stop.steps_run[settled] == np.maximum(stop.steps_to_train, stop.steps_to_test)[settled])
+    assert np.all(stop.steps_run[~settled] == steps)
+    # an early-stopped model reports the state at steps_run: rerun it for exactly that many steps
+    k = int(np.flatnonzero(settled)[0])
+    again = train_ensemble([cfgs[k]], steps=int(stop.steps_run[k]), device="cpu", early_stop=False)
+    _params_close(stop.params[k], again.params[0])
+
+
+def test_full_training_fraction_has_nan_test_accuracy():
+    res = train_ensemble([TrainConfig(n=6, train_fraction=1.0)], steps=5, device="cpu")
+    assert np.isnan(res.test_acc[0]) and res.steps_to_test[0] == -1
+    assert res.full_acc[0] == pytest.approx(res.train_acc[0])
+
+
+# --- bad input: ValueError before any training
+
+BAD = [
+    dict(eta_enc=-1e-3),
+    dict(eta_dec=0.0),
+    dict(wd_dec=-0.1),
+    dict(train_fraction=0.0),
+    dict(train_fraction=1.5),
+    dict(n=1),
+    dict(optimizer="rmsprop"),
+    dict(relation="mod"),
+    dict(init_enc=float("nan")),
+]
+
+
+@pytest.mark.parametrize("bad", BAD, ids=lambda d: next(iter(d)))
+def test_bad_hyperparameters_raise_value_error(bad):
+    with pytest.raises(ValueError, match=next(iter(bad)) if "relation" not in bad else "relation"):
+        TrainConfig(**bad)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [dict(depth=-1), dict(mode="product"), dict(width=0), dict(embed_dim=0)],
+    ids=lambda d: next(iter(d)),
+)
+def test_bad_architecture_raises_value_error(bad):
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        ModelConfig(**bad)
+
+
+@pytest.mark.parametrize("bad", BAD, ids=lambda d: next(iter(d)))
+def test_train_ensemble_validates_before_training(bad, monkeypatch):
+    """A config corrupted after construction is rejected before any model is built."""
+    cfg = TrainConfig(n=6)
+    for key, value in bad.items():
+        object.__setattr__(cfg, key, value)
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("training started despite a bad config")
+
+    monkeypatch.setattr(training, "_Group", no_training)
+    with pytest.raises(ValueError):
+        train_ensemble([TrainConfig(n=6), cfg], steps=10)
+
+
+def test_train_ensemble_bad_options():
+    with pytest.raises(ValueError, match="empty"):
+        train_ensemble([], steps=10)
+    with pytest.raises(ValueError, match="eval_every"):
+        train_ensemble([TrainConfig(n=6)], steps=10, eval_every=0)
+    with pytest.raises(ValueError, match="steps"):
+        train_ensemble([TrainConfig(n=6)], steps=-1)
+    with pytest.raises(TypeError, match="TrainConfig"):
+        train_ensemble([dataclasses.asdict(TrainConfig(n=6))], steps=1)
+
+
+# --- Table IV phases and their edge cases
+
+
+@pytest.mark.parametrize(
+    ("s_train", "s_test", "phase"),
+    [
+        (100, 150, "generalization"),
+        (100, 1099, "generalization"),  # gap 999 < 10^3
+        (100, 1100, "grokking"),  # gap exactly 10^3: Table IV needs < 10^3
+        (100, 5000, "grokking"),
+        (100, 50, "generalization"),  # test before train: negative gap
+        (100, -1, "memorization"),
+        (-1, -1, "confusion"),
+        (-1, 200, "confusion"),  # test reached, train not: the train column decides
+        (100_000, 100_000, "generalization"),  # reaching exactly at the budget counts
+        (100_001, -1, "confusion"),  # after the budget: not reached
+        (500, 100_001, "memorization"),
+    ],
+)
+def test_classify_phase_table_iv(s_train, s_test, phase):
+    assert classify_phase(s_train, s_test, budget=10**5, gap=10**3) == phase
+
+
+def test_classify_phase_bad_input():
+    with pytest.raises(ValueError):
+        classify_phase(-2, 5)
+    with pytest.raises(TypeError):
+        classify_phase(1.5, 5)
+    with pytest.raises(ValueError):
+        classify_phase(1, 5, budget=0)
+
+
+@given(st.integers(-1, 3000), st.integers(-1, 3000), st.integers(1, 3000), st.integers(0, 3000))
+def test_classify_phase_invariants(s_train, s_test, budget, gap):
+    phase = classify_phase(s_train, s_test, budget=budget, gap=gap)
+    assert phase in PHASES
+    train_ok, test_ok = 0 <= s_train <= budget, 0 <= s_test <= budget
+    assert (phase == "confusion") == (not train_ok)
+    assert (phase in ("generalization", "grokking")) == (train_ok and test_ok)
+    # a longer budget never un-reaches an accuracy: generalizing stays generalizing
+    if verification.is_generalizing(phase):
+        assert verification.is_generalizing(classify_phase(s_train, s_test, budget=budget + 1000, gap=gap))
+
+
+def test_column_boundary_and_line_recover_a_known_boundary():
+    # boundary y* = x + 1 on a 0.5-step grid: columns put it midway between grid points
+    xs, ys, gs = [], [], []
+    for x in np.arange(-4, -1.9, 0.5):
+        for y in np.arange(-4.25, 0, 0.5):
+            xs.append(x)
+            ys.append(y)
+            gs.append(y < x + 1)
+    cols = column_boundaries(xs, ys, gs)
+    assert all(c["censored"] is None and c["errors"] == 0 for c in cols)
+    fit = fit_boundary_line(cols)
+    assert fit["slope"] == pytest.approx(1.0)
+    assert fit["intercept"] == pytest.approx(1.0)
+    # one misclassified run moves nothing; censored columns are reported
+    gs[0] = not gs[0]
+    assert column_boundaries(xs, ys, gs)[0]["errors"] == 1
+    assert column_boundaries([0, 0], [0, 1], [True, True])[0]["censored"] == "all_generalize"
+
+
+def test_chunk_size_and_workers_do_not_change_results():
+    cfgs = [TrainConfig(n=10, seed=s, eta_enc=10.0 ** (-3 + s / 4)) for s in range(5)]
+    a = train_ensemble(cfgs, steps=60, device="cpu", chunk_size=2, early_stop=False)
+    b = train_ensemble(cfgs, steps=60, device="cpu", chunk_size=5, early_stop=False)
+    for k in range(len(cfgs)):
+        _params_close(a.params[k], b.params[k])
+    # batches in parallel threads give bit-identical results
+    c = train_ensemble(cfgs, steps=60, device="cpu", chunk_size=2, workers=1)
+    d = train_ensemble(cfgs, steps=60, device="cpu", chunk_size=2, workers=2)
+    for k in range(len(cfgs)):
+        for name in c.params[k]:
+            np.testing.assert_array_equal(c.params[k][name], d.params[k][name])
+    np.testing.assert_array_equal(c.steps_run, d.steps_run)
+    with pytest.raises(ValueError, match="workers"):
+        train_ensemble(cfgs, steps=1, workers=0)
+    with pytest.raises(ValueError, match="chunk_size"):
+        train_ensemble(cfgs, steps=1, chunk_size=0)

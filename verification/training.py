@@ -1,0 +1,774 @@
+"""Batched training of many independent autoencoders at once (Section II, Table III of [1]_).
+
+:func:`train_ensemble` trains ``K`` models, each with its own hyperparameters (:class:`TrainConfig`:
+relation, split, learning rates and weight decays of encoder and decoder, init scales, seed,
+optimizer), as one batched computation.  Models with the same architecture and optimizer form a
+group whose parameters are stacked along a leading model axis; the forward and backward passes
+are written out by hand with batched matrix products (``torch.baddbmm``/``torch.bmm``), and the
+optimizer is one fused, batched Adam(W)/SGD update over a flat parameter buffer with a
+per-parameter learning rate and weight decay.  For the tiny MLPs of the paper this is several
+times faster than autograd plus ``torch.optim`` on one model at a time (see
+``benchmarks/bench_training.py``); :func:`train_reference` is that plain loop, kept as the
+reference the batched trainer is tested against.
+
+Training is full batch on the training pairs with the mean binary cross-entropy
+
+.. math::
+
+    L = -\\frac{1}{|T|} \\sum_{(i, j) \\in T} \\left[R_{ij} \\log \\sigma(z_{ij})
+        + (1 - R_{ij}) \\log (1 - \\sigma(z_{ij}))\\right].
+
+Optimizers: ``"adam"`` is Adam with decoupled weight decay (AdamW, ``betas=(0.9, 0.999)``,
+``eps=1e-8``; with zero weight decay, the paper's default, it is plain Adam); ``"sgd"`` is plain
+gradient descent with L2 weight decay added to the gradient -- the discrete-time version of the
+gradient flow, Eq. (7), that the repon theory describes.  Encoder (embeddings) and decoder have
+separate learning rates (``eta_enc``, ``eta_dec``) and weight decays (``wd_enc``, ``wd_dec``).
+
+Accuracies are evaluated every ``eval_every`` steps: the train accuracy from the training
+forward pass itself, the test accuracy from one extra forward pass over the test pairs.  A step
+count ``s`` means "after ``s`` parameter updates"; ``steps_to_train`` is the first evaluated
+``s`` with train accuracy ``> threshold``, so it is resolved to ``eval_every`` steps.  A model is
+settled once both its train and test accuracy have been reached (its Table IV phase can no longer
+change); with ``early_stop=True`` settled models leave the batch.
+
+References
+----------
+.. [1] D. D. Baek, Z. Liu, M. Tegmark, "GenEFT: Understanding Statics and Dynamics of Model
+   Generalization via Physics-Inspired Effective Theory" (2025).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from effective_theory.relations import relation_by_name
+
+from .model import AutoEncoder, ModelConfig, init_parameters, parameter_shapes
+from .phases import classify_phase
+
+__all__ = [
+    "OPTIMIZERS",
+    "TrainConfig",
+    "EnsembleResult",
+    "train_ensemble",
+    "train_reference",
+    "split_pairs",
+    "resolve_device",
+]
+
+#: supported optimizers
+OPTIMIZERS = ("adam", "sgd")
+_BETA1, _BETA2, _EPS = 0.9, 0.999, 1e-8
+
+
+def _check_real(value, name, *, positive=False, nonnegative=False):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if positive and not value > 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    if nonnegative and value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyperparameters of one training run (defaults: Table III of [1]_).
+
+    Parameters
+    ----------
+    relation : str
+        Relation name understood by :func:`effective_theory.relation_by_name` (``"mod3"``,
+        ``"greater"``, ``"bipartite"``, ...).
+    n : int
+        Number of elements (paper: 30); there are ``n**2`` pairs.
+    train_fraction : float
+        Fraction of the ``n**2`` pairs used for training, in ``(0, 1]`` (Table III: 0.75); the
+        number of training pairs is ``round(train_fraction * n**2)``, at least 1.
+    eta_enc, eta_dec : float
+        Learning rates of the embeddings and of the decoder (Table III: 1e-3), ``> 0``.
+    wd_enc, wd_dec : float
+        Weight decays, ``>= 0`` (Table III: 0).
+    init_enc : float
+        Embeddings start as ``init_enc * N(0, 1)``.
+    init_dec : float
+        Multiplier on the decoder's default (``nn.Linear``) initialisation.
+    optimizer : {"adam", "sgd"}
+    seed : int
+        Seeds the initialisation and, unless ``split_seed`` is given, the train/test split.
+    split_seed : int or None
+        Seed of the train/test split.
+    model : ModelConfig
+
+    Raises
+    ------
+    ValueError
+        On construction (and from :meth:`validate`) for a non-positive learning rate, negative
+        weight decay or init scale, a training fraction outside ``(0, 1]``, ``n < 2``, an unknown
+        optimizer or relation, or a bad :class:`ModelConfig`.
+
+    Examples
+    --------
+    >>> TrainConfig().num_train_pairs
+    675
+    >>> TrainConfig(eta_enc=-1e-3)
+    Traceback (most recent call last):
+    ...
+    ValueError: eta_enc must be > 0, got -0.001
+    """
+
+    relation: str = "mod3"
+    n: int = 30
+    train_fraction: float = 0.75
+    eta_enc: float = 1e-3
+    eta_dec: float = 1e-3
+    wd_enc: float = 0.0
+    wd_dec: float = 0.0
+    init_enc: float = 1.0
+    init_dec: float = 1.0
+    optimizer: str = "adam"
+    seed: int = 0
+    split_seed: int | None = None
+    model: ModelConfig = field(default_factory=ModelConfig)
+
+    def __post_init__(self):
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise ValueError/TypeError naming the first bad hyperparameter."""
+        if not isinstance(self.relation, str):
+            raise TypeError(f"relation must be a string, got {type(self.relation).__name__}")
+        if isinstance(self.n, bool) or not isinstance(self.n, numbers.Integral):
+            raise TypeError(f"n must be an integer, got {type(self.n).__name__}")
+        if self.n < 2:
+            raise ValueError(f"n must be >= 2, got {self.n}")
+        relation_by_name(self.relation, 2)  # raises ValueError for an unknown name
+        _check_real(self.train_fraction, "train_fraction")
+        if not 0 < self.train_fraction <= 1:
+            raise ValueError(f"train_fraction must be in (0, 1], got {self.train_fraction}")
+        for name in ("eta_enc", "eta_dec"):
+            _check_real(getattr(self, name), name, positive=True)
+        for name in ("wd_enc", "wd_dec", "init_enc", "init_dec"):
+            _check_real(getattr(self, name), name, nonnegative=True)
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+        for name in ("seed", "split_seed"):
+            value = getattr(self, name)
+            if value is None and name == "split_seed":
+                continue
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+        if not isinstance(self.model, ModelConfig):
+            raise TypeError(f"model must be a ModelConfig, got {type(self.model).__name__}")
+        self.model.validate()
+
+    @property
+    def num_train_pairs(self) -> int:
+        """Number of training pairs, ``max(1, round(train_fraction * n**2))``."""
+        return max(1, int(round(self.train_fraction * self.n * self.n)))
+
+    def replace(self, **changes) -> TrainConfig:
+        """A copy with some fields changed (validated)."""
+        return dataclasses.replace(self, **changes)
+
+
+def split_pairs(config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Flat indices ``i * n + j`` of the training and test pairs of ``config``.
+
+    The split is a uniformly random subset of ``num_train_pairs`` of the ``n**2`` pairs, drawn
+    with ``numpy.random.default_rng(split_seed if given else seed)``.
+
+    Examples
+    --------
+    >>> tr, te = split_pairs(TrainConfig(n=10, train_fraction=0.3))
+    >>> len(tr), len(te), len(set(tr) | set(te))
+    (30, 70, 100)
+    """
+    seed = config.seed if config.split_seed is None else config.split_seed
+    perm = np.random.default_rng(int(seed)).permutation(config.n * config.n)
+    k = config.num_train_pairs
+    return np.sort(perm[:k]), np.sort(perm[k:])
+
+
+def resolve_device(device=None) -> torch.device:
+    """``device`` as a ``torch.device``; ``None`` picks CUDA when available, else CPU."""
+    if device is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(f"invalid device {device!r}: {exc}") from exc
+
+
+@dataclass
+class EnsembleResult:
+    """Outcome of :func:`train_ensemble`, one entry per config (in the order given).
+
+    Attributes
+    ----------
+    configs : list of TrainConfig
+    steps_to_train, steps_to_test : ndarray of int, shape (K,)
+        First evaluated step with train (test) accuracy ``> threshold``; -1 if never.
+    train_acc, test_acc, full_acc : ndarray of float, shape (K,)
+        Final accuracies on the training pairs, the test pairs (NaN if there are none) and all
+        ``n**2`` pairs.
+    steps_run : ndarray of int, shape (K,)
+        Steps actually run (smaller than the budget for early-stopped, settled models).
+    embeddings : ndarray (K, n, d), or list of (n, d) arrays when n or d differ
+        Final embeddings.
+    phases : list of str
+        :func:`~verification.phases.classify_phase` with ``budget=steps`` and the given gap.
+    final_loss : ndarray of float, shape (K,)
+        Training loss at the last evaluation.
+    """
+
+    configs: list
+    steps_to_train: np.ndarray
+    steps_to_test: np.ndarray
+    train_acc: np.ndarray
+    test_acc: np.ndarray
+    full_acc: np.ndarray
+    steps_run: np.ndarray
+    embeddings: object
+    phases: list
+    final_loss: np.ndarray = None
+    params: list = field(default=None, repr=False)
+
+    def __len__(self):
+        return len(self.configs)
+
+
+# --------------------------------------------------------------------------------------------
+# batched forward / backward
+
+
+def _combine(x1, x2, mode):
+    if mode == "concat":
+        return torch.cat([x1, x2], dim=-1)
+    if mode == "diff":
+        return x1 - x2
+    return (x1 - x2).square()
+
+
+def _forward(P, x1, x2, mode, depth):
+    """Logits (K, B) and the hidden activations [h_0, ..., h_L] for embeddings x1, x2 (K, B, d)."""
+    h = _combine(x1, x2, mode)
+    acts = [h]
+    for layer in range(depth):
+        # tanh(z) = 2 sigmoid(2 z) - 1: torch's CPU sigmoid is several times faster than its tanh;
+        # the factor 2 on z is folded into the matrix product (alpha = beta = 2)
+        h = torch.baddbmm(P[f"b{layer}"], h, P[f"W{layer}"], beta=2.0, alpha=2.0)
+        h.sigmoid_().mul_(2.0).sub_(1.0)
+        acts.append(h)
+    out = torch.baddbmm(P[f"b{depth}"], h, P[f"W{depth}"])
+    return out.squeeze(-1), acts
+
+
+def _gather_embeddings(E, idx):
+    """Rows ``E[k, idx[k, b]]`` for E (K, n, d) and idx (K, B) -> (K, B, d)."""
+    return torch.gather(E, 1, idx.unsqueeze(-1).expand(-1, -1, E.shape[-1]))
+
+
+class _Group:
+    """K models of one architecture and optimizer, parameters stacked in one flat buffer.
+
+    The flat buffer is parameter-major: block ``p`` holds ``(K, *shape_p)`` contiguously, so
+    every parameter is a contiguous ``(K, ...)`` view and the optimizer is a few whole-buffer
+    operations.
+    """
+
+    def __init__(self, configs, members, device, threshold):
+        cfg0 = configs[members[0]]
+        self.arch = cfg0.model
+        self.n = cfg0.n
+        self.optimizer = cfg0.optimizer
+        self.device = device
+        self.threshold = threshold
+        self.members = np.asarray(members)  # global indices, current order
+        K = len(members)
+        n = self.n
+        self.shapes = parameter_shapes(self.arch, n)
+        self.sizes = [math.prod(s) for _, s in self.shapes]
+
+        inits = [
+            init_parameters(
+                self.arch, n, seed=configs[m].seed, init_enc=configs[m].init_enc, init_dec=configs[m].init_dec
+            )
+            for m in members
+        ]
+        blocks, lr, wd = [], [], []
+        for (name, _shape), size in zip(self.shapes, self.sizes):
+            blocks.append(torch.stack([p[name].reshape(-1) for p in inits]))
+            is_enc = name == "E"
+            lr.append(
+                torch.tensor(
+                    [configs[m].eta_enc if is_enc else configs[m].eta_dec for m in members],
+                    dtype=torch.float32,
+                )[:, None].expand(K, size)
+            )
+            wd.append(
+                torch.tensor(
+                    [configs[m].wd_enc if is_enc else configs[m].wd_dec for m in members], dtype=torch.float32
+                )[:, None].expand(K, size)
+            )
+        self.theta = self._flat(blocks)
+        self.lr = self._flat(lr)
+        self.wd = self._flat(wd)
+        self.has_wd = bool((self.wd > 0).any())
+        self.m = torch.zeros_like(self.theta)
+        self.v = torch.zeros_like(self.theta)
+        self.grad = torch.zeros_like(self.theta)
+
+        # data: padded index lists of training and test pairs, targets and loss weights
+        n_train = [configs[m].num_train_pairs for m in members]
+        n_test = [n * n - t for t in n_train]
+        B, Q = max(n_train), max(max(n_test), 1)
+        tr_idx = np.zeros((K, B), dtype=np.int64)
+        te_idx = np.zeros((K, Q), dtype=np.int64)
+        tr_w = np.zeros((K, B), dtype=np.float32)
+        te_mask = np.zeros((K, Q), dtype=np.float32)
+        y_full = np.zeros((K, n * n), dtype=np.float32)
+        for r, m in enumerate(members):
+            tr, te = split_pairs(configs[m])
+            tr_idx[r, : len(tr)] = tr
+            te_idx[r, : len(te)] = te
+            tr_w[r, : len(tr)] = 1.0 / len(tr)
+            te_mask[r, : len(te)] = 1.0
+            y_full[r] = relation_by_name(configs[m].relation, n).matrix.reshape(-1)
+        t = lambda a: torch.as_tensor(a, device=device)  # noqa: E731
+        self.y_full = t(y_full)
+        self.tr_flat, self.te_flat = t(tr_idx), t(te_idx)
+        self.tr_w, self.te_mask = t(tr_w), t(te_mask)
+        self.n_train = t(np.asarray(n_train, dtype=np.float32))
+        self.n_test = t(np.asarray(n_test, dtype=np.float32))
+        self._derive_data()
+
+    # --- layout helpers
+    def _flat(self, blocks):
+        return torch.cat([b.reshape(-1) for b in blocks]).to(self.device).contiguous()
+
+    def _views(self, buf):
+        K = len(self.members)
+        out, off = {}, 0
+        for (name, shape), size in zip(self.shapes, self.sizes):
+            out[name] = buf[off : off + K * size].view(K, *shape)
+            off += K * size
+        return out
+
+    def _derive_data(self):
+        n = self.n
+        self.tr_i, self.tr_j = self.tr_flat // n, self.tr_flat % n
+        self.te_i, self.te_j = self.te_flat // n, self.te_flat % n
+        self.y_tr = torch.gather(self.y_full, 1, self.tr_flat)
+        self.y_te = torch.gather(self.y_full, 1, self.te_flat)
+        # one-hot scatter matrices (K, n, 2B): the embedding gradient is one deterministic bmm
+        K, B = self.tr_flat.shape
+        onehot = torch.zeros(K, n, 2 * B, device=self.device)
+        onehot.scatter_(1, torch.cat([self.tr_i, self.tr_j], 1).unsqueeze(1), 1.0)
+        self.scatter = onehot
+        self.P = self._views(self.theta)
+        self.G = self._views(self.grad)
+
+    def keep(self, rows):
+        """Drop all models but ``rows`` (local indices) from the batch."""
+        rows_t = torch.as_tensor(rows, device=self.device, dtype=torch.long)
+        K = len(self.members)
+
+        def sel(buf):
+            parts, off = [], 0
+            for size in self.sizes:
+                parts.append(buf[off : off + K * size].view(K, size).index_select(0, rows_t).reshape(-1))
+                off += K * size
+            return torch.cat(parts)
+
+        self.theta, self.m, self.v = sel(self.theta), sel(self.m), sel(self.v)
+        self.lr, self.wd, self.grad = sel(self.lr), sel(self.wd), sel(self.grad)
+        for name in ("tr_flat", "te_flat", "tr_w", "te_mask", "y_full", "n_train", "n_test"):
+            setattr(self, name, getattr(self, name).index_select(0, rows_t))
+        self.members = self.members[np.asarray(rows)]
+        self._derive_data()
+
+    # --- one step
+    def gradient(self, evaluate):
+        """Fill ``self.grad`` with the full-batch gradient; when ``evaluate``, also return
+        (train_acc, test_acc, loss) of the current parameters, else None."""
+        P, G, depth, mode = self.P, self.G, self.arch.depth, self.arch.mode
+        E = P["E"]
+        x1 = _gather_embeddings(E, self.tr_i)
+        x2 = _gather_embeddings(E, self.tr_j)
+        z, acts = _forward(P, x1, x2, mode, depth)
+        # dL/dz of the mean binary cross-entropy, zero on padding
+        gz = (torch.sigmoid(z) - self.y_tr) * self.tr_w
+        stats = None
+        if evaluate:
+            with torch.no_grad():
+                correct = ((z > 0).float() == self.y_tr).float()
+                train_acc = (correct * self.tr_w).sum(1)
+                loss = (torch.nn.functional.softplus(z) - self.y_tr * z).mul(self.tr_w).sum(1)
+                test_acc = self.test_accuracy()
+            stats = (train_acc, test_acc, loss)
+
+        # backward through the read-out layer
+        g = gz.unsqueeze(-1)  # (K, B, 1)
+        h = acts[depth]
+        torch.bmm(h.transpose(1, 2), g, out=G[f"W{depth}"])
+        torch.sum(g, 1, keepdim=True, out=G[f"b{depth}"])
+        ga = g * P[f"W{depth}"].transpose(1, 2)  # (K, B, fan_in)
+        for layer in range(depth - 1, -1, -1):
+            gpre = torch.ops.aten.tanh_backward(ga, acts[layer + 1])
+            torch.bmm(acts[layer].transpose(1, 2), gpre, out=G[f"W{layer}"])
+            torch.sum(gpre, 1, keepdim=True, out=G[f"b{layer}"])
+            ga = torch.bmm(gpre, P[f"W{layer}"].transpose(1, 2))
+        # ga is now dL/dh_0 (K, B, input_dim): chain to the two embeddings
+        d = self.arch.embed_dim
+        if mode == "concat":
+            g1, g2 = ga[..., :d], ga[..., d:]
+        elif mode == "diff":
+            g1, g2 = ga, -ga
+        else:
+            g1 = ga * 2 * (x1 - x2)
+            g2 = -g1
+        torch.bmm(self.scatter, torch.cat([g1, g2], 1), out=G["E"])
+        return stats
+
+    def update(self, t):
+        """Apply the ``t``-th (1-based) optimizer step with the gradient in ``self.grad``."""
+        theta, grad = self.theta, self.grad
+        if self.optimizer == "sgd":
+            if self.has_wd:
+                grad.addcmul_(self.wd, theta)
+            theta.addcmul_(self.lr, grad, value=-1.0)
+            return
+        if self.has_wd:  # decoupled weight decay (AdamW)
+            theta.mul_(1 - self.lr * self.wd)
+        self.m.lerp_(grad, 1 - _BETA1)
+        self.v.mul_(_BETA2).addcmul_(grad, grad, value=1 - _BETA2)
+        bc1 = 1 - _BETA1**t
+        bc2 = 1 - _BETA2**t
+        denom = (self.v.sqrt() / math.sqrt(bc2)).add_(_EPS)
+        theta.addcdiv_(self.m * self.lr, denom, value=-1.0 / bc1)
+
+    @torch.no_grad()
+    def test_accuracy(self):
+        E = self.P["E"]
+        z, _ = _forward(
+            self.P,
+            _gather_embeddings(E, self.te_i),
+            _gather_embeddings(E, self.te_j),
+            self.arch.mode,
+            self.arch.depth,
+        )
+        correct = ((z > 0).float() == self.y_te).float() * self.te_mask
+        acc = correct.sum(1) / self.n_test.clamp(min=1)
+        return torch.where(self.n_test > 0, acc, torch.full_like(acc, float("nan")))
+
+    @torch.no_grad()
+    def final_stats(self):
+        """Per model: train acc, test acc, full acc, loss, and the parameters (numpy)."""
+        n = self.n
+        K = len(self.members)
+        ii = torch.arange(n * n, device=self.device)
+        i = (ii // n).expand(K, -1)
+        j = (ii % n).expand(K, -1)
+        E = self.P["E"]
+        z, _ = _forward(
+            self.P, _gather_embeddings(E, i), _gather_embeddings(E, j), self.arch.mode, self.arch.depth
+        )
+        correct = ((z > 0).float() == self.y_full).float()
+        full = correct.mean(1)
+        train_mask = torch.zeros_like(correct).scatter_(1, self.tr_flat, self.tr_w)
+        train = (correct * train_mask).sum(1)
+        loss = ((torch.nn.functional.softplus(z) - self.y_full * z) * train_mask).sum(1)
+        test = (full * n * n - train * self.n_train) / self.n_test.clamp(min=1)
+        test = torch.where(self.n_test > 0, test, torch.full_like(test, float("nan")))
+        params = [
+            {name: self.P[name][r].detach().cpu().numpy().copy() for name, _ in self.shapes} for r in range(K)
+        ]
+        return (train.cpu().numpy(), test.cpu().numpy(), full.cpu().numpy(), loss.cpu().numpy(), params)
+
+
+def _group_key(cfg: TrainConfig):
+    return (cfg.n, cfg.model, cfg.optimizer)
+
+
+def train_ensemble(
+    configs,
+    *,
+    steps=10_000,
+    eval_every=10,
+    device=None,
+    early_stop=True,
+    progress=False,
+    threshold=0.9,
+    gap=1_000,
+    num_threads=None,
+    chunk_size=None,
+    workers=None,
+) -> EnsembleResult:
+    """Train every config as one batched computation (grouped by architecture).
+
+    Parameters
+    ----------
+    configs : sequence of TrainConfig
+        One entry per model; any mix of relations, splits, learning rates, weight decays, init
+        scales, seeds.  Models with equal ``(n, model, optimizer)`` are batched together.
+    steps : int
+        Step budget (full-batch updates) per model.
+    eval_every : int
+        Accuracy evaluation period; ``steps_to_train``/``steps_to_test`` are multiples of it.
+    device : str or torch.device, optional
+        Default: CUDA when available, else CPU.  Computation is float32.
+    early_stop : bool
+        Stop a model once both accuracies have been reached (its phase is settled).
+    progress : bool
+        Show a tqdm progress bar on stderr.
+    threshold : float
+        Accuracy threshold of Table IV (0.9); "reached" means ``accuracy > threshold``.
+    gap : int
+        Grokking gap passed to :func:`~verification.phases.classify_phase`.
+    num_threads : int, optional
+        CPU threads while training (torch's setting is restored afterwards).  Default 1: the
+        per-model matrices are small, so intra-op threads gain at most the core count on an idle
+        machine but cost several times that in synchronisation on a loaded one, and one thread
+        makes the float32 results independent of the machine's core count.
+
+    chunk_size : int, optional
+        Most models in one batched computation; larger groups are trained in consecutive
+        batches.  Default: 8 on CPU, where batches whose activations fit in the cache run
+        fastest (measured: ~30% more model-steps per second than K = 100), 4096 on CUDA.
+
+    workers : int, optional
+        Batches trained concurrently in Python threads (torch kernels release the GIL); each
+        batch is single-threaded, so the results do not depend on ``workers``.  Default: the
+        number of cores up to 2 on CPU, 1 on CUDA.
+
+    Returns
+    -------
+    EnsembleResult
+
+    Raises
+    ------
+    ValueError, TypeError
+        For an empty or invalid config list or bad options -- before any training.
+
+    Examples
+    --------
+    >>> cfgs = [TrainConfig(n=8, eta_enc=1e-2, eta_dec=1e-2, seed=s) for s in range(2)]
+    >>> res = train_ensemble(cfgs, steps=20, device="cpu")
+    >>> res.embeddings.shape, res.steps_run.tolist()
+    ((2, 8, 2), [20, 20])
+    """
+    configs = list(configs)
+    if not configs:
+        raise ValueError("configs is empty: give at least one TrainConfig")
+    for k, cfg in enumerate(configs):
+        if not isinstance(cfg, TrainConfig):
+            raise TypeError(f"configs[{k}] must be a TrainConfig, got {type(cfg).__name__}")
+        cfg.validate()
+    for name, value, minimum in (("steps", steps, 0), ("eval_every", eval_every, 1), ("gap", gap, 0)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+        if value < minimum:
+            raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    _check_real(threshold, "threshold")
+    if not 0 <= threshold < 1:
+        raise ValueError(f"threshold must be in [0, 1), got {threshold}")
+    dev = resolve_device(device)
+
+    K = len(configs)
+    s_train = np.full(K, -1, dtype=np.int64)
+    s_test = np.full(K, -1, dtype=np.int64)
+    steps_run = np.full(K, steps, dtype=np.int64)
+    train_acc = np.full(K, np.nan)
+    test_acc = np.full(K, np.nan)
+    full_acc = np.full(K, np.nan)
+    final_loss = np.full(K, np.nan)
+    params = [None] * K
+
+    groups: dict = {}
+    for k, cfg in enumerate(configs):
+        groups.setdefault(_group_key(cfg), []).append(k)
+    if chunk_size is None:
+        chunk_size = 8 if dev.type == "cpu" else 4096
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    # batches of at most chunk_size models, trained one after the other
+    batches = [m[i : i + chunk_size] for m in groups.values() for i in range(0, len(m), chunk_size)]
+
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=steps * len(batches), desc="training", unit="step", leave=False)
+
+    def record(group, rows):
+        tr, te, fu, lo, ps = group.final_stats()
+        for r in rows:
+            k = int(group.members[r])
+            train_acc[k], test_acc[k], full_acc[k], final_loss[k] = tr[r], te[r], fu[r], lo[r]
+            params[k] = ps[r]
+
+    old_threads = torch.get_num_threads()
+    if num_threads is None:
+        num_threads = 1
+    if isinstance(num_threads, bool) or not isinstance(num_threads, numbers.Integral) or num_threads < 1:
+        raise ValueError(f"num_threads must be a positive integer, got {num_threads!r}")
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if dev.type == "cpu" else 1
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
+        raise ValueError(f"workers must be a positive integer, got {workers!r}")
+
+    def run_batch(members):
+        with torch.no_grad():  # grad mode is per thread
+            group = _Group(configs, members, dev, threshold)
+            for s in range(steps):
+                evaluate = s % eval_every == 0
+                stats = group.gradient(evaluate)
+                if evaluate:
+                    done = _note_reached(group, stats, s, threshold, s_train, s_test)
+                    if early_stop and done.any():
+                        rows = np.flatnonzero(done)
+                        record(group, rows)
+                        steps_run[group.members[rows]] = s
+                        keep = np.flatnonzero(~done)
+                        if keep.size == 0:
+                            if bar is not None:
+                                bar.update(steps - s)
+                            return
+                        group.keep(keep)
+                group.update(s + 1)
+                if bar is not None:
+                    bar.update(1)
+            # evaluate the final state (after `steps` updates)
+            _note_reached(group, _final_eval_stats(group), steps, threshold, s_train, s_test)
+            record(group, np.arange(len(group.members)))
+
+    try:
+        torch.set_num_threads(int(num_threads))
+        if workers == 1 or len(batches) == 1:
+            for members in batches:
+                run_batch(members)
+        else:
+            # torch releases the GIL inside its kernels: batches run in parallel on the cores,
+            # each single-threaded, so results do not depend on the number of workers
+            with ThreadPoolExecutor(max_workers=int(workers)) as pool:
+                for future in [pool.submit(run_batch, m) for m in batches]:
+                    future.result()
+    finally:
+        torch.set_num_threads(old_threads)
+        if bar is not None:
+            bar.close()
+
+    embeddings = [p["E"] for p in params]
+    if len({e.shape for e in embeddings}) == 1:
+        embeddings = np.stack(embeddings)
+    phases = [classify_phase(int(a), int(b), budget=max(steps, 1), gap=gap) for a, b in zip(s_train, s_test)]
+    return EnsembleResult(
+        configs=configs,
+        steps_to_train=s_train,
+        steps_to_test=s_test,
+        train_acc=train_acc,
+        test_acc=test_acc,
+        full_acc=full_acc,
+        steps_run=steps_run,
+        embeddings=embeddings,
+        phases=phases,
+        final_loss=final_loss,
+        params=params,
+    )
+
+
+def _final_eval_stats(group):
+    tr, te, _fu, lo, _ = group.final_stats()
+    return torch.as_tensor(tr), torch.as_tensor(te), torch.as_tensor(lo)
+
+
+def _note_reached(group, stats, s, threshold, s_train, s_test):
+    """Record first-reached steps; return the mask of settled models (local rows)."""
+    train_acc, test_acc, _ = (x.cpu().numpy() if torch.is_tensor(x) else np.asarray(x) for x in stats)
+    idx = group.members
+    hit_tr = (train_acc > threshold) & (s_train[idx] < 0)
+    hit_te = (test_acc > threshold) & (s_test[idx] < 0)  # NaN (no test pairs) never hits
+    s_train[idx[hit_tr]] = s
+    s_test[idx[hit_te]] = s
+    return (s_train[idx] >= 0) & (s_test[idx] >= 0)
+
+
+# --------------------------------------------------------------------------------------------
+# the plain one-model loop (reference and benchmark baseline)
+
+
+def train_reference(config: TrainConfig, *, steps=1_000, device="cpu", num_threads=None):
+    """Train one model with ``torch.nn`` autograd and ``torch.optim`` (no batching, no tricks).
+
+    Same initialisation, split, loss and optimizer semantics as :func:`train_ensemble` (Adam(W)
+    with decoupled decoder/encoder weight decay, or SGD with L2 weight decay), so the two agree
+    to float32 rounding; it is the reference in the tests and the baseline of the benchmark.
+
+    ``num_threads`` sets torch's CPU threads for the run (default: leave torch's setting).
+
+    Returns
+    -------
+    dict
+        ``params`` (numpy arrays in :func:`~verification.model.parameter_shapes` layout),
+        ``train_acc``, ``test_acc`` and ``full_acc`` after ``steps`` updates.
+    """
+    config.validate()
+    if num_threads is not None:
+        old_threads = torch.get_num_threads()
+        torch.set_num_threads(int(num_threads))
+        try:
+            return train_reference(config, steps=steps, device=device)
+        finally:
+            torch.set_num_threads(old_threads)
+    dev = resolve_device(device)
+    n = config.n
+    net = AutoEncoder(
+        config.model,
+        n,
+        init_parameters(
+            config.model, n, seed=config.seed, init_enc=config.init_enc, init_dec=config.init_dec
+        ),
+    ).to(dev)
+    tr, te = split_pairs(config)
+    y = torch.tensor(relation_by_name(config.relation, n).matrix.reshape(-1), dtype=torch.float32, device=dev)
+    tr_t = torch.as_tensor(tr, device=dev)
+    i, j, y_tr = tr_t // n, tr_t % n, y[tr_t]
+    groups = [
+        {"params": [net.embedding], "lr": config.eta_enc, "weight_decay": config.wd_enc},
+        {"params": list(net.decoder.parameters()), "lr": config.eta_dec, "weight_decay": config.wd_dec},
+    ]
+    if config.optimizer == "adam":
+        opt = torch.optim.AdamW(groups, betas=(_BETA1, _BETA2), eps=_EPS, foreach=False)
+    else:
+        opt = torch.optim.SGD(groups, foreach=False)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    for _ in range(steps):
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(net(i, j), y_tr)
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        ii = torch.arange(n * n, device=dev)
+        correct = ((net(ii // n, ii % n) > 0).float() == y).float()
+        te_t = torch.as_tensor(te, device=dev)
+        out = {
+            "train_acc": float(correct[tr_t].mean()),
+            "test_acc": float(correct[te_t].mean()) if len(te) else float("nan"),
+            "full_acc": float(correct.mean()),
+        }
+        p = {"E": net.embedding.detach().cpu().numpy()}
+        for layer, lin in enumerate(m for m in net.decoder if isinstance(m, torch.nn.Linear)):
+            p[f"W{layer}"] = lin.weight.detach().t().cpu().numpy()
+            p[f"b{layer}"] = lin.bias.detach().reshape(1, -1).cpu().numpy()
+        out["params"] = p
+    return out
