@@ -226,3 +226,27 @@ __all__ += [
     "simulate_pair_gradient_descent",
     "simulate_reduced_flow",
 ]
+
+# --- sweeps: executors (local, Ray) ---
+
+from .executor import (  # noqa: E402
+    EXECUTORS,
+    Executor,
+    LocalExecutor,
+    MissingDependencyError,
+    RayExecutor,
+    add_executor_arguments,
+    executor_from_args,
+    get_executor,
+)
+
+__all__ += [
+    "EXECUTORS",
+    "Executor",
+    "LocalExecutor",
+    "MissingDependencyError",
+    "RayExecutor",
+    "add_executor_arguments",
+    "executor_from_args",
+    "get_executor",
+]

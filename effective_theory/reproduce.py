@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .result_cache import ResultCache
 
@@ -69,6 +70,22 @@ class Context:
     device: str = "cpu"
     seed: int = 0
     progress: bool = True
+    executor: Any = None  # None: in-process; else an Executor from effective_theory.get_executor
+    chunk_size: int | None = None  # configs per chunk of a phase-diagram sweep (None: one chunk)
+
+    def sweep_options(self) -> tuple[dict, dict]:
+        """Keyword arguments for a phase-diagram sweep, and what of them enters the cache key.
+
+        In-process with the default chunking the whole grid is one batched ensemble and one cached
+        result; with an executor or a chunk size the grid runs in chunks, each cached on its own
+        (resumable, and shared between the local and Ray executors).
+        """
+        if self.executor is None and self.chunk_size is None:
+            return {}, {}
+        return (
+            {"executor": self.executor, "cache": self.cache, "chunk_size": self.chunk_size},
+            {"chunk_size": self.chunk_size},
+        )
 
     @property
     def quick(self) -> bool:
@@ -232,10 +249,13 @@ def _task_fig5(ctx: Context) -> TaskOutput:
 
     out = TaskOutput("Figure 5: generalization/memorization boundary over (eta_enc, eta_dec)")
     tier = "quick" if ctx.quick else "full"
+    kw, key = ctx.sweep_options()
     data = ctx.cache.get_or_compute(
         "fig5",
-        {"tier": tier, "seed": ctx.seed},
-        lambda: figure5.figure5_data(tier=tier, seed=ctx.seed, device=ctx.device, progress=ctx.progress),
+        {"tier": tier, "seed": ctx.seed, **key},
+        lambda: figure5.figure5_data(
+            tier=tier, seed=ctx.seed, device=ctx.device, progress=ctx.progress, **kw
+        ),
     )
     paths = [Path(p) for p in figure5.plot(data, ctx.out)]
     out.figures += [p for p in paths if p.suffix == ".png"]
@@ -265,10 +285,13 @@ def _task_fig8(ctx: Context) -> TaskOutput:
 
     out = TaskOutput("Figure 8: the boundary does not depend on the decoder's weight decay")
     tier = "quick" if ctx.quick else "full"
+    kw, key = ctx.sweep_options()
     data = ctx.cache.get_or_compute(
         "fig8",
-        {"tier": tier, "seed": ctx.seed},
-        lambda: figure8.figure8_data(tier=tier, seed=ctx.seed, device=ctx.device, progress=ctx.progress),
+        {"tier": tier, "seed": ctx.seed, **key},
+        lambda: figure8.figure8_data(
+            tier=tier, seed=ctx.seed, device=ctx.device, progress=ctx.progress, **kw
+        ),
     )
     paths = [Path(p) for p in figure8.plot(data, ctx.out)]
     out.figures += [p for p in paths if p.suffix == ".png"]
@@ -405,6 +428,8 @@ def run_reproduce(
     fresh: bool = False,
     progress: bool = True,
     tasks=None,
+    executor=None,
+    chunk_size: int | None = None,
 ) -> dict[str, TaskOutput]:
     """Run the tasks, caching every result under ``out/.cache``, and write the report.
 
@@ -420,6 +445,10 @@ def run_reproduce(
         Where the neural-network experiments run.
     fresh : bool
         Ignore the cache.
+    executor : Executor, optional
+        Runs phase-diagram sweeps in chunks (e.g. on a Ray cluster, :func:`effective_theory.get_executor`).
+    chunk_size : int, optional
+        Configs per sweep chunk (default: one chunk per diagram).
     """
     tasks = TASKS if tasks is None else tasks
     if scale not in ("quick", "full"):
@@ -453,6 +482,8 @@ def run_reproduce(
         device=device,
         seed=seed,
         progress=progress,
+        executor=executor,
+        chunk_size=chunk_size,
     )
     outputs: dict[str, TaskOutput] = {}
     for i, name in enumerate(names):
@@ -490,19 +521,36 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--fresh", action="store_true", help="ignore cached results")
     parser.add_argument("--no-progress", dest="progress", action="store_false")
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=None,
+        help="configs per phase-diagram chunk (default: one batched ensemble per diagram)",
+    )
+    from .executor import add_executor_arguments
+
+    add_executor_arguments(parser)
 
 
 def run(args) -> int:
+    from .executor import executor_from_args
+
     only = [s.strip() for s in args.only.split(",") if s.strip()] if args.only else None
-    outputs = run_reproduce(
-        args.out,
-        scale=args.scale,
-        only=only,
-        device=args.device,
-        seed=args.seed,
-        fresh=args.fresh,
-        progress=args.progress,
-    )
+    if args.chunk_size is not None and args.chunk_size < 1:
+        raise ValueError(f"--chunk-size must be a positive integer, got {args.chunk_size}")
+    local = getattr(args, "executor", "local") == "local"
+    with executor_from_args(args) as ex:
+        outputs = run_reproduce(
+            args.out,
+            scale=args.scale,
+            only=only,
+            device=args.device,
+            seed=args.seed,
+            fresh=args.fresh,
+            progress=args.progress,
+            executor=None if local else ex,
+            chunk_size=args.chunk_size,
+        )
     n_checks = sum(len(o.checks) for o in outputs.values())
     print(f"wrote {Path(args.out) / 'report.md'} and report.html ({len(outputs)} tasks, {n_checks} checks)")
     return 0

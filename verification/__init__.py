@@ -9,10 +9,24 @@ Public API (see ``docs/verification.md``):
 * :func:`classify_phase`, :data:`PHASES` -- Table IV / Appendix B phases;
   :func:`column_boundaries`, :func:`fit_boundary_line` -- phase boundaries of a diagram;
 * Figure 5: :func:`figure5_data` (:func:`phase_diagram`, :func:`analyze_boundary`);
-  Figure 8: :func:`figure8_data` (:func:`wd_phase_diagram`).
+  Figure 8: :func:`figure8_data` (:func:`wd_phase_diagram`);
+* Figure 3: :func:`figure3_data`; Figure 6: :func:`figure6_data`; Figure 7: :func:`goldilocks_data`;
+* sweeps in chunks through an executor and a cache: :func:`run_phase_diagram`, :func:`train_grid`.
 """
 
+from .figure3 import (
+    DEFAULT_VARIANT,
+    FIGURE3_VARIANTS,
+    INDUCTIVE_BIAS_VARIANTS,
+    accuracy_curves,
+    crossing_fraction,
+    figure3_data,
+    theory_curve,
+    variant_label,
+)
 from .figure5 import analyze_boundary, figure5_data, phase_diagram
+from .figure6 import GENERALIZING_PHASES, figure6_data, generalization_bound, generalization_counts
+from .figure7 import decoder_parameter_count, goldilocks_data
 from .figure8 import figure8_data, wd_phase_diagram
 from .model import MODES, AutoEncoder, ModelConfig, init_parameters, parameter_shapes
 from .phases import (
@@ -23,6 +37,7 @@ from .phases import (
     fit_boundary_line,
     is_generalizing,
 )
+from .sweeps import PhaseDiagramResult, run_phase_diagram, train_grid
 from .training import (
     OPTIMIZERS,
     EnsembleResult,
@@ -34,6 +49,23 @@ from .training import (
 )
 
 __all__ = [
+    "DEFAULT_VARIANT",
+    "FIGURE3_VARIANTS",
+    "GENERALIZING_PHASES",
+    "INDUCTIVE_BIAS_VARIANTS",
+    "PhaseDiagramResult",
+    "accuracy_curves",
+    "crossing_fraction",
+    "decoder_parameter_count",
+    "figure3_data",
+    "figure6_data",
+    "generalization_bound",
+    "generalization_counts",
+    "goldilocks_data",
+    "run_phase_diagram",
+    "theory_curve",
+    "train_grid",
+    "variant_label",
     "MODES",
     "OPTIMIZERS",
     "PHASES",

@@ -42,7 +42,8 @@ import os
 import numpy as np
 
 from .phases import column_boundaries, fit_boundary_line, is_generalizing
-from .training import TrainConfig, train_ensemble
+from .sweeps import train_grid
+from .training import TrainConfig
 
 __all__ = [
     "QUICK",
@@ -90,6 +91,9 @@ def phase_diagram(
     extra=None,
     device=None,
     progress=False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
 ) -> dict:
     """Train and classify one model per (relation, eta_enc, eta_dec, seed); a pure function.
 
@@ -105,6 +109,13 @@ def phase_diagram(
         Step budget, elements, training fraction, evaluation period and grokking gap.
     extra : dict, optional
         Further :class:`~verification.training.TrainConfig` fields (e.g. ``{"wd_dec": 0.1}``).
+    executor, cache, chunk_size : optional
+        Run the grid in chunks of ``chunk_size`` configs through an executor (``"local"``, ``"ray"``
+        or :func:`effective_theory.get_executor`) and an on-disk
+        :class:`~effective_theory.result_cache.ResultCache`
+        (:func:`verification.sweeps.run_phase_diagram`).  The default is one batched ensemble of the
+        whole grid; per-config results depend on the chunking (``docs/findings.md``), never on the
+        executor.
 
     Returns
     -------
@@ -134,9 +145,8 @@ def phase_diagram(
                         )
                     )
                     rows.append((rel, float(a), float(b), s))
-    res = train_ensemble(
-        configs, steps=steps, eval_every=eval_every, gap=gap, device=device, progress=progress
-    )
+    res = train_grid(configs, steps=steps, eval_every=eval_every, gap=gap, device=device, progress=progress,
+                     executor=executor, cache=cache, chunk_size=chunk_size)
     return {
         "relation": [r[0] for r in rows],
         "log_eta_enc": [r[1] for r in rows],
@@ -207,6 +217,9 @@ def figure5_data(
     device=None,
     progress=False,
     tier="quick",
+    executor=None,
+    cache=None,
+    chunk_size=None,
 ) -> dict:
     """Phase diagrams and boundary fits for every relation (JSON-serialisable; pure).
 
@@ -240,6 +253,9 @@ def figure5_data(
         eval_every=params["eval_every"],
         device=device,
         progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
     )
     return {
         "params": params,

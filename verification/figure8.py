@@ -29,7 +29,8 @@ import numpy as np
 
 from .figure5 import analyze_boundary
 from .figure5 import plot as _plot_diagrams
-from .training import TrainConfig, train_ensemble
+from .sweeps import train_grid
+from .training import TrainConfig
 
 __all__ = ["QUICK", "FULL", "wd_phase_diagram", "figure8_data", "plot", "add_arguments", "run"]
 
@@ -70,11 +71,15 @@ def wd_phase_diagram(
     gap=1_000,
     device=None,
     progress=False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
 ) -> dict:
     """Train and classify one model per (relation, wd_dec, eta_dec, seed) at fixed eta_enc; pure.
 
     Returns a dict of lists (``relation``, ``log_wd_dec``, ``log_eta_dec``, ``seed``, ``phase``,
     ``steps_to_train``, ``steps_to_test``, ``train_acc``, ``test_acc``) and ``steps``.
+    ``executor``, ``cache`` and ``chunk_size`` are as in :func:`verification.figure5.phase_diagram`.
     """
     if isinstance(relations, str):
         relations = [relations]
@@ -97,9 +102,8 @@ def wd_phase_diagram(
                         )
                     )
                     rows.append((rel, float(w), float(b), s))
-    res = train_ensemble(
-        configs, steps=steps, eval_every=eval_every, gap=gap, device=device, progress=progress
-    )
+    res = train_grid(configs, steps=steps, eval_every=eval_every, gap=gap, device=device, progress=progress,
+                     executor=executor, cache=cache, chunk_size=chunk_size)
     return {
         "relation": [r[0] for r in rows],
         "log_wd_dec": [r[1] for r in rows],
@@ -128,6 +132,9 @@ def figure8_data(
     device=None,
     progress=False,
     tier="quick",
+    executor=None,
+    cache=None,
+    chunk_size=None,
 ) -> dict:
     """Diagrams and boundary analysis (slope of ``log10 eta_dec*`` against ``log10 wd_dec``); pure.
 
@@ -163,6 +170,9 @@ def figure8_data(
         eval_every=params["eval_every"],
         device=device,
         progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
     )
     boundary = {rel: analyze_boundary(diagram, rel, x_key="log_wd_dec") for rel in params["relations"]}
     for b in boundary.values():

@@ -1,0 +1,78 @@
+"""Figure 7 / Appendix E of [1]: the Goldilocks zone of decoder complexity.
+
+Prediction
+    For equal mod 3 (n = 30) with decoder width w = 10 and training fraction 0.3, test
+    accuracy peaks at an intermediate decoder depth: a too-shallow decoder cannot decode the
+    embeddings (confusion), a too-deep one memorizes; both ends are worse than the peak.
+
+Measured quantity
+    Final test accuracy of ``SEEDS`` models per depth (Table III otherwise: concatenation,
+    d = 2, Adam, learning rate 1e-3), each seed using the same training split at every depth.
+    The shallowest depth of the grid is 0 (a linear read-out), the deepest is ``DEPTHS[-1]``;
+    the peak is the intermediate depth with the highest mean test accuracy.
+
+Tolerance
+    For each end, the seed-paired difference ``peak - end`` of test accuracy must exceed
+    ``Z`` standard errors of its mean (SE from the spread over seeds, paired by split).
+    ``Z = 3``: the peak is chosen among ``len(DEPTHS) - 2`` intermediate depths and two ends
+    are compared, so a one-sided 3-sigma criterion keeps the chance of a spurious pass from
+    seed noise below about 1% even after that selection (Bonferroni over 3 x 2 comparisons,
+    normal approximation).
+
+[1] Baek, Liu, Tegmark, "GenEFT" (2025), Appendix E and Figure 7.
+"""
+
+import numpy as np
+import pytest
+
+from verification.figure7 import goldilocks_data
+
+Z = 3.0
+QUICK = {"depths": [0, 1, 2, 4, 8], "seeds": 8, "steps": 4000}
+FULL = {"depths": [0, 1, 2, 3, 4, 6, 8, 10, 12], "seeds": 20, "steps": 100_000}
+
+
+def _verdict(data):
+    """(peak depth, [(end depth, mean paired difference, its SE)]) for the two ends."""
+    depths = data["depths"]
+    test = np.asarray(data["test_acc"])
+    inner = range(1, len(depths) - 1)
+    peak = max(inner, key=lambda i: test[i].mean())
+    out = []
+    for end in (0, len(depths) - 1):
+        diff = test[peak] - test[end]
+        out.append((depths[end], float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(diff.size))))
+    return depths[peak], out
+
+
+def _check(data):
+    peak, ends = _verdict(data)
+    for depth, mean, se in ends:
+        assert mean > Z * se and mean > 0, (
+            f"test accuracy at the peak depth {peak} does not beat depth {depth} by more than "
+            f"{Z} SE: difference {mean:.4f} +- {se:.4f}; means per depth "
+            f"{dict(zip(data['depths'], np.round(data['test_mean'], 4)))}"
+        )
+
+
+@pytest.fixture(scope="module")
+def quick_data():
+    return goldilocks_data(**QUICK, seed=0, device="cpu")
+
+
+def test_quick_run_is_complete(quick_data):
+    """Every model ran; accuracies are proper fractions and the depth-0 decoder is confused."""
+    test = np.asarray(quick_data["test_acc"])
+    assert test.shape == (len(QUICK["depths"]), QUICK["seeds"])
+    assert np.all((test >= 0) & (test <= 1))
+    # a linear read-out of [E1, E2] is a sum f(x1) + g(x2): it cannot express x1 = x2 (mod 3)
+    assert quick_data["phases"][0].get("confusion", 0) == QUICK["seeds"]
+
+
+def test_goldilocks_zone_quick(quick_data):
+    _check(quick_data)
+
+
+@pytest.mark.slow
+def test_goldilocks_zone_full():
+    _check(goldilocks_data(**FULL, seed=1))
