@@ -103,7 +103,26 @@ __all__ += [
 
 # --- statics: description length and automorphism groups (Section III) ---
 
-# (section owned by the graph-engine work)
+from .automorphisms import AutomorphismOrder, schreier_sims_order  # noqa: E402
+from .description_length import (  # noqa: E402
+    DescriptionLength,
+    automorphism_group_order,
+    description_length,
+    description_length_report,
+)
+from .graph_input import EdgeList, from_edges, read_graph  # noqa: E402
+
+__all__ += [
+    "AutomorphismOrder",
+    "DescriptionLength",
+    "EdgeList",
+    "automorphism_group_order",
+    "description_length",
+    "description_length_report",
+    "from_edges",
+    "read_graph",
+    "schreier_sims_order",
+]
 
 # --- statics: accuracy upper bounds (Appendix D) ---
 

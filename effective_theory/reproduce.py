@@ -242,77 +242,31 @@ def _task_fig4(ctx: Context) -> TaskOutput:
     return out
 
 
-def _task_fig5(ctx: Context) -> TaskOutput:
-    """Figure 5: phase diagrams over (eta_enc, eta_dec); slope 1, ratio ~10, task independence."""
-    from verification import figure5
-    from verification.verdicts import ratio_verdict, same_ratio_verdict, slope_verdict
+def _evaluated_figure_task(fig: str, module_name: str, data_fn: str, title: str, source: str):
+    """A task for a verification figure whose module has ``CHECK_QUICK``/``CHECK_FULL``, ``plot`` and
+    ``evaluate`` (the same settings and verdicts as its test in ``verification/tests``)."""
 
-    out = TaskOutput("Figure 5: generalization/memorization boundary over (eta_enc, eta_dec)")
-    tier = "quick" if ctx.quick else "full"
-    kw, key = ctx.sweep_options()
-    data = ctx.cache.get_or_compute(
-        "fig5",
-        {"tier": tier, "seed": ctx.seed, **key},
-        lambda: figure5.figure5_data(
-            tier=tier, seed=ctx.seed, device=ctx.device, progress=ctx.progress, **kw
-        ),
-    )
-    paths = [Path(p) for p in figure5.plot(data, ctx.out)]
-    out.figures += [p for p in paths if p.suffix == ".png"]
-    out.data_files += [p for p in paths if p.suffix != ".png"]
-    rels = list(data["boundary"])
-    items = []
-    for rel in rels:
-        b = data["boundary"][rel]
-        items.append(
-            (f"boundary is a constant-ratio line (slope 1 in log-log), {rel}", slope_verdict(b, expected=1.0))
+    def task(ctx: Context) -> TaskOutput:
+        module = importlib.import_module(module_name)
+        settings = dict(module.CHECK_QUICK if ctx.quick else module.CHECK_FULL)
+        settings["seed"] = settings.get("seed", 0) + ctx.seed
+        data = ctx.cache.get_or_compute(
+            fig,
+            {"settings": settings, "device": ctx.device},
+            lambda: getattr(module, data_fn)(**settings, device=ctx.device, progress=ctx.progress),
         )
-        items.append((f"critical ratio eta_dec/eta_enc about 10, {rel}", ratio_verdict(b)))
-    items.append(("critical ratio is the same for all relations", same_ratio_verdict(data["boundary"], rels)))
-    out.checks += [
-        Check(
-            p, "Eq. 12, Fig. 5", v["theory"], v["measured"], v["tolerance"], v["verdict"], ctx.command("fig5")
-        )
-        for p, v in items
-    ]
-    return out
+        out = TaskOutput(title)
+        paths = [Path(p) for p in module.plot(data, ctx.out)]
+        out.figures += [p for p in paths if p.suffix == ".png"]
+        out.data_files += [p for p in paths if p.suffix != ".png"]
+        out.checks += [
+            Check(pred, source, v["theory"], v["measured"], v["tolerance"], v["verdict"], ctx.command(fig))
+            for pred, v in module.evaluate(data)
+        ]
+        return out
 
-
-def _task_fig8(ctx: Context) -> TaskOutput:
-    """Figure 8: the boundary over (wd_dec, eta_dec) does not depend on weight decay."""
-    from verification import figure8
-    from verification.verdicts import range_verdict, slope_verdict
-
-    out = TaskOutput("Figure 8: the boundary does not depend on the decoder's weight decay")
-    tier = "quick" if ctx.quick else "full"
-    kw, key = ctx.sweep_options()
-    data = ctx.cache.get_or_compute(
-        "fig8",
-        {"tier": tier, "seed": ctx.seed, **key},
-        lambda: figure8.figure8_data(
-            tier=tier, seed=ctx.seed, device=ctx.device, progress=ctx.progress, **kw
-        ),
-    )
-    paths = [Path(p) for p in figure8.plot(data, ctx.out)]
-    out.figures += [p for p in paths if p.suffix == ".png"]
-    out.data_files += [p for p in paths if p.suffix != ".png"]
-    for rel, b in data["boundary"].items():
-        for pred, v in (
-            (f"slope of log eta_dec* against log wd_dec is 0, {rel}", slope_verdict(b, expected=0.0)),
-            (f"no weight decay moves the boundary, {rel}", range_verdict(b)),
-        ):
-            out.checks.append(
-                Check(
-                    pred,
-                    "Eq. 12, Fig. 8",
-                    v["theory"],
-                    v["measured"],
-                    v["tolerance"],
-                    v["verdict"],
-                    ctx.command("fig8"),
-                )
-            )
-    return out
+    task.__doc__ = f"{title} ({module_name}.{data_fn}, verdicts from {module_name}.evaluate)."
+    return task
 
 
 def _figure_task(module_name: str) -> Callable[[Context], TaskOutput]:
@@ -333,12 +287,42 @@ def _figure_task(module_name: str) -> Callable[[Context], TaskOutput]:
 TASKS: dict[str, Callable[[Context], TaskOutput]] = {
     "table2": _task_table2,
     "fig2": _figure_task("effective_theory.figure2"),
-    "fig3": _figure_task("verification.figure3"),
+    "fig3": _evaluated_figure_task(
+        "fig3",
+        "verification.figure3",
+        "figure3_data",
+        "Figure 3: accuracy versus training fraction, and the inductive gap",
+        "Sec. III, Eq. 5, Fig. 3",
+    ),
     "fig4": _task_fig4,
-    "fig5": _task_fig5,
-    "fig6": _figure_task("verification.figure6"),
-    "fig7": _figure_task("verification.figure7"),
-    "fig8": _task_fig8,
+    "fig5": _evaluated_figure_task(
+        "fig5",
+        "verification.figure5",
+        "figure5_data",
+        "Figure 5: generalization/memorization boundary over (eta_enc, eta_dec)",
+        "Eq. 12, Fig. 5",
+    ),
+    "fig6": _evaluated_figure_task(
+        "fig6",
+        "verification.figure6",
+        "figure6_data",
+        "Figure 6: probability of generalization against the Eq. 12 bound",
+        "Eq. 12, Fig. 6",
+    ),
+    "fig7": _evaluated_figure_task(
+        "fig7",
+        "verification.figure7",
+        "goldilocks_data",
+        "Figure 7: test accuracy versus decoder depth (Goldilocks zone)",
+        "App. E, Fig. 7",
+    ),
+    "fig8": _evaluated_figure_task(
+        "fig8",
+        "verification.figure8",
+        "figure8_data",
+        "Figure 8: the boundary does not depend on the decoder's weight decay",
+        "Eq. 12, Fig. 8",
+    ),
 }
 
 

@@ -282,15 +282,39 @@ def accuracy_curves(
         variant never reaches ``alpha``).
     """
     (out,) = _curves(
-        [(relation, variants)], fractions=fractions, seeds=seeds, steps=steps, n=n, eta_enc=eta_enc,
-        eta_dec=eta_dec, alpha=alpha, seed=seed, early_stop=early_stop, eval_every=eval_every, device=device,
+        [(relation, variants)],
+        fractions=fractions,
+        seeds=seeds,
+        steps=steps,
+        n=n,
+        eta_enc=eta_enc,
+        eta_dec=eta_dec,
+        alpha=alpha,
+        seed=seed,
+        early_stop=early_stop,
+        eval_every=eval_every,
+        device=device,
         progress=progress,
     )
     return out
 
 
-def _curves(panels, *, fractions, seeds, steps, n, eta_enc, eta_dec, alpha, seed, early_stop, eval_every,
-            device, progress) -> list[dict]:
+def _curves(
+    panels,
+    *,
+    fractions,
+    seeds,
+    steps,
+    n,
+    eta_enc,
+    eta_dec,
+    alpha,
+    seed,
+    early_stop,
+    eval_every,
+    device,
+    progress,
+) -> list[dict]:
     """Train the models of several (relation, variants) panels in one ensemble call.
 
     Models of equal architecture are batched together by the trainer whatever their relation,
@@ -320,14 +344,21 @@ def _curves(panels, *, fractions, seeds, steps, n, eta_enc, eta_dec, alpha, seed
             for fi, f in enumerate(fr):
                 for si, s in enumerate(per_model):
                     cfg = TrainConfig(
-                        relation=rel, n=n, train_fraction=f, eta_enc=eta_enc, eta_dec=eta_dec,
-                        seed=s, split_seed=s, model=model,
+                        relation=rel,
+                        n=n,
+                        train_fraction=f,
+                        eta_enc=eta_enc,
+                        eta_dec=eta_dec,
+                        seed=s,
+                        split_seed=s,
+                        model=model,
                     )
                     cfg.validate()
                     configs.append(cfg)
                     index.append((pi, vi, fi, si))
-    res = train_ensemble(configs, steps=steps, early_stop=early_stop, eval_every=eval_every, device=device,
-                         progress=progress)
+    res = train_ensemble(
+        configs, steps=steps, early_stop=early_stop, eval_every=eval_every, device=device, progress=progress
+    )
 
     acc = [{key: np.zeros((len(vs), len(fr), seeds)) for key in ("full", "train", "test")} for _, vs in specs]
     for k, (pi, vi, fi, si) in enumerate(index):
@@ -346,35 +377,39 @@ def _curves(panels, *, fractions, seeds, steps, n, eta_enc, eta_dec, alpha, seed
             stats = [mean_and_sem(a["full"][vi, fi]) for fi in range(len(fr))]
             mean = [m for m, _ in stats]
             cross = crossing_fraction(fr, mean, alpha)
-            out_variants.append({
-                "label": variant_label(v),
-                **v,
-                "full_acc": a["full"][vi].tolist(),
-                "train_acc": a["train"][vi].tolist(),
-                "test_acc": a["test"][vi].tolist(),
-                "mean": mean,
-                "sem": [s for _, s in stats],
-                "crossing": cross,
-                "inductive_gap": None if cross is None or theory_cross is None else cross - theory_cross,
-            })
-        outputs.append({
-            "relation": rel,
-            "n": n,
-            "steps": steps,
-            "seeds": seeds,
-            "alpha": alpha,
-            "eta_enc": eta_enc,
-            "eta_dec": eta_dec,
-            "fractions": fr,
-            "b": theory["b"],
-            "b_over_n2": theory["b_over_n2"],
-            "p_star": theory["p_star"],
-            "f_ub": theory["f_ub"],
-            "theory_fractions": fine.tolist(),
-            "theory_f_ub": theory_fine["f_ub"],
-            "theory_crossing": theory_cross,
-            "variants": out_variants,
-        })
+            out_variants.append(
+                {
+                    "label": variant_label(v),
+                    **v,
+                    "full_acc": a["full"][vi].tolist(),
+                    "train_acc": a["train"][vi].tolist(),
+                    "test_acc": a["test"][vi].tolist(),
+                    "mean": mean,
+                    "sem": [s for _, s in stats],
+                    "crossing": cross,
+                    "inductive_gap": None if cross is None or theory_cross is None else cross - theory_cross,
+                }
+            )
+        outputs.append(
+            {
+                "relation": rel,
+                "n": n,
+                "steps": steps,
+                "seeds": seeds,
+                "alpha": alpha,
+                "eta_enc": eta_enc,
+                "eta_dec": eta_dec,
+                "fractions": fr,
+                "b": theory["b"],
+                "b_over_n2": theory["b_over_n2"],
+                "p_star": theory["p_star"],
+                "f_ub": theory["f_ub"],
+                "theory_fractions": fine.tolist(),
+                "theory_f_ub": theory_fine["f_ub"],
+                "theory_crossing": theory_cross,
+                "variants": out_variants,
+            }
+        )
     return outputs
 
 
@@ -404,8 +439,19 @@ def figure3_data(
         raise ValueError("relations must not be empty")
     return {
         "relations": _curves(
-            panels, fractions=fractions, seeds=seeds, steps=steps, n=n, eta_enc=1e-3, eta_dec=1e-3,
-            alpha=alpha, seed=seed, early_stop=False, eval_every=eval_every, device=device, progress=progress,
+            panels,
+            fractions=fractions,
+            seeds=seeds,
+            steps=steps,
+            n=n,
+            eta_enc=1e-3,
+            eta_dec=1e-3,
+            alpha=alpha,
+            seed=seed,
+            early_stop=False,
+            eval_every=eval_every,
+            device=device,
+            progress=progress,
         )
     }
 
@@ -441,8 +487,16 @@ def plot(data: dict, out_dir: str) -> list[str]:
     plt.close(fig)
     csv_path = write_csv(
         os.path.join(out_dir, "figure3.csv"),
-        ["relation", "variant", "train_fraction", "mean_full_acc", "sem", "f_ub", "b_over_n2",
-         "inductive_gap"],
+        [
+            "relation",
+            "variant",
+            "train_fraction",
+            "mean_full_acc",
+            "sem",
+            "f_ub",
+            "b_over_n2",
+            "inductive_gap",
+        ],
         rows,
     )
     return [png, csv_path]
@@ -464,8 +518,14 @@ def run(args) -> int:
     if args.fractions:
         params["fractions"] = sorted(check_fractions(args.fractions, "--fractions"))
     data = figure3_data(
-        relations=params["relations"], fractions=params["fractions"], variant_set=params["variant_set"],
-        seeds=params["seeds"], steps=params["steps"], n=args.n, seed=args.seed, device=args.device,
+        relations=params["relations"],
+        fractions=params["fractions"],
+        variant_set=params["variant_set"],
+        seeds=params["seeds"],
+        steps=params["steps"],
+        n=args.n,
+        seed=args.seed,
+        device=args.device,
         progress=args.progress,
     )
     paths = plot(data, args.out)
@@ -476,3 +536,109 @@ def run(args) -> int:
             print(f"{d['relation']:8s} {v['label']:28s} inductive gap: {gap_s}")
     print("wrote " + ", ".join(paths))
     return 0
+
+
+# --------------------------------------------------------------------------- verdicts (tests + report)
+
+#: settings of the quick and full checks (verification/tests/test_inductive_gap.py)
+CHECK_QUICK = {
+    "relations": ["mod3", "greater"],
+    "fractions": [0.05, 0.1, 0.2, 0.3, 0.5],
+    "seeds": 6,
+    "steps": 3000,
+    "variant_set": "quick",
+    "alpha": 0.9,
+    "seed": 0,
+}
+CHECK_FULL = {
+    "relations": ["mod3", "greater"],
+    "fractions": [0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75],
+    "seeds": 20,
+    "steps": 20_000,
+    "variant_set": "full",
+    "alpha": 0.9,
+    "seed": 1,
+}
+#: standard errors of the checks; the rise counts as "near b/n^2" within a factor SCALE; "low" fractions
+Z, SCALE, LOW_MAX = 3.0, 5.0, 0.2
+
+
+def _variant(panel, spec):
+    for v in panel["variants"]:
+        if all(v[k] == spec[k] for k in _VARIANT_KEYS):
+            return v
+    raise KeyError(spec)
+
+
+def bias_advantage(panel) -> tuple[float, float]:
+    """Mean over seeds of (biased - Table III decoder) accuracy at fractions <= LOW_MAX, and its SE."""
+    fr = np.asarray(panel["fractions"])
+    low = fr <= LOW_MAX
+    biased = np.asarray(_variant(panel, INDUCTIVE_BIAS_VARIANTS[panel["relation"]])["full_acc"])[low]
+    default = np.asarray(_variant(panel, DEFAULT_VARIANT)["full_acc"])[low]
+    d = (biased - default).mean(axis=0)  # per seed, averaged over the low fractions
+    return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
+
+
+def bound_excess(panel, *, z=Z) -> list[str]:
+    """Points where a decoder's accuracy exceeds the Eq. (5) bound by more than ``z`` SEM + 1/n^2."""
+    n2 = panel["n"] ** 2
+    bad = []
+    for v in panel["variants"]:
+        for f, m, s, ub in zip(panel["fractions"], v["mean"], v["sem"], panel["f_ub"]):
+            if m > ub + z * s + 1.0 / n2:
+                bad.append(f"{v['label']} at fraction {f}: {m:.4f} +- {s:.4f} > f_UB {ub:.4f}")
+    return bad
+
+
+def rise(panel) -> tuple[float | None, float]:
+    """(fraction where the inductive-bias decoder first reaches alpha, b/n^2)."""
+    v = _variant(panel, INDUCTIVE_BIAS_VARIANTS[panel["relation"]])
+    return v["crossing"], panel["b_over_n2"]
+
+
+def evaluate(data) -> list[tuple[str, dict]]:
+    """Report rows ``(prediction, {theory, measured, tolerance, verdict})`` for Figure 3 (Section III)."""
+    rows = []
+    for panel in data["relations"]:
+        rel = panel["relation"]
+        mean, se = bias_advantage(panel)
+        rows.append(
+            (
+                f"inductive-bias decoder beats the Table III decoder at fractions <= {LOW_MAX}, {rel}",
+                {
+                    "theory": "> 0",
+                    "measured": f"{mean:+.4f} ± {se:.4f}",
+                    "tolerance": f"{Z:g} SE",
+                    "verdict": "holds" if mean > Z * se and mean > 0 else "fails",
+                },
+            )
+        )
+        bad = bound_excess(panel)
+        rows.append(
+            (
+                f"accuracy stays below the Eq. 5 bound f_UB, {rel}",
+                {
+                    "theory": "acc <= f_UB",
+                    "measured": "; ".join(bad) or "all points below",
+                    "tolerance": f"{Z:g} SEM + 1/n^2",
+                    "verdict": "fails" if bad else "holds",
+                },
+            )
+        )
+        cross, scale = rise(panel)
+        ok = cross is not None and scale / SCALE <= cross <= SCALE * scale
+        rows.append(
+            (
+                f"the inductive-bias decoder's rise happens near b/n^2, {rel}",
+                {
+                    "theory": f"b/n^2 = {scale:.3f}",
+                    "measured": "never reaches alpha on the grid"
+                    if cross is None
+                    else f"crossing {cross:.3f}",
+                    "tolerance": f"factor {SCALE:g}",
+                    "verdict": "holds" if ok else "fails",
+                },
+            )
+        )
+    return rows

@@ -123,42 +123,105 @@ def phase_diagram(
         One entry per run: ``relation``, ``log_eta_enc``, ``log_eta_dec``, ``seed``, ``phase``,
         ``steps_to_train``, ``steps_to_test``, ``train_acc``, ``test_acc``; plus ``steps``.
     """
+    return grid_phase_diagram(
+        relations,
+        axes=[("log_eta_enc", "eta_enc", log_eta_enc), ("log_eta_dec", "eta_dec", log_eta_dec)],
+        fixed=extra,
+        seeds=seeds,
+        seed=seed,
+        steps=steps,
+        n=n,
+        train_fraction=train_fraction,
+        eval_every=eval_every,
+        gap=gap,
+        device=device,
+        progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
+    )
+
+
+def grid_phase_diagram(
+    relations,
+    *,
+    axes,
+    fixed=None,
+    seeds=1,
+    seed=0,
+    steps=10_000,
+    n=30,
+    train_fraction=0.75,
+    eval_every=10,
+    gap=1_000,
+    device=None,
+    progress=False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
+) -> dict:
+    """One model per (relation, grid point, seed) on a log10 grid of two TrainConfig fields; pure.
+
+    Parameters
+    ----------
+    relations : str or list of str
+        Relation names.
+    axes : list of (column, field, log10 values)
+        The grid axes, outermost first, e.g. ``[("log_eta_enc", "eta_enc", [-4, -3])]``; each
+        config gets ``field = 10**value`` and each row the column ``column = value``.
+    fixed : dict, optional
+        Further :class:`~verification.training.TrainConfig` fields shared by every run.
+    Other parameters as in :func:`phase_diagram`.
+
+    Returns
+    -------
+    dict of lists
+        One entry per run: ``relation``, the axis columns, ``seed``, ``phase``, ``steps_to_train``,
+        ``steps_to_test``, ``train_acc``, ``test_acc``; plus ``steps``.
+    """
+    import itertools
+
     if isinstance(relations, str):
         relations = [relations]
     if not isinstance(seeds, int) or seeds < 1:
         raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
-    extra = dict(extra or {})
+    fixed = dict(fixed or {})
     rows, configs = [], []
+    grids = [[float(v) for v in values] for _, _, values in axes]
     for rel in relations:
-        for a in log_eta_enc:
-            for b in log_eta_dec:
-                for s in range(seed, seed + seeds):
-                    configs.append(
-                        TrainConfig(
-                            relation=rel,
-                            n=n,
-                            train_fraction=train_fraction,
-                            eta_enc=10.0**a,
-                            eta_dec=10.0**b,
-                            seed=s,
-                            **extra,
-                        )
-                    )
-                    rows.append((rel, float(a), float(b), s))
-    res = train_grid(configs, steps=steps, eval_every=eval_every, gap=gap, device=device, progress=progress,
-                     executor=executor, cache=cache, chunk_size=chunk_size)
-    return {
-        "relation": [r[0] for r in rows],
-        "log_eta_enc": [r[1] for r in rows],
-        "log_eta_dec": [r[2] for r in rows],
-        "seed": [r[3] for r in rows],
-        "phase": list(res.phases),
-        "steps_to_train": [int(v) for v in res.steps_to_train],
-        "steps_to_test": [int(v) for v in res.steps_to_test],
-        "train_acc": [float(v) for v in res.train_acc],
-        "test_acc": [float(v) for v in res.test_acc],
-        "steps": int(steps),
-    }
+        for point in itertools.product(*grids):
+            for s in range(seed, seed + seeds):
+                fields = {field: 10.0**v for (_, field, _), v in zip(axes, point)}
+                configs.append(
+                    TrainConfig(relation=rel, n=n, train_fraction=train_fraction, seed=s, **fields, **fixed)
+                )
+                rows.append((rel, point, s))
+    res = train_grid(
+        configs,
+        steps=steps,
+        eval_every=eval_every,
+        gap=gap,
+        device=device,
+        progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
+    )
+    out = {"relation": [r[0] for r in rows]}
+    for k, (column, _, _) in enumerate(axes):
+        out[column] = [r[1][k] for r in rows]
+    out.update(
+        {
+            "seed": [r[2] for r in rows],
+            "phase": list(res.phases),
+            "steps_to_train": [int(v) for v in res.steps_to_train],
+            "steps_to_test": [int(v) for v in res.steps_to_test],
+            "train_acc": [float(v) for v in res.train_acc],
+            "test_acc": [float(v) for v in res.test_acc],
+            "steps": int(steps),
+        }
+    )
+    return out
 
 
 def _select(diagram, relation):
@@ -402,3 +465,31 @@ def run(args) -> int:
         )
     print("wrote " + ", ".join(paths))
     return 0
+
+
+# --------------------------------------------------------------------------- verdicts (report)
+
+#: settings of the quick and full checks (verification/tests/test_phase_boundary.py)
+CHECK_QUICK = {"tier": "quick", "seed": 0}
+CHECK_FULL = {"tier": "full", "seed": 0}
+#: the data function accepts ``executor``, ``cache`` and ``chunk_size`` (sweeps in chunks)
+SWEEPS = True
+
+
+def evaluate(data) -> list[tuple[str, dict]]:
+    """Report rows for Figure 5 (Eq. 12): slope 1, critical ratio about 10, the same for every relation."""
+    from .verdicts import ratio_verdict, same_ratio_verdict, slope_verdict
+
+    rows = []
+    for rel, b in data["boundary"].items():
+        rows.append(
+            (f"boundary is a constant-ratio line (slope 1 in log-log), {rel}", slope_verdict(b, expected=1.0))
+        )
+        rows.append((f"critical ratio eta_dec/eta_enc about 10, {rel}", ratio_verdict(b)))
+    rows.append(
+        (
+            "critical ratio is the same for all relations",
+            same_ratio_verdict(data["boundary"], list(data["boundary"])),
+        )
+    )
+    return rows

@@ -163,8 +163,15 @@ def generalization_counts(
     for eta_enc, eta_dec, scale in pts:
         for s in per_model:
             cfg = TrainConfig(
-                relation=relation, n=n, train_fraction=train_fraction, eta_enc=eta_enc, eta_dec=eta_dec,
-                init_enc=scale, init_dec=scale, seed=s, split_seed=s,
+                relation=relation,
+                n=n,
+                train_fraction=train_fraction,
+                eta_enc=eta_enc,
+                eta_dec=eta_dec,
+                init_enc=scale,
+                init_dec=scale,
+                seed=s,
+                split_seed=s,
             )
             cfg.validate()
             configs.append(cfg)
@@ -175,19 +182,21 @@ def generalization_counts(
         phases = list(res.phases[sl])
         k = sum(ph in GENERALIZING_PHASES for ph in phases)
         p = k / seeds
-        out.append({
-            "eta_enc": eta_enc,
-            "eta_dec": eta_dec,
-            "ratio": eta_dec / eta_enc,
-            "init_scale": scale,
-            "trials": seeds,
-            "generalized": k,
-            "p": p,
-            "sem": binomial_sem(p, seeds),
-            "phases": dict(Counter(phases)),
-            "test_acc": [float(a) for a in res.test_acc[sl]],
-            "bound": generalization_bound(eta_enc, eta_dec, sigma_ratio=sigma_ratio),
-        })
+        out.append(
+            {
+                "eta_enc": eta_enc,
+                "eta_dec": eta_dec,
+                "ratio": eta_dec / eta_enc,
+                "init_scale": scale,
+                "trials": seeds,
+                "generalized": k,
+                "p": p,
+                "sem": binomial_sem(p, seeds),
+                "phases": dict(Counter(phases)),
+                "test_acc": [float(a) for a in res.test_acc[sl]],
+                "bound": generalization_bound(eta_enc, eta_dec, sigma_ratio=sigma_ratio),
+            }
+        )
     return out
 
 
@@ -219,8 +228,16 @@ def figure6_data(
     eta_enc = _check_rate(eta_enc, "eta_enc")
     points = [(eta_enc, r * eta_enc, s) for s in scales for r in rs]
     pts = generalization_counts(
-        points, relation=relation, seeds=seeds, steps=steps, n=n, train_fraction=train_fraction,
-        sigma_ratio=sigma_ratio, seed=seed, device=device, progress=progress,
+        points,
+        relation=relation,
+        seeds=seeds,
+        steps=steps,
+        n=n,
+        train_fraction=train_fraction,
+        sigma_ratio=sigma_ratio,
+        seed=seed,
+        device=device,
+        progress=progress,
     )
     lo, hi = math.log10(min(rs)) - 0.5, math.log10(max(rs)) + 0.5
     fine = [10 ** (lo + (hi - lo) * i / 200) for i in range(201)]
@@ -250,8 +267,14 @@ def plot(data: dict, out_dir: str) -> list[str]:
     scales = sorted({p["init_scale"] for p in data["points"]})
     for s in scales:
         pts = sorted((p for p in data["points"] if p["init_scale"] == s), key=lambda p: p["ratio"])
-        ax.errorbar([p["ratio"] for p in pts], [p["p"] for p in pts], yerr=[p["sem"] for p in pts],
-                    marker="o", capsize=3, label=f"init scale {s:g}")
+        ax.errorbar(
+            [p["ratio"] for p in pts],
+            [p["p"] for p in pts],
+            yerr=[p["sem"] for p in pts],
+            marker="o",
+            capsize=3,
+            label=f"init scale {s:g}",
+        )
     ax.set_xscale("log")
     ax.set_xlabel(r"$\eta_{dec} / \eta_{enc}$")
     ax.set_ylabel("probability of generalization")
@@ -262,8 +285,20 @@ def plot(data: dict, out_dir: str) -> list[str]:
     png = os.path.join(out_dir, "figure6.png")
     fig.savefig(png, dpi=130)
     plt.close(fig)
-    rows = [[p["eta_enc"], p["eta_dec"], p["ratio"], p["init_scale"], p["trials"], p["generalized"], p["p"],
-             p["sem"], p["bound"]] for p in data["points"]]
+    rows = [
+        [
+            p["eta_enc"],
+            p["eta_dec"],
+            p["ratio"],
+            p["init_scale"],
+            p["trials"],
+            p["generalized"],
+            p["p"],
+            p["sem"],
+            p["bound"],
+        ]
+        for p in data["points"]
+    ]
     csv_path = write_csv(
         os.path.join(out_dir, "figure6.csv"),
         ["eta_enc", "eta_dec", "ratio", "init_scale", "trials", "generalized", "p", "sem", "bound_eq12"],
@@ -288,13 +323,79 @@ def run(args) -> int:
         if getattr(args, attr) is not None:
             params[key] = getattr(args, attr)
     data = figure6_data(
-        ratios=params["ratios"], init_scales=params["init_scales"], eta_enc=params["eta_enc"],
-        relation=args.relation, seeds=params["seeds"], steps=params["steps"], seed=args.seed,
-        device=args.device, progress=args.progress,
+        ratios=params["ratios"],
+        init_scales=params["init_scales"],
+        eta_enc=params["eta_enc"],
+        relation=args.relation,
+        seeds=params["seeds"],
+        steps=params["steps"],
+        seed=args.seed,
+        device=args.device,
+        progress=args.progress,
     )
     paths = plot(data, args.out)
     for p in data["points"]:
-        print(f"ratio {p['ratio']:8.3g}  init {p['init_scale']:4g}  p_gen {p['p']:.3f} +- {p['sem']:.3f}"
-              f"  bound {p['bound']:.3f}")
+        print(
+            f"ratio {p['ratio']:8.3g}  init {p['init_scale']:4g}  p_gen {p['p']:.3f} +- {p['sem']:.3f}"
+            f"  bound {p['bound']:.3f}"
+        )
     print("wrote " + ", ".join(paths))
     return 0
+
+
+# --------------------------------------------------------------------------- verdicts (tests + report)
+
+#: settings of the quick and full checks (verification/tests/test_generalization_probability.py)
+CHECK_QUICK = {
+    "ratios": [0.1, 1.0, 10.0],
+    "init_scales": [1.0],
+    "seeds": 12,
+    "steps": 3000,
+    "eta_enc": 1e-3,
+    "seed": 0,
+}
+CHECK_FULL = {
+    "ratios": [0.01, 0.1, 1.0, 10.0, 100.0],
+    "init_scales": [0.5, 1.0, 2.0],
+    "seeds": 100,
+    "steps": 100_000,
+    "eta_enc": 1e-3,
+    "seed": 2,
+}
+#: one-sided significance of a bound violation (3 sigma)
+ALPHA = 0.00135
+
+
+def bound_violations(points, *, alpha=ALPHA) -> list[str]:
+    """Grid points whose generalization count exceeds the Eq. (12) bound (binomial test at ``alpha``)."""
+    from scipy import stats
+
+    bad = []
+    for p in points:
+        pval = stats.binom.sf(p["generalized"] - 1, p["trials"], p["bound"])
+        if pval < alpha:
+            bad.append(
+                f"ratio {p['ratio']:g} init {p['init_scale']:g}: {p['generalized']}/{p['trials']}"
+                f" = {p['p']:.3f} vs bound {p['bound']:.3f} (p-value {pval:.2g})"
+            )
+    return bad
+
+
+def evaluate(data) -> list[tuple[str, dict]]:
+    """Report row for Figure 6: the probability of generalization stays below Eq. (12)."""
+    bad = bound_violations(data["points"])
+    pts = ", ".join(
+        f"ratio {p['ratio']:g}: {p['generalized']}/{p['trials']} (bound {p['bound']:.3f})"
+        for p in data["points"]
+    )
+    return [
+        (
+            "probability of generalization <= Eq. 12 bound",
+            {
+                "theory": "P <= (2/pi) arctan(sqrt(eta_enc / (2 eta_dec)))",
+                "measured": ("; ".join(bad) if bad else pts),
+                "tolerance": f"binomial p < {ALPHA}",
+                "verdict": "fails" if bad else "holds",
+            },
+        )
+    ]

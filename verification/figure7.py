@@ -114,15 +114,24 @@ def goldilocks_data(
     for d in ds:
         model = ModelConfig(embed_dim=embed_dim, depth=d, width=width, mode=mode)
         for s in per_model:
-            cfg = TrainConfig(relation=relation, n=n, train_fraction=train_fraction, eta_enc=eta, eta_dec=eta,
-                              seed=s, split_seed=s, model=model)
+            cfg = TrainConfig(
+                relation=relation,
+                n=n,
+                train_fraction=train_fraction,
+                eta_enc=eta,
+                eta_dec=eta,
+                seed=s,
+                split_seed=s,
+                model=model,
+            )
             cfg.validate()
             configs.append(cfg)
-    res = train_ensemble(configs, steps=steps, early_stop=early_stop, eval_every=eval_every, device=device,
-                         progress=progress)
+    res = train_ensemble(
+        configs, steps=steps, early_stop=early_stop, eval_every=eval_every, device=device, progress=progress
+    )
     test = np.asarray(res.test_acc, dtype=float).reshape(len(ds), seeds)
     train = np.asarray(res.train_acc, dtype=float).reshape(len(ds), seeds)
-    phases = [dict(Counter(res.phases[i * seeds:(i + 1) * seeds])) for i in range(len(ds))]
+    phases = [dict(Counter(res.phases[i * seeds : (i + 1) * seeds])) for i in range(len(ds))]
     test_stats = [mean_and_sem(t) for t in test]
     train_stats = [mean_and_sem(t) for t in train]
     in_dim = 2 * embed_dim if mode == "concat" else embed_dim
@@ -158,12 +167,22 @@ def plot(data: dict, out_dir: str) -> list[str]:
     os.makedirs(out_dir, exist_ok=True)
     fig, ax = plt.subplots(figsize=(5.5, 4.2))
     ax.errorbar(data["depths"], data["test_mean"], yerr=data["test_sem"], marker="o", capsize=3, label="test")
-    ax.errorbar(data["depths"], data["train_mean"], yerr=data["train_sem"], marker="s", capsize=3, ls="--",
-                label="train")
+    ax.errorbar(
+        data["depths"],
+        data["train_mean"],
+        yerr=data["train_sem"],
+        marker="s",
+        capsize=3,
+        ls="--",
+        label="train",
+    )
     ax.set_xlabel("decoder depth $n_h$ (hidden layers)")
     ax.set_ylabel("accuracy")
-    ax.set_title(f"{data['relation']}, w={data['width']}, fraction {data['train_fraction']:g}, "
-                 f"{data['seeds']} seeds, {data['steps']} steps", fontsize=9)
+    ax.set_title(
+        f"{data['relation']}, w={data['width']}, fraction {data['train_fraction']:g}, "
+        f"{data['seeds']} seeds, {data['steps']} steps",
+        fontsize=9,
+    )
     ax.set_ylim(0.4, 1.02)
     ax.legend()
     fig.tight_layout()
@@ -173,9 +192,17 @@ def plot(data: dict, out_dir: str) -> list[str]:
     phase_names = ("generalization", "grokking", "memorization", "confusion")
     rows = []
     for i, d in enumerate(data["depths"]):
-        rows.append([d, data["parameters"][i], data["test_mean"][i], data["test_sem"][i],
-                     data["train_mean"][i], data["train_sem"][i],
-                     *[data["phases"][i].get(p, 0) for p in phase_names]])
+        rows.append(
+            [
+                d,
+                data["parameters"][i],
+                data["test_mean"][i],
+                data["test_sem"][i],
+                data["train_mean"][i],
+                data["train_sem"][i],
+                *[data["phases"][i].get(p, 0) for p in phase_names],
+            ]
+        )
     csv_path = write_csv(
         os.path.join(out_dir, "figure7.csv"),
         ["depth", "decoder_parameters", "test_mean", "test_sem", "train_mean", "train_sem", *phase_names],
@@ -198,14 +225,61 @@ def run(args) -> int:
     if args.depths is not None:
         params["depths"] = args.depths
     data = goldilocks_data(
-        depths=params["depths"], width=args.width, train_fraction=args.train_fraction,
-        seeds=params["seeds"], steps=params["steps"], seed=args.seed, device=args.device,
+        depths=params["depths"],
+        width=args.width,
+        train_fraction=args.train_fraction,
+        seeds=params["seeds"],
+        steps=params["steps"],
+        seed=args.seed,
+        device=args.device,
         progress=args.progress,
     )
     paths = plot(data, args.out)
     for i, d in enumerate(data["depths"]):
-        print(f"depth {d:3d}  test {data['test_mean'][i]:.3f} +- {data['test_sem'][i]:.3f}  "
-              f"train {data['train_mean'][i]:.3f}  phases {data['phases'][i]}")
+        print(
+            f"depth {d:3d}  test {data['test_mean'][i]:.3f} +- {data['test_sem'][i]:.3f}  "
+            f"train {data['train_mean'][i]:.3f}  phases {data['phases'][i]}"
+        )
     print(f"best depth: {data['best_depth']}")
     print("wrote " + ", ".join(paths))
     return 0
+
+
+# --------------------------------------------------------------------------- verdicts (tests + report)
+
+#: settings of the quick and full checks (verification/tests/test_goldilocks.py)
+CHECK_QUICK = {"depths": [0, 1, 2, 4, 8], "seeds": 8, "steps": 4000, "seed": 0}
+CHECK_FULL = {"depths": [0, 1, 2, 3, 4, 6, 8, 10, 12], "seeds": 20, "steps": 100_000, "seed": 1}
+Z = 3.0
+
+
+def goldilocks_verdict(data) -> tuple[int, list[tuple[int, float, float]]]:
+    """(peak depth, [(end depth, mean paired difference, its SE)]) for the shallowest and deepest decoders."""
+    depths = data["depths"]
+    test = np.asarray(data["test_acc"])
+    inner = range(1, len(depths) - 1)
+    peak = max(inner, key=lambda i: test[i].mean())
+    out = []
+    for end in (0, len(depths) - 1):
+        diff = test[peak] - test[end]
+        out.append((depths[end], float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(diff.size))))
+    return depths[peak], out
+
+
+def evaluate(data) -> list[tuple[str, dict]]:
+    """Report rows for Figure 7 (Appendix E): an intermediate depth beats both ends by more than Z SE."""
+    peak, ends = goldilocks_verdict(data)
+    rows = []
+    for depth, mean, se in ends:
+        rows.append(
+            (
+                f"test accuracy at the best intermediate depth ({peak}) beats depth {depth}",
+                {
+                    "theory": "> 0",
+                    "measured": f"{mean:+.4f} ± {se:.4f}",
+                    "tolerance": f"{Z:g} SE",
+                    "verdict": "holds" if mean > Z * se and mean > 0 else "fails",
+                },
+            )
+        )
+    return rows

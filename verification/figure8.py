@@ -27,10 +27,8 @@ import argparse
 
 import numpy as np
 
-from .figure5 import analyze_boundary
+from .figure5 import analyze_boundary, grid_phase_diagram
 from .figure5 import plot as _plot_diagrams
-from .sweeps import train_grid
-from .training import TrainConfig
 
 __all__ = ["QUICK", "FULL", "wd_phase_diagram", "figure8_data", "plot", "add_arguments", "run"]
 
@@ -81,41 +79,23 @@ def wd_phase_diagram(
     ``steps_to_train``, ``steps_to_test``, ``train_acc``, ``test_acc``) and ``steps``.
     ``executor``, ``cache`` and ``chunk_size`` are as in :func:`verification.figure5.phase_diagram`.
     """
-    if isinstance(relations, str):
-        relations = [relations]
-    if not isinstance(seeds, int) or seeds < 1:
-        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
-    rows, configs = [], []
-    for rel in relations:
-        for w in log_wd_dec:
-            for b in log_eta_dec:
-                for s in range(seed, seed + seeds):
-                    configs.append(
-                        TrainConfig(
-                            relation=rel,
-                            n=n,
-                            train_fraction=train_fraction,
-                            eta_enc=10.0**log_eta_enc,
-                            eta_dec=10.0**b,
-                            wd_dec=10.0**w,
-                            seed=s,
-                        )
-                    )
-                    rows.append((rel, float(w), float(b), s))
-    res = train_grid(configs, steps=steps, eval_every=eval_every, gap=gap, device=device, progress=progress,
-                     executor=executor, cache=cache, chunk_size=chunk_size)
-    return {
-        "relation": [r[0] for r in rows],
-        "log_wd_dec": [r[1] for r in rows],
-        "log_eta_dec": [r[2] for r in rows],
-        "seed": [r[3] for r in rows],
-        "phase": list(res.phases),
-        "steps_to_train": [int(v) for v in res.steps_to_train],
-        "steps_to_test": [int(v) for v in res.steps_to_test],
-        "train_acc": [float(v) for v in res.train_acc],
-        "test_acc": [float(v) for v in res.test_acc],
-        "steps": int(steps),
-    }
+    return grid_phase_diagram(
+        relations,
+        axes=[("log_wd_dec", "wd_dec", log_wd_dec), ("log_eta_dec", "eta_dec", log_eta_dec)],
+        fixed={"eta_enc": 10.0**log_eta_enc},
+        seeds=seeds,
+        seed=seed,
+        steps=steps,
+        n=n,
+        train_fraction=train_fraction,
+        eval_every=eval_every,
+        gap=gap,
+        device=device,
+        progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
+    )
 
 
 def figure8_data(
@@ -255,3 +235,23 @@ def run(args) -> int:
         )
     print("wrote " + ", ".join(paths))
     return 0
+
+
+# --------------------------------------------------------------------------- verdicts (report)
+
+#: settings of the quick and full checks (verification/tests/test_weight_decay_independence.py)
+CHECK_QUICK = {"tier": "quick", "seed": 0}
+CHECK_FULL = {"tier": "full", "seed": 0}
+#: the data function accepts ``executor``, ``cache`` and ``chunk_size`` (sweeps in chunks)
+SWEEPS = True
+
+
+def evaluate(data) -> list[tuple[str, dict]]:
+    """Report rows for Figure 8 (Eq. 12): the boundary does not move with the decoder's weight decay."""
+    from .verdicts import range_verdict, slope_verdict
+
+    rows = []
+    for rel, b in data["boundary"].items():
+        rows.append((f"slope of log eta_dec* against log wd_dec is 0, {rel}", slope_verdict(b, expected=0.0)))
+        rows.append((f"no weight decay moves the boundary, {rel}", range_verdict(b)))
+    return rows

@@ -25,17 +25,19 @@ Tolerance
 import pytest
 from scipy import stats
 
-from verification.figure6 import figure6_data, generalization_counts
+from verification.figure6 import (
+    ALPHA,
+    CHECK_FULL,
+    CHECK_QUICK,
+    bound_violations,
+    figure6_data,
+    generalization_counts,
+)
 
-ALPHA = 0.00135
-ETA_ENC = 1e-3  # Table III
-QUICK = {"ratios": [0.1, 1.0, 10.0], "init_scales": [1.0], "seeds": 12, "steps": 3000}
+QUICK = {k: CHECK_QUICK[k] for k in ("ratios", "init_scales", "seeds", "steps")}
 #: same ratio (10, where the measured probability is not saturated), learning rates 3x apart:
 #: Eq. (12) predicts equal probabilities
 RATIO_PAIR = [(1e-3, 1e-2, 1.0), (3e-3, 3e-2, 1.0)]
-FULL = {"ratios": [0.01, 0.1, 1.0, 10.0, 100.0], "init_scales": [0.5, 1.0, 2.0], "seeds": 100,
-        "steps": 100_000}
-
 BOUND_REASON = (
     "mod3, Table III, eta_enc 1e-3, 3000 steps, 12 seeds: eta_dec/eta_enc = 1 generalizes 12/12 against the "
     "Eq. (12) bound 0.392 (binomial p = 1.3e-5); ratio 0.1: 12/12 vs 0.732; ratio 10: 6/12 vs 0.140"
@@ -44,19 +46,10 @@ FULL_REASON = (
     "the quick tier's violation (12/12 at ratio 1 vs bound 0.392) can only grow with a larger step budget"
 )
 
-def _bound_violations(points):
-    bad = []
-    for p in points:
-        pval = stats.binom.sf(p["generalized"] - 1, p["trials"], p["bound"])
-        if pval < ALPHA:
-            bad.append(f"ratio {p['ratio']:g} init {p['init_scale']:g}: {p['generalized']}/{p['trials']}"
-                       f" = {p['p']:.3f} vs bound {p['bound']:.3f} (p-value {pval:.2g})")
-    return bad
-
 
 @pytest.fixture(scope="module")
 def quick_data():
-    return figure6_data(**QUICK, eta_enc=ETA_ENC, seed=0, device="cpu")
+    return figure6_data(**CHECK_QUICK, device="cpu")
 
 
 def test_quick_points_are_well_formed(quick_data):
@@ -71,7 +64,7 @@ def test_quick_points_are_well_formed(quick_data):
 
 @pytest.mark.xfail(strict=True, reason=BOUND_REASON)
 def test_probability_below_eq12_bound_quick(quick_data):
-    bad = _bound_violations(quick_data["points"])
+    bad = bound_violations(quick_data["points"])
     assert not bad, "; ".join(bad)
 
 
@@ -88,6 +81,6 @@ def test_probability_depends_only_on_ratio_quick():
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=FULL_REASON)
 def test_probability_below_eq12_bound_full():
-    data = figure6_data(**FULL, eta_enc=ETA_ENC, seed=2)
-    bad = _bound_violations(data["points"])
+    data = figure6_data(**CHECK_FULL)
+    bad = bound_violations(data["points"])
     assert not bad, "; ".join(bad)

@@ -25,28 +25,13 @@ Tolerance
 import numpy as np
 import pytest
 
-from verification.figure7 import goldilocks_data
+from verification.figure7 import CHECK_FULL, CHECK_QUICK, Z, goldilocks_data, goldilocks_verdict
 
-Z = 3.0
-QUICK = {"depths": [0, 1, 2, 4, 8], "seeds": 8, "steps": 4000}
-FULL = {"depths": [0, 1, 2, 3, 4, 6, 8, 10, 12], "seeds": 20, "steps": 100_000}
-
-
-def _verdict(data):
-    """(peak depth, [(end depth, mean paired difference, its SE)]) for the two ends."""
-    depths = data["depths"]
-    test = np.asarray(data["test_acc"])
-    inner = range(1, len(depths) - 1)
-    peak = max(inner, key=lambda i: test[i].mean())
-    out = []
-    for end in (0, len(depths) - 1):
-        diff = test[peak] - test[end]
-        out.append((depths[end], float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(diff.size))))
-    return depths[peak], out
+QUICK = {k: v for k, v in CHECK_QUICK.items() if k != "seed"}
 
 
 def _check(data):
-    peak, ends = _verdict(data)
+    peak, ends = goldilocks_verdict(data)
     for depth, mean, se in ends:
         assert mean > Z * se and mean > 0, (
             f"test accuracy at the peak depth {peak} does not beat depth {depth} by more than "
@@ -57,7 +42,7 @@ def _check(data):
 
 @pytest.fixture(scope="module")
 def quick_data():
-    return goldilocks_data(**QUICK, seed=0, device="cpu")
+    return goldilocks_data(**CHECK_QUICK, device="cpu")
 
 
 def test_quick_run_is_complete(quick_data):
@@ -75,4 +60,4 @@ def test_goldilocks_zone_quick(quick_data):
 
 @pytest.mark.slow
 def test_goldilocks_zone_full():
-    _check(goldilocks_data(**FULL, seed=1))
+    _check(goldilocks_data(**CHECK_FULL))

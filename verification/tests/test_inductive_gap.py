@@ -40,71 +40,53 @@ import numpy as np
 import pytest
 
 from verification.figure3 import (
-    DEFAULT_VARIANT,
+    CHECK_FULL,
+    CHECK_QUICK,
     FIGURE3_VARIANTS,
-    INDUCTIVE_BIAS_VARIANTS,
+    SCALE,
+    Z,
+    bias_advantage,
+    bound_excess,
     figure3_data,
+    rise,
 )
 
-Z = 3.0
-ALPHA = 0.9
-SCALE = 5.0
-LOW_MAX = 0.2
-QUICK = {"fractions": [0.05, 0.1, 0.2, 0.3, 0.5], "seeds": 6, "steps": 3000}
-FULL = {"fractions": [0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75], "seeds": 20, "steps": 20_000}
-RELATIONS = ["mod3", "greater"]
+ALPHA = CHECK_QUICK["alpha"]
+QUICK = {k: CHECK_QUICK[k] for k in ("fractions", "seeds", "steps")}
+RELATIONS = CHECK_QUICK["relations"]
 
 # Measured disagreements (quick tier, seed 0, 6 seeds, 3000 steps; docs/findings.md):
-_XF_ADVANTAGE = pytest.mark.xfail(strict=True, reason=(
-    "mod3: sqdiff n_h=0 minus Table III averaged over fractions <= 0.2 is 0.048 +- 0.032 (1.5 SE < 3); "
-    "sqdiff n_h=0 is itself unreliable at 3000 steps (SEM up to 0.06, mean 0.898 at fraction 0.5)"))
-_XF_BOUND = pytest.mark.xfail(strict=True, reason=(
-    "greater: diff n_h=0 at fraction 0.05 reaches 0.8093 +- 0.0086 > f_UB 0.7809 + 3 SEM + 1/n^2 "
-    "(Eq. 5 with p* = 1/3 is not an upper bound there)"))
-_XF_RISE = pytest.mark.xfail(strict=True, reason=(
-    "mod3: sqdiff n_h=0 never reaches 0.9 on the grid (0.898 +- 0.062 at fraction 0.5); b/n^2 = 0.044"))
-
-
-def _variant(panel, spec):
-    for v in panel["variants"]:
-        if all(v[k] == spec[k] for k in ("mode", "depth", "width", "embed_dim")):
-            return v
-    raise KeyError(spec)
-
-
-def _bias_advantage(panel):
-    fr = np.asarray(panel["fractions"])
-    low = fr <= LOW_MAX
-    biased = np.asarray(_variant(panel, INDUCTIVE_BIAS_VARIANTS[panel["relation"]])["full_acc"])[low]
-    default = np.asarray(_variant(panel, DEFAULT_VARIANT)["full_acc"])[low]
-    d = (biased - default).mean(axis=0)  # per seed, averaged over the low fractions
-    return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
-
-
-def _bound_excess(panel):
-    n2 = panel["n"] ** 2
-    bad = []
-    for v in panel["variants"]:
-        for f, m, s, ub in zip(panel["fractions"], v["mean"], v["sem"], panel["f_ub"]):
-            if m > ub + Z * s + 1.0 / n2:
-                bad.append(f"{v['label']} at fraction {f}: {m:.4f} +- {s:.4f} > f_UB {ub:.4f}")
-    return bad
-
-
-def _rise(panel):
-    v = _variant(panel, INDUCTIVE_BIAS_VARIANTS[panel["relation"]])
-    return v["crossing"], panel["b_over_n2"]
+_XF_ADVANTAGE = pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "mod3: sqdiff n_h=0 minus Table III averaged over fractions <= 0.2 is 0.048 +- 0.032 (1.5 SE < 3); "
+        "sqdiff n_h=0 is itself unreliable at 3000 steps (SEM up to 0.06, mean 0.898 at fraction 0.5)"
+    ),
+)
+_XF_BOUND = pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "greater: diff n_h=0 at fraction 0.05 reaches 0.8093 +- 0.0086 > f_UB 0.7809 + 3 SEM + 1/n^2 "
+        "(Eq. 5 with p* = 1/3 is not an upper bound there)"
+    ),
+)
+_XF_RISE = pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "mod3: sqdiff n_h=0 never reaches 0.9 on the grid (0.898 +- 0.062 at fraction 0.5); b/n^2 = 0.044"
+    ),
+)
 
 
 @pytest.fixture(scope="module")
 def quick_data():
-    data = figure3_data(relations=RELATIONS, **QUICK, variant_set="quick", alpha=ALPHA, seed=0, device="cpu")
+    data = figure3_data(**CHECK_QUICK, device="cpu")
     return {d["relation"]: d for d in data["relations"]}
 
 
 @pytest.fixture(scope="module")
 def full_data():
-    data = figure3_data(relations=RELATIONS, **FULL, variant_set="full", alpha=ALPHA, seed=1)
+    data = figure3_data(**CHECK_FULL)
     return {d["relation"]: d for d in data["relations"]}
 
 
@@ -123,19 +105,19 @@ def test_quick_curves_are_well_formed(quick_data):
 
 @pytest.mark.parametrize("relation", [pytest.param("mod3", marks=_XF_ADVANTAGE), "greater"])
 def test_inductive_bias_beats_default_at_low_fractions_quick(quick_data, relation):
-    mean, se = _bias_advantage(quick_data[relation])
+    mean, se = bias_advantage(quick_data[relation])
     assert mean > Z * se and mean > 0, f"{relation}: biased - default = {mean:.4f} +- {se:.4f}"
 
 
 @pytest.mark.parametrize("relation", ["mod3", pytest.param("greater", marks=_XF_BOUND)])
 def test_accuracy_below_f_ub_quick(quick_data, relation):
-    bad = _bound_excess(quick_data[relation])
+    bad = bound_excess(quick_data[relation])
     assert not bad, "; ".join(bad)
 
 
 @pytest.mark.parametrize("relation", [pytest.param("mod3", marks=_XF_RISE), "greater"])
 def test_rise_near_b_over_n2_quick(quick_data, relation):
-    cross, scale = _rise(quick_data[relation])
+    cross, scale = rise(quick_data[relation])
     assert cross is not None, f"{relation}: the biased decoder never reaches {ALPHA} on the grid"
     assert scale / SCALE <= cross <= SCALE * scale, f"{relation}: crossing {cross:.3f}, b/n^2 {scale:.3f}"
 
@@ -145,9 +127,9 @@ def test_rise_near_b_over_n2_quick(quick_data, relation):
 def test_inductive_gap_full(full_data, relation):
     panel = full_data[relation]
     assert len(panel["variants"]) == len(FIGURE3_VARIANTS[relation])
-    mean, se = _bias_advantage(panel)
+    mean, se = bias_advantage(panel)
     assert mean > Z * se and mean > 0, f"{relation}: biased - default = {mean:.4f} +- {se:.4f}"
-    bad = _bound_excess(panel)
+    bad = bound_excess(panel)
     assert not bad, "; ".join(bad)
-    cross, scale = _rise(panel)
+    cross, scale = rise(panel)
     assert cross is not None and scale / SCALE <= cross <= SCALE * scale, (cross, scale)
