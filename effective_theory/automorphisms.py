@@ -8,7 +8,7 @@ for a vertex-coloured graph whose edges carry *oriented colours*: the pair
 (directed or not, with self-loops, multi-edges and edge labels) is brought
 to this form by :mod:`effective_theory.graph_input`.
 
-Exact reductions run before a general engine (nauty or bliss):
+Exact reductions run before a general engine (nauty [2]_ or bliss [3]_):
 
 * **pendant trees** are peeled level by level; each removed leaf is folded
   into the colour of its neighbour, and ``k`` identical leaves of one
