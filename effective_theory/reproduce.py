@@ -250,10 +250,12 @@ def _evaluated_figure_task(fig: str, module_name: str, data_fn: str, title: str,
         module = importlib.import_module(module_name)
         settings = dict(module.CHECK_QUICK if ctx.quick else module.CHECK_FULL)
         settings["seed"] = settings.get("seed", 0) + ctx.seed
+        # modules whose data function runs phase-diagram sweeps take the executor and chunking
+        kw, key = ctx.sweep_options() if getattr(module, "SWEEPS", False) else ({}, {})
         data = ctx.cache.get_or_compute(
             fig,
-            {"settings": settings, "device": ctx.device},
-            lambda: getattr(module, data_fn)(**settings, device=ctx.device, progress=ctx.progress),
+            {"settings": settings, "device": ctx.device, **key},
+            lambda: getattr(module, data_fn)(**settings, device=ctx.device, progress=ctx.progress, **kw),
         )
         out = TaskOutput(title)
         paths = [Path(p) for p in module.plot(data, ctx.out)]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import math
 import os
 import tempfile
 from collections.abc import Callable, Iterable
@@ -27,8 +26,10 @@ __all__ = ["ResultCache", "config_hash", "to_jsonable"]
 def to_jsonable(obj: Any) -> Any:
     """Convert numpy scalars/arrays, dataclasses, tuples and paths to plain JSON types.
 
-    Non-finite floats become the strings ``"nan"``, ``"inf"``, ``"-inf"`` so that
-    the stored JSON is standard.
+    Non-finite floats stay floats: they are stored as Python's JSON extension
+    ``NaN`` / ``Infinity`` and read back as floats, so a result loaded from the
+    cache equals the one computed (a string ``"nan"`` would break arithmetic
+    and formatting on a rerun).
     """
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
@@ -43,12 +44,7 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, (np.integer, int)):
         return int(obj)
     if isinstance(obj, (np.floating, float)):
-        x = float(obj)
-        if math.isnan(x):
-            return "nan"
-        if math.isinf(x):
-            return "inf" if x > 0 else "-inf"
-        return x
+        return float(obj)
     if isinstance(obj, Path):
         return str(obj)
     if obj is None or isinstance(obj, str):

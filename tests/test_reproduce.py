@@ -1,6 +1,7 @@
 """`geneft reproduce`: cache, resume after an interruption, report, and bad arguments."""
 
 import json
+import math
 import os
 
 import pytest
@@ -60,8 +61,9 @@ def test_cache_is_keyed_by_full_config(tmp_path):
     assert config_hash("a", {"x": 1, "y": 2}) == config_hash("a", {"y": 2, "x": 1})
     assert config_hash("a", {"x": 1}) != config_hash("a", {"x": 2})
     assert config_hash("a", {"x": 1}) != config_hash("b", {"x": 1})
-    cache.store("a", {"x": 1}, {"v": float("nan")})
-    assert cache.load("a", {"x": 1}) == {"v": "nan"}
+    cache.store("a", {"x": 1}, {"v": float("nan"), "w": float("-inf")})
+    loaded = cache.load("a", {"x": 1})
+    assert math.isnan(loaded["v"]) and loaded["w"] == float("-inf")  # round trip keeps floats
     # a corrupt entry is recomputed rather than trusted
     cache.path("a", {"x": 2}).write_text("{not json")
     assert cache.get_or_compute("a", {"x": 2}, lambda: 7) == 7
@@ -110,3 +112,25 @@ def test_output_path_is_a_file(tmp_path, capsys):
     assert cli.main(["reproduce", "--only", "table2", "--out", str(f)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "cannot create output folder" in err[0]
+
+
+def test_sweep_options_reach_phase_diagram_modules(tmp_path, monkeypatch):
+    """With an executor or a chunk size, Figures 5/8 receive them (and the chunking enters the cache key)."""
+    import verification.figure5 as f5
+    from effective_theory.reproduce import TASKS, run_reproduce
+
+    seen = {}
+
+    def fake_data(**kw):
+        seen.update(kw)
+        col = {"x": -3.0, "boundary": "nan", "censored": "all_generalize", "resolution": 0.5}
+        fit = {"slope": float("nan"), "slope_se": float("nan"), "columns_used": 0}
+        b = {"fit": fit, "columns": [col], "counts": {}, "log_ratio": float("nan"),
+             "log_ratio_se": float("nan"), "critical_ratio": float("nan")}
+        return {"params": {}, "diagram": {}, "boundary": {"mod3": b}}
+
+    monkeypatch.setattr(f5, "figure5_data", fake_data)
+    monkeypatch.setattr(f5, "plot", lambda data, out: [])
+    out = run_reproduce(tmp_path, only=["fig5"], tasks=TASKS, progress=False, chunk_size=4)
+    assert seen["chunk_size"] == 4 and seen["cache"] is not None
+    assert {c.verdict for c in out["fig5"].checks} == {"inconclusive"}

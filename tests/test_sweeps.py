@@ -84,13 +84,13 @@ def test_options_are_part_of_the_cache_key(tmp_path):
 
 
 def test_nan_test_accuracy_survives_the_cache(tmp_path):
-    # train_fraction 1: no test pairs, so the test accuracy is NaN (stored as "nan")
+    # train_fraction 1: no test pairs, so the test accuracy is NaN (stored as JSON NaN)
     grid = [TrainConfig(n=4, train_fraction=1.0, eta_enc=1e-2, eta_dec=1e-2)]
     cache = ResultCache(tmp_path)
     a = run_phase_diagram(grid, steps=20, chunk_size=1, cache=cache)
     b = run_phase_diagram(grid, steps=20, chunk_size=1, cache=cache)
     assert np.isnan(a.test_acc[0]) and np.isnan(b.test_acc[0]) and cache.hits == 1
-    assert run_phase_chunk(phase_chunks(grid, steps=20, chunk_size=1)[0][0])["test_acc"] == ["nan"]
+    assert np.isnan(run_phase_chunk(phase_chunks(grid, steps=20, chunk_size=1)[0][0])["test_acc"][0])
 
 
 def test_device_none_is_resolved_on_the_driver():

@@ -63,21 +63,27 @@ def ratio_verdict(b, *, expected_log=1.0, tol=0.5) -> dict:
 
 
 def same_ratio_verdict(boundary, relations, *, n_sigma=3.0) -> dict:
-    """The critical ratio is the same for every relation: each pair within ``n_sigma`` combined SE."""
-    worst, verdict = "", "holds"
+    """The critical ratio is the same for every relation: each pair within ``n_sigma`` combined SE.
+
+    ``inconclusive`` when some relation's ratio is not resolved (or there is no pair), unless a
+    resolved pair already differs.
+    """
+    worst, compared, failed, unresolved = "", 0, False, False
     for a, c in itertools.combinations(relations, 2):
         la, lc = boundary[a]["log_ratio"], boundary[c]["log_ratio"]
         if not (math.isfinite(la) and math.isfinite(lc)):
-            verdict = "inconclusive" if verdict == "holds" else verdict
+            worst += f"{a} vs {c}: not resolved; "
+            unresolved = True
             continue
+        compared += 1
         diff = abs(la - lc)
         tol = n_sigma * math.hypot(boundary[a]["log_ratio_se"], boundary[c]["log_ratio_se"])
         worst += f"{a} vs {c}: {la:.3f} vs {lc:.3f} (diff {diff:.3f}, allowed {tol:.3f}); "
-        if diff > tol:
-            verdict = "fails"
+        failed |= diff > tol
+    verdict = "fails" if failed else ("holds" if compared and not unresolved else "inconclusive")
     return {
         "theory": "equal log10 r*",
-        "measured": worst.rstrip("; "),
+        "measured": worst.rstrip("; ") or "fewer than two relations",
         "tolerance": f"{n_sigma:g} combined SE",
         "verdict": verdict,
     }
