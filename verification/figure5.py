@@ -42,7 +42,7 @@ import os
 import numpy as np
 
 from .phases import column_boundaries, fit_boundary_line, is_generalizing
-from .sweeps import train_grid
+from .sweeps import add_sweep_arguments, sweep_kwargs_from_args, train_grid
 from .training import TrainConfig
 
 __all__ = [
@@ -443,18 +443,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--relations", nargs="+", default=None, help="relations (default: mod3 greater bipartite)"
     )
 
+    add_sweep_arguments(parser)
+
 
 def run(args) -> int:
     """Compute the diagrams, write ``figure5.png``/``figure5.csv`` under ``--out``, print the fits."""
-    data = figure5_data(
-        relations=args.relations,
-        seeds=args.seeds,
-        seed=args.seed,
-        steps=args.steps,
-        device=args.device,
-        progress=True,
-        tier=args.tier,
-    )
+    from effective_theory.executor import executor_from_args
+
+    with executor_from_args(args) as ex:
+        data = figure5_data(
+            relations=args.relations,
+            seeds=args.seeds,
+            seed=args.seed,
+            steps=args.steps,
+            device=args.device,
+            progress=True,
+            tier=args.tier,
+            **sweep_kwargs_from_args(args, ex),
+        )
     paths = plot(data, args.out)
     for rel, b in data["boundary"].items():
         f = b["fit"]

@@ -29,6 +29,7 @@ import numpy as np
 
 from .figure5 import analyze_boundary, grid_phase_diagram
 from .figure5 import plot as _plot_diagrams
+from .sweeps import add_sweep_arguments, sweep_kwargs_from_args
 
 __all__ = ["QUICK", "FULL", "wd_phase_diagram", "figure8_data", "plot", "add_arguments", "run"]
 
@@ -209,22 +210,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--eta-enc", type=float, default=None, help="encoder learning rate (quick 1e-3, full 1e-5)"
     )
 
+    add_sweep_arguments(parser)
+
 
 def run(args) -> int:
     """Compute the diagrams, write ``figure8.png``/``figure8.csv`` under ``--out``, print the fits."""
     eta_enc = args.eta_enc
     if eta_enc is not None and not eta_enc > 0:
         raise ValueError(f"--eta-enc must be > 0, got {eta_enc}")
-    data = figure8_data(
-        relations=args.relations,
-        seeds=args.seeds,
-        seed=args.seed,
-        steps=args.steps,
-        log_eta_enc=None if eta_enc is None else float(np.log10(eta_enc)),
-        device=args.device,
-        progress=True,
-        tier=args.tier,
-    )
+    from effective_theory.executor import executor_from_args
+
+    with executor_from_args(args) as ex:
+        data = figure8_data(
+            relations=args.relations,
+            seeds=args.seeds,
+            seed=args.seed,
+            steps=args.steps,
+            log_eta_enc=None if eta_enc is None else float(np.log10(eta_enc)),
+            device=args.device,
+            progress=True,
+            tier=args.tier,
+            **sweep_kwargs_from_args(args, ex),
+        )
     paths = plot(data, args.out)
     for rel, b in data["boundary"].items():
         f = b["fit"]

@@ -387,3 +387,24 @@ def train_grid(
         device=device,
         progress=progress,
     )
+
+
+def add_sweep_arguments(parser) -> None:
+    """CLI options for where a phase-diagram figure's sweep runs (``--executor``, ``--chunk-size``)."""
+    from effective_theory.executor import add_executor_arguments
+
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=None,
+        help="configs per chunk (default: the whole grid as one batched ensemble)",
+    )
+    add_executor_arguments(parser)
+
+
+def sweep_kwargs_from_args(args, executor) -> dict:
+    """``executor``/``chunk_size`` keyword arguments for a figure's data function from its CLI options."""
+    if args.chunk_size is not None and args.chunk_size < 1:
+        raise ValueError(f"--chunk-size must be a positive integer, got {args.chunk_size}")
+    local = getattr(args, "executor", "local") == "local"
+    return {"executor": None if local else executor, "chunk_size": args.chunk_size}
