@@ -35,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+import abc
 import numbers
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -84,7 +85,7 @@ def _check_count(value, name, *, minimum=0, real=False):
     return value
 
 
-class Executor:
+class Executor(abc.ABC):
     """Maps a chunk function over chunk configurations, through an optional result cache.
 
     Subclasses implement :meth:`_run`; :meth:`map` does the cache look-ups and
@@ -164,11 +165,13 @@ class Executor:
                 bar.close()
         return results
 
+    @abc.abstractmethod
     def _run(self, fn, items: Sequence[tuple[int, Any]], finished: Callable[[int, Any], None]) -> None:
-        raise NotImplementedError
+        """Run ``fn`` on each ``(index, chunk)`` and call ``finished(index, result)`` as each completes."""
 
     def close(self) -> None:
-        """Release resources (a Ray instance this executor started)."""
+        """Release resources (a Ray instance this executor started); nothing by default."""
+        return None
 
     def __enter__(self):
         return self
