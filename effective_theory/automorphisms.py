@@ -15,7 +15,11 @@ Exact reductions run before a general engine (nauty [2]_ or bliss [3]_):
   neighbour contribute ``k!``;
 * **twin classes** (vertices whose transposition is an automorphism) are
   contracted to one coloured vertex each, contributing ``k!``;
-* **isolated vertices** are grouped by colour, contributing ``k!`` each.
+* **isolated vertices** are grouped by colour, contributing ``k!`` each;
+* **fixed vertices** (alone in their class after colour refinement, hence
+  fixed by every automorphism) are removed, their neighbours recording them
+  in their colours; this contributes no factor and leaves sparse graphs
+  without symmetry (Barabasi-Albert, Erdos-Renyi) with a tiny core.
 
 The reductions repeat until nothing changes; the general engine then sees
 only the remaining core.  The group order is kept factorised
@@ -511,6 +515,93 @@ def _contract_twins(g: ColouredGraph, factors: _Factors):
     return _subgraph(g, keep, colour, touched), int(members.size - rep.size)
 
 
+# --------------------------------------------------------------------------
+# reduction 3: vertices fixed by every automorphism
+# --------------------------------------------------------------------------
+#: a refinement round must split off at least ``n >> _REFINE_GAIN_SHIFT`` new classes
+#: (at least one) for colour refinement to go on; slower progress is left to the engine
+_REFINE_GAIN_SHIFT = 10
+#: ... after this many rounds (the first rounds often split little: degrees, then neighbour degrees)
+_REFINE_MIN_ROUNDS = 4
+
+
+def _count_distinct(x: np.ndarray) -> int:
+    xs = np.sort(x)  # (a sort beats numpy's hash-based unique on a million distinct keys)
+    return int(xs.size > 0) + int(np.count_nonzero(xs[1:] != xs[:-1]))
+
+
+def _refine_colours(g: ColouredGraph, nbr, code, indptr):
+    """Colour refinement (1-dimensional Weisfeiler-Leman) with 64-bit hash colours.
+
+    Each round replaces a vertex's colour by a hash of (its colour, multiset
+    of (neighbour colour, oriented edge code)).  The hash is an order-free
+    function of isomorphism-invariant data, so every automorphism preserves
+    every round's colouring; a hash collision only merges classes, which
+    stays invariant (it can cost pruning power, never exactness).  Rounds
+    stop when the colouring is stable or, after four rounds, when a round
+    splits fewer than ``max(1, n >> 10)`` new classes (slow refinement, as
+    along a long chain, is left to the engine's own refinement).
+    Returns the class id of every vertex and the class sizes.
+    """
+    n = g.n
+    deg = np.diff(indptr)
+    nz = np.flatnonzero(deg)
+    starts = indptr[:-1][nz]
+    c = _mix(g.colour.astype(np.uint64))
+    ch = _mix(code.astype(np.uint64))
+    classes = _count_distinct(c)
+    min_gain = max(1, n >> _REFINE_GAIN_SHIFT)
+    for rounds in range(1, n + 1):
+        s = np.zeros(n, dtype=np.uint64)
+        s[nz] = np.add.reduceat(_mix(c[nbr] ^ ch), starts)
+        c_next = _mix(c ^ _mix(s))
+        k = _count_distinct(c_next)
+        if k <= classes:  # stable (a collision may even lose a class: stop there too)
+            break
+        gain = k - classes
+        c, classes = c_next, k
+        if rounds >= _REFINE_MIN_ROUNDS and gain < min_gain:
+            break
+    _, cls, size = np.unique(c, return_inverse=True, return_counts=True)
+    return cls.reshape(-1).astype(np.int64), size
+
+
+def _prune_fixed(g: ColouredGraph, factors: _Factors):
+    """Remove the vertices that every automorphism fixes; returns (graph, removed count).
+
+    Every automorphism preserves the refined colouring of
+    :func:`_refine_colours`, so a vertex alone in its class is fixed by all
+    of them.  Let ``S`` be these vertices and ``R`` the rest.  Each ``w`` in
+    ``R`` gets the exact id of (its colour, its refined class, multiset of
+    ``(s, oriented code of {w, s})`` over its neighbours ``s`` in ``S``).
+    Restricting to ``R`` maps ``Aut(G)`` one-to-one (``S`` is fixed
+    pointwise) into ``Aut(G - S)`` with these colours; conversely such a
+    permutation, extended by the identity on ``S``, keeps every pair
+    ``{w, s}`` because ``w`` and its image record the same neighbours in
+    ``S`` with the same codes.  Hence ``|Aut(G)| = |Aut(G - S)|``: no factor.
+    In sparse graphs without symmetry (Barabasi-Albert, Erdos-Renyi) a few
+    rounds isolate almost every vertex and the engine sees a tiny core.
+    """
+    if g.n < 2 or g.num_pairs == 0:
+        return g, 0
+    owner, nbr, code, indptr, _ = _half_edges(g)
+    cls, size = _refine_colours(g, nbr, code, indptr)
+    fixed = size[cls] == 1
+    if not fixed.any():
+        return g, 0
+    keep = ~fixed
+    nk = int(keep.sum())
+    local = np.full(g.n, -1, dtype=np.int64)
+    local[keep] = np.arange(nk)
+    rows = keep[owner] & fixed[nbr]
+    colour = np.zeros(g.n, dtype=np.int64)
+    if nk:
+        colour[keep] = _multiset_ids(
+            nk, local[owner[rows]], [nbr[rows], code[rows]], fixed=[g.colour[keep], cls[keep]]
+        )
+    return _subgraph(g, keep, colour, None), int(fixed.sum())
+
+
 def _drop_isolated(g: ColouredGraph, factors: _Factors):
     """Remove isolated vertices: those of one colour are interchangeable (k!)."""
     deg = np.bincount(np.concatenate([g.u, g.v]), minlength=g.n)
@@ -524,12 +615,15 @@ def _drop_isolated(g: ColouredGraph, factors: _Factors):
 def reduce_graph(g: ColouredGraph, factors: _Factors, *, deadline=None) -> ColouredGraph:
     """Apply the exact reductions until none changes the graph."""
     while g.n:
+        n_before = g.n
         g, a = _peel_pendant_trees(g, factors)
         g, b = _drop_isolated(g, factors)
+        g, d = _prune_fixed(g, factors)
         g, c = _contract_twins(g, factors)
         if deadline is not None and time.perf_counter() > deadline:
             raise TimeoutError("description length: time_limit exceeded during the exact reductions")
-        if a == b == c == 0:
+        # a pruning pass that removed only a sliver (slow refinement) does not earn another round
+        if a == b == c == 0 and d < max(1, n_before >> _REFINE_GAIN_SHIFT):
             break
     return g
 
