@@ -1,4 +1,6 @@
-"""Shared pytest configuration: the ``--full`` tier for paper-scale runs."""
+"""Shared pytest configuration: the ``--full`` tier for paper-scale runs and its result cache."""
+
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +11,15 @@ def pytest_addoption(parser):
         action="store_true",
         default=False,
         help="run paper-scale experiments (slow; a GPU is recommended)",
+    )
+    parser.addoption(
+        "--results-cache",
+        default=None,
+        metavar="DIR",
+        help=(
+            "where --full keeps finished results, so an interrupted run resumes (default: "
+            "geneft-results/.cache, the cache of `geneft reproduce --full`; 'none': keep nothing)"
+        ),
     )
 
 
@@ -29,3 +40,19 @@ def pytest_collection_modifyitems(config, items):
 def full_tier(request):
     """True when the suite runs at paper scale (``--full``)."""
     return request.config.getoption("--full")
+
+
+@pytest.fixture(scope="session")
+def results_cache(request):
+    """The on-disk result cache of the ``--full`` tier (None when ``--results-cache none``).
+
+    The default folder is the one ``geneft reproduce`` uses (``geneft-results/.cache``, here under
+    the project root), so the full tiers of the test suite and of the report share their results.
+    """
+    from effective_theory.result_cache import ResultCache
+
+    value = request.config.getoption("--results-cache")
+    if value is not None and value.lower() == "none":
+        return None
+    path = Path(value) if value is not None else Path(request.config.rootpath) / "geneft-results" / ".cache"
+    return ResultCache(path)

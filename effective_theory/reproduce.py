@@ -73,20 +73,6 @@ class Context:
     executor: Any = None  # None: in-process; else an Executor from effective_theory.get_executor
     chunk_size: int | None = None  # configs per chunk of a phase-diagram sweep (None: one chunk)
 
-    def sweep_options(self) -> tuple[dict, dict]:
-        """Keyword arguments for a phase-diagram sweep, and what of them enters the cache key.
-
-        In-process with the default chunking the whole grid is one batched ensemble and one cached
-        result; with an executor or a chunk size the grid runs in chunks, each cached on its own
-        (resumable, and shared between the local and Ray executors).
-        """
-        if self.executor is None and self.chunk_size is None:
-            return {}, {}
-        return (
-            {"executor": self.executor, "cache": self.cache, "chunk_size": self.chunk_size},
-            {"chunk_size": self.chunk_size},
-        )
-
     @property
     def quick(self) -> bool:
         return self.scale == "quick"
@@ -244,18 +230,22 @@ def _task_fig4(ctx: Context) -> TaskOutput:
 
 def _evaluated_figure_task(fig: str, module_name: str, data_fn: str, title: str, source: str):
     """A task for a verification figure whose module has ``CHECK_QUICK``/``CHECK_FULL``, ``plot`` and
-    ``evaluate`` (the same settings and verdicts as its test in ``verification/tests``)."""
+    ``evaluate`` (the same settings, cache entries and verdicts as its test in ``verification/tests``,
+    through :func:`verification.tiers.figure_data`)."""
 
     def task(ctx: Context) -> TaskOutput:
+        from verification.tiers import figure_data
+
         module = importlib.import_module(module_name)
-        settings = dict(module.CHECK_QUICK if ctx.quick else module.CHECK_FULL)
-        settings["seed"] = settings.get("seed", 0) + ctx.seed
-        # modules whose data function runs phase-diagram sweeps take the executor and chunking
-        kw, key = ctx.sweep_options() if getattr(module, "SWEEPS", False) else ({}, {})
-        data = ctx.cache.get_or_compute(
+        data = figure_data(
             fig,
-            {"settings": settings, "device": ctx.device, **key},
-            lambda: getattr(module, data_fn)(**settings, device=ctx.device, progress=ctx.progress, **kw),
+            ctx.scale,
+            device=ctx.device,
+            seed=ctx.seed,
+            cache=ctx.cache,
+            progress=ctx.progress,
+            executor=ctx.executor,
+            chunk_size=ctx.chunk_size,
         )
         out = TaskOutput(title)
         paths = [Path(p) for p in module.plot(data, ctx.out)]

@@ -11,7 +11,7 @@ from effective_theory import LocalExecutor
 from effective_theory.result_cache import ResultCache
 from verification.model import ModelConfig
 from verification.phases import PHASES
-from verification.sweeps import PHASE_CHUNK, phase_chunks, run_phase_chunk, run_phase_diagram
+from verification.sweeps import PHASE_CHUNK, phase_chunks, run_phase_chunk, run_phase_diagram, train_grid
 from verification.training import TrainConfig, train_ensemble
 
 STEPS = 200
@@ -53,6 +53,24 @@ def test_phase_diagram_equals_the_trainer_on_each_chunk():
             assert res.phases[k] == direct.phases[r]
     assert set(res.phases) <= set(PHASES)
     assert res.steps_to_train.dtype == np.int64 and res.full_acc.dtype == np.float64
+
+
+def test_chunks_of_a_multiple_of_eight_equal_one_unchunked_run_on_cpu(tmp_path):
+    """The CPU trainer batches 8 models in grid order: 8-aligned chunks hold the same batches."""
+    grid = [
+        TrainConfig(relation="mod3", n=6, eta_enc=10.0 ** (-3 + s % 3), eta_dec=1e-2, seed=s)
+        for s in range(19)
+    ]
+    whole = train_grid(grid, steps=60, eval_every=5, gap=20, early_stop=False, device="cpu")
+    for chunk_size in (8, 16):
+        part = train_grid(
+            grid, steps=60, eval_every=5, gap=20, early_stop=False, device="cpu",
+            cache=ResultCache(tmp_path / str(chunk_size)), chunk_size=chunk_size,
+        )
+        for f in ("steps_to_train", "steps_to_test", "train_acc", "test_acc", "full_acc", "steps_run"):
+            np.testing.assert_array_equal(getattr(part, f), getattr(whole, f), err_msg=f)
+        assert list(part.phases) == list(whole.phases)
+    assert (whole.steps_run == 60).all()  # early_stop=False reaches the trainer
 
 
 def test_cached_sweep_resumes_with_identical_results(tmp_path):

@@ -47,6 +47,7 @@ from ._figtools import (
     resolve_tier,
     write_csv,
 )
+from .sweeps import add_sweep_arguments, sweep_kwargs_from_args
 
 __all__ = [
     "DEFAULT_VARIANT",
@@ -314,6 +315,9 @@ def _curves(
     eval_every,
     device,
     progress,
+    executor=None,
+    cache=None,
+    chunk_size=None,
 ) -> list[dict]:
     """Train the models of several (relation, variants) panels in one ensemble call.
 
@@ -321,7 +325,8 @@ def _curves(
     so one call for all panels costs little more than one call per architecture.
     """
     from .model import ModelConfig
-    from .training import TrainConfig, train_ensemble
+    from .sweeps import train_grid
+    from .training import TrainConfig
 
     fr = check_fractions(fractions)
     if any(b <= a for a, b in zip(fr, fr[1:])):
@@ -356,8 +361,17 @@ def _curves(
                     cfg.validate()
                     configs.append(cfg)
                     index.append((pi, vi, fi, si))
-    res = train_ensemble(
-        configs, steps=steps, early_stop=early_stop, eval_every=eval_every, device=device, progress=progress
+    res = train_grid(
+        configs,
+        steps=steps,
+        early_stop=early_stop,
+        eval_every=eval_every,
+        device=device,
+        progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
+        desc="figure 3 chunks",
     )
 
     acc = [{key: np.zeros((len(vs), len(fr), seeds)) for key in ("full", "train", "test")} for _, vs in specs]
@@ -426,13 +440,18 @@ def figure3_data(
     eval_every: int = 100,
     device: str | None = None,
     progress: bool = False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
 ) -> dict:
     """Figure 3 of [1]_: :func:`accuracy_curves` for each relation with the ``variant_set`` decoders.
 
     ``variant_set="quick"`` trains Table III and the inductive-bias decoder;
     ``"full"`` the five decoders of :data:`FIGURE3_VARIANTS`.  All relations train in one
     ensemble call (same numbers as separate :func:`accuracy_curves` calls, up to float32
-    rounding of the batched sums).
+    rounding of the batched sums).  ``executor``, ``cache`` and ``chunk_size`` train in chunks
+    through an executor and the on-disk result cache (:func:`~verification.sweeps.train_grid`;
+    default: one batched ensemble in this process).
     """
     panels = [(r, _variants_for(r, variant_set)) for r in relations]
     if not panels:
@@ -452,6 +471,9 @@ def figure3_data(
             eval_every=eval_every,
             device=device,
             progress=progress,
+            executor=executor,
+            cache=cache,
+            chunk_size=chunk_size,
         )
     }
 
@@ -508,6 +530,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--relations", nargs="+", default=None, help="relations (default: mod3 greater)")
     parser.add_argument("--fractions", type=float, nargs="+", default=None, help="training fractions")
     parser.add_argument("--n", type=int, default=30, help="number of elements (default 30)")
+    add_sweep_arguments(parser)
 
 
 def run(args) -> int:
@@ -517,17 +540,21 @@ def run(args) -> int:
         params["relations"] = list(args.relations)
     if args.fractions:
         params["fractions"] = sorted(check_fractions(args.fractions, "--fractions"))
-    data = figure3_data(
-        relations=params["relations"],
-        fractions=params["fractions"],
-        variant_set=params["variant_set"],
-        seeds=params["seeds"],
-        steps=params["steps"],
-        n=args.n,
-        seed=args.seed,
-        device=args.device,
-        progress=args.progress,
-    )
+    from effective_theory.executor import executor_from_args
+
+    with executor_from_args(args) as ex:
+        data = figure3_data(
+            relations=params["relations"],
+            fractions=params["fractions"],
+            variant_set=params["variant_set"],
+            seeds=params["seeds"],
+            steps=params["steps"],
+            n=args.n,
+            seed=args.seed,
+            device=args.device,
+            progress=args.progress,
+            **sweep_kwargs_from_args(args, ex),
+        )
     paths = plot(data, args.out)
     for d in data["relations"]:
         for v in d["variants"]:
@@ -559,6 +586,8 @@ CHECK_FULL = {
     "alpha": 0.9,
     "seed": 1,
 }
+#: the data function accepts ``executor``, ``cache`` and ``chunk_size`` (training in chunks)
+SWEEPS = True
 #: standard errors of the checks; the rise counts as "near b/n^2" within a factor SCALE; "low" fractions
 Z, SCALE, LOW_MAX = 3.0, 5.0, 0.2
 

@@ -44,6 +44,7 @@ from ._figtools import (
     resolve_tier,
     write_csv,
 )
+from .sweeps import add_sweep_arguments, sweep_kwargs_from_args
 
 __all__ = [
     "GENERALIZING_PHASES",
@@ -116,6 +117,9 @@ def generalization_counts(
     seed: int = 0,
     device: str | None = None,
     progress: bool = False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
 ) -> list[dict]:
     """Measured probability of generalization at each ``(eta_enc, eta_dec, init_scale)`` point (one chunk).
 
@@ -137,6 +141,10 @@ def generalization_counts(
         ``sigma_a / sigma_c`` used for the bound.
     seed : int
         Experiment seed.
+    executor, cache, chunk_size : optional
+        Train in chunks through an executor and the on-disk result cache
+        (:func:`~verification.sweeps.train_grid`): finished chunks survive an interruption.
+        Default: one batched ensemble in this process.
 
     Returns
     -------
@@ -145,7 +153,8 @@ def generalization_counts(
         ``trials``, ``generalized`` (count), ``p`` and ``sem`` (binomial), ``phases`` (counts
         of each phase), ``test_acc`` (per seed) and ``bound`` (Eq. 12).
     """
-    from .training import TrainConfig, train_ensemble
+    from .sweeps import train_grid
+    from .training import TrainConfig
 
     seeds = check_positive_int(seeds, "seeds")
     steps = check_positive_int(steps, "steps")
@@ -175,7 +184,17 @@ def generalization_counts(
             )
             cfg.validate()
             configs.append(cfg)
-    res = train_ensemble(configs, steps=steps, early_stop=True, device=device, progress=progress)
+    res = train_grid(
+        configs,
+        steps=steps,
+        early_stop=True,
+        device=device,
+        progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
+        desc="figure 6 chunks",
+    )
     out = []
     for i, (eta_enc, eta_dec, scale) in enumerate(pts):
         sl = slice(i * seeds, (i + 1) * seeds)
@@ -214,10 +233,14 @@ def figure6_data(
     seed: int = 0,
     device: str | None = None,
     progress: bool = False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
 ) -> dict:
     """Figure 6 of [1]_: probability of generalization on the grid ``ratios x init_scales``.
 
-    ``eta_enc`` is held fixed and ``eta_dec = ratio * eta_enc``.  Returns ``points`` (see
+    ``eta_enc`` is held fixed and ``eta_dec = ratio * eta_enc``; ``executor``, ``cache`` and
+    ``chunk_size`` as in :func:`generalization_counts`.  Returns ``points`` (see
     :func:`generalization_counts`) and the bound on a fine ratio grid (``bound_ratios``,
     ``bound``) for plotting.
     """
@@ -238,6 +261,9 @@ def figure6_data(
         seed=seed,
         device=device,
         progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
     )
     lo, hi = math.log10(min(rs)) - 0.5, math.log10(max(rs)) + 0.5
     fine = [10 ** (lo + (hi - lo) * i / 200) for i in range(201)]
@@ -314,6 +340,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--init-scales", type=float, nargs="+", default=None, help="initialisation scales")
     parser.add_argument("--eta-enc", type=float, default=None, help="encoder learning rate (held fixed)")
     parser.add_argument("--relation", default="mod3", help="relation (default mod3)")
+    add_sweep_arguments(parser)
 
 
 def run(args) -> int:
@@ -322,17 +349,21 @@ def run(args) -> int:
     for key, attr in (("ratios", "ratios"), ("init_scales", "init_scales"), ("eta_enc", "eta_enc")):
         if getattr(args, attr) is not None:
             params[key] = getattr(args, attr)
-    data = figure6_data(
-        ratios=params["ratios"],
-        init_scales=params["init_scales"],
-        eta_enc=params["eta_enc"],
-        relation=args.relation,
-        seeds=params["seeds"],
-        steps=params["steps"],
-        seed=args.seed,
-        device=args.device,
-        progress=args.progress,
-    )
+    from effective_theory.executor import executor_from_args
+
+    with executor_from_args(args) as ex:
+        data = figure6_data(
+            ratios=params["ratios"],
+            init_scales=params["init_scales"],
+            eta_enc=params["eta_enc"],
+            relation=args.relation,
+            seeds=params["seeds"],
+            steps=params["steps"],
+            seed=args.seed,
+            device=args.device,
+            progress=args.progress,
+            **sweep_kwargs_from_args(args, ex),
+        )
     paths = plot(data, args.out)
     for p in data["points"]:
         print(
@@ -362,6 +393,8 @@ CHECK_FULL = {
     "eta_enc": 1e-3,
     "seed": 2,
 }
+#: the data function accepts ``executor``, ``cache`` and ``chunk_size`` (training in chunks)
+SWEEPS = True
 #: one-sided significance of a bound violation (3 sigma)
 ALPHA = 0.00135
 

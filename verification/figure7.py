@@ -35,6 +35,7 @@ from ._figtools import (
     resolve_tier,
     write_csv,
 )
+from .sweeps import add_sweep_arguments, sweep_kwargs_from_args
 
 __all__ = ["decoder_parameter_count", "goldilocks_data", "plot", "add_arguments", "run"]
 
@@ -80,13 +81,18 @@ def goldilocks_data(
     eval_every: int = 100,
     device: str | None = None,
     progress: bool = False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
 ) -> dict:
     """Train ``seeds`` models per decoder depth; return final accuracies and phases (Figure 7 of [1]_).
 
     Model ``i`` at every depth uses the same seed for its split and initialisation, so depths
     are compared on identical training sets.  Training runs the whole budget
     (``early_stop=False``): the quantity is the test accuracy after ``steps`` steps.
-    ``eval_every`` only sets the resolution of the phase labels.
+    ``eval_every`` only sets the resolution of the phase labels.  ``executor``, ``cache`` and
+    ``chunk_size`` train in chunks through an executor and the on-disk result cache
+    (:func:`~verification.sweeps.train_grid`; default: one batched ensemble in this process).
 
     Returns
     -------
@@ -96,7 +102,8 @@ def goldilocks_data(
         ``parameters`` (decoder size per depth) and ``best_depth`` (highest mean test accuracy).
     """
     from .model import ModelConfig
-    from .training import TrainConfig, train_ensemble
+    from .sweeps import train_grid
+    from .training import TrainConfig
 
     ds = [int(d) for d in depths]
     if not ds:
@@ -126,8 +133,17 @@ def goldilocks_data(
             )
             cfg.validate()
             configs.append(cfg)
-    res = train_ensemble(
-        configs, steps=steps, early_stop=early_stop, eval_every=eval_every, device=device, progress=progress
+    res = train_grid(
+        configs,
+        steps=steps,
+        early_stop=early_stop,
+        eval_every=eval_every,
+        device=device,
+        progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
+        desc="figure 7 chunks",
     )
     test = np.asarray(res.test_acc, dtype=float).reshape(len(ds), seeds)
     train = np.asarray(res.train_acc, dtype=float).reshape(len(ds), seeds)
@@ -217,6 +233,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--depths", type=int, nargs="+", default=None, help="decoder depths")
     parser.add_argument("--width", type=int, default=10, help="decoder width (default 10)")
     parser.add_argument("--train-fraction", type=float, default=0.3, help="training fraction (default 0.3)")
+    add_sweep_arguments(parser)
 
 
 def run(args) -> int:
@@ -224,16 +241,20 @@ def run(args) -> int:
     params = resolve_tier(args, _QUICK, _FULL)
     if args.depths is not None:
         params["depths"] = args.depths
-    data = goldilocks_data(
-        depths=params["depths"],
-        width=args.width,
-        train_fraction=args.train_fraction,
-        seeds=params["seeds"],
-        steps=params["steps"],
-        seed=args.seed,
-        device=args.device,
-        progress=args.progress,
-    )
+    from effective_theory.executor import executor_from_args
+
+    with executor_from_args(args) as ex:
+        data = goldilocks_data(
+            depths=params["depths"],
+            width=args.width,
+            train_fraction=args.train_fraction,
+            seeds=params["seeds"],
+            steps=params["steps"],
+            seed=args.seed,
+            device=args.device,
+            progress=args.progress,
+            **sweep_kwargs_from_args(args, ex),
+        )
     paths = plot(data, args.out)
     for i, d in enumerate(data["depths"]):
         print(
@@ -250,6 +271,8 @@ def run(args) -> int:
 #: settings of the quick and full checks (verification/tests/test_goldilocks.py)
 CHECK_QUICK = {"depths": [0, 1, 2, 4, 8], "seeds": 8, "steps": 4000, "seed": 0}
 CHECK_FULL = {"depths": [0, 1, 2, 3, 4, 6, 8, 10, 12], "seeds": 20, "steps": 100_000, "seed": 1}
+#: the data function accepts ``executor``, ``cache`` and ``chunk_size`` (training in chunks)
+SWEEPS = True
 Z = 3.0
 
 

@@ -355,26 +355,39 @@ def train_grid(
     steps,
     eval_every=10,
     gap=1_000,
+    early_stop=True,
     device=None,
     progress=False,
     executor=None,
     cache=None,
     chunk_size=None,
+    desc="phase diagram",
 ):
-    """Train a phase-diagram grid: one batched ensemble, or chunks through an executor and a cache.
+    """Train a grid of configs: one batched ensemble, or chunks through an executor and a cache.
 
     With neither ``executor`` nor ``cache`` (and no ``chunk_size``) this is one
     :func:`~verification.training.train_ensemble` call over the whole grid; otherwise
     :func:`run_phase_diagram` with ``chunk_size`` (default: the whole grid as one chunk, so the
     results equal the single call).  Both return objects with ``phases``, ``steps_to_train``,
-    ``steps_to_test``, ``train_acc`` and ``test_acc`` in the order of ``configs``.
+    ``steps_to_test``, ``train_acc``, ``test_acc`` and ``full_acc`` in the order of ``configs``.
+
+    On the CPU the trainer cuts each architecture's configs, in order, into batches of 8; chunks
+    whose size is a multiple of 8 therefore hold the same batches and give the same numbers as
+    the single call (checked in ``tests/test_sweeps.py``).  ``desc`` labels the progress bar
+    over chunks.
     """
     configs = list(configs)
     if executor is None and cache is None and chunk_size is None:
         from .training import train_ensemble
 
         return train_ensemble(
-            configs, steps=steps, eval_every=eval_every, gap=gap, device=device, progress=progress
+            configs,
+            steps=steps,
+            eval_every=eval_every,
+            gap=gap,
+            early_stop=early_stop,
+            device=device,
+            progress=progress,
         )
     return run_phase_diagram(
         configs,
@@ -384,8 +397,10 @@ def train_grid(
         cache=cache,
         eval_every=eval_every,
         gap=gap,
+        early_stop=early_stop,
         device=device,
         progress=progress,
+        desc=desc,
     )
 
 

@@ -27,12 +27,12 @@ from scipy import stats
 
 from verification.figure6 import (
     ALPHA,
-    CHECK_FULL,
     CHECK_QUICK,
     bound_violations,
     figure6_data,
     generalization_counts,
 )
+from verification.tiers import figure_data
 
 QUICK = {k: CHECK_QUICK[k] for k in ("ratios", "init_scales", "seeds", "steps")}
 #: same ratio (10, where the measured probability is not saturated), learning rates 3x apart:
@@ -80,7 +80,7 @@ def test_probability_depends_only_on_ratio_quick():
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=FULL_REASON)
-def test_probability_below_eq12_bound_full():
-    data = figure6_data(**CHECK_FULL)
+def test_probability_below_eq12_bound_full(results_cache):
+    data = figure_data("fig6", "full", device=None, cache=results_cache, progress=True)
     bad = bound_violations(data["points"])
     assert not bad, "; ".join(bad)

@@ -25,7 +25,8 @@ Tolerance
 import numpy as np
 import pytest
 
-from verification.figure7 import CHECK_FULL, CHECK_QUICK, Z, goldilocks_data, goldilocks_verdict
+from verification.figure7 import CHECK_QUICK, Z, goldilocks_data, goldilocks_verdict
+from verification.tiers import figure_data
 
 QUICK = {k: v for k, v in CHECK_QUICK.items() if k != "seed"}
 
@@ -59,5 +60,5 @@ def test_goldilocks_zone_quick(quick_data):
 
 
 @pytest.mark.slow
-def test_goldilocks_zone_full():
-    _check(goldilocks_data(**CHECK_FULL))
+def test_goldilocks_zone_full(results_cache):
+    _check(figure_data("fig7", "full", device=None, cache=results_cache, progress=True))

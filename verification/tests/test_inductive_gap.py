@@ -40,7 +40,6 @@ import numpy as np
 import pytest
 
 from verification.figure3 import (
-    CHECK_FULL,
     CHECK_QUICK,
     FIGURE3_VARIANTS,
     SCALE,
@@ -50,6 +49,7 @@ from verification.figure3 import (
     figure3_data,
     rise,
 )
+from verification.tiers import figure_data
 
 ALPHA = CHECK_QUICK["alpha"]
 QUICK = {k: CHECK_QUICK[k] for k in ("fractions", "seeds", "steps")}
@@ -85,8 +85,8 @@ def quick_data():
 
 
 @pytest.fixture(scope="module")
-def full_data():
-    data = figure3_data(**CHECK_FULL)
+def full_data(results_cache):
+    data = figure_data("fig3", "full", device=None, cache=results_cache, progress=True)
     return {d["relation"]: d for d in data["relations"]}
 
 

@@ -40,6 +40,7 @@ Scale (see :mod:`verification.figure5`)
 import pytest
 
 from verification.figure5 import figure5_data
+from verification.tiers import figure_data
 from verification.verdicts import ratio_verdict, same_ratio_verdict, slope_verdict
 
 RELATIONS = ("mod3", "greater", "bipartite")
@@ -74,8 +75,8 @@ def quick():
 
 
 @pytest.fixture(scope="module")
-def full():
-    return figure5_data(tier="full")
+def full(results_cache):
+    return figure_data("fig5", "full", device=None, cache=results_cache, progress=True)
 
 
 def _maybe_xfail(key):

@@ -36,6 +36,7 @@ Scale (see :mod:`verification.figure8`)
 import pytest
 
 from verification.figure8 import figure8_data
+from verification.tiers import figure_data
 from verification.verdicts import range_verdict, slope_verdict
 
 SLOPE = 0.0
@@ -54,8 +55,8 @@ def quick():
 
 
 @pytest.fixture(scope="module")
-def full():
-    return figure8_data(tier="full")
+def full(results_cache):
+    return figure_data("fig8", "full", device=None, cache=results_cache, progress=True)
 
 
 def _maybe_xfail(key):
