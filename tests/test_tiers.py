@@ -49,10 +49,10 @@ def test_quick_tier_and_uncached_runs_train_in_one_ensemble(tmp_path, fake_fig7)
 
 
 def test_chunked_figure_data_equals_one_ensemble(tmp_path):
-    """A real (tiny) Figure 7 run: chunks of 8 through the cache give the same numbers."""
+    """A real (tiny) Figure 7 run: chunks of 3 through the cache give the same numbers."""
     kw = {"depths": [0, 1], "seeds": 10, "steps": 40, "eval_every": 10, "n": 8, "device": "cpu"}
     whole = f7.goldilocks_data(**kw)
-    chunked = f7.goldilocks_data(**kw, cache=ResultCache(tmp_path), chunk_size=8)
+    chunked = f7.goldilocks_data(**kw, cache=ResultCache(tmp_path), chunk_size=3)
     assert chunked["test_acc"] == whole["test_acc"] and chunked["phases"] == whole["phases"]
 
 

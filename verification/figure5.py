@@ -114,8 +114,7 @@ def phase_diagram(
         or :func:`effective_theory.get_executor`) and an on-disk
         :class:`~effective_theory.result_cache.ResultCache`
         (:func:`verification.sweeps.run_phase_diagram`).  The default is one batched ensemble of the
-        whole grid; per-config results depend on the chunking (``docs/findings.md``), never on the
-        executor.
+        whole grid; per-config results depend neither on the chunking nor on the executor.
 
     Returns
     -------

@@ -10,9 +10,12 @@ Ray task per chunk) and the on-disk result cache: a finished chunk is stored as 
 so an interrupted sweep resumes -- locally or on a cluster -- without recomputing it, and the
 per-config results are the same whichever executor ran them.
 
-The chunking is part of the result's definition: a chunk's configs are trained in one batch, and
-its cache key holds the chunk's configs and training options, so the same grid with the same
-``chunk_size`` gives the same chunks (and cache entries) on every executor.
+A chunk's cache key holds its configs and training options, so the same grid with the same
+``chunk_size`` gives the same chunks (and cache entries) on every executor.  The per-config
+numbers do not depend on the chunking at all: the trainer's arithmetic for a model is the same
+alone, in any position of any batch and with any companions (see
+:mod:`verification.training`), so any ``chunk_size`` -- and one unchunked run -- give
+bit-identical results on the same machine and device.
 
 References
 ----------
@@ -190,9 +193,11 @@ def phase_chunks(
         device = resolve_device(None).type
     if not isinstance(device, str):
         raise TypeError(f"device must be a string such as 'cpu' or 'cuda', got {type(device).__name__}")
+    from .training import _group_key
+
     groups: dict = {}
     for k, cfg in enumerate(configs):
-        groups.setdefault((cfg.n, cfg.model, cfg.optimizer), []).append(k)
+        groups.setdefault(_group_key(cfg), []).append(k)
     options = {
         "steps": steps,
         "eval_every": eval_every,
@@ -371,9 +376,8 @@ def train_grid(
     results equal the single call).  Both return objects with ``phases``, ``steps_to_train``,
     ``steps_to_test``, ``train_acc``, ``test_acc`` and ``full_acc`` in the order of ``configs``.
 
-    On the CPU the trainer cuts each architecture's configs, in order, into batches of 8; chunks
-    whose size is a multiple of 8 therefore hold the same batches and give the same numbers as
-    the single call (checked in ``tests/test_sweeps.py``).  ``desc`` labels the progress bar
+    Every chunking gives the same numbers as the single call (the trainer's arithmetic for a model
+    does not depend on its batch; checked in ``tests/test_sweeps.py``).  ``desc`` labels the progress bar
     over chunks.
     """
     configs = list(configs)

@@ -32,8 +32,8 @@ FIGURES = {
     "fig8": ("verification.figure8", "figure8_data"),
 }
 
-#: configs per cached chunk at the full tier on the CPU: a multiple of the CPU trainer's batch of
-#: 8 (so the numbers equal one unchunked run) and at most about 15 minutes of work per chunk
+#: configs per cached chunk at the full tier on the CPU (the numbers do not depend on it): two of
+#: the CPU trainer's batches of 8, one per core, and at most about 15 minutes of work per chunk
 FULL_CPU_CHUNK = 16
 
 SCALES = ("quick", "full")

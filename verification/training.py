@@ -24,6 +24,19 @@ gradient descent with L2 weight decay added to the gradient -- the discrete-time
 gradient flow, Eq. (7), that the repon theory describes.  Encoder (embeddings) and decoder have
 separate learning rates (``eta_enc``, ``eta_dec``) and weight decays (``wd_enc``, ``wd_dec``).
 
+Every model's arithmetic is independent of its position in the batch and of the batch's size
+and companions, so one config gives bit-identical results alone, in any chunk of a sweep, and on
+any executor (on the same machine and device), given the same training-set size as its
+companions (the padded pair axis is shared by a batch).  On the CPU three things broke that
+before: torch's vectorised elementwise kernels compute the last ``numel % 16`` elements of a
+tensor by a scalar path that rounds differently (so only the batch's last model was hit); a
+batched product with a transposed ``(fan_out, fan_in)`` weight view rounded differently at
+different offsets; and the batched matrix-vector product of the read-out rounded differently
+for different batch sizes.  Hence every per-model axis (training pairs, test pairs, the flat
+parameter buffer) is padded to a multiple of :data:`PAD` elements with zero-weight entries,
+transposed weights are made contiguous before a batched product, and the read-out is a product
+and a sum (tested in ``verification/tests/test_training.py``).
+
 Accuracies are evaluated every ``eval_every`` steps: the train accuracy from the training
 forward pass itself, the test accuracy from one extra forward pass over the test pairs.  A step
 count ``s`` means "after ``s`` parameter updates"; ``steps_to_train`` is the first evaluated
@@ -67,6 +80,15 @@ __all__ = [
 #: supported optimizers
 OPTIMIZERS = ("adam", "sgd")
 _BETA1, _BETA2, _EPS = 0.9, 0.999, 1e-8
+#: per-model axes are padded to a multiple of this many elements (no scalar tails in the
+#: vectorised elementwise kernels: 64 float32 covers two AVX-512 vectors, unrolled twice)
+PAD = 64
+#: each model's slab of each parameter is padded to a multiple of this many floats (64 bytes)
+SLAB = 16
+
+
+def _round_up(x: int, m: int = PAD) -> int:
+    return -(-int(x) // m) * m
 
 
 def _check_real(value, name, *, positive=False, nonnegative=False):
@@ -269,8 +291,10 @@ def _forward(P, x1, x2, mode, depth):
         h = torch.baddbmm(P[f"b{layer}"], h, P[f"W{layer}"], beta=2.0, alpha=2.0)
         h.sigmoid_().mul_(2.0).sub_(1.0)
         acts.append(h)
-    out = torch.baddbmm(P[f"b{depth}"], h, P[f"W{depth}"])
-    return out.squeeze(-1), acts
+    # the read-out (fan_in -> 1) as a product and a sum over the last axis: a batched
+    # matrix-vector product rounds differently for different batch sizes
+    out = (h * P[f"W{depth}"].transpose(1, 2)).sum(-1) + P[f"b{depth}"].squeeze(-1)
+    return out, acts
 
 
 def _gather_embeddings(E, idx):
@@ -281,9 +305,11 @@ def _gather_embeddings(E, idx):
 class _Group:
     """K models of one architecture and optimizer, parameters stacked in one flat buffer.
 
-    The flat buffer is parameter-major: block ``p`` holds ``(K, *shape_p)`` contiguously, so
-    every parameter is a contiguous ``(K, ...)`` view and the optimizer is a few whole-buffer
-    operations.
+    The flat buffer is parameter-major: block ``p`` holds ``K`` slabs of ``size_p`` values, each
+    slab padded with zeros to a multiple of :data:`SLAB` floats (64 bytes), so every model's
+    parameter starts at an aligned address (small batched products write rounding that depends
+    on the output's alignment) and is a ``(K, *shape_p)`` view; the optimizer is a few
+    whole-buffer operations.
     """
 
     def __init__(self, configs, members, device, threshold):
@@ -298,6 +324,7 @@ class _Group:
         n = self.n
         self.shapes = parameter_shapes(self.arch, n)
         self.sizes = [math.prod(s) for _, s in self.shapes]
+        self.slabs = [_round_up(size, SLAB) for size in self.sizes]
 
         inits = [
             init_parameters(
@@ -331,7 +358,7 @@ class _Group:
         # data: padded index lists of training and test pairs, targets and loss weights
         n_train = [configs[m].num_train_pairs for m in members]
         n_test = [n * n - t for t in n_train]
-        B, Q = max(n_train), max(max(n_test), 1)
+        B, Q = _round_up(max(n_train)), _round_up(max(max(n_test), 1))
         tr_idx = np.zeros((K, B), dtype=np.int64)
         te_idx = np.zeros((K, Q), dtype=np.int64)
         tr_w = np.zeros((K, B), dtype=np.float32)
@@ -354,14 +381,24 @@ class _Group:
 
     # --- layout helpers
     def _flat(self, blocks):
-        return torch.cat([b.reshape(-1) for b in blocks]).to(self.device).contiguous()
+        """One flat buffer of ``(K, size)`` blocks: each slab zero-padded to its SLAB multiple, the
+        whole to a multiple of PAD (so every element takes the vectorised path)."""
+        parts = []
+        for b, slab in zip(blocks, self.slabs):
+            b = b.reshape(b.shape[0], -1)
+            parts.append(torch.nn.functional.pad(b, (0, slab - b.shape[1])).reshape(-1))
+        flat = torch.cat(parts)
+        pad = _round_up(flat.numel()) - flat.numel()
+        if pad:
+            flat = torch.cat([flat, flat.new_zeros(pad)])
+        return flat.to(self.device).contiguous()
 
     def _views(self, buf):
         K = len(self.members)
         out, off = {}, 0
-        for (name, shape), size in zip(self.shapes, self.sizes):
-            out[name] = buf[off : off + K * size].view(K, *shape)
-            off += K * size
+        for (name, shape), size, slab in zip(self.shapes, self.sizes, self.slabs):
+            out[name] = buf[off : off + K * slab].view(K, slab)[:, :size].view(K, *shape)
+            off += K * slab
         return out
 
     def _derive_data(self):
@@ -385,10 +422,10 @@ class _Group:
 
         def sel(buf):
             parts, off = [], 0
-            for size in self.sizes:
-                parts.append(buf[off : off + K * size].view(K, size).index_select(0, rows_t).reshape(-1))
-                off += K * size
-            return torch.cat(parts)
+            for slab in self.slabs:
+                parts.append(buf[off : off + K * slab].view(K, slab).index_select(0, rows_t))
+                off += K * slab
+            return self._flat(parts)
 
         self.theta, self.m, self.v = sel(self.theta), sel(self.m), sel(self.v)
         self.lr, self.wd, self.grad = sel(self.lr), sel(self.wd), sel(self.grad)
@@ -427,7 +464,8 @@ class _Group:
             gpre = torch.ops.aten.tanh_backward(ga, acts[layer + 1])
             torch.bmm(acts[layer].transpose(1, 2), gpre, out=G[f"W{layer}"])
             torch.sum(gpre, 1, keepdim=True, out=G[f"b{layer}"])
-            ga = torch.bmm(gpre, P[f"W{layer}"].transpose(1, 2))
+            # a contiguous transpose: the strided view rounds differently at different offsets
+            ga = torch.bmm(gpre, P[f"W{layer}"].transpose(1, 2).contiguous())
         # ga is now dL/dh_0 (K, B, input_dim): chain to the two embeddings
         d = self.arch.embed_dim
         if mode == "concat":
@@ -476,16 +514,18 @@ class _Group:
         """Per model: train acc, test acc, full acc, loss, and the parameters (numpy)."""
         n = self.n
         K = len(self.members)
-        ii = torch.arange(n * n, device=self.device)
+        nn_pad = _round_up(n * n)
+        ii = torch.arange(nn_pad, device=self.device) % (n * n)  # padding repeats pairs; masked below
         i = (ii // n).expand(K, -1)
         j = (ii % n).expand(K, -1)
         E = self.P["E"]
         z, _ = _forward(
             self.P, _gather_embeddings(E, i), _gather_embeddings(E, j), self.arch.mode, self.arch.depth
         )
+        z = z[:, : n * n]
         correct = ((z > 0).float() == self.y_full).float()
         full = correct.mean(1)
-        train_mask = torch.zeros_like(correct).scatter_(1, self.tr_flat, self.tr_w)
+        train_mask = torch.zeros_like(correct).scatter_add_(1, self.tr_flat, self.tr_w)  # padding adds 0
         train = (correct * train_mask).sum(1)
         loss = ((torch.nn.functional.softplus(z) - self.y_full * z) * train_mask).sum(1)
         test = (full * n * n - train * self.n_train) / self.n_test.clamp(min=1)
@@ -497,7 +537,9 @@ class _Group:
 
 
 def _group_key(cfg: TrainConfig):
-    return (cfg.n, cfg.model, cfg.optimizer)
+    """Models trained in one batch: same architecture and optimizer, and the same padded number
+    of training pairs (the pair axis, and so the length of every sum over it, is shared)."""
+    return (cfg.n, cfg.model, cfg.optimizer, _round_up(cfg.num_train_pairs))
 
 
 def train_ensemble(
