@@ -523,6 +523,10 @@ def _contract_twins(g: ColouredGraph, factors: _Factors):
 _REFINE_GAIN_SHIFT = 10
 #: ... after this many rounds (the first rounds often split little: degrees, then neighbour degrees)
 _REFINE_MIN_ROUNDS = 4
+#: at most this many rounds per pruning pass, and this many passes per reduction, so that a graph
+#: whose refinement creeps (a long chain of distinct colours) costs at most ~128 sweeps of its edges
+_REFINE_MAX_ROUNDS = 32
+_PRUNE_MAX_PASSES = 4
 
 
 def _count_distinct(x: np.ndarray) -> int:
@@ -530,7 +534,7 @@ def _count_distinct(x: np.ndarray) -> int:
     return int(xs.size > 0) + int(np.count_nonzero(xs[1:] != xs[:-1]))
 
 
-def _refine_colours(g: ColouredGraph, nbr, code, indptr):
+def _refine_colours(g: ColouredGraph, nbr, code, indptr, deadline=None):
     """Colour refinement (1-dimensional Weisfeiler-Leman) with 64-bit hash colours.
 
     Each round replaces a vertex's colour by a hash of (its colour, multiset
@@ -538,9 +542,9 @@ def _refine_colours(g: ColouredGraph, nbr, code, indptr):
     function of isomorphism-invariant data, so every automorphism preserves
     every round's colouring; a hash collision only merges classes, which
     stays invariant (it can cost pruning power, never exactness).  Rounds
-    stop when the colouring is stable or, after four rounds, when a round
-    splits fewer than ``max(1, n >> 10)`` new classes (slow refinement, as
-    along a long chain, is left to the engine's own refinement).
+    stop when the colouring is stable, after 32 rounds, or, after four rounds,
+    when a round splits fewer than ``max(1, n >> 10)`` new classes (slow
+    refinement, as along a long chain, is left to the engine's own refinement).
     Returns the class id of every vertex and the class sizes.
     """
     n = g.n
@@ -551,7 +555,9 @@ def _refine_colours(g: ColouredGraph, nbr, code, indptr):
     ch = _mix(code.astype(np.uint64))
     classes = _count_distinct(c)
     min_gain = max(1, n >> _REFINE_GAIN_SHIFT)
-    for rounds in range(1, n + 1):
+    for rounds in range(1, min(n, _REFINE_MAX_ROUNDS) + 1):
+        if deadline is not None and time.perf_counter() > deadline:
+            raise TimeoutError("description length: time_limit exceeded during the exact reductions")
         s = np.zeros(n, dtype=np.uint64)
         s[nz] = np.add.reduceat(_mix(c[nbr] ^ ch), starts)
         c_next = _mix(c ^ _mix(s))
@@ -566,7 +572,7 @@ def _refine_colours(g: ColouredGraph, nbr, code, indptr):
     return cls.reshape(-1).astype(np.int64), size
 
 
-def _prune_fixed(g: ColouredGraph, factors: _Factors):
+def _prune_fixed(g: ColouredGraph, factors: _Factors, deadline=None):
     """Remove the vertices that every automorphism fixes; returns (graph, removed count).
 
     Every automorphism preserves the refined colouring of
@@ -585,7 +591,7 @@ def _prune_fixed(g: ColouredGraph, factors: _Factors):
     if g.n < 2 or g.num_pairs == 0:
         return g, 0
     owner, nbr, code, indptr, _ = _half_edges(g)
-    cls, size = _refine_colours(g, nbr, code, indptr)
+    cls, size = _refine_colours(g, nbr, code, indptr, deadline)
     fixed = size[cls] == 1
     if not fixed.any():
         return g, 0
@@ -613,12 +619,16 @@ def _drop_isolated(g: ColouredGraph, factors: _Factors):
 
 
 def reduce_graph(g: ColouredGraph, factors: _Factors, *, deadline=None) -> ColouredGraph:
-    """Apply the exact reductions until none changes the graph."""
+    """Apply the exact reductions until none changes the graph (at most four pruning passes)."""
+    passes = 0
     while g.n:
         n_before = g.n
         g, a = _peel_pendant_trees(g, factors)
         g, b = _drop_isolated(g, factors)
-        g, d = _prune_fixed(g, factors)
+        d = 0
+        if passes < _PRUNE_MAX_PASSES:
+            g, d = _prune_fixed(g, factors, deadline)
+            passes += 1
         g, c = _contract_twins(g, factors)
         if deadline is not None and time.perf_counter() > deadline:
             raise TimeoutError("description length: time_limit exceeded during the exact reductions")

@@ -225,6 +225,24 @@ def test_fixed_vertex_pruning_leaves_no_core_on_a_barabasi_albert_graph():
     assert unreduced.core_n == 3000 and reduced.core_n == 0
 
 
+def test_creeping_refinement_is_capped_and_stays_exact():
+    """A grid whose rows start with coloured vertices: refinement splits about a column per round.
+
+    Settling it would take ~60 rounds; a pruning pass stops after 32 and the next continues from
+    the refined colours (at most four passes).  Distinct colours make the grid rigid; colours
+    symmetric under the top-bottom reflection leave exactly that reflection.
+    """
+    rows, cols = 40, 60
+    G = nx.convert_node_labels_to_integers(nx.grid_2d_graph(rows, cols), ordering="sorted")
+    colours = [0] * (rows * cols)
+    for r in range(rows):
+        colours[r * cols] = 1 + r  # the first vertex of row r
+    assert set(_all_ways(G, vertex_colors=colours).values()) == {1}
+    for r in range(rows):
+        colours[r * cols] = 1 + min(r, rows - 1 - r)
+    assert set(_all_ways(G, vertex_colors=colours).values()) == {2}
+
+
 def test_slow_refinement_stops_early_and_stays_exact():
     """A prism C_L x K_2 with one coloured vertex: refinement gains one class per round.
 
