@@ -26,16 +26,18 @@ separate learning rates (``eta_enc``, ``eta_dec``) and weight decays (``wd_enc``
 
 Every model's arithmetic is independent of its position in the batch and of the batch's size
 and companions, so one config gives bit-identical results alone, in any chunk of a sweep, and on
-any executor (on the same machine and device), given the same training-set size as its
-companions (the padded pair axis is shared by a batch).  On the CPU three things broke that
+any executor (on the same machine and device).  On the CPU three kernel effects broke that
 before: torch's vectorised elementwise kernels compute the last ``numel % 16`` elements of a
-tensor by a scalar path that rounds differently (so only the batch's last model was hit); a
-batched product with a transposed ``(fan_out, fan_in)`` weight view rounded differently at
-different offsets; and the batched matrix-vector product of the read-out rounded differently
-for different batch sizes.  Hence every per-model axis (training pairs, test pairs, the flat
-parameter buffer) is padded to a multiple of :data:`PAD` elements with zero-weight entries,
-transposed weights are made contiguous before a batched product, and the read-out is a product
-and a sum (tested in ``verification/tests/test_training.py``).
+tensor by a scalar path that rounds differently (so only the batch's last model was hit); small
+batched products round differently when a weight is a transposed view or when a model's output
+does not start at an aligned address; and the batched matrix-vector product of the read-out
+rounds differently for different batch sizes.  Hence every per-model axis (training pairs, test
+pairs, the flat parameter buffer) is padded to a multiple of :data:`PAD` elements with
+zero-weight entries, every model's slab of every parameter starts at a 64-byte boundary,
+transposed weights are made contiguous before a batched product, the read-out is a product and
+a sum, and models whose padded training-set sizes differ are batched separately (so the length
+of every sum over pairs is a property of the model).  Tested bit for bit in
+``verification/tests/test_training.py``.
 
 Accuracies are evaluated every ``eval_every`` steps: the train accuracy from the training
 forward pass itself, the test accuracy from one extra forward pass over the test pairs.  A step

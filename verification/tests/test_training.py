@@ -295,6 +295,32 @@ def test_column_boundary_and_line_recover_a_known_boundary():
     assert column_boundaries([0, 0], [0, 1], [True, True])[0]["censored"] == "all_generalize"
 
 
+def test_final_accuracies_match_the_returned_parameters():
+    """Train/test accuracy and the loss recomputed from the returned parameters with ``torch.nn``
+    equal the reported ones (the padded training slots point at pair 0 with weight 0 and must not
+    mask pair 0 when it is a training pair)."""
+    import torch
+
+    from effective_theory.relations import relation_by_name
+    from verification.model import AutoEncoder
+
+    cfgs = [TrainConfig(n=10, seed=s, train_fraction=f) for s, f in ((0, 0.5), (1, 0.3), (2, 0.9))]
+    res = train_ensemble(cfgs, steps=50, device="cpu", early_stop=False)
+    for k, cfg in enumerate(cfgs):
+        tr, te = training.split_pairs(cfg)
+        net = AutoEncoder(cfg.model, cfg.n, {name: torch.as_tensor(v) for name, v in res.params[k].items()})
+        ii = torch.arange(cfg.n * cfg.n)
+        y = relation_by_name(cfg.relation, cfg.n).matrix.reshape(-1).astype(bool)
+        with torch.no_grad():
+            z = net(ii // cfg.n, ii % cfg.n)
+        correct = (z > 0).numpy() == y
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(z[tr], torch.as_tensor(y[tr]).float())
+        assert res.train_acc[k] == pytest.approx(correct[tr].mean(), abs=1e-6)
+        assert res.test_acc[k] == pytest.approx(correct[te].mean(), abs=1e-6)
+        assert res.final_loss[k] == pytest.approx(float(loss), rel=1e-5)
+    assert any(0 in training.split_pairs(c)[0] for c in cfgs)  # pair 0 is a training pair somewhere
+
+
 def test_chunk_size_and_workers_do_not_change_results():
     cfgs = [TrainConfig(n=10, seed=s, eta_enc=10.0 ** (-3 + s / 4)) for s in range(5)]
     a = train_ensemble(cfgs, steps=60, device="cpu", chunk_size=2, early_stop=False)
