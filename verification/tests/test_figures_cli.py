@@ -26,6 +26,8 @@ def _rows(path):
                "--n", "9"], 4),
         ("6", ["--ratios", "1", "10", "--seeds", "2", "--steps", "20"], 2),
         ("7", ["--depths", "0", "1", "--seeds", "2", "--steps", "20"], 2),
+        ("7", ["--depths", "0", "1", "--seeds", "3", "--steps", "20", "--chunk-size", "2"], 2),
+        ("6", ["--ratios", "1", "10", "--seeds", "2", "--steps", "20", "--chunk-size", "3"], 2),
     ],
 )
 def test_cli_writes_png_and_csv(tmp_path, capsys, number, extra, csv_rows):
@@ -43,6 +45,7 @@ def test_cli_writes_png_and_csv(tmp_path, capsys, number, extra, csv_rows):
         ["figure", "3", "--fractions", "0"],
         ["figure", "6", "--ratios", "-1"],
         ["figure", "6", "--steps", "0"],
+        ["figure", "3", "--chunk-size", "0"],
     ],
 )
 def test_cli_rejects_bad_input(argv, capsys):
