@@ -11,7 +11,9 @@ Public API (see ``docs/verification.md``):
 * Figure 5: :func:`figure5_data` (:func:`phase_diagram`, :func:`analyze_boundary`);
   Figure 8: :func:`figure8_data` (:func:`wd_phase_diagram`);
 * Figure 3: :func:`figure3_data`; Figure 6: :func:`figure6_data`; Figure 7: :func:`goldilocks_data`;
-* sweeps in chunks through an executor and a cache: :func:`run_phase_diagram`, :func:`train_grid`.
+* sweeps in chunks through an executor and a cache: :func:`run_phase_diagram`, :func:`train_grid`;
+* the quick and full tiers of every figure, cached and shared by ``pytest verification/`` and
+  ``geneft reproduce``: :func:`figure_data`, :func:`tier_settings`.
 """
 
 from .figure3 import (
@@ -38,6 +40,7 @@ from .phases import (
     is_generalizing,
 )
 from .sweeps import PhaseDiagramResult, run_phase_diagram, train_grid
+from .tiers import figure_data, tier_settings
 from .training import (
     OPTIMIZERS,
     EnsembleResult,
@@ -59,11 +62,13 @@ __all__ = [
     "decoder_parameter_count",
     "figure3_data",
     "figure6_data",
+    "figure_data",
     "generalization_bound",
     "generalization_counts",
     "goldilocks_data",
     "run_phase_diagram",
     "theory_curve",
+    "tier_settings",
     "train_grid",
     "variant_label",
     "MODES",
