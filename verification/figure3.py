@@ -586,8 +586,6 @@ CHECK_FULL = {
     "alpha": 0.9,
     "seed": 1,
 }
-#: the data function accepts ``executor``, ``cache`` and ``chunk_size`` (training in chunks)
-SWEEPS = True
 #: standard errors of the checks; the rise counts as "near b/n^2" within a factor SCALE; "low" fractions
 Z, SCALE, LOW_MAX = 3.0, 5.0, 0.2
 

@@ -393,8 +393,6 @@ CHECK_FULL = {
     "eta_enc": 1e-3,
     "seed": 2,
 }
-#: the data function accepts ``executor``, ``cache`` and ``chunk_size`` (training in chunks)
-SWEEPS = True
 #: one-sided significance of a bound violation (3 sigma)
 ALPHA = 0.00135
 

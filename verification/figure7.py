@@ -271,8 +271,6 @@ def run(args) -> int:
 #: settings of the quick and full checks (verification/tests/test_goldilocks.py)
 CHECK_QUICK = {"depths": [0, 1, 2, 4, 8], "seeds": 8, "steps": 4000, "seed": 0}
 CHECK_FULL = {"depths": [0, 1, 2, 3, 4, 6, 8, 10, 12], "seeds": 20, "steps": 100_000, "seed": 1}
-#: the data function accepts ``executor``, ``cache`` and ``chunk_size`` (training in chunks)
-SWEEPS = True
 Z = 3.0
 
 

@@ -249,8 +249,6 @@ def run(args) -> int:
 #: settings of the quick and full checks (verification/tests/test_weight_decay_independence.py)
 CHECK_QUICK = {"tier": "quick", "seed": 0}
 CHECK_FULL = {"tier": "full", "seed": 0}
-#: the data function accepts ``executor``, ``cache`` and ``chunk_size`` (sweeps in chunks)
-SWEEPS = True
 
 
 def evaluate(data) -> list[tuple[str, dict]]:
