@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import html
 import importlib
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -515,6 +516,13 @@ def run(args) -> int:
     if args.chunk_size is not None and args.chunk_size < 1:
         raise ValueError(f"--chunk-size must be a positive integer, got {args.chunk_size}")
     local = getattr(args, "executor", "local") == "local"
+    if args.scale == "full" and args.device == "cpu" and local and args.progress:
+        print(
+            "note: the full tier on a CPU takes hours to a day per figure (docs/reproducing.md); "
+            f"finished chunks are kept in {Path(args.out) / '.cache'}, so an interrupted run resumes",
+            file=sys.stderr,
+            flush=True,
+        )
     with executor_from_args(args) as ex:
         outputs = run_reproduce(
             args.out,

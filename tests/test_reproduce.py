@@ -134,3 +134,11 @@ def test_sweep_options_reach_phase_diagram_modules(tmp_path, monkeypatch):
     out = run_reproduce(tmp_path, only=["fig5"], tasks=TASKS, progress=False, chunk_size=4)
     assert seen["chunk_size"] == 4 and seen["cache"] is not None
     assert {c.verdict for c in out["fig5"].checks} == {"inconclusive"}
+
+
+def test_full_tier_on_cpu_warns_about_its_cost_once(tmp_path, capsys):
+    assert cli.main(["reproduce", "--full", "--only", "table2", "--out", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("note: the full tier on a CPU takes hours") == 1 and ".cache" in err
+    assert cli.main(["reproduce", "--quick", "--only", "table2", "--out", str(tmp_path)]) == 0
+    assert "note:" not in capsys.readouterr().err
