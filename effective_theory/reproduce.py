@@ -229,15 +229,15 @@ def _task_fig4(ctx: Context) -> TaskOutput:
     return out
 
 
-def _evaluated_figure_task(fig: str, module_name: str, data_fn: str, title: str, source: str):
+def _evaluated_figure_task(fig: str, title: str, source: str):
     """A task for a verification figure whose module has ``CHECK_QUICK``/``CHECK_FULL``, ``plot`` and
     ``evaluate`` (the same settings, cache entries and verdicts as its test in ``verification/tests``,
     through :func:`verification.tiers.figure_data`)."""
 
     def task(ctx: Context) -> TaskOutput:
-        from verification.tiers import figure_data
+        from verification.tiers import FIGURES, figure_data
 
-        module = importlib.import_module(module_name)
+        module = importlib.import_module(FIGURES[fig][0])
         data = figure_data(
             fig,
             ctx.scale,
@@ -258,7 +258,7 @@ def _evaluated_figure_task(fig: str, module_name: str, data_fn: str, title: str,
         ]
         return out
 
-    task.__doc__ = f"{title} ({module_name}.{data_fn}, verdicts from {module_name}.evaluate)."
+    task.__doc__ = f"{title} (verification.tiers.figure_data({fig!r}), verdicts from its module's evaluate)."
     return task
 
 
@@ -282,37 +282,27 @@ TASKS: dict[str, Callable[[Context], TaskOutput]] = {
     "fig2": _figure_task("effective_theory.figure2"),
     "fig3": _evaluated_figure_task(
         "fig3",
-        "verification.figure3",
-        "figure3_data",
         "Figure 3: accuracy versus training fraction, and the inductive gap",
         "Sec. III, Eq. 5, Fig. 3",
     ),
     "fig4": _task_fig4,
     "fig5": _evaluated_figure_task(
         "fig5",
-        "verification.figure5",
-        "figure5_data",
         "Figure 5: generalization/memorization boundary over (eta_enc, eta_dec)",
         "Eq. 12, Fig. 5",
     ),
     "fig6": _evaluated_figure_task(
         "fig6",
-        "verification.figure6",
-        "figure6_data",
         "Figure 6: probability of generalization against the Eq. 12 bound",
         "Eq. 12, Fig. 6",
     ),
     "fig7": _evaluated_figure_task(
         "fig7",
-        "verification.figure7",
-        "goldilocks_data",
         "Figure 7: test accuracy versus decoder depth (Goldilocks zone)",
         "App. E, Fig. 7",
     ),
     "fig8": _evaluated_figure_task(
         "fig8",
-        "verification.figure8",
-        "figure8_data",
         "Figure 8: the boundary does not depend on the decoder's weight decay",
         "Eq. 12, Fig. 8",
     ),

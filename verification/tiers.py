@@ -47,14 +47,17 @@ def _module(fig: str):
     return module, getattr(module, fn)
 
 
-def tier_settings(fig: str, scale: str, *, seed: int = 0) -> dict:
-    """The keyword arguments of ``fig``'s data function at ``scale`` (``seed`` added to its seed)."""
+def _settings(module, scale: str, seed: int) -> dict:
     if scale not in SCALES:
         raise ValueError(f"scale must be 'quick' or 'full', got {scale!r}")
-    module, _ = _module(fig)
     settings = dict(module.CHECK_QUICK if scale == "quick" else module.CHECK_FULL)
     settings["seed"] = settings.get("seed", 0) + int(seed)
     return settings
+
+
+def tier_settings(fig: str, scale: str, *, seed: int = 0) -> dict:
+    """The keyword arguments of ``fig``'s data function at ``scale`` (``seed`` added to its seed)."""
+    return _settings(_module(fig)[0], scale, seed)
 
 
 def figure_data(
@@ -96,8 +99,8 @@ def figure_data(
     """
     from .training import resolve_device
 
-    settings = tier_settings(fig, scale, seed=seed)
     module, data_fn = _module(fig)
+    settings = _settings(module, scale, seed)
     device = resolve_device(device).type
     if chunk_size is None and scale == "full" and device == "cpu" and cache is not None:
         chunk_size = FULL_CPU_CHUNK
