@@ -49,7 +49,7 @@ def results_cache(request):
     The default folder is the one ``geneft reproduce`` uses (``geneft-results/.cache``, here under
     the project root), so the full tiers of the test suite and of the report share their results.
     """
-    from effective_theory.result_cache import ResultCache
+    from verification.runtime.result_cache import ResultCache
 
     value = request.config.getoption("--results-cache")
     if value is not None and value.lower() == "none":

@@ -29,9 +29,14 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # run from a checkout
 
-from effective_theory import accuracy_upper_bound, figure2_data, random_train_mask  # noqa: E402
-from effective_theory.figure2 import DEFAULT_FRACTIONS, DEFAULT_RELATIONS, relation_kind  # noqa: E402
-from effective_theory.relations import equivalence_classes, relation_by_name  # noqa: E402
+from effective_theory import accuracy_upper_bound, random_train_mask  # noqa: E402
+from effective_theory.statics.relations import equivalence_classes, relation_by_name  # noqa: E402
+from verification.figures.figure2 import (  # noqa: E402
+    DEFAULT_FRACTIONS,
+    DEFAULT_RELATIONS,
+    figure2_data,  # noqa: E402
+    relation_kind,
+)
 
 # ----------------------------------------------------------------------------- plain Python baseline
 

@@ -43,7 +43,7 @@ def main(argv=None) -> int:
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     import numpy as np
 
-    from effective_theory import LocalExecutor, RayExecutor
+    from verification.runtime import LocalExecutor, RayExecutor
     from verification.sweeps import run_phase_diagram
     from verification.training import TrainConfig
 

@@ -23,7 +23,7 @@ def main():
         S = D.symbols
         e = S["A"] * S["s"] + S["b"] - S["y"]
         dropped = D["Eq. 8: dA/dt"].residual
-        same = et.derivation_steps.simplify_residual(dropped, -2 * S["eta_A"] * e * S["s"].T)
+        same = et.simplify_residual(dropped, -2 * S["eta_A"] * e * S["s"].T)
         print("  Eq. 8 drops -2 eta_A e s^T:", all(v == 0 for v in same))
         print("  centroid velocity at x1 + x2 = 0 (should be 0 for the paper's coordinate choice):")
         print(sp.pretty(D["x1+x2=0 preserved?"].residual, wrap_line=False))

@@ -16,7 +16,7 @@ Public API (see ``docs/verification.md``):
   ``geneft reproduce``: :func:`figure_data`, :func:`tier_settings`.
 """
 
-from .figure3 import (
+from verification.figures.figure3 import (
     DEFAULT_VARIANT,
     FIGURE3_VARIANTS,
     INDUCTIVE_BIAS_VARIANTS,
@@ -26,12 +26,17 @@ from .figure3 import (
     theory_curve,
     variant_label,
 )
-from .figure5 import analyze_boundary, figure5_data, phase_diagram
-from .figure6 import GENERALIZING_PHASES, figure6_data, generalization_bound, generalization_counts
-from .figure7 import decoder_parameter_count, goldilocks_data
-from .figure8 import figure8_data, wd_phase_diagram
-from .model import MODES, AutoEncoder, ModelConfig, init_parameters, parameter_shapes
-from .phases import (
+from verification.figures.figure5 import analyze_boundary, figure5_data, phase_diagram
+from verification.figures.figure6 import (
+    GENERALIZING_PHASES,
+    figure6_data,
+    generalization_bound,
+    generalization_counts,
+)
+from verification.figures.figure7 import decoder_parameter_count, goldilocks_data
+from verification.figures.figure8 import figure8_data, wd_phase_diagram
+from verification.model import MODES, AutoEncoder, ModelConfig, init_parameters, parameter_shapes
+from verification.phases import (
     PHASES,
     classify_phase,
     classify_phases,
@@ -39,9 +44,9 @@ from .phases import (
     fit_boundary_line,
     is_generalizing,
 )
-from .sweeps import PhaseDiagramResult, run_phase_diagram, train_grid
-from .tiers import figure_data, tier_settings
-from .training import (
+from verification.sweeps import PhaseDiagramResult, run_phase_diagram, train_grid
+from verification.tiers import figure_data, tier_settings
+from verification.training import (
     OPTIMIZERS,
     EnsembleResult,
     TrainConfig,

@@ -5,7 +5,7 @@ against decoder learning rate) is a grid of :class:`~verification.training.Train
 trained for ``steps`` updates and classified by Table IV (Appendix B) of [1]_.
 :func:`run_phase_diagram` splits the grid into *chunks* of at most ``chunk_size`` configs of one
 architecture, trains each chunk as one batched ensemble (:func:`~verification.training.train_ensemble`),
-and runs the chunks through an executor (:func:`effective_theory.get_executor`: in-process, or one
+and runs the chunks through an executor (:func:`verification.runtime.get_executor`: in-process, or one
 Ray task per chunk) and the on-disk result cache: a finished chunk is stored as soon as it is done,
 so an interrupted sweep resumes -- locally or on a cluster -- without recomputing it, and the
 per-config results are the same whichever executor ran them.
@@ -114,14 +114,14 @@ class PhaseDiagramResult:
 
 
 def _config_dict(cfg) -> dict:
-    from effective_theory.result_cache import to_jsonable
+    from verification.runtime.result_cache import to_jsonable
 
     return to_jsonable(cfg)
 
 
 def _config_from_dict(d: dict):
-    from .model import ModelConfig
-    from .training import TrainConfig
+    from verification.model import ModelConfig
+    from verification.training import TrainConfig
 
     d = dict(d)
     d["model"] = ModelConfig(**d["model"])
@@ -172,7 +172,7 @@ def phase_chunks(
     >>> sorted(chunks[0])
     ['configs', 'device', 'early_stop', 'eval_every', 'gap', 'keep_embeddings', 'steps', 'threshold']
     """
-    from .training import TrainConfig
+    from verification.training import TrainConfig
 
     configs = list(configs)
     if not configs:
@@ -188,12 +188,12 @@ def phase_chunks(
         raise ValueError(f"threshold must be a number in [0, 1), got {threshold!r}")
     if device is None:
         # resolved here, on the driver, so that the cache key names the device
-        from .training import resolve_device
+        from verification.training import resolve_device
 
         device = resolve_device(None).type
     if not isinstance(device, str):
         raise TypeError(f"device must be a string such as 'cpu' or 'cuda', got {type(device).__name__}")
-    from .training import _group_key
+    from verification.training import _group_key
 
     groups: dict = {}
     for k, cfg in enumerate(configs):
@@ -222,9 +222,8 @@ def run_phase_chunk(chunk: dict) -> dict:
     A pure function of the chunk configuration (same seeds, same numbers), so its result can be
     cached under the chunk's hash and computed on any worker.
     """
-    from effective_theory.result_cache import to_jsonable
-
-    from .training import train_ensemble
+    from verification.runtime.result_cache import to_jsonable
+    from verification.training import train_ensemble
 
     configs = [_config_from_dict(d) for d in chunk["configs"]]
     res = train_ensemble(
@@ -284,7 +283,7 @@ def run_phase_diagram(
     chunk_size : int
         Configs per chunk, i.e. per batched ensemble and per Ray task.  Part of the cache key.
     executor : str or Executor, optional
-        ``"local"`` (default), ``"ray"``, or an executor from :func:`effective_theory.get_executor`
+        ``"local"`` (default), ``"ray"``, or an executor from :func:`verification.runtime.get_executor`
         (to pass a cluster address, resources per task, retries).  An executor created here from a
         name is closed at the end.
     cache : ResultCache, optional
@@ -314,7 +313,7 @@ def run_phase_diagram(
     >>> bool((res.steps_run <= 20).all())
     True
     """
-    from effective_theory.executor import Executor, get_executor
+    from verification.runtime.executor import Executor, get_executor
 
     configs = list(configs)
     chunks, members = phase_chunks(
@@ -377,12 +376,12 @@ def train_grid(
     ``steps_to_test``, ``train_acc``, ``test_acc`` and ``full_acc`` in the order of ``configs``.
 
     Every chunking gives the same numbers as the single call (the trainer's arithmetic for a model
-    does not depend on its batch; checked in ``tests/test_sweeps.py``).  ``desc`` labels the progress bar
-    over chunks.
+    does not depend on its batch; checked in ``tests/verification/test_sweeps.py``).  ``desc`` labels the
+    progress bar over chunks.
     """
     configs = list(configs)
     if executor is None and cache is None and chunk_size is None:
-        from .training import train_ensemble
+        from verification.training import train_ensemble
 
         return train_ensemble(
             configs,
@@ -410,7 +409,7 @@ def train_grid(
 
 def add_sweep_arguments(parser) -> None:
     """CLI options for where a phase-diagram figure's sweep runs (``--executor``, ``--chunk-size``)."""
-    from effective_theory.executor import add_executor_arguments
+    from verification.runtime.executor import add_executor_arguments
 
     parser.add_argument(
         "--chunk-size",

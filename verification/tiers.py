@@ -4,7 +4,7 @@
 (``--quick`` / ``--full``) check the same predictions on the same data: each figure module
 declares its settings (``CHECK_QUICK``, ``CHECK_FULL``) and its verdicts (``evaluate``), and
 :func:`figure_data` computes a tier's data through the on-disk result cache
-(:class:`effective_theory.result_cache.ResultCache`) under one key.  A full-tier run of either
+(:class:`verification.runtime.result_cache.ResultCache`) under one key.  A full-tier run of either
 command therefore reuses what the other finished, and an interrupted run loses at most the
 chunk in progress: at the full tier on the CPU the models train in chunks of
 :data:`FULL_CPU_CHUNK`, each stored as soon as it is done.
@@ -25,11 +25,11 @@ __all__ = ["FIGURES", "FULL_CPU_CHUNK", "figure_data", "tier_settings"]
 
 #: figure -> (module, data function); each module has CHECK_QUICK, CHECK_FULL, evaluate and plot
 FIGURES = {
-    "fig3": ("verification.figure3", "figure3_data"),
-    "fig5": ("verification.figure5", "figure5_data"),
-    "fig6": ("verification.figure6", "figure6_data"),
-    "fig7": ("verification.figure7", "goldilocks_data"),
-    "fig8": ("verification.figure8", "figure8_data"),
+    "fig3": ("verification.figures.figure3", "figure3_data"),
+    "fig5": ("verification.figures.figure5", "figure5_data"),
+    "fig6": ("verification.figures.figure6", "figure6_data"),
+    "fig7": ("verification.figures.figure7", "goldilocks_data"),
+    "fig8": ("verification.figures.figure8", "figure8_data"),
 }
 
 #: configs per cached chunk at the full tier on the CPU (the numbers do not depend on it): two of
@@ -97,7 +97,7 @@ def figure_data(
     dict
         The data function's JSON-ready result, as ``evaluate`` and ``plot`` take it.
     """
-    from .training import resolve_device
+    from verification.training import resolve_device
 
     module, data_fn = _module(fig)
     settings = _settings(module, scale, seed)

@@ -64,10 +64,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from effective_theory.relations import relation_by_name
-
-from .model import AutoEncoder, ModelConfig, init_parameters, parameter_shapes
-from .phases import classify_phase
+from effective_theory.statics.relations import relation_by_name
+from verification.model import AutoEncoder, ModelConfig, init_parameters, parameter_shapes
+from verification.phases import classify_phase
 
 __all__ = [
     "OPTIMIZERS",

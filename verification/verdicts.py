@@ -1,7 +1,7 @@
 """Verdicts of the phase-boundary predictions (Figures 5 and 8), shared by the tests and the report.
 
-Each function turns a boundary analysis of :mod:`verification.figure5` /
-:mod:`verification.figure8` into one row: the theory value, the measured
+Each function turns a boundary analysis of :mod:`verification.figures.figure5` /
+:mod:`verification.figures.figure8` into one row: the theory value, the measured
 value, the tolerance and a verdict, exactly one of ``"holds"``, ``"fails"``
 or ``"inconclusive"`` (the experiment does not resolve the quantity: too few
 columns with a boundary inside the grid, or a standard error above the

@@ -8,10 +8,10 @@ import csv
 
 import pytest
 
-from effective_theory.cli import main
-from verification.figure3 import accuracy_curves, crossing_fraction
-from verification.figure6 import generalization_counts
-from verification.figure7 import goldilocks_data
+from verification.cli import main
+from verification.figures.figure3 import accuracy_curves, crossing_fraction
+from verification.figures.figure6 import generalization_counts
+from verification.figures.figure7 import goldilocks_data
 
 
 def _rows(path):

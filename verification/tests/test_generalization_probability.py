@@ -25,7 +25,7 @@ Tolerance
 import pytest
 from scipy import stats
 
-from verification.figure6 import (
+from verification.figures.figure6 import (
     ALPHA,
     CHECK_QUICK,
     bound_violations,

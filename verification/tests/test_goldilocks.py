@@ -25,7 +25,7 @@ Tolerance
 import numpy as np
 import pytest
 
-from verification.figure7 import CHECK_QUICK, Z, goldilocks_data, goldilocks_verdict
+from verification.figures.figure7 import CHECK_QUICK, Z, goldilocks_data, goldilocks_verdict
 from verification.tiers import figure_data
 
 QUICK = {k: v for k, v in CHECK_QUICK.items() if k != "seed"}

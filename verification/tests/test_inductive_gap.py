@@ -39,7 +39,7 @@ Tolerances
 import numpy as np
 import pytest
 
-from verification.figure3 import (
+from verification.figures.figure3 import (
     CHECK_QUICK,
     FIGURE3_VARIANTS,
     SCALE,

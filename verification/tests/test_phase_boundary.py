@@ -10,7 +10,7 @@ Prediction (Theorem 3, Eq. (12); Section IV, Figure 5)
         independent).
 
 Measured quantity
-    One model per grid point (:func:`verification.figure5.figure5_data`), classified by Table IV;
+    One model per grid point (:func:`verification.figures.figure5.figure5_data`), classified by Table IV;
     generalization and grokking count as generalizing, memorization not, confusion runs are left
     out.  In every eta_enc column the boundary y*_c is the threshold with fewest misclassified
     runs (:func:`verification.phases.column_boundaries`).  P1: least-squares slope of y*_c
@@ -29,7 +29,7 @@ Tolerances, from sampling error
         error (h = 0.5, C = 4: 0.072), so sampling error alone cannot fail it.
     P3: |log10 r*_a - log10 r*_b| <= 3 sqrt(se_a^2 + se_b^2) for every pair of relations.
 
-Scale (see :mod:`verification.figure5`)
+Scale (see :mod:`verification.figures.figure5`)
     quick: 4,000 steps, eta_enc in 1e-4 .. 10^-2.5, eta_dec in 1e-4 .. 10^-1.5 (0.5-decade grid),
     n = 30, one seed per point (72 runs); full (``--full``): 10^5 steps, 1e-5 .. 1e-2 x 1e-5 .. 1e-1,
     0.25 decade, 3 seeds.
@@ -39,7 +39,7 @@ Scale (see :mod:`verification.figure5`)
 
 import pytest
 
-from verification.figure5 import figure5_data
+from verification.figures.figure5 import figure5_data
 from verification.tiers import figure_data
 from verification.verdicts import ratio_verdict, same_ratio_verdict, slope_verdict
 

@@ -301,7 +301,7 @@ def test_final_accuracies_match_the_returned_parameters():
     mask pair 0 when it is a training pair)."""
     import torch
 
-    from effective_theory.relations import relation_by_name
+    from effective_theory.statics.relations import relation_by_name
     from verification.model import AutoEncoder
 
     cfgs = [TrainConfig(n=10, seed=s, train_fraction=f) for s, f in ((0, 0.5), (1, 0.3), (2, 0.9))]

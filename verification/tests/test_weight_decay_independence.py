@@ -9,7 +9,7 @@ Prediction (Eq. (12); Appendix F, Figure 8)
         above the grid).
 
 Measured quantity
-    One model per (wd_dec, eta_dec, seed) (:func:`verification.figure8.figure8_data`), Table IV
+    One model per (wd_dec, eta_dec, seed) (:func:`verification.figures.figure8.figure8_data`), Table IV
     phases, confusion left out; per wd_dec column the boundary y*_c with fewest misclassified runs
     (:func:`verification.phases.column_boundaries`); P1: least-squares slope of y*_c against
     log10 wd_dec; P2: the smallest range max_c y*_c - min_c y*_c consistent with all columns,
@@ -25,7 +25,7 @@ Tolerances, from sampling error
         with the quick tier's 2 seeds per point moves a column's best threshold by at most one
         grid step; two columns can then differ by at most 2 h.
 
-Scale (see :mod:`verification.figure8`)
+Scale (see :mod:`verification.figures.figure8`)
     quick: mod 3, eta_enc = 1e-3 (Table III), 3,000 steps, wd_dec in {1e-3, 1e-2, 1e-1, 1},
     eta_dec in 10^-3.5 .. 10^-1.5 (0.5 decade), 2 seeds (40 runs); full (``--full``): the paper's
     eta_enc = 1e-5, 10^5 steps, three relations, wd_dec 1e-4 .. 1, 3 seeds.
@@ -35,7 +35,7 @@ Scale (see :mod:`verification.figure8`)
 
 import pytest
 
-from verification.figure8 import figure8_data
+from verification.figures.figure8 import figure8_data
 from verification.tiers import figure_data
 from verification.verdicts import range_verdict, slope_verdict
 

@@ -1,0 +1,392 @@
+"""Description lengths of classes of relations: Table II of [1]_.
+
+For relations drawn uniformly from a class of ``C`` relations on ``n``
+labelled elements, the description length is ``b = log2 C`` bits
+(Section III of [1]_).  Each function returns the paper's expression by
+default and the exact ``log2 C`` with ``exact=True`` where a closed form
+exists; where the paper's entry is itself exact the two agree.
+
+Everything is computed in log space (``math.lgamma``), so ``n = 10**7`` does
+not overflow.
+
+================================  =========================  ==========================================
+class                             Table II (paper)           exact ``log2 C``
+================================  =========================  ==========================================
+generic                           ``n^2``                    same
+symmetric                         ``n(n+1)/2``               same
+antisymmetric                     ``n(n-1)/2``               ``n + n(n-1)/2 log2 3``
+reflexive                         ``n(n-1)``                 same
+transitive                        ``~ n^2/(<k>-1)!``         no closed form
+equivalence, ``k`` classes        ``~ n log2 k``             ``log2 S(n, k)`` (Stirling, 2nd kind);
+                                                             equal sizes: ``log2 n!/((n/k)!^k k!)``
+total order                       ``log2 n! ~ n log2(n/e)``  ``log2 n!``
+complete bipartite                ``n``                      ``log2(2^(n-1) - 1)``; sides ``a, c``:
+                                                             ``log2 C(n, a)`` (halved if ``a = c``)
+incomplete bipartite (S1, S2)     ``|S1| |S2|``              same (given the sides)
+tree                              ``~ n log2 <d>``           ``(n-2) log2 n`` (Cayley; rooted: ``n-1``)
+================================  =========================  ==========================================
+
+References
+----------
+.. [1] D. D. Baek, Z. Liu, M. Tegmark, "GenEFT: Understanding Statics and
+   Dynamics of Model Generalization via Physics-Inspired Effective Theory" (2025).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = [
+    "log2_factorial",
+    "log2_binomial",
+    "log2_stirling2",
+    "bits_generic",
+    "bits_symmetric",
+    "bits_antisymmetric",
+    "bits_reflexive",
+    "bits_transitive",
+    "bits_equivalence",
+    "bits_total_order",
+    "bits_complete_bipartite",
+    "bits_incomplete_bipartite",
+    "bits_tree",
+    "relation_class_bits",
+    "Table2Row",
+    "table_ii",
+]
+
+_LN2 = math.log(2.0)
+
+
+def _n(n, name="n", minimum=0) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        try:
+            import numpy as np
+
+            if isinstance(n, np.integer):
+                n = int(n)
+            else:
+                raise TypeError
+        except TypeError:
+            raise TypeError(f"{name} must be an integer, got {type(n).__name__}") from None
+    if n < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {n}")
+    return n
+
+
+def log2_factorial(n: int) -> float:
+    """``log2 n!`` via ``lgamma`` (no overflow for ``n = 10**7``).
+
+    Examples
+    --------
+    >>> log2_factorial(0), round(log2_factorial(4), 12) == round(math.log2(24), 12)
+    (0.0, True)
+    """
+    n = _n(n)
+    return math.lgamma(n + 1) / _LN2
+
+
+def log2_binomial(n: int, k: int) -> float:
+    """``log2 C(n, k)``.
+
+    Examples
+    --------
+    >>> round(2 ** log2_binomial(30, 12)) == math.comb(30, 12)
+    True
+    """
+    n, k = _n(n), _n(k, "k")
+    if k > n:
+        raise ValueError(f"k must be at most n, got k={k} > n={n}")
+    return (math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)) / _LN2
+
+
+@lru_cache(maxsize=256)
+def _stirling2_exact(n: int, k: int) -> int:
+    # S(n, k) = (1/k!) sum_j (-1)^j C(k, j) (k - j)^n, exact integers
+    total = sum((-1) ** j * math.comb(k, j) * (k - j) ** n for j in range(k + 1))
+    return total // math.factorial(k)
+
+
+def log2_stirling2(n: int, k: int) -> float:
+    """``log2 S(n, k)``: the number of partitions of ``n`` labelled elements into exactly ``k`` blocks.
+
+    Exact integer arithmetic for ``n <= 5000``; above that the leading term
+    ``k^n / k!`` with its inclusion-exclusion correction, accurate to far
+    below one bit.
+
+    Examples
+    --------
+    >>> round(2 ** log2_stirling2(5, 2))  # S(5, 2) = 15
+    15
+    >>> log2_stirling2(4, 5)
+    -inf
+    """
+    n, k = _n(n), _n(k, "k")
+    if k > n or (k == 0 and n > 0):
+        return -math.inf
+    if k == 0:
+        return 0.0
+    if n <= 5000:
+        return _log2_int(_stirling2_exact(n, k))
+    # S(n,k) = k^n/k! * sum_j (-1)^j C(k,j) (1 - j/k)^n ; the sum is 1 - k e^{-n/k} + ...
+    correction = sum((-1) ** j * math.comb(k, j) * (1 - j / k) ** n for j in range(k + 1))
+    return n * math.log2(k) - log2_factorial(k) + math.log2(correction)
+
+
+def _log2_int(x: int) -> float:
+    """``log2`` of a positive Python int of any size (no int-to-str conversion)."""
+    if x <= 0:
+        return -math.inf
+    shift = max(x.bit_length() - 64, 0)
+    return math.log2(x >> shift) + shift
+
+
+def bits_generic(n: int) -> float:
+    """Generic relation: every entry free, ``b = n^2`` (Table II of [1]_)."""
+    n = _n(n)
+    return float(n * n)
+
+
+def bits_symmetric(n: int) -> float:
+    """Symmetric relation: ``b = n(n+1)/2`` (Table II of [1]_; exact)."""
+    n = _n(n)
+    return n * (n + 1) / 2.0
+
+
+def bits_antisymmetric(n: int, *, exact: bool = False) -> float:
+    """Antisymmetric relation, Table II of [1]_.
+
+    The paper's ``n(n-1)/2`` counts one bit per unordered pair (which of the
+    two directions, as for a tournament).  Exactly, each unordered pair has
+    three allowed states (neither, one way, the other way) and the diagonal is
+    free, so ``C = 2^n 3^{n(n-1)/2}``.
+
+    Examples
+    --------
+    >>> bits_antisymmetric(2), round(2 ** bits_antisymmetric(2, exact=True))
+    (1.0, 12)
+    """
+    n = _n(n)
+    pairs = n * (n - 1) / 2.0
+    return n + pairs * math.log2(3) if exact else pairs
+
+
+def bits_reflexive(n: int) -> float:
+    """Reflexive relation: the diagonal is fixed, ``b = n(n-1)`` (Table II of [1]_; exact)."""
+    n = _n(n)
+    return float(n * (n - 1))
+
+
+def bits_transitive(n: int, mean_chain_length: float) -> float:
+    """Transitive relation, the paper's approximation ``b ~ n^2/(<k>-1)!`` (Table II of [1]_).
+
+    ``<k>`` is the average length of a transitive chain; ``(<k>-1)!`` is
+    ``Gamma(<k>)`` for non-integer ``<k>``.  The number of transitive
+    relations has no known closed form (OEIS A006905), so there is no
+    ``exact`` option.
+    """
+    n = _n(n)
+    if not mean_chain_length >= 1:
+        raise ValueError(f"mean chain length <k> must be >= 1, got {mean_chain_length!r}")
+    return n * n / math.gamma(mean_chain_length)
+
+
+def bits_equivalence(n: int, k: int, *, exact: bool = False, equal_sizes: bool = False) -> float:
+    """Equivalence relation with ``k`` classes, Table II of [1]_.
+
+    Paper: ``b ~ n log2 k`` (each element names its class).  Exactly, with
+    classes of any size the count is the Stirling number of the second kind
+    ``S(n, k)``; with ``k`` equal classes of size ``n/k`` it is
+    ``n! / ((n/k)!^k k!)``.
+
+    Examples
+    --------
+    >>> round(bits_equivalence(30, 3), 6) == round(30 * math.log2(3), 6)
+    True
+    >>> b = bits_equivalence(30, 3, exact=True, equal_sizes=True)
+    >>> round(2 ** b) == math.factorial(30) // (math.factorial(10) ** 3 * 6)
+    True
+    """
+    n, k = _n(n), _n(k, "k", minimum=1)
+    if not exact:
+        return n * math.log2(k)
+    if equal_sizes:
+        if n % k:
+            raise ValueError(f"k={k} equal classes need n divisible by k, got n={n}")
+        s = n // k
+        return log2_factorial(n) - k * log2_factorial(s) - log2_factorial(k)
+    return log2_stirling2(n, k)
+
+
+def bits_total_order(n: int, *, exact: bool = True, c: float = math.e) -> float:
+    """Total order: ``b = log2 n! ~ n log2(n/c)`` (Table II of [1]_).
+
+    The exact value is the default; ``exact=False`` gives Stirling's
+    ``n log2(n/c)`` with ``c = e`` (the paper's text uses ``c = 2`` in
+    ``n log2(n/2)``).
+
+    Examples
+    --------
+    >>> bits_total_order(1), round(bits_total_order(3), 12) == round(math.log2(6), 12)
+    (0.0, True)
+    """
+    n = _n(n)
+    if exact:
+        return log2_factorial(n)
+    return n * math.log2(n / c) if n else 0.0
+
+
+def bits_complete_bipartite(n: int, *, exact: bool = False, side: int | None = None) -> float:
+    """Complete bipartite relation ``K_{S, S^c}``, Table II of [1]_.
+
+    Paper: ``b ~ n`` (one bit per element: which side).  Exactly, over all
+    bipartitions into two non-empty sides there are ``2^{n-1} - 1`` such
+    relations; with a given side size ``a`` (``c = n - a``) there are
+    ``C(n, a)``, halved when ``a = c`` (swapping the sides gives the same
+    relation), i.e. ``n! / |Aut(K_{a,c})|``.
+
+    Examples
+    --------
+    >>> round(bits_complete_bipartite(30, exact=True, side=12), 9) == round(math.log2(math.comb(30, 12)), 9)
+    True
+    """
+    n = _n(n)
+    if not exact:
+        return float(n)
+    if side is None:
+        if n < 2:
+            return -math.inf
+        # log2(2^(n-1) - 1) without overflow
+        return (n - 1) + math.log2(-math.expm1((1 - n) * _LN2)) if n > 1 else -math.inf
+    a = _n(side, "side")
+    if a > n:
+        raise ValueError(f"side must be at most n={n}, got {a}")
+    b = log2_binomial(n, a)
+    return b - 1.0 if 2 * a == n and n > 0 else b
+
+
+def bits_incomplete_bipartite(size_1: int, size_2: int) -> float:
+    """Bipartite graph with given sides ``S1, S2``: every cross pair free, ``b = |S1| |S2|``.
+
+    Table II of [1]_ (exact, given the sides).
+    """
+    return float(_n(size_1, "size_1") * _n(size_2, "size_2"))
+
+
+def bits_tree(n: int, mean_depth: float | None = None, *, exact: bool = False, rooted: bool = False) -> float:
+    """Tree graph, Table II of [1]_.
+
+    Paper: ``b ~ n log2 <d>`` with ``<d>`` the average node depth (each node
+    names its parent among about ``<d>`` candidates).  Exactly, Cayley's
+    formula gives ``n^{n-2}`` labelled trees (``n^{n-1}`` rooted).
+
+    Examples
+    --------
+    >>> round(2 ** bits_tree(4, exact=True))  # 4^2 labelled trees on 4 nodes
+    16
+    """
+    n = _n(n)
+    if exact:
+        if n <= 1:
+            return 0.0
+        return (n - 1 if rooted else n - 2) * math.log2(n)
+    if mean_depth is None or not mean_depth >= 1:
+        raise ValueError(f"the approximation needs mean depth <d> >= 1, got {mean_depth!r}")
+    return n * math.log2(mean_depth)
+
+
+def relation_class_bits(name: str, n: int, *, side: int | None = None) -> float:
+    """Exact description length ``b = log2(n!/|Aut|)`` of one of the paper's relations.
+
+    For the relations of Table I on ``n`` elements this is ``log2`` of the
+    number of relations isomorphic to it (Section III of [1]_):
+
+    - ``"mod<k>"``: equivalence with the class sizes of ``x mod k``:
+      ``n! / (prod_i s_i! * prod_s m_s!)`` with ``m_s`` the number of classes of size ``s``;
+    - ``"greater"``: a total order, ``log2 n!``;
+    - ``"bipartite"``: ``K_{a, n-a}`` with ``a = side`` (default ``n // 2``).
+
+    Examples
+    --------
+    >>> b = relation_class_bits("mod3", 30)
+    >>> round(b, 9) == round(math.log2(math.factorial(30) / (math.factorial(10) ** 3 * 6)), 9)
+    True
+    >>> round(relation_class_bits("greater", 30), 9) == round(math.log2(math.factorial(30)), 9)
+    True
+    """
+    from effective_theory.statics.relations import parse_relation_name
+
+    parsed = parse_relation_name(name)
+    n = _n(n)
+    if parsed.kind == "equivalence":
+        k = parsed.k
+        sizes = [len(range(r, n, k)) for r in range(min(k, n))]
+        mult: dict[int, int] = {}
+        for s in sizes:
+            mult[s] = mult.get(s, 0) + 1
+        return log2_factorial(n) - sum(log2_factorial(s) for s in sizes) - sum(
+            log2_factorial(c) for c in mult.values()
+        )
+    if parsed.kind == "total_order":
+        return log2_factorial(n)
+    return bits_complete_bipartite(n, exact=True, side=n // 2 if side is None else side)
+
+
+@dataclass(frozen=True)
+class Table2Row:
+    """One row of Table II: the paper's expression and, where it exists, the exact ``log2 C``."""
+
+    relation: str
+    formula: str
+    paper_bits: float
+    exact_bits: float | None
+
+
+def table_ii(n: int = 30, *, k: int = 3, mean_chain_length: float = 3.0, mean_depth: float = 3.0,
+             bipartite_sides: tuple[int, int] | None = None) -> list[Table2Row]:
+    """All rows of Table II of [1]_ for ``n`` elements.
+
+    Parameters
+    ----------
+    n : int
+        Number of elements.
+    k : int
+        Number of equivalence classes.
+    mean_chain_length, mean_depth : float
+        ``<k>`` of the transitive row and ``<d>`` of the tree row.
+    bipartite_sides : (int, int), optional
+        Sides of the incomplete bipartite graph; default ``(n // 2, n - n // 2)``.
+
+    Examples
+    --------
+    >>> rows = table_ii(30)
+    >>> [r.relation for r in rows][:3]
+    ['generic', 'symmetric', 'antisymmetric']
+    >>> all(r.exact_bits is None or r.exact_bits <= 30**2 for r in rows)
+    True
+    """
+    n = _n(n)
+    s1, s2 = bipartite_sides if bipartite_sides is not None else (n // 2, n - n // 2)
+    equal = n % k == 0
+    return [
+        Table2Row("generic", "n^2", bits_generic(n), bits_generic(n)),
+        Table2Row("symmetric", "n(n+1)/2", bits_symmetric(n), bits_symmetric(n)),
+        Table2Row("antisymmetric", "n(n-1)/2", bits_antisymmetric(n), bits_antisymmetric(n, exact=True)),
+        Table2Row("reflexive", "n(n-1)", bits_reflexive(n), bits_reflexive(n)),
+        Table2Row("transitive", "n^2/(<k>-1)!", bits_transitive(n, mean_chain_length), None),
+        Table2Row(
+            f"equivalence, {k} classes" + (" (equal sizes)" if equal else ""),
+            "n log2 k",
+            bits_equivalence(n, k),
+            bits_equivalence(n, k, exact=True, equal_sizes=equal),
+        ),
+        Table2Row("total order", "log2 n! ~ n log2(n/e)", bits_total_order(n, exact=False),
+                  bits_total_order(n)),
+        Table2Row("complete bipartite", "n", bits_complete_bipartite(n),
+                  bits_complete_bipartite(n, exact=True)),
+        Table2Row("incomplete bipartite", "|S1||S2|", bits_incomplete_bipartite(s1, s2),
+                  bits_incomplete_bipartite(s1, s2)),
+        Table2Row("tree", "n log2 <d>", bits_tree(n, mean_depth), bits_tree(n, exact=True)),
+    ]

@@ -1,0 +1,122 @@
+"""Shared plumbing of the Figure 3, 6 and 7 experiments: statistics, CSV output, CLI options.
+
+Private module: the public names live in :mod:`verification.figures.figure3`,
+:mod:`verification.figures.figure6` and :mod:`verification.figures.figure7`.  Nothing here imports
+torch, so ``pytest --doctest-modules`` can collect the figure modules cheaply.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+__all__ = [
+    "mean_and_sem",
+    "binomial_sem",
+    "write_csv",
+    "add_common_arguments",
+    "resolve_tier",
+    "check_positive_int",
+    "check_fractions",
+    "model_seeds",
+]
+
+
+def mean_and_sem(values) -> tuple[float, float]:
+    """Mean and standard error of the mean of a 1-d sample (SEM = 0 for one value).
+
+    Examples
+    --------
+    >>> m, s = mean_and_sem([1.0, 2.0, 3.0])
+    >>> (m, round(s, 6))
+    (2.0, 0.57735)
+    """
+    a = np.asarray(values, dtype=float).ravel()
+    if a.size == 0:
+        raise ValueError("need at least one value for a mean")
+    if a.size == 1:
+        return float(a[0]), 0.0
+    return float(a.mean()), float(a.std(ddof=1) / math.sqrt(a.size))
+
+
+def binomial_sem(p: float, trials: int) -> float:
+    """Standard error ``sqrt(p (1 - p) / trials)`` of a binomial proportion.
+
+    Examples
+    --------
+    >>> binomial_sem(0.5, 100)
+    0.05
+    """
+    if trials <= 0:
+        raise ValueError(f"trials must be positive, got {trials}")
+    return math.sqrt(max(p * (1.0 - p), 0.0) / trials)
+
+
+def write_csv(path: str, header: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """Write ``rows`` under ``header`` to ``path`` (parent directory created); return ``path``."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(list(header))
+        for row in rows:
+            w.writerow([f"{v:.6g}" if isinstance(v, float) else v for v in row])
+    return path
+
+
+def check_positive_int(value, name: str) -> int:
+    """Return ``value`` as an int, raising TypeError/ValueError unless it is a positive integer."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {value}")
+    return int(value)
+
+
+def check_fractions(fractions, name: str = "fractions") -> list[float]:
+    """Validate a non-empty list of training fractions in (0, 1]."""
+    out = [float(f) for f in fractions]
+    if not out:
+        raise ValueError(f"{name} must not be empty")
+    for f in out:
+        if not (0.0 < f <= 1.0) or math.isnan(f):
+            raise ValueError(f"{name} must lie in (0, 1], got {f}")
+    return out
+
+
+def model_seeds(seed: int, count: int) -> list[int]:
+    """The ``count`` per-model seeds derived from one experiment ``seed`` (disjoint across seeds < 10**6).
+
+    Examples
+    --------
+    >>> model_seeds(2, 3)
+    [2000000, 2000001, 2000002]
+    """
+    return [int(seed) * 1_000_000 + i for i in range(count)]
+
+
+def add_common_arguments(parser, *, figure: str) -> None:
+    """Options shared by ``geneft figure 3|6|7``: tier, device, seed, steps, seeds per point."""
+    tier = parser.add_mutually_exclusive_group()
+    tier.add_argument("--quick", dest="full", action="store_false", help="reduced grid (default)")
+    tier.add_argument("--full", dest="full", action="store_true", help=f"paper-scale Figure {figure}")
+    parser.set_defaults(full=False)
+    parser.add_argument("--device", default=None, help="torch device (default: cuda if available, else cpu)")
+    parser.add_argument("--seed", type=int, default=0, help="experiment seed (default 0)")
+    parser.add_argument("--steps", type=int, default=None, help="training steps per model (tier default)")
+    parser.add_argument("--seeds", type=int, default=None, help="independent runs per point (tier default)")
+    parser.add_argument("--progress", action="store_true", help="show a progress bar while training")
+
+
+def resolve_tier(args, quick: dict, full: dict) -> dict:
+    """Merge the tier's defaults with the explicit ``--steps``/``--seeds`` of ``args``."""
+    params = dict(full if getattr(args, "full", False) else quick)
+    if getattr(args, "steps", None) is not None:
+        params["steps"] = check_positive_int(args.steps, "--steps")
+    if getattr(args, "seeds", None) is not None:
+        params["seeds"] = check_positive_int(args.seeds, "--seeds")
+    return params
+

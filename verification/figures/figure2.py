@@ -1,0 +1,365 @@
+"""Figure 2 of [1]_: the accuracy upper bound ``f_UB`` versus the training fraction.
+
+For equal mod 3, equal mod 5, greater-than and complete bipartite at ``n = 30``
+the bound is computed for ``draws`` random training sets per fraction with
+
+- the paper's Monte Carlo method (Appendix D; for greater-than with both the
+  random-topological-sort sampler and a uniform sampler of linear extensions),
+- the exact Bayes-optimal bound (:func:`effective_theory.accuracy_upper_bound`),
+
+and compared with the balls-in-buckets formula Eq. (5) (with the exact ``b`` of
+the relation's class and the paper's ``p_*``) and the ``b / n^2`` marker.  All
+methods see the same training sets.
+
+:func:`figure2_data` is a pure function of its parameters returning
+JSON-serialisable data; :func:`plot_figure2` writes the PNG and a CSV;
+``add_arguments`` / ``run`` are the ``geneft figure 2`` front-end.
+
+References
+----------
+.. [1] D. D. Baek, Z. Liu, M. Tegmark, "GenEFT: Understanding Statics and
+   Dynamics of Model Generalization via Physics-Inspired Effective Theory" (2025).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+
+import numpy as np
+
+from effective_theory.statics.balls_in_buckets import f_upper_bound, p_star
+from effective_theory.statics.bounds.accuracy_bound import accuracy_upper_bound, random_train_mask
+from effective_theory.statics.class_description_length import relation_class_bits
+from effective_theory.statics.relations import parse_relation_name, relation_by_name
+
+__all__ = ["DEFAULT_FRACTIONS", "DEFAULT_RELATIONS", "figure2_data", "plot_figure2", "add_arguments", "run"]
+
+#: training fractions of the figure (20 values)
+DEFAULT_FRACTIONS = tuple(float(x) for x in np.round(np.linspace(0.02, 0.40, 20), 4))
+DEFAULT_RELATIONS = ("mod3", "mod5", "greater", "bipartite")
+#: curve names: (method, sampler)
+CURVES = {
+    "paper": ("paper", "topological"),
+    "paper-uniform": ("paper", "uniform"),
+    "exact": ("exact", None),
+}
+
+
+def relation_kind(name: str) -> str:
+    """The relation class of one of the paper's relations: ``mod<k>`` -> equivalence, etc."""
+    return parse_relation_name(name).kind
+
+
+def _paper_p_star(name):
+    parsed = parse_relation_name(name)
+    return p_star(parsed.kind, parsed.k)
+
+
+def _stats(x):
+    x = np.asarray(x, dtype=float)
+    d = x.shape[1]
+    return {
+        "mean": x.mean(axis=1).tolist(),
+        "std": (x.std(axis=1, ddof=1) if d > 1 else np.zeros(x.shape[0])).tolist(),
+        "sem": (x.std(axis=1, ddof=1) / np.sqrt(d) if d > 1 else np.zeros(x.shape[0])).tolist(),
+        "min": x.min(axis=1).tolist(),
+        "max": x.max(axis=1).tolist(),
+        "per_draw": x.tolist(),
+    }
+
+
+def figure2_data(
+    *,
+    n=30,
+    relations=DEFAULT_RELATIONS,
+    fractions=DEFAULT_FRACTIONS,
+    draws=20,
+    n_orderings=1000,
+    curves=("paper", "paper-uniform", "exact"),
+    seed=0,
+    progress=True,
+) -> dict:
+    """Accuracy upper bounds for Figure 2 (a pure function of its arguments).
+
+    Parameters
+    ----------
+    n : int
+        Number of elements (30 in [1]_).
+    relations : sequence of str
+        Relation names (``mod<k>``, ``greater``, ``bipartite``).
+    fractions : sequence of float
+        Training fractions in ``[0, 1]``.
+    draws : int
+        Random training sets per fraction ("samplings"; 20 in [1]_, 3 for greater-than).
+    n_orderings : int
+        Orderings per training set in the paper's method for greater-than (1000 in [1]_).
+    curves : sequence of {"paper", "paper-uniform", "exact"}
+        ``"paper-uniform"`` is only computed for total orders (for equivalence
+        relations the paper's method samples nothing).
+    seed : int
+        Master seed: training sets and samplers derive from it.
+    progress : bool
+        Show a tqdm progress bar on stderr.
+
+    Returns
+    -------
+    dict
+        JSON-serialisable: ``fractions``, and per relation ``kind``, ``b``,
+        ``b_over_N``, ``p_star``, ``eq5`` (Eq. (5) at the fractions), ``eq5_grid``,
+        and per curve the ``mean``, ``std`` (spread across draws), ``sem``,
+        ``min``, ``max``, ``per_draw`` bounds, the methods actually used, and
+        for the exact curve ``p_star_effective`` (mean ``min(p, 1-p)`` over
+        un-inferred entries, per fraction).
+    """
+    n = int(n)
+    fr = [float(f) for f in fractions]
+    for f in fr:
+        if not 0.0 <= f <= 1.0:
+            raise ValueError(f"training fraction must be in [0, 1], got {f}")
+    if int(draws) < 1:
+        raise ValueError(f"draws must be a positive integer, got {draws}")
+    unknown = [c for c in curves if c not in CURVES]
+    if unknown:
+        raise ValueError(f"unknown curve(s) {unknown}; known: {', '.join(CURVES)}")
+    N = n * n
+    out = {
+        "config": {
+            "n": n,
+            "relations": list(relations),
+            "fractions": fr,
+            "draws": int(draws),
+            "n_orderings": int(n_orderings),
+            "curves": list(curves),
+            "seed": int(seed),
+        },
+        "fractions": fr,
+        "relations": {},
+    }
+    ss = np.random.SeedSequence(int(seed))
+    rel_seeds = ss.spawn(len(relations))
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(relations) * len(fr), desc="figure 2", file=sys.stderr, leave=False)
+    for name, rss in zip(relations, rel_seeds):
+        kind = relation_kind(name)
+        R = relation_by_name(name, n)
+        b = relation_class_bits(name, n)
+        ps = _paper_p_star(name)
+        names = [c for c in curves if not (c == "paper-uniform" and kind != "total_order")]
+        vals = {c: np.zeros((len(fr), int(draws))) for c in names}
+        used = {c: {} for c in names}
+        pse = np.full((len(fr), int(draws)), np.nan)
+        for fi, (f, fss) in enumerate(zip(fr, rss.spawn(len(fr)))):
+            for d, dss in enumerate(fss.spawn(int(draws))):
+                mask_seed, samp_seed = (int(x) for x in dss.generate_state(2))
+                mask = random_train_mask(n, f, seed=mask_seed)
+                for c in names:
+                    method, sampler = CURVES[c]
+                    r = accuracy_upper_bound(
+                        R,
+                        mask,
+                        kind=kind,
+                        method=method,
+                        sampler=sampler or "topological",
+                        n_orderings=int(n_orderings),
+                        seed=samp_seed,
+                    )
+                    vals[c][fi, d] = r.bound
+                    used[c][r.method] = used[c].get(r.method, 0) + 1
+                    if c == "exact":
+                        pse[fi, d] = r.p_star_effective
+            if bar is not None:
+                bar.update(1)
+        grid = np.linspace(0.0, max(fr + [0.5]), 201)
+        entry = {
+            "kind": kind,
+            "b": float(b),
+            "b_over_N": float(b / N),
+            "p_star": float(ps),
+            "eq5": np.asarray(f_upper_bound(np.array(fr) * N, b, ps), dtype=float).tolist(),
+            "eq5_grid": {
+                "fractions": grid.tolist(),
+                "f_UB": np.asarray(f_upper_bound(grid * N, b, ps), dtype=float).tolist(),
+            },
+            "curves": {c: {**_stats(vals[c]), "methods_used": used[c]} for c in names},
+        }
+        if "exact" in names:
+            ok = np.isfinite(pse)
+            entry["p_star_effective"] = [float(row[k].mean()) if k.any() else None for row, k in zip(pse, ok)]
+        out["relations"][name] = entry
+    if bar is not None:
+        bar.close()
+    return out
+
+
+_TITLES = {
+    "mod3": "Equal modulo 3",
+    "mod5": "Equal modulo 5",
+    "greater": "Greater-than",
+    "bipartite": "Complete bipartite",
+}
+_STYLE = {
+    "paper": ("tab:blue", "paper method (Appendix D)"),
+    "paper-uniform": ("tab:green", "paper method, uniform orderings"),
+    "exact": ("tab:red", "exact Bayes-optimal"),
+}
+
+
+def plot_figure2(data: dict, out_dir=".", *, stem="figure2") -> tuple[str, str]:
+    """Write ``<stem>.png`` and ``<stem>.csv`` for :func:`figure2_data` output; return their paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    os.makedirs(out_dir, exist_ok=True)
+    fr = np.array(data["fractions"])
+    rels = data["relations"]
+    ncol = 2
+    nrow = (len(rels) + 1) // 2
+    fig, axes = plt.subplots(nrow, ncol, figsize=(10, 4 * nrow), squeeze=False)
+    rows = []
+    for ax, (name, e) in zip(axes.flat, rels.items()):
+        for c, cv in e["curves"].items():
+            color, label = _STYLE.get(c, ("k", c))
+            mean, std = np.array(cv["mean"]), np.array(cv["std"])
+            ax.plot(fr, mean, "-", color=color, label=label)
+            ax.fill_between(fr, mean - std, mean + std, color=color, alpha=0.2)
+            for i, f in enumerate(fr):
+                stats = [cv[key][i] for key in ("mean", "std", "sem", "min", "max")]
+                rows.append([name, c, f, *stats, e["eq5"][i], e["b_over_N"]])
+        g = e["eq5_grid"]
+        ax.plot(g["fractions"], g["f_UB"], ":", color="k", label=f"Eq. (5), $p_*$={e['p_star']:.3g}")
+        ax.axvline(e["b_over_N"], color="gray", ls="--", lw=1, label=f"$b/n^2$ = {e['b_over_N']:.3f}")
+        ax.set_title(_TITLES.get(name, name))
+        ax.set_xlabel("training data fraction")
+        ax.set_ylabel("$f_{UB}$")
+        ax.set_xlim(0, max(fr.max(), 0.05))
+        ax.set_ylim(min(0.45, ax.get_ylim()[0]), 1.01)
+        ax.legend(fontsize=7, loc="lower right")
+    for ax in list(axes.flat)[len(rels):]:
+        ax.axis("off")
+    fig.tight_layout()
+    png = os.path.join(out_dir, f"{stem}.png")
+    fig.savefig(png, dpi=150)
+    plt.close(fig)
+    path_csv = os.path.join(out_dir, f"{stem}.csv")
+    with open(path_csv, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["relation", "curve", "fraction", "mean", "std", "sem", "min", "max", "eq5", "b_over_N"])
+        w.writerows(rows)
+    return png, path_csv
+
+
+def _float_list(text):
+    try:
+        vals = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError as exc:
+        raise ValueError(f"--fractions must be comma-separated numbers, got {text!r}") from exc
+    if not vals:
+        raise ValueError("--fractions is empty")
+    return vals
+
+
+def add_arguments(parser) -> None:
+    """Options of ``geneft figure 2`` (the CLI adds ``--out``)."""
+    parser.add_argument("--n", type=int, default=30, help="number of elements (default 30)")
+    parser.add_argument("--draws", type=int, default=20, help="training sets per fraction (default 20)")
+    parser.add_argument(
+        "--fractions",
+        default=",".join(str(f) for f in DEFAULT_FRACTIONS),
+        help="comma-separated training fractions (default 0.02..0.40, 20 values)",
+    )
+    parser.add_argument("--orderings", type=int, default=1000, help="orderings per draw, paper method (1000)")
+    parser.add_argument(
+        "--relations", default=",".join(DEFAULT_RELATIONS), help="comma-separated relations (mod3,mod5,...)"
+    )
+    parser.add_argument(
+        "--curves", default="paper,paper-uniform,exact", help="comma-separated: paper,paper-uniform,exact"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+
+
+def run(args) -> int:
+    """Compute Figure 2 and write ``figure2.png``, ``figure2.csv`` and ``figure2.json`` to ``--out``."""
+    if args.n < 2:
+        raise ValueError(f"--n must be at least 2, got {args.n}")
+    if args.draws < 1 or args.orderings < 1:
+        raise ValueError("--draws and --orderings must be positive")
+    data = figure2_data(
+        n=args.n,
+        relations=[r.strip() for r in args.relations.split(",") if r.strip()],
+        fractions=_float_list(args.fractions),
+        draws=args.draws,
+        n_orderings=args.orderings,
+        curves=[c.strip() for c in args.curves.split(",") if c.strip()],
+        seed=args.seed,
+    )
+    out = getattr(args, "out", ".")
+    png, path_csv = plot_figure2(data, out)
+    with open(os.path.join(out, "figure2.json"), "w") as fh:
+        json.dump(data, fh)
+    print(f"wrote {png}, {path_csv} and {os.path.join(out, 'figure2.json')}")
+    return 0
+
+
+#: "rough agreement" of Eq. (5) with the Monte Carlo curves (Section III): largest allowed
+#: |f_UB(exact) - Eq. 5| over the fractions, in accuracy units
+EQ5_TOLERANCE = 0.05
+#: the paper's p_* = 1/3 for greater-than is checked against the exact bound's effective p_*
+P_STAR_TOLERANCE = 0.05
+
+
+def reproduce(ctx):
+    """``geneft reproduce`` task for Figure 2: cached data, PNG/CSV/JSON and report rows."""
+    from verification.reproduce import Check, TaskOutput, verdict_within
+
+    out = TaskOutput("Figure 2: accuracy upper bound versus training fraction (n = 30)")
+    cfg = dict(n=30, fractions=DEFAULT_FRACTIONS, draws=5 if ctx.quick else 20, n_orderings=1000,
+               curves=("paper", "paper-uniform", "exact"), seed=ctx.seed)
+    key = {**cfg, "fractions": list(cfg["fractions"]), "curves": list(cfg["curves"]), "version": 1}
+    data = ctx.cache.get_or_compute("fig2", key, lambda: figure2_data(progress=ctx.progress, **cfg))
+    png, path_csv = plot_figure2(data, ctx.out)
+    path_json = os.path.join(ctx.out, "figure2.json")
+    with open(path_json, "w") as fh:
+        json.dump(data, fh)
+    out.figures.append(type(ctx.out)(png))
+    out.data_files += [type(ctx.out)(path_csv), type(ctx.out)(path_json)]
+    cmd = ctx.command("fig2")
+    for name, e in data["relations"].items():
+        ex = np.array(e["curves"]["exact"]["mean"])
+        dev = np.abs(ex - np.array(e["eq5"]))
+        i = int(dev.argmax())
+        out.checks.append(Check(
+            prediction=f"Eq. (5) roughly agrees with the Monte Carlo f_UB ({name})",
+            source="Sec. III, Eq. 5, Fig. 2",
+            theory=f"Eq. 5 = {e['eq5'][i]:.4f} at fraction {data['fractions'][i]}",
+            measured=f"exact f_UB = {ex[i]:.4f} (largest gap {dev[i]:.4f})",
+            tolerance=f"{EQ5_TOLERANCE} (rough agreement)",
+            verdict="holds" if dev[i] <= EQ5_TOLERANCE else "fails",
+            command=cmd,
+        ))
+    if "greater" in data["relations"]:
+        e = data["relations"]["greater"]
+        ps = np.array([np.nan if x is None else x for x in e["p_star_effective"]])
+        i = int(np.nanargmax(np.abs(ps - 1 / 3)))
+        out.checks.append(Check(
+            prediction="p_* = 1/3 for greater-than (un-inferred entries guessed with probability 2/3)",
+            source="Sec. III (three-symbol argument), Fig. 2",
+            theory="0.3333",
+            measured=f"mean min(p, 1-p) = {ps[i]:.4f} at fraction {data['fractions'][i]} "
+                     f"(range {np.nanmin(ps):.3f}-{np.nanmax(ps):.3f})",
+            tolerance=f"{P_STAR_TOLERANCE}",
+            verdict=verdict_within(float(ps[i]), 1 / 3, P_STAR_TOLERANCE),
+            command=cmd,
+        ))
+    out.notes.append(
+        "The paper's method (Appendix D) uses the reference class labels for elements known equal to "
+        "another, which can put its curve above the Bayes-optimal bound (see docs/findings.md)."
+    )
+    return out

@@ -1,0 +1,432 @@
+"""Figure 6: probability of generalization versus eta_dec/eta_enc, against the arctan bound of Eq. (12).
+
+The interacting-repon theory (Section IV of [1]_) predicts that a pair of
+same-class representations collides (the precondition of generalization) with
+probability at most
+
+.. math::
+
+    p_r = \\frac{2}{\\pi}\\arctan\\left(\\frac{\\sigma_a}{\\sigma_c}
+          \\sqrt{\\frac{\\eta_x}{2\\eta_A}}\\right)
+
+(Eq. (12) of [1]_), where ``eta_x = eta_enc`` and ``eta_A = eta_dec`` are the
+encoder and decoder learning rates and ``sigma_a``, ``sigma_c`` the widths of
+the initial decoder weight and repon separation.  The bound depends on the
+learning rates only through their ratio.
+
+Here, for each ratio ``eta_dec / eta_enc`` and initialisation scale ``s`` (all
+weights and embeddings scaled by ``s``, so ``sigma_a / sigma_c`` is the same
+for every ``s``: the bound is one curve, as in Figure 6 of [1]_), many models
+are trained with independent seeds and the fraction that generalizes (phase
+"generalization" or "grokking" of Table IV, i.e. test accuracy above 0.9
+within the step budget) is the measured probability, with its binomial
+standard error.  The bound uses ``sigma_a / sigma_c = sigma_ratio`` (default
+1: the paper's single black line); :func:`effective_theory.representation_learning_probability`
+evaluates it.
+
+References
+----------
+.. [1] D. D. Baek, Z. Liu, M. Tegmark, "GenEFT: Understanding Statics and
+   Dynamics of Model Generalization via Physics-Inspired Effective Theory" (2025).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+
+from verification.figures._common import (
+    add_common_arguments,
+    binomial_sem,
+    check_positive_int,
+    model_seeds,
+    resolve_tier,
+    write_csv,
+)
+from verification.sweeps import add_sweep_arguments, sweep_kwargs_from_args
+
+__all__ = [
+    "GENERALIZING_PHASES",
+    "generalization_bound",
+    "generalization_counts",
+    "figure6_data",
+    "plot",
+    "add_arguments",
+    "run",
+]
+
+#: Phases of Table IV counted as "generalized" (grokking is delayed generalization, Figure 8 of [1]_).
+GENERALIZING_PHASES = ("generalization", "grokking")
+
+_QUICK = {
+    "ratios": [0.1, 1.0, 10.0],
+    "init_scales": [1.0],
+    "seeds": 12,
+    "steps": 3000,
+    "eta_enc": 3e-3,
+}
+_FULL = {
+    "ratios": [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0],
+    "init_scales": [0.5, 1.0, 2.0],
+    "seeds": 100,
+    "steps": 100_000,
+    "eta_enc": 1e-3,
+}
+
+
+def _check_rate(x, name) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(f"{name} must be a number, got {type(x).__name__}")
+    x = float(x)
+    if not x > 0 or math.isinf(x):
+        raise ValueError(f"{name} must be positive and finite, got {x}")
+    return x
+
+
+def generalization_bound(eta_enc: float, eta_dec: float, *, sigma_ratio: float = 1.0) -> float:
+    """Upper bound of Eq. (12) of [1]_ on the probability of generalization.
+
+    Delegates to :func:`effective_theory.representation_learning_probability` with
+    ``eta_x = eta_enc``, ``eta_A = eta_dec``, ``sigma_a = sigma_ratio``, ``sigma_c = 1``.
+
+    Examples
+    --------
+    >>> round(generalization_bound(1.0, 0.5), 6)  # arctan(1) = pi/4
+    0.5
+    >>> generalization_bound(1e-3, 1e-2) == generalization_bound(1e-1, 1.0)  # only the ratio matters
+    True
+    """
+    from effective_theory import representation_learning_probability
+
+    eta_enc = _check_rate(eta_enc, "eta_enc")
+    eta_dec = _check_rate(eta_dec, "eta_dec")
+    sigma_ratio = _check_rate(sigma_ratio, "sigma_ratio")
+    return float(representation_learning_probability(eta_enc, eta_dec, sigma_ratio, 1.0))
+
+
+def generalization_counts(
+    points,
+    *,
+    relation: str = "mod3",
+    seeds: int = 24,
+    steps: int = 3000,
+    n: int = 30,
+    train_fraction: float = 0.75,
+    sigma_ratio: float = 1.0,
+    seed: int = 0,
+    device: str | None = None,
+    progress: bool = False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
+) -> list[dict]:
+    """Measured probability of generalization at each ``(eta_enc, eta_dec, init_scale)`` point (one chunk).
+
+    Parameters
+    ----------
+    points : sequence of (float, float, float)
+        ``(eta_enc, eta_dec, init_scale)`` triples; ``init_scale`` multiplies both the
+        embeddings' N(0, 1) initialisation and the decoder's default initialisation.
+    relation : str
+        Relation (default mod 3, Figure 6 of [1]_).
+    seeds : int
+        Independent models (initialisation and split) per point; the same seeds are used at
+        every point.
+    steps : int
+        Step budget of the phase classification (Table IV; paper: 10^5).
+    n, train_fraction : int, float
+        Elements and training fraction (Table III: 30, 0.75).
+    sigma_ratio : float
+        ``sigma_a / sigma_c`` used for the bound.
+    seed : int
+        Experiment seed.
+    executor, cache, chunk_size : optional
+        Train in chunks through an executor and the on-disk result cache
+        (:func:`~verification.sweeps.train_grid`): finished chunks survive an interruption.
+        Default: one batched ensemble in this process.
+
+    Returns
+    -------
+    list of dict
+        Per point: ``eta_enc``, ``eta_dec``, ``ratio`` (``eta_dec / eta_enc``), ``init_scale``,
+        ``trials``, ``generalized`` (count), ``p`` and ``sem`` (binomial), ``phases`` (counts
+        of each phase), ``test_acc`` (per seed) and ``bound`` (Eq. 12).
+    """
+    from verification.sweeps import train_grid
+    from verification.training import TrainConfig
+
+    seeds = check_positive_int(seeds, "seeds")
+    steps = check_positive_int(steps, "steps")
+    pts = []
+    for p in points:
+        if len(p) != 3:
+            raise ValueError(f"each point must be (eta_enc, eta_dec, init_scale), got {p!r}")
+        pts.append(
+            (_check_rate(p[0], "eta_enc"), _check_rate(p[1], "eta_dec"), _check_rate(p[2], "init_scale"))
+        )
+    if not pts:
+        raise ValueError("points must not be empty")
+    per_model = model_seeds(seed, seeds)
+    configs = []
+    for eta_enc, eta_dec, scale in pts:
+        for s in per_model:
+            cfg = TrainConfig(
+                relation=relation,
+                n=n,
+                train_fraction=train_fraction,
+                eta_enc=eta_enc,
+                eta_dec=eta_dec,
+                init_enc=scale,
+                init_dec=scale,
+                seed=s,
+                split_seed=s,
+            )
+            cfg.validate()
+            configs.append(cfg)
+    res = train_grid(
+        configs,
+        steps=steps,
+        early_stop=True,
+        device=device,
+        progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
+        desc="figure 6 chunks",
+    )
+    out = []
+    for i, (eta_enc, eta_dec, scale) in enumerate(pts):
+        sl = slice(i * seeds, (i + 1) * seeds)
+        phases = list(res.phases[sl])
+        k = sum(ph in GENERALIZING_PHASES for ph in phases)
+        p = k / seeds
+        out.append(
+            {
+                "eta_enc": eta_enc,
+                "eta_dec": eta_dec,
+                "ratio": eta_dec / eta_enc,
+                "init_scale": scale,
+                "trials": seeds,
+                "generalized": k,
+                "p": p,
+                "sem": binomial_sem(p, seeds),
+                "phases": dict(Counter(phases)),
+                "test_acc": [float(a) for a in res.test_acc[sl]],
+                "bound": generalization_bound(eta_enc, eta_dec, sigma_ratio=sigma_ratio),
+            }
+        )
+    return out
+
+
+def figure6_data(
+    *,
+    ratios=tuple(_QUICK["ratios"]),
+    init_scales=tuple(_QUICK["init_scales"]),
+    eta_enc: float = 3e-3,
+    relation: str = "mod3",
+    seeds: int = 24,
+    steps: int = 3000,
+    n: int = 30,
+    train_fraction: float = 0.75,
+    sigma_ratio: float = 1.0,
+    seed: int = 0,
+    device: str | None = None,
+    progress: bool = False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
+) -> dict:
+    """Figure 6 of [1]_: probability of generalization on the grid ``ratios x init_scales``.
+
+    ``eta_enc`` is held fixed and ``eta_dec = ratio * eta_enc``; ``executor``, ``cache`` and
+    ``chunk_size`` as in :func:`generalization_counts`.  Returns ``points`` (see
+    :func:`generalization_counts`) and the bound on a fine ratio grid (``bound_ratios``,
+    ``bound``) for plotting.
+    """
+    rs = [_check_rate(r, "ratio") for r in ratios]
+    scales = [_check_rate(s, "init_scale") for s in init_scales]
+    if not rs or not scales:
+        raise ValueError("ratios and init_scales must not be empty")
+    eta_enc = _check_rate(eta_enc, "eta_enc")
+    points = [(eta_enc, r * eta_enc, s) for s in scales for r in rs]
+    pts = generalization_counts(
+        points,
+        relation=relation,
+        seeds=seeds,
+        steps=steps,
+        n=n,
+        train_fraction=train_fraction,
+        sigma_ratio=sigma_ratio,
+        seed=seed,
+        device=device,
+        progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
+    )
+    lo, hi = math.log10(min(rs)) - 0.5, math.log10(max(rs)) + 0.5
+    fine = [10 ** (lo + (hi - lo) * i / 200) for i in range(201)]
+    return {
+        "relation": relation,
+        "n": n,
+        "train_fraction": train_fraction,
+        "steps": steps,
+        "seeds": seeds,
+        "sigma_ratio": sigma_ratio,
+        "points": pts,
+        "bound_ratios": fine,
+        "bound": [generalization_bound(1.0, r, sigma_ratio=sigma_ratio) for r in fine],
+    }
+
+
+def plot(data: dict, out_dir: str) -> list[str]:
+    """Write ``figure6.png`` and ``figure6.csv`` to ``out_dir``; return the paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    os.makedirs(out_dir, exist_ok=True)
+    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    ax.plot(data["bound_ratios"], data["bound"], "k-", label="Eq. (12) bound")
+    scales = sorted({p["init_scale"] for p in data["points"]})
+    for s in scales:
+        pts = sorted((p for p in data["points"] if p["init_scale"] == s), key=lambda p: p["ratio"])
+        ax.errorbar(
+            [p["ratio"] for p in pts],
+            [p["p"] for p in pts],
+            yerr=[p["sem"] for p in pts],
+            marker="o",
+            capsize=3,
+            label=f"init scale {s:g}",
+        )
+    ax.set_xscale("log")
+    ax.set_xlabel(r"$\eta_{dec} / \eta_{enc}$")
+    ax.set_ylabel("probability of generalization")
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_title(f"{data['relation']}, {data['seeds']} seeds/point, {data['steps']} steps")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    png = os.path.join(out_dir, "figure6.png")
+    fig.savefig(png, dpi=130)
+    plt.close(fig)
+    rows = [
+        [
+            p["eta_enc"],
+            p["eta_dec"],
+            p["ratio"],
+            p["init_scale"],
+            p["trials"],
+            p["generalized"],
+            p["p"],
+            p["sem"],
+            p["bound"],
+        ]
+        for p in data["points"]
+    ]
+    csv_path = write_csv(
+        os.path.join(out_dir, "figure6.csv"),
+        ["eta_enc", "eta_dec", "ratio", "init_scale", "trials", "generalized", "p", "sem", "bound_eq12"],
+        rows,
+    )
+    return [png, csv_path]
+
+
+def add_arguments(parser) -> None:
+    """CLI options of ``geneft figure 6``."""
+    add_common_arguments(parser, figure="6")
+    parser.add_argument("--ratios", type=float, nargs="+", default=None, help="eta_dec/eta_enc values")
+    parser.add_argument("--init-scales", type=float, nargs="+", default=None, help="initialisation scales")
+    parser.add_argument("--eta-enc", type=float, default=None, help="encoder learning rate (held fixed)")
+    parser.add_argument("--relation", default="mod3", help="relation (default mod3)")
+    add_sweep_arguments(parser)
+
+
+def run(args) -> int:
+    """``geneft figure 6``: train, then write figure6.png and figure6.csv to ``--out``."""
+    params = resolve_tier(args, _QUICK, _FULL)
+    for key, attr in (("ratios", "ratios"), ("init_scales", "init_scales"), ("eta_enc", "eta_enc")):
+        if getattr(args, attr) is not None:
+            params[key] = getattr(args, attr)
+    from verification.runtime.executor import executor_from_args
+
+    with executor_from_args(args) as ex:
+        data = figure6_data(
+            ratios=params["ratios"],
+            init_scales=params["init_scales"],
+            eta_enc=params["eta_enc"],
+            relation=args.relation,
+            seeds=params["seeds"],
+            steps=params["steps"],
+            seed=args.seed,
+            device=args.device,
+            progress=args.progress,
+            **sweep_kwargs_from_args(args, ex),
+        )
+    paths = plot(data, args.out)
+    for p in data["points"]:
+        print(
+            f"ratio {p['ratio']:8.3g}  init {p['init_scale']:4g}  p_gen {p['p']:.3f} +- {p['sem']:.3f}"
+            f"  bound {p['bound']:.3f}"
+        )
+    print("wrote " + ", ".join(paths))
+    return 0
+
+
+# --------------------------------------------------------------------------- verdicts (tests + report)
+
+#: settings of the quick and full checks (verification/tests/test_generalization_probability.py)
+CHECK_QUICK = {
+    "ratios": [0.1, 1.0, 10.0],
+    "init_scales": [1.0],
+    "seeds": 12,
+    "steps": 3000,
+    "eta_enc": 1e-3,
+    "seed": 0,
+}
+CHECK_FULL = {
+    "ratios": [0.01, 0.1, 1.0, 10.0, 100.0],
+    "init_scales": [0.5, 1.0, 2.0],
+    "seeds": 100,
+    "steps": 100_000,
+    "eta_enc": 1e-3,
+    "seed": 2,
+}
+#: one-sided significance of a bound violation (3 sigma)
+ALPHA = 0.00135
+
+
+def bound_violations(points, *, alpha=ALPHA) -> list[str]:
+    """Grid points whose generalization count exceeds the Eq. (12) bound (binomial test at ``alpha``)."""
+    from scipy import stats
+
+    bad = []
+    for p in points:
+        pval = stats.binom.sf(p["generalized"] - 1, p["trials"], p["bound"])
+        if pval < alpha:
+            bad.append(
+                f"ratio {p['ratio']:g} init {p['init_scale']:g}: {p['generalized']}/{p['trials']}"
+                f" = {p['p']:.3f} vs bound {p['bound']:.3f} (p-value {pval:.2g})"
+            )
+    return bad
+
+
+def evaluate(data) -> list[tuple[str, dict]]:
+    """Report row for Figure 6: the probability of generalization stays below Eq. (12)."""
+    bad = bound_violations(data["points"])
+    pts = ", ".join(
+        f"ratio {p['ratio']:g}: {p['generalized']}/{p['trials']} (bound {p['bound']:.3f})"
+        for p in data["points"]
+    )
+    return [
+        (
+            "probability of generalization <= Eq. 12 bound",
+            {
+                "theory": "P <= (2/pi) arctan(sqrt(eta_enc / (2 eta_dec)))",
+                "measured": ("; ".join(bad) if bad else pts),
+                "tolerance": f"binomial p < {ALPHA}",
+                "verdict": "fails" if bad else "holds",
+            },
+        )
+    ]

@@ -1,0 +1,306 @@
+"""Figure 7: test accuracy versus decoder depth (mod 3, width 10, training fraction 0.3): the Goldilocks zone.
+
+Appendix E of [1]_ (after Liu et al., its ref. [27]) claims that a decoder of
+``n_h`` hidden layers of width ``w`` (about ``w^2 n_h`` parameters) generalizes
+only in an intermediate range of complexity: a decoder too simple cannot decode
+the embeddings and gives the encoder no useful gradient (confusion: not even
+the training accuracy becomes good); a decoder too complex decodes even random
+embeddings and also gives no useful gradient (memorization: high training
+accuracy, low test accuracy).  Test accuracy therefore peaks at an
+intermediate depth.
+
+:func:`goldilocks_data` trains ``seeds`` models per depth (Table III otherwise:
+concatenation, embedding dimension 2, Adam, learning rate 1e-3) and records
+the final train and test accuracy and the phase (Table IV) of each.
+
+References
+----------
+.. [1] D. D. Baek, Z. Liu, M. Tegmark, "GenEFT: Understanding Statics and
+   Dynamics of Model Generalization via Physics-Inspired Effective Theory" (2025).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+import numpy as np
+
+from verification.figures._common import (
+    add_common_arguments,
+    check_fractions,
+    check_positive_int,
+    mean_and_sem,
+    model_seeds,
+    resolve_tier,
+    write_csv,
+)
+from verification.sweeps import add_sweep_arguments, sweep_kwargs_from_args
+
+__all__ = ["decoder_parameter_count", "goldilocks_data", "plot", "add_arguments", "run"]
+
+_QUICK = {"depths": [0, 1, 2, 4, 8], "seeds": 8, "steps": 4000}
+_FULL = {"depths": [0, 1, 2, 3, 4, 5, 6, 8, 10, 12], "seeds": 20, "steps": 100_000}
+
+
+def decoder_parameter_count(depth: int, width: int, *, in_dim: int = 4) -> int:
+    """Exact number of weights and biases of a tanh MLP decoder (Appendix E: about ``width**2 * depth``).
+
+    ``in_dim`` is the decoder's input size (``2 d`` for concatenation, ``d`` otherwise).
+
+    Examples
+    --------
+    >>> decoder_parameter_count(0, 10)  # linear map to one logit
+    5
+    >>> decoder_parameter_count(3, 10) == (4 * 10 + 10) + 2 * (10 * 10 + 10) + (10 + 1)
+    True
+    """
+    depth = int(depth)
+    if depth < 0:
+        raise ValueError(f"depth must be >= 0, got {depth}")
+    width = check_positive_int(width, "width")
+    if depth == 0:
+        return in_dim + 1
+    return (in_dim + 1) * width + (depth - 1) * (width + 1) * width + width + 1
+
+
+def goldilocks_data(
+    *,
+    depths=tuple(_QUICK["depths"]),
+    width: int = 10,
+    train_fraction: float = 0.3,
+    relation: str = "mod3",
+    seeds: int = 6,
+    steps: int = 4000,
+    n: int = 30,
+    eta: float = 1e-3,
+    embed_dim: int = 2,
+    mode: str = "concat",
+    seed: int = 0,
+    early_stop: bool = False,
+    eval_every: int = 100,
+    device: str | None = None,
+    progress: bool = False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
+) -> dict:
+    """Train ``seeds`` models per decoder depth; return final accuracies and phases (Figure 7 of [1]_).
+
+    Model ``i`` at every depth uses the same seed for its split and initialisation, so depths
+    are compared on identical training sets.  Training runs the whole budget
+    (``early_stop=False``): the quantity is the test accuracy after ``steps`` steps.
+    ``eval_every`` only sets the resolution of the phase labels.  ``executor``, ``cache`` and
+    ``chunk_size`` train in chunks through an executor and the on-disk result cache
+    (:func:`~verification.sweeps.train_grid`; default: one batched ensemble in this process).
+
+    Returns
+    -------
+    dict
+        ``depths``, ``test_acc`` / ``train_acc`` (per depth, per seed), ``test_mean``,
+        ``test_sem``, ``train_mean``, ``train_sem``, ``phases`` (per depth, counts),
+        ``parameters`` (decoder size per depth) and ``best_depth`` (highest mean test accuracy).
+    """
+    from verification.model import ModelConfig
+    from verification.sweeps import train_grid
+    from verification.training import TrainConfig
+
+    ds = [int(d) for d in depths]
+    if not ds:
+        raise ValueError("depths must not be empty")
+    if any(d < 0 for d in ds):
+        raise ValueError(f"depths must be >= 0, got {ds}")
+    if len(set(ds)) != len(ds):
+        raise ValueError(f"depths must be distinct, got {ds}")
+    seeds = check_positive_int(seeds, "seeds")
+    steps = check_positive_int(steps, "steps")
+    width = check_positive_int(width, "width")
+    (train_fraction,) = check_fractions([train_fraction], "train_fraction")
+    per_model = model_seeds(seed, seeds)
+    configs = []
+    for d in ds:
+        model = ModelConfig(embed_dim=embed_dim, depth=d, width=width, mode=mode)
+        for s in per_model:
+            cfg = TrainConfig(
+                relation=relation,
+                n=n,
+                train_fraction=train_fraction,
+                eta_enc=eta,
+                eta_dec=eta,
+                seed=s,
+                split_seed=s,
+                model=model,
+            )
+            cfg.validate()
+            configs.append(cfg)
+    res = train_grid(
+        configs,
+        steps=steps,
+        early_stop=early_stop,
+        eval_every=eval_every,
+        device=device,
+        progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
+        desc="figure 7 chunks",
+    )
+    test = np.asarray(res.test_acc, dtype=float).reshape(len(ds), seeds)
+    train = np.asarray(res.train_acc, dtype=float).reshape(len(ds), seeds)
+    phases = [dict(Counter(res.phases[i * seeds : (i + 1) * seeds])) for i in range(len(ds))]
+    test_stats = [mean_and_sem(t) for t in test]
+    train_stats = [mean_and_sem(t) for t in train]
+    in_dim = 2 * embed_dim if mode == "concat" else embed_dim
+    means = [m for m, _ in test_stats]
+    return {
+        "relation": relation,
+        "n": n,
+        "width": width,
+        "train_fraction": train_fraction,
+        "steps": steps,
+        "seeds": seeds,
+        "eta": eta,
+        "depths": ds,
+        "parameters": [decoder_parameter_count(d, width, in_dim=in_dim) for d in ds],
+        "test_acc": test.tolist(),
+        "train_acc": train.tolist(),
+        "test_mean": means,
+        "test_sem": [s for _, s in test_stats],
+        "train_mean": [m for m, _ in train_stats],
+        "train_sem": [s for _, s in train_stats],
+        "phases": phases,
+        "best_depth": ds[int(np.argmax(means))],
+    }
+
+
+def plot(data: dict, out_dir: str) -> list[str]:
+    """Write ``figure7.png`` and ``figure7.csv`` to ``out_dir``; return the paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    os.makedirs(out_dir, exist_ok=True)
+    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    ax.errorbar(data["depths"], data["test_mean"], yerr=data["test_sem"], marker="o", capsize=3, label="test")
+    ax.errorbar(
+        data["depths"],
+        data["train_mean"],
+        yerr=data["train_sem"],
+        marker="s",
+        capsize=3,
+        ls="--",
+        label="train",
+    )
+    ax.set_xlabel("decoder depth $n_h$ (hidden layers)")
+    ax.set_ylabel("accuracy")
+    ax.set_title(
+        f"{data['relation']}, w={data['width']}, fraction {data['train_fraction']:g}, "
+        f"{data['seeds']} seeds, {data['steps']} steps",
+        fontsize=9,
+    )
+    ax.set_ylim(0.4, 1.02)
+    ax.legend()
+    fig.tight_layout()
+    png = os.path.join(out_dir, "figure7.png")
+    fig.savefig(png, dpi=130)
+    plt.close(fig)
+    phase_names = ("generalization", "grokking", "memorization", "confusion")
+    rows = []
+    for i, d in enumerate(data["depths"]):
+        rows.append(
+            [
+                d,
+                data["parameters"][i],
+                data["test_mean"][i],
+                data["test_sem"][i],
+                data["train_mean"][i],
+                data["train_sem"][i],
+                *[data["phases"][i].get(p, 0) for p in phase_names],
+            ]
+        )
+    csv_path = write_csv(
+        os.path.join(out_dir, "figure7.csv"),
+        ["depth", "decoder_parameters", "test_mean", "test_sem", "train_mean", "train_sem", *phase_names],
+        rows,
+    )
+    return [png, csv_path]
+
+
+def add_arguments(parser) -> None:
+    """CLI options of ``geneft figure 7``."""
+    add_common_arguments(parser, figure="7")
+    parser.add_argument("--depths", type=int, nargs="+", default=None, help="decoder depths")
+    parser.add_argument("--width", type=int, default=10, help="decoder width (default 10)")
+    parser.add_argument("--train-fraction", type=float, default=0.3, help="training fraction (default 0.3)")
+    add_sweep_arguments(parser)
+
+
+def run(args) -> int:
+    """``geneft figure 7``: train, then write figure7.png and figure7.csv to ``--out``."""
+    params = resolve_tier(args, _QUICK, _FULL)
+    if args.depths is not None:
+        params["depths"] = args.depths
+    from verification.runtime.executor import executor_from_args
+
+    with executor_from_args(args) as ex:
+        data = goldilocks_data(
+            depths=params["depths"],
+            width=args.width,
+            train_fraction=args.train_fraction,
+            seeds=params["seeds"],
+            steps=params["steps"],
+            seed=args.seed,
+            device=args.device,
+            progress=args.progress,
+            **sweep_kwargs_from_args(args, ex),
+        )
+    paths = plot(data, args.out)
+    for i, d in enumerate(data["depths"]):
+        print(
+            f"depth {d:3d}  test {data['test_mean'][i]:.3f} +- {data['test_sem'][i]:.3f}  "
+            f"train {data['train_mean'][i]:.3f}  phases {data['phases'][i]}"
+        )
+    print(f"best depth: {data['best_depth']}")
+    print("wrote " + ", ".join(paths))
+    return 0
+
+
+# --------------------------------------------------------------------------- verdicts (tests + report)
+
+#: settings of the quick and full checks (verification/tests/test_goldilocks.py)
+CHECK_QUICK = {"depths": [0, 1, 2, 4, 8], "seeds": 8, "steps": 4000, "seed": 0}
+CHECK_FULL = {"depths": [0, 1, 2, 3, 4, 6, 8, 10, 12], "seeds": 20, "steps": 100_000, "seed": 1}
+Z = 3.0
+
+
+def goldilocks_verdict(data) -> tuple[int, list[tuple[int, float, float]]]:
+    """(peak depth, [(end depth, mean paired difference, its SE)]) for the shallowest and deepest decoders."""
+    depths = data["depths"]
+    test = np.asarray(data["test_acc"])
+    inner = range(1, len(depths) - 1)
+    peak = max(inner, key=lambda i: test[i].mean())
+    out = []
+    for end in (0, len(depths) - 1):
+        diff = test[peak] - test[end]
+        out.append((depths[end], float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(diff.size))))
+    return depths[peak], out
+
+
+def evaluate(data) -> list[tuple[str, dict]]:
+    """Report rows for Figure 7 (Appendix E): an intermediate depth beats both ends by more than Z SE."""
+    peak, ends = goldilocks_verdict(data)
+    rows = []
+    for depth, mean, se in ends:
+        rows.append(
+            (
+                f"test accuracy at the best intermediate depth ({peak}) beats depth {depth}",
+                {
+                    "theory": "> 0",
+                    "measured": f"{mean:+.4f} ± {se:.4f}",
+                    "tolerance": f"{Z:g} SE",
+                    "verdict": "holds" if mean > Z * se and mean > 0 else "fails",
+                },
+            )
+        )
+    return rows

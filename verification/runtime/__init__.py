@@ -1,0 +1,17 @@
+"""Where experiments run and where their results are kept.
+
+* :mod:`~verification.runtime.executor` -- executors that map a function over work items
+  (in this process, or on a Ray cluster), with the result cache in between;
+* :mod:`~verification.runtime.result_cache` -- the on-disk cache of finished results, keyed by a
+  hash of their configuration, so an interrupted run resumes.
+"""
+
+from effective_theory._lazy import attach
+
+__getattr__, __dir__ = attach(
+    __name__,
+    (
+        "executor",
+        "result_cache",
+    ),
+)

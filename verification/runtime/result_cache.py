@@ -1,0 +1,153 @@
+"""On-disk cache of finished results, keyed by a hash of their full configuration.
+
+Every long computation of ``geneft reproduce`` (a figure's data, one chunk of
+a sweep) is stored as one JSON file named by the SHA-256 of its canonical
+configuration.  Files are written atomically (temporary file, then
+``os.replace``), so an interrupted run never leaves a half-written result, and
+a rerun with the same settings recomputes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["ResultCache", "config_hash", "to_jsonable"]
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Convert numpy scalars/arrays, dataclasses, tuples and paths to plain JSON types.
+
+    Non-finite floats stay floats: they are stored as Python's JSON extension
+    ``NaN`` / ``Infinity`` and read back as floats, so a result loaded from the
+    cache equals the one computed (a string ``"nan"`` would break arithmetic
+    and formatting on a rerun).
+    """
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return to_jsonable(obj.tolist())
+    if isinstance(obj, (np.bool_, bool)):
+        return bool(obj)
+    if isinstance(obj, (np.integer, int)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        return float(obj)
+    if isinstance(obj, Path):
+        return str(obj)
+    if obj is None or isinstance(obj, str):
+        return obj
+    raise TypeError(f"cannot store {type(obj).__name__} in the result cache")
+
+
+def config_hash(name: str, config: Any) -> str:
+    """SHA-256 (hex, 16 characters) of ``name`` and the canonical JSON of ``config``."""
+    from effective_theory import __version__
+
+    payload = json.dumps(
+        {"name": name, "config": to_jsonable(config), "version": __version__},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+class ResultCache:
+    """A folder of JSON results keyed by configuration hash.
+
+    Parameters
+    ----------
+    root : path
+        Folder for the cache files (created if needed).
+    fresh : bool
+        Ignore (and overwrite) existing entries.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> cache = ResultCache(tempfile.mkdtemp())
+    >>> calls = []
+    >>> f = lambda: calls.append(1) or {"x": 1}
+    >>> cache.get_or_compute("demo", {"a": 1}, f), cache.get_or_compute("demo", {"a": 1}, f)
+    ({'x': 1}, {'x': 1})
+    >>> len(calls)  # the second call came from disk
+    1
+    """
+
+    def __init__(self, root, *, fresh: bool = False):
+        self.root = Path(root)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OSError(f"cannot create cache folder {self.root}: {exc.strerror or exc}") from exc
+        if not os.access(self.root, os.W_OK):
+            raise OSError(f"cache folder {self.root} is not writable")
+        self.fresh = fresh
+        self.hits = 0
+        self.misses = 0
+
+    def path(self, name: str, config: Any) -> Path:
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+        return self.root / f"{safe}-{config_hash(name, config)}.json"
+
+    def load(self, name: str, config: Any):
+        """The stored result, or ``None`` if absent (or ``fresh``)."""
+        p = self.path(name, config)
+        if self.fresh or not p.exists():
+            return None
+        try:
+            with open(p) as fh:
+                return json.load(fh)["result"]
+        except (OSError, ValueError, KeyError):
+            return None  # unreadable entry: recompute
+
+    def store(self, name: str, config: Any, result: Any) -> Any:
+        """Atomically write ``result``; returns its JSON form (what a later load returns)."""
+        p = self.path(name, config)
+        data = {"name": name, "config": to_jsonable(config), "result": to_jsonable(result)}
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                json.dump(data, fh)
+            os.replace(tmp, p)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return data["result"]
+
+    def get_or_compute(self, name: str, config: Any, compute: Callable[[], Any]) -> Any:
+        """Load the result for ``(name, config)`` or compute, store and return it."""
+        hit = self.load(name, config)
+        if hit is not None:
+            self.hits += 1
+            return hit
+        self.misses += 1
+        return self.store(name, config, compute())
+
+    def map(self, name: str, configs: Iterable[Any], compute: Callable[[Any], Any], *,
+            progress: bool = True, desc: str | None = None) -> list:
+        """Compute each chunk of a sweep through the cache, with a progress bar.
+
+        Finished chunks are stored one by one, so an interrupted sweep resumes
+        where it stopped.
+        """
+        from tqdm.auto import tqdm
+
+        configs = list(configs)
+        out = []
+        for cfg in tqdm(configs, desc=desc or name, disable=not progress, leave=False):
+            out.append(self.get_or_compute(name, cfg, lambda cfg=cfg: compute(cfg)))
+        return out
