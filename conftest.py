@@ -1,4 +1,9 @@
-"""Shared pytest configuration: the ``--full`` tier for paper-scale runs and its result cache."""
+"""Shared pytest configuration: the ``--full`` tier, the shared result cache, and the verdicts of a tier.
+
+The verification suite reads its verdicts from :func:`verification.reproduce.evaluate_tier` through
+the result cache that ``geneft reproduce`` fills, so the two agree row by row; the session ends with
+a summary of every prediction and its verdict.
+"""
 
 from pathlib import Path
 
@@ -17,8 +22,8 @@ def pytest_addoption(parser):
         default=None,
         metavar="DIR",
         help=(
-            "where --full keeps finished results, so an interrupted run resumes (default: "
-            "geneft-results/.cache, the cache of `geneft reproduce --full`; 'none': keep nothing)"
+            "where the verification tests keep finished results, so an interrupted run resumes "
+            "(default: geneft-results/.cache, the cache of `geneft reproduce`; 'none': keep nothing)"
         ),
     )
 
@@ -44,7 +49,7 @@ def full_tier(request):
 
 @pytest.fixture(scope="session")
 def results_cache(request):
-    """The on-disk result cache of the ``--full`` tier (None when ``--results-cache none``).
+    """The on-disk result cache of the verification tests (None when ``--results-cache none``).
 
     The default folder is the one ``geneft reproduce`` uses (``geneft-results/.cache``, here under
     the project root), so the full tiers of the test suite and of the report share their results.
@@ -56,3 +61,39 @@ def results_cache(request):
         return None
     path = Path(value) if value is not None else Path(request.config.rootpath) / "geneft-results" / ".cache"
     return ResultCache(path)
+
+
+# --------------------------------------------------------------------------- the tier's verdicts
+
+_ROWS = pytest.StashKey[dict]()
+
+
+@pytest.fixture(scope="session")
+def tier_checks(request, results_cache):
+    """``tier_checks(tier)`` -> ``{(figure key, prediction): Check}`` (Holm-adjusted, cached)."""
+    from verification.reproduce import evaluate_tier
+
+    memo = request.config.stash.setdefault(_ROWS, {})
+    progress = request.config.getoption("capture") == "no"
+
+    def get(tier: str):
+        if tier not in memo:
+            device = "cpu" if tier == "quick" else None
+            memo[tier] = evaluate_tier(tier, device=device, cache=results_cache, progress=progress)
+        return memo[tier]
+
+    return get
+
+
+def pytest_report_header(config):
+    cache = config.getoption("--results-cache")
+    where = "geneft-results/.cache (shared with `geneft reproduce`)" if cache is None else cache
+    return f"geneft: verification results cache: {where}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    memo = config.stash.get(_ROWS, {})
+    for tier, checks in memo.items():
+        terminalreporter.section(f"geneft predictions ({tier} tier; verdicts Holm-adjusted as in the report)")
+        for (key, _), c in checks.items():
+            terminalreporter.write_line(f"{c.verdict:12s} {key:6s} {c.prediction}: {c.measured}")

@@ -1,12 +1,16 @@
 """The ``geneft`` command line.
 
-Sub-commands are thin front-ends to library modules.  Each front-end module
-exposes ``add_arguments(parser)`` and ``run(args) -> int | None`` and is
-imported only when its command is used, so ``geneft bits`` never imports
-torch.
+* ``geneft bits FILE | --relation NAME --n N`` -- description length of a graph
+  (:mod:`verification.bits_command`);
+* ``geneft figure`` lists the paper's results; ``geneft figure N`` computes, draws and checks one
+  of them with the settings of the registry (:data:`verification.figures.registry.FIGURES`), any of
+  which an option overrides (``--steps 1000``, ``--relations mod3,greater``);
+* ``geneft reproduce`` does it for all of them and writes the report (:mod:`verification.reproduce`).
 
-Bad input (unknown figure, unreadable file, impossible parameter) prints one
-line ``geneft: error: ...`` to stderr and exits with status 2, no traceback.
+Front-ends are imported only when their command is used, so ``geneft bits`` imports neither torch
+nor sympy.  Bad input (unknown figure, unreadable file, impossible parameter, a device that is not
+there) prints one line ``geneft: error: ...`` to stderr and exits with status 2, no traceback.
+Lists are given the same way everywhere: comma-separated, space-separated, or both.
 """
 
 from __future__ import annotations
@@ -14,29 +18,20 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
-__all__ = ["main", "UsageError", "COMMANDS", "FIGURES"]
+__all__ = ["main", "UsageError", "COMMANDS"]
 
 
 class UsageError(Exception):
     """A user error that the CLI reports in one line with exit status 2."""
 
 
-#: command name -> (front-end module, help)
+#: command name -> help
 COMMANDS = {
-    "bits": ("verification.bits_command", "description length b = log2(n!/|Aut G|) of a graph"),
-    "reproduce": ("verification.reproduce", "regenerate the paper's figures and a report"),
-}
-
-#: figure number -> front-end module (each has add_arguments/run)
-FIGURES = {
-    "2": "verification.figures.figure2",
-    "3": "verification.figures.figure3",
-    "4": "verification.figures.figure4",
-    "5": "verification.figures.figure5",
-    "6": "verification.figures.figure6",
-    "7": "verification.figures.figure7",
-    "8": "verification.figures.figure8",
+    "bits": "description length b = log2(n!/|Aut G|) of a graph or relation",
+    "figure": "compute, draw and check one result of the paper (geneft figure lists them)",
+    "reproduce": "regenerate every result of the paper and the theory-versus-experiment report",
 }
 
 
@@ -44,20 +39,217 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports errors in one line (no usage dump) and exits 2."""
 
     def error(self, message):  # noqa: D401 - argparse API
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        print(f"geneft: error: {message} (see {self.prog} --help)", file=sys.stderr)
         raise SystemExit(2)
 
 
-def _load(module_name: str):
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            raise UsageError(f"{module_name} is not available in this version of geneft") from exc
-        raise
+# --------------------------------------------------------------------------- shared options
 
 
-def _build_parser(argv):
+def _list_of(kind):
+    """argparse ``type`` for one token of a list option: ``"a,b"`` -> ``[a, b]``."""
+
+    def parse(text: str):
+        items = [t for t in text.split(",") if t.strip()]
+        try:
+            return [kind(t.strip()) for t in items]
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a list of {kind.__name__}: {text!r}") from None
+
+    parse.__name__ = f"list of {kind.__name__}"
+    return parse
+
+
+def _add_run_options(p: argparse.ArgumentParser, *, default_out: str) -> None:
+    """Options every command that runs experiments shares: tier, seed, device, output, progress."""
+    tier = p.add_mutually_exclusive_group()
+    tier.add_argument(
+        "--quick",
+        dest="tier",
+        action="store_const",
+        const="quick",
+        help="reduced grids and budgets: minutes on 2 CPU cores (default)",
+    )
+    tier.add_argument(
+        "--full",
+        dest="tier",
+        action="store_const",
+        const="full",
+        help="the paper's scale (10^5 steps, fine grids; a GPU is recommended)",
+    )
+    p.set_defaults(tier="quick")
+    p.add_argument("--seed", type=int, default=0, help="added to the tier's experiment seed (default 0)")
+    p.add_argument(
+        "--device", choices=("cpu", "cuda"), default="cpu", help="where networks train (default cpu)"
+    )
+    p.add_argument("--out", default=default_out, help=f"output folder (default: {default_out})")
+    p.add_argument("--fresh", action="store_true", help="ignore cached results (recompute)")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bars on stderr (default: when stderr is a terminal)",
+    )
+    p.add_argument(
+        "--chunk-size",
+        type=int,
+        default=None,
+        help="configs per chunk of a sweep (default: one batched ensemble; 16 at the full "
+        "tier on a CPU, so that finished chunks are kept)",
+    )
+    from verification.runtime.executor import add_executor_arguments
+
+    add_executor_arguments(p)
+
+
+def _run_options(args):
+    from verification.reproduce import check_device
+
+    if args.seed < 0:
+        raise UsageError(f"--seed must be a non-negative integer, got {args.seed}")
+    if args.chunk_size is not None and args.chunk_size < 1:
+        raise UsageError(f"--chunk-size must be a positive integer, got {args.chunk_size}")
+    check_device(args.device)
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    return progress
+
+
+# --------------------------------------------------------------------------- geneft figure
+
+
+def _figure_list() -> str:
+    from verification.figures.registry import FIGURES
+
+    lines = ["The paper's results (geneft figure N [--quick | --full] [options]):", ""]
+    lines += [f"  {f.number:7s} {f.title}" for f in FIGURES.values()]
+    lines += ["", "geneft figure N --help lists N's settings; geneft reproduce runs them all."]
+    return "\n".join(lines)
+
+
+def _figure_parser(fig) -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=f"geneft figure {fig.number}",
+        description=f"{fig.title} ({fig.source}).",
+        epilog="List options take comma- or space-separated values.",
+    )
+    _add_run_options(p, default_out=".")
+    g = p.add_argument_group("settings (default: the tier's; see geneft reproduce)")
+    quick, full = fig.tiers["quick"], fig.tiers["full"]
+    for key, value in quick.items():
+        if key == "seed":
+            continue
+        flag = "--" + key.replace("_", "-")
+        shown = f"quick {_show(value)}, full {_show(full[key])}"
+        if isinstance(value, tuple):
+            kind = type(value[0]) if value else str
+            g.add_argument(
+                flag,
+                dest=f"set_{key}",
+                type=_list_of(kind),
+                nargs="+",
+                default=None,
+                metavar=kind.__name__.upper(),
+                help=shown,
+            )
+        else:
+            g.add_argument(
+                flag,
+                dest=f"set_{key}",
+                type=type(value),
+                default=None,
+                metavar=type(value).__name__.upper(),
+                help=shown,
+            )
+    return p
+
+
+def _show(value) -> str:
+    if isinstance(value, tuple):
+        if len(value) <= 6:
+            return ",".join(str(v) for v in value)
+        return f"{value[0]}..{value[-1]} ({len(value)} values)"
+    return str(value)
+
+
+def _run_figure(fig, args) -> int:
+    from verification.reproduce import default_cache, run_figure
+    from verification.runtime.executor import executor_from_args
+    from verification.runtime.result_cache import ResultCache
+
+    progress = _run_options(args)
+    overrides = {}
+    for key in fig.tiers["quick"]:
+        value = getattr(args, f"set_{key}", None)
+        if value is not None:
+            overrides[key] = [v for part in value for v in part] if isinstance(value, list) else value
+    cache = ResultCache(default_cache(args.out), fresh=args.fresh)
+    with executor_from_args(args) as ex:
+        local = getattr(args, "executor", "local") == "local"
+        task = run_figure(
+            fig.key,
+            args.out,
+            tier=args.tier,
+            seed=args.seed,
+            overrides=overrides,
+            device=args.device,
+            cache=cache,
+            progress=progress,
+            executor=None if local else ex,
+            chunk_size=args.chunk_size,
+        )
+    for c in task.checks:
+        print(f"{c.verdict:12s} {c.prediction}: {c.measured}")
+    print("wrote " + ", ".join(str(p) for p in [*task.figures, *task.data_files]))
+    return 0
+
+
+# --------------------------------------------------------------------------- geneft reproduce
+
+
+def _reproduce_parser() -> argparse.ArgumentParser:
+    from verification.figures.registry import FIGURES
+
+    p = _Parser(prog="geneft reproduce", description=COMMANDS["reproduce"])
+    _add_run_options(p, default_out="geneft-results")
+    p.add_argument("--only", default=None, help=f"comma-separated tasks: {','.join(FIGURES)}")
+    return p
+
+
+def _run_reproduce(args) -> int:
+    from verification.reproduce import default_cache, run_reproduce
+    from verification.runtime.executor import executor_from_args
+
+    progress = _run_options(args)
+    only = [s.strip() for s in args.only.split(",") if s.strip()] if args.only else None
+    local = getattr(args, "executor", "local") == "local"
+    if args.tier == "full" and args.device == "cpu" and local:
+        print(
+            "note: the full tier on a CPU takes hours per figure (docs/reproducing.md); finished "
+            f"chunks are kept in {default_cache(args.out)}, so an interrupted run resumes",
+            file=sys.stderr,
+            flush=True,
+        )
+    with executor_from_args(args) as ex:
+        outputs = run_reproduce(
+            args.out,
+            scale=args.tier,
+            only=only,
+            device=args.device,
+            seed=args.seed,
+            fresh=args.fresh,
+            progress=progress,
+            executor=None if local else ex,
+            chunk_size=args.chunk_size,
+        )
+    n_checks = sum(len(o.checks) for o in outputs.values())
+    print(f"wrote {Path(args.out) / 'report.md'} and report.html ({len(outputs)} tasks, {n_checks} checks)")
+    return 0
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _top_parser():
     from effective_theory import __version__
 
     top = _Parser(
@@ -65,47 +257,46 @@ def _build_parser(argv):
         description="GenEFT toolkit: statics and dynamics of generalization (Baek, Liu, Tegmark 2025).",
     )
     top.add_argument("--version", action="version", version=f"geneft {__version__}")
-    sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, (_mod, help_) in COMMANDS.items():
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_ in COMMANDS.items():
         sub.add_parser(name, help=help_, add_help=False)
-    sub.add_parser("figure", help="regenerate one figure of the paper (geneft figure N)", add_help=False)
+    return top
 
-    if not argv or argv[0] not in (*COMMANDS, "figure"):
-        return top, None
 
-    cmd = argv[0]
-    if cmd == "figure":
-        fig_parser = _Parser(prog="geneft figure", description="Regenerate one figure of the paper.")
-        fig_parser.add_argument("number", choices=sorted(FIGURES), help="figure number")
-        if len(argv) < 2 or argv[1] in ("-h", "--help"):
-            return fig_parser, None
-        number = argv[1]
-        if number not in FIGURES:
-            raise UsageError(f"unknown figure {number!r}; choose one of {', '.join(sorted(FIGURES))}")
-        module = _load(FIGURES[number])
-        p = _Parser(prog=f"geneft figure {number}", description=(module.__doc__ or "").split("\n")[0])
-        p.add_argument("--out", default=".", help="output directory (default: current directory)")
+def _dispatch(argv: list[str]) -> int:
+    if not argv or argv[0] not in COMMANDS:
+        top = _top_parser()
+        top.parse_args(argv)  # --help, --version, or an error (exit 2)
+        top.print_help()
+        return 2
+    cmd, rest = argv[0], argv[1:]
+    if cmd == "bits":
+        module = importlib.import_module("verification.bits_command")
+        p = _Parser(prog="geneft bits", description=COMMANDS["bits"])
         module.add_arguments(p)
-        return p, module
-    module = _load(COMMANDS[cmd][0])
-    p = _Parser(prog=f"geneft {cmd}", description=COMMANDS[cmd][1])
-    module.add_arguments(p)
-    return p, module
+        return int(module.run(p.parse_args(rest)) or 0)
+    if cmd == "reproduce":
+        return _run_reproduce(_reproduce_parser().parse_args(rest))
+    # geneft figure [N]
+    if not rest or rest[0] in ("-h", "--help"):
+        print(_figure_list())
+        return 0
+    from verification.figures.registry import get_figure
+
+    try:
+        fig = get_figure(rest[0])
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return _run_figure(fig, _figure_parser(fig).parse_args(rest[1:]))
 
 
 def main(argv=None) -> int:
     """Entry point of the ``geneft`` console script; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        parser, module = _build_parser(argv)
-        if module is None:
-            args = parser.parse_args(argv)  # prints help / errors
-            parser.print_help()
-            return 0 if argv else 2
-        rest = argv[2:] if argv[0] == "figure" else argv[1:]
-        args = parser.parse_args(rest)
-        status = module.run(args)
-        return int(status or 0)
+        return _dispatch(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a one-line usage error (2)
+        return exc.code if isinstance(exc.code, int) else 2
     except UsageError as exc:
         print(f"geneft: error: {exc}", file=sys.stderr)
         return 2

@@ -31,7 +31,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["PHASE_CHUNK", "PhaseDiagramResult", "phase_chunks", "run_phase_chunk", "run_phase_diagram"]
+__all__ = [
+    "PHASE_CHUNK",
+    "PhaseDiagramResult",
+    "phase_chunks",
+    "run_phase_chunk",
+    "run_phase_diagram",
+    "train_grid",
+    "train_points",
+]
 
 #: cache namespace of one phase-diagram chunk
 PHASE_CHUNK = "phase-chunk"
@@ -407,22 +415,77 @@ def train_grid(
     )
 
 
-def add_sweep_arguments(parser) -> None:
-    """CLI options for where a phase-diagram figure's sweep runs (``--executor``, ``--chunk-size``)."""
-    from verification.runtime.executor import add_executor_arguments
+def train_points(
+    points,
+    *,
+    steps,
+    eval_every=10,
+    gap=1_000,
+    early_stop=True,
+    device=None,
+    progress=False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
+    desc="phase diagram",
+) -> list[dict]:
+    """Train the runs of several design points at once; the results regrouped per point.
 
-    parser.add_argument(
-        "--chunk-size",
-        type=int,
-        default=None,
-        help="configs per chunk (default: the whole grid as one batched ensemble)",
+    The shared experiment loop of Figures 5 to 8: a figure builds, for each point of its design
+    (a grid cell, a learning-rate ratio, a decoder depth), the :class:`~verification.training.TrainConfig`
+    of each of its seeds; all of them are trained in one :func:`train_grid` call (batched, or in
+    cached chunks through an executor), and each point gets back its runs' outcomes in seed order.
+
+    Parameters
+    ----------
+    points : sequence of sequence of TrainConfig
+        The configs of each point.
+    steps, eval_every, gap, early_stop, device, progress, executor, cache, chunk_size, desc :
+        As in :func:`train_grid`.
+
+    Returns
+    -------
+    list of dict
+        Per point: ``phase`` (list of str), ``steps_to_train``, ``steps_to_test``, ``steps_run``
+        (lists of int), ``train_acc``, ``test_acc``, ``full_acc`` (lists of float).
+
+    Examples
+    --------
+    >>> from verification.training import TrainConfig
+    >>> pts = [[TrainConfig(n=6, eta_dec=10.0**a, seed=s) for s in (0, 1)] for a in (-3, -2)]
+    >>> out = train_points(pts, steps=20)
+    >>> [len(p["phase"]) for p in out]
+    [2, 2]
+    """
+    points = [list(p) for p in points]
+    if not points or any(not p for p in points):
+        raise ValueError("points must be a non-empty list of non-empty lists of TrainConfig")
+    res = train_grid(
+        [cfg for p in points for cfg in p],
+        steps=steps,
+        eval_every=eval_every,
+        gap=gap,
+        early_stop=early_stop,
+        device=device,
+        progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
+        desc=desc,
     )
-    add_executor_arguments(parser)
-
-
-def sweep_kwargs_from_args(args, executor) -> dict:
-    """``executor``/``chunk_size`` keyword arguments for a figure's data function from its CLI options."""
-    if args.chunk_size is not None and args.chunk_size < 1:
-        raise ValueError(f"--chunk-size must be a positive integer, got {args.chunk_size}")
-    local = getattr(args, "executor", "local") == "local"
-    return {"executor": None if local else executor, "chunk_size": args.chunk_size}
+    out, start = [], 0
+    for p in points:
+        sl = slice(start, start + len(p))
+        start += len(p)
+        out.append(
+            {
+                "phase": list(res.phases[sl]),
+                "steps_to_train": [int(v) for v in res.steps_to_train[sl]],
+                "steps_to_test": [int(v) for v in res.steps_to_test[sl]],
+                "train_acc": [float(v) for v in res.train_acc[sl]],
+                "test_acc": [float(v) for v in res.test_acc[sl]],
+                "full_acc": [float(v) for v in res.full_acc[sl]],
+                "steps_run": [int(v) for v in res.steps_run[sl]],
+            }
+        )
+    return out

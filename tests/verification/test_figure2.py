@@ -48,7 +48,7 @@ def test_plot_writes_png_and_csv(data, tmp_path):
 
 def test_cli(tmp_path, capsys):
     args = ["figure", "2", "--out", str(tmp_path), "--n", "6", "--draws", "1", "--fractions", "0.2",
-            "--orderings", "20", "--relations", "mod3,greater"]
+            "--n-orderings", "20", "--relations", "mod3,greater"]
     assert main(args) == 0
     assert (tmp_path / "figure2.png").exists() and (tmp_path / "figure2.json").exists()
     assert main(["figure", "2", "--out", str(tmp_path), "--fractions", "1.5"]) == 2

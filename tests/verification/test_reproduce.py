@@ -7,7 +7,8 @@ import os
 import pytest
 
 from verification import cli
-from verification.reproduce import Check, TaskOutput, run_reproduce
+from verification.report import Check
+from verification.reproduce import run_reproduce
 from verification.runtime.result_cache import ResultCache, config_hash
 
 
@@ -15,45 +16,61 @@ class Interrupt(Exception):
     pass
 
 
-def _sweep_task(calls, fail_after=None):
-    """A task computing 6 chunks through the cache, optionally dying after some chunks."""
+@pytest.fixture
+def fake_figures(monkeypatch):
+    """Two registry entries backed by a module made here; ``calls`` records every computation."""
+    import sys
+    import types
 
-    def task(ctx):
-        def compute(cfg):
-            if fail_after is not None and len(calls) >= fail_after:
-                raise Interrupt("killed")
-            calls.append(cfg["i"])
-            return {"square": cfg["i"] ** 2}
+    from verification.figures.registry import Figure
 
-        results = ctx.cache.map("chunk", [{"i": i} for i in range(6)], compute, progress=False)
-        total = sum(r["square"] for r in results)
-        return TaskOutput("sweep", checks=[Check("sum of squares", "test", "55", str(total), "0",
-                                                 "holds" if total == 55 else "fails", "n/a")])
+    mod = types.ModuleType("fake_geneft_figures")
+    mod.calls, mod.fail = [], set()
 
-    return task
+    def data(*, k, seed, progress=False):
+        if k in mod.fail:
+            raise Interrupt("killed")
+        mod.calls.append(k)
+        return {"k": k, "square": k * k}
+
+    mod.data = data
+    mod.plot = lambda d, out: []
+    mod.evaluate = lambda d: [("square of k", {"theory": str(d["k"] ** 2), "measured": str(d["square"]),
+                                              "tolerance": "0", "verdict": "holds"})]
+    monkeypatch.setitem(sys.modules, mod.__name__, mod)
+    figs = {
+        key: Figure(key=key, number=key, title=f"task {key}", source="test", module=mod.__name__, data="data",
+                    tiers={"quick": {"k": k}, "full": {"k": 10 * k}})
+        for key, k in (("one", 1), ("two", 2))
+    }
+    return figs, mod
 
 
-def test_second_run_recomputes_nothing(tmp_path):
-    calls = []
-    tasks = {"sweep": _sweep_task(calls)}
-    run_reproduce(tmp_path, tasks=tasks, progress=False)
-    assert calls == list(range(6))
-    run_reproduce(tmp_path, tasks=tasks, progress=False)
-    assert calls == list(range(6))  # all from the cache
-    run_reproduce(tmp_path, tasks=tasks, progress=False, fresh=True)
-    assert calls == list(range(6)) * 2
+def test_second_run_recomputes_nothing(tmp_path, fake_figures):
+    figs, mod = fake_figures
+    run_reproduce(tmp_path, figures=figs, progress=False)
+    assert mod.calls == [1, 2]
+    run_reproduce(tmp_path, figures=figs, progress=False)
+    assert mod.calls == [1, 2]  # all from the cache
+    run_reproduce(tmp_path, figures=figs, progress=False, fresh=True)
+    assert mod.calls == [1, 2, 1, 2]
+    run_reproduce(tmp_path, figures=figs, progress=False, scale="full")
+    assert mod.calls[-2:] == [10, 20]  # the full tier's settings
     report = (tmp_path / "report.md").read_text()
-    assert "| sum of squares |" in report and "**holds**" in report
+    assert "| square of k ([one](#task-one)) |" in report and "**holds**" in report
     assert "<table>" in (tmp_path / "report.html").read_text()
 
 
-def test_interrupted_run_resumes_without_losing_finished_chunks(tmp_path):
-    calls = []
+def test_interrupted_run_keeps_the_finished_tasks(tmp_path, fake_figures):
+    figs, mod = fake_figures
+    mod.fail.add(2)
     with pytest.raises(Interrupt):
-        run_reproduce(tmp_path, tasks={"sweep": _sweep_task(calls, fail_after=4)}, progress=False)
-    assert calls == [0, 1, 2, 3]
-    run_reproduce(tmp_path, tasks={"sweep": _sweep_task(calls)}, progress=False)
-    assert calls == [0, 1, 2, 3, 4, 5]  # only the two unfinished chunks ran
+        run_reproduce(tmp_path, figures=figs, progress=False)
+    assert mod.calls == [1]
+    assert "task one" in (tmp_path / "report.md").read_text()  # the report of what finished
+    mod.fail.clear()
+    run_reproduce(tmp_path, figures=figs, progress=False)
+    assert mod.calls == [1, 2]  # only the unfinished task ran
 
 
 def test_cache_is_keyed_by_full_config(tmp_path):
@@ -79,7 +96,10 @@ def test_verdicts_are_exact_words():
 @pytest.mark.parametrize(
     "argv, fragment",
     [
-        (["reproduce", "--only", "fig99"], "unknown task"),
+        (["reproduce", "--only", "fig99"], "unknown figure"),
+        (["figure", "5", "--device", "cuda"], "CUDA"),
+        (["figure", "5", "--steps", "many"], "invalid int"),
+        (["figure", "5", "--relations", "mod3", "--nosuch", "1"], "unrecognized"),
         (["reproduce", "--device", "cuda"], "CUDA"),
         (["figure", "12"], "unknown figure"),
         (["reproduce", "--out", "/proc/geneft-cannot-write"], "cannot create output folder"),
@@ -117,23 +137,20 @@ def test_output_path_is_a_file(tmp_path, capsys):
 def test_sweep_options_reach_phase_diagram_modules(tmp_path, monkeypatch):
     """With an executor or a chunk size, Figures 5/8 receive them (and the chunking enters the cache key)."""
     import verification.figures.figure5 as f5
-    from verification.reproduce import TASKS, run_reproduce
 
     seen = {}
 
     def fake_data(**kw):
         seen.update(kw)
-        col = {"x": -3.0, "boundary": "nan", "censored": "all_generalize", "resolution": 0.5}
-        fit = {"slope": float("nan"), "slope_se": float("nan"), "columns_used": 0}
-        b = {"fit": fit, "columns": [col], "counts": {}, "log_ratio": float("nan"),
-             "log_ratio_se": float("nan"), "critical_ratio": float("nan")}
-        return {"params": {}, "diagram": {}, "boundary": {"mod3": b}}
+        return {"params": {"relations": []}, "diagram": {}, "boundary": {}}
 
     monkeypatch.setattr(f5, "figure5_data", fake_data)
     monkeypatch.setattr(f5, "plot", lambda data, out: [])
-    out = run_reproduce(tmp_path, only=["fig5"], tasks=TASKS, progress=False, chunk_size=4)
+    monkeypatch.setattr(f5, "evaluate", lambda data: [])
+    run_reproduce(tmp_path, only=["fig5"], progress=False, chunk_size=4)
     assert seen["chunk_size"] == 4 and seen["cache"] is not None
-    assert {c.verdict for c in out["fig5"].checks} == {"inconclusive"}
+    run_reproduce(tmp_path, only=["fig5"], progress=False, chunk_size=5)
+    assert seen["chunk_size"] == 5  # another chunking: another cache entry, computed again
 
 
 def test_full_tier_on_cpu_warns_about_its_cost_once(tmp_path, capsys):

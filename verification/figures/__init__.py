@@ -1,1 +1,20 @@
-"""The paper's figures: each computes its data, draws it, and checks the paper's predictions."""
+"""The paper's results: one module each, and the registry that declares them once.
+
+* :mod:`~verification.figures.registry` -- :data:`~verification.figures.registry.FIGURES`: for
+  Table II and each of Figures 2-8, its title, paper source, settings at the quick and full tiers,
+  and its data, plot and check functions (read by ``geneft figure``, ``geneft reproduce`` and
+  ``pytest verification/``);
+* :mod:`~verification.figures.table2` -- Table II and the paper's relations' description lengths;
+* :mod:`~verification.figures.figure2` -- accuracy upper bounds against Eq. (5);
+* :mod:`~verification.figures.figure3` -- network accuracy against the training fraction;
+* :mod:`~verification.figures.figure4` -- the repon phase portrait and Monte Carlo checks of
+  Eqs. (12)-(13);
+* :mod:`~verification.figures.figure5` -- the phase diagram over the learning rates;
+* :mod:`~verification.figures.figure6` -- the probability of generalization against Eq. (12);
+* :mod:`~verification.figures.figure7` -- the Goldilocks zone of decoder depth;
+* :mod:`~verification.figures.figure8` -- the phase diagram over the decoder's weight decay.
+"""
+
+from effective_theory._lazy import attach
+
+__getattr__, __dir__ = attach(__name__, ("registry",))

@@ -1,4 +1,4 @@
-"""Shared plumbing of the Figure 3, 6 and 7 experiments: statistics, CSV output, CLI options.
+"""Shared plumbing of the Figure 3, 6 and 7 experiments: statistics, CSV output, argument checks.
 
 Private module: the public names live in :mod:`verification.figures.figure3`,
 :mod:`verification.figures.figure6` and :mod:`verification.figures.figure7`.  Nothing here imports
@@ -18,8 +18,6 @@ __all__ = [
     "mean_and_sem",
     "binomial_sem",
     "write_csv",
-    "add_common_arguments",
-    "resolve_tier",
     "check_positive_int",
     "check_fractions",
     "model_seeds",
@@ -96,27 +94,3 @@ def model_seeds(seed: int, count: int) -> list[int]:
     [2000000, 2000001, 2000002]
     """
     return [int(seed) * 1_000_000 + i for i in range(count)]
-
-
-def add_common_arguments(parser, *, figure: str) -> None:
-    """Options shared by ``geneft figure 3|6|7``: tier, device, seed, steps, seeds per point."""
-    tier = parser.add_mutually_exclusive_group()
-    tier.add_argument("--quick", dest="full", action="store_false", help="reduced grid (default)")
-    tier.add_argument("--full", dest="full", action="store_true", help=f"paper-scale Figure {figure}")
-    parser.set_defaults(full=False)
-    parser.add_argument("--device", default=None, help="torch device (default: cuda if available, else cpu)")
-    parser.add_argument("--seed", type=int, default=0, help="experiment seed (default 0)")
-    parser.add_argument("--steps", type=int, default=None, help="training steps per model (tier default)")
-    parser.add_argument("--seeds", type=int, default=None, help="independent runs per point (tier default)")
-    parser.add_argument("--progress", action="store_true", help="show a progress bar while training")
-
-
-def resolve_tier(args, quick: dict, full: dict) -> dict:
-    """Merge the tier's defaults with the explicit ``--steps``/``--seeds`` of ``args``."""
-    params = dict(full if getattr(args, "full", False) else quick)
-    if getattr(args, "steps", None) is not None:
-        params["steps"] = check_positive_int(args.steps, "--steps")
-    if getattr(args, "seeds", None) is not None:
-        params["seeds"] = check_positive_int(args.seeds, "--seeds")
-    return params
-

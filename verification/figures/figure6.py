@@ -36,15 +36,7 @@ import math
 import os
 from collections import Counter
 
-from verification.figures._common import (
-    add_common_arguments,
-    binomial_sem,
-    check_positive_int,
-    model_seeds,
-    resolve_tier,
-    write_csv,
-)
-from verification.sweeps import add_sweep_arguments, sweep_kwargs_from_args
+from verification.figures._common import binomial_sem, check_positive_int, model_seeds, write_csv
 
 __all__ = [
     "GENERALIZING_PHASES",
@@ -52,27 +44,11 @@ __all__ = [
     "generalization_counts",
     "figure6_data",
     "plot",
-    "add_arguments",
-    "run",
+    "evaluate",
 ]
 
 #: Phases of Table IV counted as "generalized" (grokking is delayed generalization, Figure 8 of [1]_).
 GENERALIZING_PHASES = ("generalization", "grokking")
-
-_QUICK = {
-    "ratios": [0.1, 1.0, 10.0],
-    "init_scales": [1.0],
-    "seeds": 12,
-    "steps": 3000,
-    "eta_enc": 3e-3,
-}
-_FULL = {
-    "ratios": [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0],
-    "init_scales": [0.5, 1.0, 2.0],
-    "seeds": 100,
-    "steps": 100_000,
-    "eta_enc": 1e-3,
-}
 
 
 def _check_rate(x, name) -> float:
@@ -153,7 +129,7 @@ def generalization_counts(
         ``trials``, ``generalized`` (count), ``p`` and ``sem`` (binomial), ``phases`` (counts
         of each phase), ``test_acc`` (per seed) and ``bound`` (Eq. 12).
     """
-    from verification.sweeps import train_grid
+    from verification.sweeps import train_points
     from verification.training import TrainConfig
 
     seeds = check_positive_int(seeds, "seeds")
@@ -168,8 +144,9 @@ def generalization_counts(
     if not pts:
         raise ValueError("points must not be empty")
     per_model = model_seeds(seed, seeds)
-    configs = []
+    groups = []
     for eta_enc, eta_dec, scale in pts:
+        group = []
         for s in per_model:
             cfg = TrainConfig(
                 relation=relation,
@@ -183,9 +160,10 @@ def generalization_counts(
                 split_seed=s,
             )
             cfg.validate()
-            configs.append(cfg)
-    res = train_grid(
-        configs,
+            group.append(cfg)
+        groups.append(group)
+    runs = train_points(
+        groups,
         steps=steps,
         early_stop=True,
         device=device,
@@ -196,9 +174,8 @@ def generalization_counts(
         desc="figure 6 chunks",
     )
     out = []
-    for i, (eta_enc, eta_dec, scale) in enumerate(pts):
-        sl = slice(i * seeds, (i + 1) * seeds)
-        phases = list(res.phases[sl])
+    for (eta_enc, eta_dec, scale), r in zip(pts, runs):
+        phases = r["phase"]
         k = sum(ph in GENERALIZING_PHASES for ph in phases)
         p = k / seeds
         out.append(
@@ -212,7 +189,7 @@ def generalization_counts(
                 "p": p,
                 "sem": binomial_sem(p, seeds),
                 "phases": dict(Counter(phases)),
-                "test_acc": [float(a) for a in res.test_acc[sl]],
+                "test_acc": r["test_acc"],
                 "bound": generalization_bound(eta_enc, eta_dec, sigma_ratio=sigma_ratio),
             }
         )
@@ -221,9 +198,9 @@ def generalization_counts(
 
 def figure6_data(
     *,
-    ratios=tuple(_QUICK["ratios"]),
-    init_scales=tuple(_QUICK["init_scales"]),
-    eta_enc: float = 3e-3,
+    ratios=(0.1, 1.0, 10.0),
+    init_scales=(1.0,),
+    eta_enc: float = 1e-3,
     relation: str = "mod3",
     seeds: int = 24,
     steps: int = 3000,
@@ -333,100 +310,39 @@ def plot(data: dict, out_dir: str) -> list[str]:
     return [png, csv_path]
 
 
-def add_arguments(parser) -> None:
-    """CLI options of ``geneft figure 6``."""
-    add_common_arguments(parser, figure="6")
-    parser.add_argument("--ratios", type=float, nargs="+", default=None, help="eta_dec/eta_enc values")
-    parser.add_argument("--init-scales", type=float, nargs="+", default=None, help="initialisation scales")
-    parser.add_argument("--eta-enc", type=float, default=None, help="encoder learning rate (held fixed)")
-    parser.add_argument("--relation", default="mod3", help="relation (default mod3)")
-    add_sweep_arguments(parser)
-
-
-def run(args) -> int:
-    """``geneft figure 6``: train, then write figure6.png and figure6.csv to ``--out``."""
-    params = resolve_tier(args, _QUICK, _FULL)
-    for key, attr in (("ratios", "ratios"), ("init_scales", "init_scales"), ("eta_enc", "eta_enc")):
-        if getattr(args, attr) is not None:
-            params[key] = getattr(args, attr)
-    from verification.runtime.executor import executor_from_args
-
-    with executor_from_args(args) as ex:
-        data = figure6_data(
-            ratios=params["ratios"],
-            init_scales=params["init_scales"],
-            eta_enc=params["eta_enc"],
-            relation=args.relation,
-            seeds=params["seeds"],
-            steps=params["steps"],
-            seed=args.seed,
-            device=args.device,
-            progress=args.progress,
-            **sweep_kwargs_from_args(args, ex),
-        )
-    paths = plot(data, args.out)
-    for p in data["points"]:
-        print(
-            f"ratio {p['ratio']:8.3g}  init {p['init_scale']:4g}  p_gen {p['p']:.3f} +- {p['sem']:.3f}"
-            f"  bound {p['bound']:.3f}"
-        )
-    print("wrote " + ", ".join(paths))
-    return 0
-
-
-# --------------------------------------------------------------------------- verdicts (tests + report)
-
-#: settings of the quick and full checks (verification/tests/test_generalization_probability.py)
-CHECK_QUICK = {
-    "ratios": [0.1, 1.0, 10.0],
-    "init_scales": [1.0],
-    "seeds": 12,
-    "steps": 3000,
-    "eta_enc": 1e-3,
-    "seed": 0,
-}
-CHECK_FULL = {
-    "ratios": [0.01, 0.1, 1.0, 10.0, 100.0],
-    "init_scales": [0.5, 1.0, 2.0],
-    "seeds": 100,
-    "steps": 100_000,
-    "eta_enc": 1e-3,
-    "seed": 2,
-}
-#: one-sided significance of a bound violation (3 sigma)
-ALPHA = 0.00135
-
-
-def bound_violations(points, *, alpha=ALPHA) -> list[str]:
-    """Grid points whose generalization count exceeds the Eq. (12) bound (binomial test at ``alpha``)."""
-    from scipy import stats
-
-    bad = []
-    for p in points:
-        pval = stats.binom.sf(p["generalized"] - 1, p["trials"], p["bound"])
-        if pval < alpha:
-            bad.append(
-                f"ratio {p['ratio']:g} init {p['init_scale']:g}: {p['generalized']}/{p['trials']}"
-                f" = {p['p']:.3f} vs bound {p['bound']:.3f} (p-value {pval:.2g})"
-            )
-    return bad
+def claims(settings) -> list[str]:
+    """The prediction :func:`evaluate` checks."""
+    return ["probability of generalization <= Eq. 12 bound at every point"]
 
 
 def evaluate(data) -> list[tuple[str, dict]]:
-    """Report row for Figure 6: the probability of generalization stays below Eq. (12)."""
-    bad = bound_violations(data["points"])
-    pts = ", ".join(
-        f"ratio {p['ratio']:g}: {p['generalized']}/{p['trials']} (bound {p['bound']:.3f})"
-        for p in data["points"]
-    )
-    return [
-        (
-            "probability of generalization <= Eq. 12 bound",
-            {
-                "theory": "P <= (2/pi) arctan(sqrt(eta_enc / (2 eta_dec)))",
-                "measured": ("; ".join(bad) if bad else pts),
-                "tolerance": f"binomial p < {ALPHA}",
-                "verdict": "fails" if bad else "holds",
-            },
+    """Report row for Figure 6: the probability of generalization stays below Eq. (12) at every point
+    (exact one-sided binomial test per point; the row holds only when every point holds)."""
+    from verification.statistics import all_of, binomial_bound_verdict
+    from verification.verdicts import ALPHA, row
+
+    parts = [
+        binomial_bound_verdict(
+            f"ratio {p['ratio']:g}, init {p['init_scale']:g}",
+            p["generalized"],
+            p["trials"],
+            bound=p["bound"],
+            alpha=ALPHA,
         )
+        for p in data["points"]
     ]
+    claim = "probability of generalization <= Eq. 12 bound at every point"
+    r = row(
+        all_of(claim, parts),
+        theory="P <= (2/pi) arctan(sigma_a/sigma_c sqrt(eta_enc / (2 eta_dec))), "
+        f"sigma_a/sigma_c = {data['sigma_ratio']:g}",
+        tolerance=f"exact one-sided binomial at each of {len(parts)} points (all of)",
+    )
+    r["measured"] = (
+        "; ".join(
+            f"ratio {p['ratio']:g}: {p['generalized']}/{p['trials']} (bound {p['bound']:.3f})"
+            for p in data["points"]
+        )
+        + f"; worst: {r['measured']}"
+    )
+    return [(claim, r)]

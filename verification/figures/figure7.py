@@ -27,20 +27,14 @@ from collections import Counter
 import numpy as np
 
 from verification.figures._common import (
-    add_common_arguments,
     check_fractions,
     check_positive_int,
     mean_and_sem,
     model_seeds,
-    resolve_tier,
     write_csv,
 )
-from verification.sweeps import add_sweep_arguments, sweep_kwargs_from_args
 
-__all__ = ["decoder_parameter_count", "goldilocks_data", "plot", "add_arguments", "run"]
-
-_QUICK = {"depths": [0, 1, 2, 4, 8], "seeds": 8, "steps": 4000}
-_FULL = {"depths": [0, 1, 2, 3, 4, 5, 6, 8, 10, 12], "seeds": 20, "steps": 100_000}
+__all__ = ["decoder_parameter_count", "goldilocks_data", "goldilocks_verdict", "plot", "evaluate"]
 
 
 def decoder_parameter_count(depth: int, width: int, *, in_dim: int = 4) -> int:
@@ -66,7 +60,7 @@ def decoder_parameter_count(depth: int, width: int, *, in_dim: int = 4) -> int:
 
 def goldilocks_data(
     *,
-    depths=tuple(_QUICK["depths"]),
+    depths=(0, 1, 2, 4, 8),
     width: int = 10,
     train_fraction: float = 0.3,
     relation: str = "mod3",
@@ -102,7 +96,7 @@ def goldilocks_data(
         ``parameters`` (decoder size per depth) and ``best_depth`` (highest mean test accuracy).
     """
     from verification.model import ModelConfig
-    from verification.sweeps import train_grid
+    from verification.sweeps import train_points
     from verification.training import TrainConfig
 
     ds = [int(d) for d in depths]
@@ -117,9 +111,10 @@ def goldilocks_data(
     width = check_positive_int(width, "width")
     (train_fraction,) = check_fractions([train_fraction], "train_fraction")
     per_model = model_seeds(seed, seeds)
-    configs = []
+    groups = []
     for d in ds:
         model = ModelConfig(embed_dim=embed_dim, depth=d, width=width, mode=mode)
+        group = []
         for s in per_model:
             cfg = TrainConfig(
                 relation=relation,
@@ -132,9 +127,10 @@ def goldilocks_data(
                 model=model,
             )
             cfg.validate()
-            configs.append(cfg)
-    res = train_grid(
-        configs,
+            group.append(cfg)
+        groups.append(group)
+    runs = train_points(
+        groups,
         steps=steps,
         early_stop=early_stop,
         eval_every=eval_every,
@@ -145,9 +141,9 @@ def goldilocks_data(
         chunk_size=chunk_size,
         desc="figure 7 chunks",
     )
-    test = np.asarray(res.test_acc, dtype=float).reshape(len(ds), seeds)
-    train = np.asarray(res.train_acc, dtype=float).reshape(len(ds), seeds)
-    phases = [dict(Counter(res.phases[i * seeds : (i + 1) * seeds])) for i in range(len(ds))]
+    test = np.asarray([r["test_acc"] for r in runs], dtype=float)
+    train = np.asarray([r["train_acc"] for r in runs], dtype=float)
+    phases = [dict(Counter(r["phase"])) for r in runs]
     test_stats = [mean_and_sem(t) for t in test]
     train_stats = [mean_and_sem(t) for t in train]
     in_dim = 2 * embed_dim if mode == "concat" else embed_dim
@@ -227,80 +223,83 @@ def plot(data: dict, out_dir: str) -> list[str]:
     return [png, csv_path]
 
 
-def add_arguments(parser) -> None:
-    """CLI options of ``geneft figure 7``."""
-    add_common_arguments(parser, figure="7")
-    parser.add_argument("--depths", type=int, nargs="+", default=None, help="decoder depths")
-    parser.add_argument("--width", type=int, default=10, help="decoder width (default 10)")
-    parser.add_argument("--train-fraction", type=float, default=0.3, help="training fraction (default 0.3)")
-    add_sweep_arguments(parser)
-
-
-def run(args) -> int:
-    """``geneft figure 7``: train, then write figure7.png and figure7.csv to ``--out``."""
-    params = resolve_tier(args, _QUICK, _FULL)
-    if args.depths is not None:
-        params["depths"] = args.depths
-    from verification.runtime.executor import executor_from_args
-
-    with executor_from_args(args) as ex:
-        data = goldilocks_data(
-            depths=params["depths"],
-            width=args.width,
-            train_fraction=args.train_fraction,
-            seeds=params["seeds"],
-            steps=params["steps"],
-            seed=args.seed,
-            device=args.device,
-            progress=args.progress,
-            **sweep_kwargs_from_args(args, ex),
-        )
-    paths = plot(data, args.out)
-    for i, d in enumerate(data["depths"]):
-        print(
-            f"depth {d:3d}  test {data['test_mean'][i]:.3f} +- {data['test_sem'][i]:.3f}  "
-            f"train {data['train_mean'][i]:.3f}  phases {data['phases'][i]}"
-        )
-    print(f"best depth: {data['best_depth']}")
-    print("wrote " + ", ".join(paths))
-    return 0
-
-
 # --------------------------------------------------------------------------- verdicts (tests + report)
 
-#: settings of the quick and full checks (verification/tests/test_goldilocks.py)
-CHECK_QUICK = {"depths": [0, 1, 2, 4, 8], "seeds": 8, "steps": 4000, "seed": 0}
-CHECK_FULL = {"depths": [0, 1, 2, 3, 4, 6, 8, 10, 12], "seeds": 20, "steps": 100_000, "seed": 1}
-Z = 3.0
 
+def goldilocks_verdict(data):
+    """Some intermediate depth beats both the shallowest and the deepest decoder (Appendix E).
 
-def goldilocks_verdict(data) -> tuple[int, list[tuple[int, float, float]]]:
-    """(peak depth, [(end depth, mean paired difference, its SE)]) for the shallowest and deepest decoders."""
+    For each intermediate depth, paired per-seed differences of test accuracy against each end,
+    one-sided t tests (``> 0``), both required (intersection-union); across the intermediate depths
+    the evidence for "some depth" is Bonferroni-adjusted (the best depth is chosen from the same
+    data).  Returns ``(best depth, Verdict)``.
+    """
+    from dataclasses import replace
+
+    from verification.statistics import all_of, one_sided_verdict, t_estimate
+    from verification.verdicts import ALPHA
+
     depths = data["depths"]
     test = np.asarray(data["test_acc"])
-    inner = range(1, len(depths) - 1)
-    peak = max(inner, key=lambda i: test[i].mean())
-    out = []
-    for end in (0, len(depths) - 1):
-        diff = test[peak] - test[end]
-        out.append((depths[end], float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(diff.size))))
-    return depths[peak], out
+    per_depth = []
+    for i in range(1, len(depths) - 1):
+        ends = [
+            one_sided_verdict(
+                f"depth {depths[i]} vs {depths[e]}",
+                t_estimate(test[i] - test[e]),
+                bound=0.0,
+                direction=">=",
+                alpha=ALPHA,
+            )
+            for e in (0, len(depths) - 1)
+        ]
+        per_depth.append((depths[i], all_of(f"depth {depths[i]} beats both ends", ends)))
+    m = len(per_depth)
+    best_depth, best = min(per_depth, key=lambda dv: dv[1].p_hold)
+    p_hold = min(1.0, m * best.p_hold)
+    p_fail = max(v.p_fail for _, v in per_depth)
+    verdict = (
+        "holds" if p_hold <= ALPHA and p_hold <= p_fail else ("fails" if p_fail <= ALPHA else "inconclusive")
+    )
+    v = replace(
+        best,
+        claim="an intermediate depth beats both ends",
+        test=f"paired one-sided t tests, Bonferroni over {m} depths",
+        p_hold=p_hold,
+        p_fail=p_fail,
+        p_raw=min(p_hold, p_fail),
+        p_adjusted=min(p_hold, p_fail),
+        verdict=verdict,
+    )
+    return best_depth, v
+
+
+def claims(settings) -> list[str]:
+    """The prediction :func:`evaluate` checks."""
+    return ["test accuracy at an intermediate depth beats the shallowest and the deepest decoder"]
 
 
 def evaluate(data) -> list[tuple[str, dict]]:
-    """Report rows for Figure 7 (Appendix E): an intermediate depth beats both ends by more than Z SE."""
-    peak, ends = goldilocks_verdict(data)
-    rows = []
-    for depth, mean, se in ends:
-        rows.append(
+    """Report row for Figure 7 (Appendix E): the Goldilocks zone of decoder depth."""
+    from verification.verdicts import row
+
+    claim = "test accuracy at an intermediate depth beats the shallowest and the deepest decoder"
+    depths = data["depths"]
+    if len(depths) < 3:
+        return [
             (
-                f"test accuracy at the best intermediate depth ({peak}) beats depth {depth}",
+                claim,
                 {
-                    "theory": "> 0",
-                    "measured": f"{mean:+.4f} ± {se:.4f}",
-                    "tolerance": f"{Z:g} SE",
-                    "verdict": "holds" if mean > Z * se and mean > 0 else "fails",
+                    "theory": "difference > 0",
+                    "measured": f"only {len(depths)} depths: no intermediate depth to compare",
+                    "tolerance": "paired one-sided t tests",
+                    "verdict": "inconclusive",
                 },
             )
-        )
-    return rows
+        ]
+    depth, v = goldilocks_verdict(data)
+    r = row(v, theory="difference > 0 against both ends", tolerance=v.test)
+    r["measured"] = (
+        f"best depth {depth} vs depths {depths[0]} and {depths[-1]}: smaller difference " + r["measured"]
+    )
+    return [(claim, r)]

@@ -94,8 +94,16 @@ class Executor(abc.ABC):
 
     name = "base"
 
-    def map(self, fn: Callable[[Any], Any], chunks: Iterable[Any], *, cache=None, name: str | None = None,
-            progress: bool = False, desc: str | None = None) -> list:
+    def map(
+        self,
+        fn: Callable[[Any], Any],
+        chunks: Iterable[Any],
+        *,
+        cache=None,
+        name: str | None = None,
+        progress: bool = False,
+        desc: str | None = None,
+    ) -> list:
         """``[fn(c) for c in chunks]``, computing only the chunks missing from ``cache``.
 
         Parameters
@@ -145,8 +153,13 @@ class Executor(abc.ABC):
         if progress:
             from tqdm.auto import tqdm
 
-            bar = tqdm(total=len(chunks), initial=len(chunks) - len(todo), desc=desc or name or "chunks",
-                       unit="chunk", leave=False)
+            bar = tqdm(
+                total=len(chunks),
+                initial=len(chunks) - len(todo),
+                desc=desc or name or "chunks",
+                unit="chunk",
+                leave=False,
+            )
 
         def finished(i: int, result: Any) -> None:
             # store as soon as a chunk is done: an interruption keeps it
@@ -240,12 +253,21 @@ class RayExecutor(Executor):
 
     name = "ray"
 
-    def __init__(self, *, address: str | None = None, num_cpus_per_task: float = 1,
-                 num_gpus_per_task: float = 0, max_retries: int = 3, runtime_env: dict | None = None,
-                 max_in_flight: int | None = None, init_kwargs: dict | None = None):
+    def __init__(
+        self,
+        *,
+        address: str | None = None,
+        num_cpus_per_task: float = 1,
+        num_gpus_per_task: float = 0,
+        max_retries: int = 3,
+        runtime_env: dict | None = None,
+        max_in_flight: int | None = None,
+        init_kwargs: dict | None = None,
+    ):
         if address is not None and not isinstance(address, str):
-            raise TypeError(f"address must be a string such as 'auto' or 'ray://host:10001', got "
-                            f"{type(address).__name__}")
+            raise TypeError(
+                f"address must be a string such as 'auto' or 'ray://host:10001', got {type(address).__name__}"
+            )
         _check_count(num_cpus_per_task, "num_cpus_per_task", real=True)
         _check_count(num_gpus_per_task, "num_gpus_per_task", real=True)
         if num_cpus_per_task == 0 and num_gpus_per_task == 0:
@@ -268,8 +290,10 @@ class RayExecutor(Executor):
         self._started = False
 
     def __repr__(self):
-        return (f"RayExecutor(address={self.address!r}, num_cpus_per_task={self.num_cpus_per_task}, "
-                f"num_gpus_per_task={self.num_gpus_per_task}, max_retries={self.max_retries})")
+        return (
+            f"RayExecutor(address={self.address!r}, num_cpus_per_task={self.num_cpus_per_task}, "
+            f"num_gpus_per_task={self.num_gpus_per_task}, max_retries={self.max_retries})"
+        )
 
     def start(self) -> None:
         """Connect to the cluster (or start a local instance) if Ray is not initialised yet."""
@@ -337,14 +361,23 @@ class RayExecutor(Executor):
                         errors.append((i, cause))
                     except ray.exceptions.RayError as exc:
                         # a system failure that outlived the retries: worker or node died, OOM, ...
-                        died = isinstance(exc, tuple(getattr(ray.exceptions, name) for name in (
-                            "WorkerCrashedError", "NodeDiedError", "OutOfMemoryError")
-                            if hasattr(ray.exceptions, name)))
-                        what = (f"its Ray worker died {self.max_retries + 1} times" if died
-                                else "Ray could not run it")
+                        died = isinstance(
+                            exc,
+                            tuple(
+                                getattr(ray.exceptions, name)
+                                for name in ("WorkerCrashedError", "NodeDiedError", "OutOfMemoryError")
+                                if hasattr(ray.exceptions, name)
+                            ),
+                        )
+                        what = (
+                            f"its Ray worker died {self.max_retries + 1} times"
+                            if died
+                            else "Ray could not run it"
+                        )
                         detail = str(exc).splitlines()[0] if str(exc) else ""
-                        errors.append((i, RuntimeError(
-                            f"chunk {i} failed: {what} ({type(exc).__name__}: {detail})")))
+                        errors.append(
+                            (i, RuntimeError(f"chunk {i} failed: {what} ({type(exc).__name__}: {detail})"))
+                        )
                     else:
                         finished(i, result)
                 submit()
@@ -368,8 +401,15 @@ def _call_chunk(fn, chunk):
     return fn(chunk)
 
 
-def get_executor(name: str | Executor = "local", *, address: str | None = None, num_cpus_per_task: float = 1,
-                 num_gpus_per_task: float = 0, max_retries: int = 3, **kwargs) -> Executor:
+def get_executor(
+    name: str | Executor = "local",
+    *,
+    address: str | None = None,
+    num_cpus_per_task: float = 1,
+    num_gpus_per_task: float = 0,
+    max_retries: int = 3,
+    **kwargs,
+) -> Executor:
     """An executor by name: ``"local"`` (in-process, the default) or ``"ray"``.
 
     Parameters
@@ -405,14 +445,22 @@ def get_executor(name: str | Executor = "local", *, address: str | None = None, 
     if isinstance(name, Executor):
         return name
     if name == "local":
-        extra = [k for k, v in (("address", address), ("num_gpus_per_task", num_gpus_per_task or None))
-                 if v is not None] + sorted(kwargs)
+        extra = [
+            k
+            for k, v in (("address", address), ("num_gpus_per_task", num_gpus_per_task or None))
+            if v is not None
+        ] + sorted(kwargs)
         if extra:
             raise ValueError(f"{', '.join(extra)} only apply to the Ray executor (executor='ray')")
         return LocalExecutor()
     if name == "ray":
-        return RayExecutor(address=address, num_cpus_per_task=num_cpus_per_task,
-                           num_gpus_per_task=num_gpus_per_task, max_retries=max_retries, **kwargs)
+        return RayExecutor(
+            address=address,
+            num_cpus_per_task=num_cpus_per_task,
+            num_gpus_per_task=num_gpus_per_task,
+            max_retries=max_retries,
+            **kwargs,
+        )
     raise ValueError(f"unknown executor {name!r}; choose one of {', '.join(EXECUTORS)}")
 
 
@@ -432,18 +480,41 @@ def add_executor_arguments(parser) -> None:
     ('ray', 'auto', 1.0, 3)
     """
     g = parser.add_argument_group("executor (where the sweeps run)")
-    g.add_argument("--executor", choices=EXECUTORS, default="local",
-                   help="'local': in-process (default); 'ray': one Ray task per chunk of the sweep "
-                        '(needs pip install "geneft[ray]")')
-    g.add_argument("--ray-address", default=None, metavar="ADDR",
-                   help="Ray cluster to use: 'auto', 'ray://HOST:10001' or 'HOST:6379' "
-                        "(default: start a local Ray instance)")
-    g.add_argument("--ray-cpus-per-task", type=float, default=1.0, metavar="N",
-                   help="CPU cores reserved per chunk (default 1)")
-    g.add_argument("--ray-gpus-per-task", type=float, default=0.0, metavar="N",
-                   help="GPUs reserved per chunk (default 0; use with --device cuda)")
-    g.add_argument("--ray-max-retries", type=int, default=3, metavar="N",
-                   help="retries of a chunk whose worker died (default 3)")
+    g.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="local",
+        help="'local': in-process (default); 'ray': one Ray task per chunk of the sweep "
+        '(needs pip install "geneft[ray]")',
+    )
+    g.add_argument(
+        "--ray-address",
+        default=None,
+        metavar="ADDR",
+        help="Ray cluster to use: 'auto', 'ray://HOST:10001' or 'HOST:6379' "
+        "(default: start a local Ray instance)",
+    )
+    g.add_argument(
+        "--ray-cpus-per-task",
+        type=float,
+        default=1.0,
+        metavar="N",
+        help="CPU cores reserved per chunk (default 1)",
+    )
+    g.add_argument(
+        "--ray-gpus-per-task",
+        type=float,
+        default=0.0,
+        metavar="N",
+        help="GPUs reserved per chunk (default 0; use with --device cuda)",
+    )
+    g.add_argument(
+        "--ray-max-retries",
+        type=int,
+        default=3,
+        metavar="N",
+        help="retries of a chunk whose worker died (default 3)",
+    )
 
 
 def executor_from_args(args) -> Executor:
@@ -476,6 +547,10 @@ def executor_from_args(args) -> Executor:
         if getattr(args, "ray_gpus_per_task", 0):
             raise ValueError("--ray-gpus-per-task needs --executor ray")
         return LocalExecutor()
-    return get_executor(name, address=address, num_cpus_per_task=getattr(args, "ray_cpus_per_task", 1.0),
-                        num_gpus_per_task=getattr(args, "ray_gpus_per_task", 0.0),
-                        max_retries=getattr(args, "ray_max_retries", 3))
+    return get_executor(
+        name,
+        address=address,
+        num_cpus_per_task=getattr(args, "ray_cpus_per_task", 1.0),
+        num_gpus_per_task=getattr(args, "ray_gpus_per_task", 0.0),
+        max_retries=getattr(args, "ray_max_retries", 3),
+    )

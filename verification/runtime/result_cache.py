@@ -137,8 +137,15 @@ class ResultCache:
         self.misses += 1
         return self.store(name, config, compute())
 
-    def map(self, name: str, configs: Iterable[Any], compute: Callable[[Any], Any], *,
-            progress: bool = True, desc: str | None = None) -> list:
+    def map(
+        self,
+        name: str,
+        configs: Iterable[Any],
+        compute: Callable[[Any], Any],
+        *,
+        progress: bool = True,
+        desc: str | None = None,
+    ) -> list:
         """Compute each chunk of a sweep through the cache, with a progress bar.
 
         Finished chunks are stored one by one, so an interrupted sweep resumes

@@ -22,8 +22,11 @@ def _rows(path):
 @pytest.mark.parametrize(
     ("number", "extra", "csv_rows"),
     [
-        ("3", ["--relations", "mod3", "--fractions", "0.2", "0.5", "--seeds", "2", "--steps", "20",
-               "--n", "9"], 4),
+        (
+            "3",
+            ["--relations", "mod3", "--fractions", "0.2", "0.5", "--seeds", "2", "--steps", "20", "--n", "9"],
+            4,
+        ),
         ("6", ["--ratios", "1", "10", "--seeds", "2", "--steps", "20"], 2),
         ("7", ["--depths", "0", "1", "--seeds", "2", "--steps", "20"], 2),
         ("7", ["--depths", "0", "1", "--seeds", "3", "--steps", "20", "--chunk-size", "2"], 2),

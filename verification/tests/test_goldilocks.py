@@ -25,25 +25,15 @@ Tolerance
 import numpy as np
 import pytest
 
-from verification.figures.figure7 import CHECK_QUICK, Z, goldilocks_data, goldilocks_verdict
-from verification.tiers import figure_data
+from verification.figures.registry import FIGURES
 
-QUICK = {k: v for k, v in CHECK_QUICK.items() if k != "seed"}
-
-
-def _check(data):
-    peak, ends = goldilocks_verdict(data)
-    for depth, mean, se in ends:
-        assert mean > Z * se and mean > 0, (
-            f"test accuracy at the peak depth {peak} does not beat depth {depth} by more than "
-            f"{Z} SE: difference {mean:.4f} +- {se:.4f}; means per depth "
-            f"{dict(zip(data['depths'], np.round(data['test_mean'], 4)))}"
-        )
+QUICK_SETTINGS = FIGURES["fig7"].settings("quick")
+QUICK = {k: v for k, v in QUICK_SETTINGS.items() if k != "seed"}
 
 
 @pytest.fixture(scope="module")
-def quick_data():
-    return goldilocks_data(**CHECK_QUICK, device="cpu")
+def quick_data(results_cache):
+    return FIGURES["fig7"].compute(QUICK_SETTINGS, device="cpu", cache=results_cache, tier="quick")
 
 
 def test_quick_run_is_complete(quick_data):
@@ -53,12 +43,3 @@ def test_quick_run_is_complete(quick_data):
     assert np.all((test >= 0) & (test <= 1))
     # a linear read-out of [E1, E2] is a sum f(x1) + g(x2): it cannot express x1 = x2 (mod 3)
     assert quick_data["phases"][0].get("confusion", 0) == QUICK["seeds"]
-
-
-def test_goldilocks_zone_quick(quick_data):
-    _check(quick_data)
-
-
-@pytest.mark.slow
-def test_goldilocks_zone_full(results_cache):
-    _check(figure_data("fig7", "full", device=None, cache=results_cache, progress=True))

@@ -1,0 +1,89 @@
+"""The figure registry: one declaration per result, read by the CLI, ``geneft reproduce`` and pytest."""
+
+import pytest
+
+import verification.figures.figure7 as f7
+from verification.cli import main
+from verification.figures.registry import FIGURES, FULL_CPU_CHUNK, TIERS, get_figure
+from verification.runtime.result_cache import ResultCache
+
+
+def test_every_entry_declares_both_tiers_and_its_functions():
+    for fig in FIGURES.values():
+        assert set(fig.tiers) == set(TIERS)
+        assert set(fig.tiers["quick"]) == set(fig.tiers["full"]), fig.key
+        for role in ("data", "plot", "checks"):
+            assert callable(fig.function(role)), (fig.key, role)
+        for tier in TIERS:
+            assert fig.settings(tier, seed=5)["seed"] == fig.tiers[tier].get("seed", 0) + 5
+    assert FIGURES["fig6"].settings("full")["steps"] == 100_000
+
+
+def test_settings_are_copies_and_overrides_are_checked():
+    fig = FIGURES["fig5"]
+    s = fig.settings("quick")
+    s["relations"].append("mod7")
+    assert "mod7" not in fig.settings("quick")["relations"]
+    assert fig.settings("quick", steps=10)["steps"] == 10
+    with pytest.raises(ValueError, match="no setting"):
+        fig.settings("quick", nosuch=1)
+    with pytest.raises(ValueError, match="tier"):
+        fig.settings("paper")
+
+
+@pytest.fixture
+def fake_fig7(monkeypatch):
+    """Replace the Figure 7 data function by a recorder (the registry looks it up at call time)."""
+    calls = []
+
+    def fake(**kw):
+        calls.append(kw)
+        return {"steps": kw["steps"], "chunk_size": kw.get("chunk_size")}
+
+    monkeypatch.setattr(f7, "goldilocks_data", fake)
+    return calls
+
+
+def test_full_tier_on_cpu_trains_in_cached_chunks_and_resumes(tmp_path, fake_fig7):
+    fig, cache = FIGURES["fig7"], ResultCache(tmp_path)
+    a = fig.compute(fig.settings("full"), device="cpu", cache=cache, tier="full")
+    assert a == {"steps": 100_000, "chunk_size": FULL_CPU_CHUNK}
+    assert fake_fig7[0]["cache"] is cache and fake_fig7[0]["device"] == "cpu"
+    b = fig.compute(fig.settings("full"), device="cpu", cache=cache, tier="full")  # cached: no call
+    assert b == a and len(fake_fig7) == 1
+    fig.compute(fig.settings("full", seed=1), device="cpu", cache=cache, tier="full")  # another entry
+    assert len(fake_fig7) == 2
+
+
+def test_quick_tier_and_uncached_runs_train_in_one_ensemble(tmp_path, fake_fig7):
+    fig = FIGURES["fig7"]
+    fig.compute(fig.settings("quick"), device="cpu", cache=ResultCache(tmp_path), tier="quick")
+    fig.compute(fig.settings("full"), device="cpu", tier="full")
+    assert all("chunk_size" not in kw and "cache" not in kw for kw in fake_fig7)
+    fig.compute(fig.settings("quick"), device="cpu", cache=ResultCache(tmp_path), chunk_size=8)
+    assert fake_fig7[-1]["chunk_size"] == 8
+
+
+def test_one_full_tier_everywhere(tmp_path, fake_fig7, monkeypatch):
+    """``geneft figure 7 --full`` runs the same experiment as the registry's full tier (the settings
+    and the seed the data function receives are the registry's)."""
+    monkeypatch.setattr(f7, "plot", lambda data, out: [])
+    monkeypatch.setattr(f7, "evaluate", lambda data: [])
+    assert main(["figure", "7", "--full", "--out", str(tmp_path), "--no-progress"]) == 0
+    expected = FIGURES["fig7"].settings("full")
+    got = {k: v for k, v in fake_fig7[-1].items() if k in expected}
+    assert got == expected
+
+
+def test_chunked_figure_data_equals_one_ensemble(tmp_path):
+    """A real (tiny) Figure 7 run: chunks of 3 through the cache give the same numbers."""
+    kw = {"depths": [0, 1], "seeds": 10, "steps": 40, "eval_every": 10, "n": 8, "device": "cpu"}
+    whole = f7.goldilocks_data(**kw)
+    chunked = f7.goldilocks_data(**kw, cache=ResultCache(tmp_path), chunk_size=3)
+    assert chunked["test_acc"] == whole["test_acc"] and chunked["phases"] == whole["phases"]
+
+
+def test_figures_by_number_or_key():
+    assert get_figure("5") is get_figure("fig5") is FIGURES["fig5"]
+    with pytest.raises(ValueError, match="unknown figure"):
+        get_figure("9")

@@ -1,0 +1,474 @@
+"""Phase diagrams over two learning-rate-like axes (Figures 5 and 8 of [1]_): runs, boundary, plot.
+
+Shared by :mod:`verification.figures.figure5` (``x = log10 eta_enc``) and
+:mod:`verification.figures.figure8` (``x = log10 wd_dec``); ``y = log10 eta_dec`` in both.
+
+* :func:`grid_phase_diagram` trains one model per (relation, grid point, seed) and classifies it
+  by Table IV (Appendix B).
+* :func:`boundary_fits` fits the generalization/memorization boundary ``y0(x) = a + b x`` to
+  *every* run by maximum likelihood (:func:`verification.statistics.fit_boundary`; generalization
+  and grokking on one side, memorization on the other, confusion left out).  A column in which
+  every run (or none) generalizes is not dropped: its runs bound the line from one side.  The
+  same fit is made with the phases the runs had at a quarter of the budget (read off the same
+  runs' first-reached steps), so that a boundary that still moves with the budget (late
+  grokking) is seen.
+* :func:`analyze_boundary` is the JSON summary the figure stores and plots.
+* :func:`plot_phase_diagrams` draws one panel per relation, with a colour key of the phases.
+
+References
+----------
+.. [1] D. D. Baek, Z. Liu, M. Tegmark, "GenEFT: Understanding Statics and Dynamics of Model
+   Generalization via Physics-Inspired Effective Theory" (2025).
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import math
+import os
+
+import numpy as np
+
+from verification.phases import classify_phase, is_generalizing
+from verification.sweeps import train_points
+from verification.training import TrainConfig
+
+__all__ = [
+    "PHASE_COLOURS",
+    "grid_phase_diagram",
+    "adaptive_phase_diagram",
+    "boundary_runs",
+    "boundary_fits",
+    "analyze_boundary",
+    "plot_phase_diagrams",
+]
+
+#: colour of each phase of Table IV in the diagrams
+PHASE_COLOURS = {
+    "generalization": "#2ca02c",
+    "grokking": "#ffd92f",
+    "memorization": "#7b3294",
+    "confusion": "#bbbbbb",
+}
+
+#: the grokking gap of Table IV (steps), as used by the trainer
+GAP = 1_000
+
+
+def grid_phase_diagram(
+    relations,
+    *,
+    axes,
+    fixed=None,
+    seeds=1,
+    seed=0,
+    steps=10_000,
+    n=30,
+    train_fraction=0.75,
+    eval_every=10,
+    gap=GAP,
+    device=None,
+    progress=False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
+) -> dict:
+    """One model per (relation, grid point, seed) on a log10 grid of two TrainConfig fields; pure.
+
+    Parameters
+    ----------
+    relations : str or list of str
+        Relation names.
+    axes : list of (column, field, log10 values)
+        The grid axes, outermost first, e.g. ``[("log_eta_enc", "eta_enc", [-4, -3])]``; each
+        config gets ``field = 10**value`` and each row the column ``column = value``.
+    fixed : dict, optional
+        Further :class:`~verification.training.TrainConfig` fields shared by every run.
+    seeds : int
+        Independent runs per grid point, seeds ``seed, seed + 1, ...`` (initialisation and split).
+    steps, n, train_fraction, eval_every, gap :
+        Step budget, elements, training fraction, evaluation period and grokking gap.
+    device, progress, executor, cache, chunk_size :
+        As in :func:`verification.sweeps.train_points`.
+
+    Returns
+    -------
+    dict of lists
+        One entry per run: ``relation``, the axis columns, ``seed``, ``phase``, ``steps_to_train``,
+        ``steps_to_test``, ``train_acc``, ``test_acc``; plus ``steps`` and ``gap``.
+    """
+    if isinstance(relations, str):
+        relations = [relations]
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
+    fixed = dict(fixed or {})
+    grids = [[float(v) for v in values] for _, _, values in axes]
+    cells = [(rel, point) for rel in relations for point in itertools.product(*grids)]
+    runs = train_points(
+        [
+            [
+                TrainConfig(
+                    relation=rel,
+                    n=n,
+                    train_fraction=train_fraction,
+                    seed=s,
+                    **{field: 10.0**v for (_, field, _), v in zip(axes, point)},
+                    **fixed,
+                )
+                for s in range(seed, seed + seeds)
+            ]
+            for rel, point in cells
+        ],
+        steps=steps,
+        eval_every=eval_every,
+        gap=gap,
+        device=device,
+        progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
+    )
+    out = {"relation": [rel for rel, _ in cells for _ in range(seeds)]}
+    for k, (column, _, _) in enumerate(axes):
+        out[column] = [point[k] for _, point in cells for _ in range(seeds)]
+    out["seed"] = [s for _ in cells for s in range(seed, seed + seeds)]
+    for key in ("phase", "steps_to_train", "steps_to_test", "train_acc", "test_acc", "steps_run"):
+        out[key] = [v for r in runs for v in r[key]]
+    out["steps"] = int(steps)
+    out["gap"] = int(gap)
+    out["model_steps"] = int(sum(out["steps_run"]))
+    return out
+
+
+def adaptive_phase_diagram(
+    relations,
+    *,
+    x_axis,
+    y_axis,
+    y_range,
+    initial_points=4,
+    seeds=2,
+    seed=0,
+    precision=0.5,
+    resolution=0.125,
+    max_rounds=5,
+    fixed=None,
+    steps=10_000,
+    n=30,
+    train_fraction=0.75,
+    eval_every=10,
+    gap=GAP,
+    device=None,
+    progress=False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
+) -> dict:
+    """A phase diagram sampled where the boundary is uncertain (sequential design, issue 15).
+
+    Each column ``x`` of each relation starts with ``initial_points`` values of ``y`` spread over
+    ``y_range`` (``seeds`` runs each).  After every round the column's boundary is fitted
+    (:func:`verification.statistics.propose_column_points`: a probit fit of the column, bisection
+    of its profile-likelihood interval, a step outward while the column is censored); the column
+    is done when its 95 % interval is narrower than ``precision`` decades, or when the next point
+    would leave ``y_range`` (the boundary lies beyond the range: a censored column, kept as the
+    bound it is).  All proposed points of all columns and relations train as one batch per round,
+    through the result cache when one is given (a finished round is not recomputed), so the rounds
+    cost a few batched ensembles instead of a dense grid.
+
+    Parameters
+    ----------
+    x_axis : (column, field, values)
+        The horizontal axis, e.g. ``("log_eta_enc", "eta_enc", [-5, -4.5, ...])``.
+    y_axis : (column, field)
+        The vertical axis, e.g. ``("log_eta_dec", "eta_dec")``; its values are chosen here.
+    y_range : (float, float)
+        Allowed ``y`` values (log10).
+    precision, resolution : float
+        Stopping width of a column's interval, and the grid to which new points are rounded.
+    Other parameters as in :func:`grid_phase_diagram`.
+
+    Returns
+    -------
+    dict
+        As :func:`grid_phase_diagram` (one entry per run), plus ``rounds`` (per round: ``runs``,
+        ``model_steps``, ``open_columns``), ``model_steps`` (steps actually trained) and
+        ``columns_done``.
+    """
+    from verification.statistics import propose_column_points
+
+    if isinstance(relations, str):
+        relations = [relations]
+    xcol, xfield, xs = x_axis
+    ycol, yfield = y_axis
+    lo, hi = (float(v) for v in y_range)
+    if not lo < hi:
+        raise ValueError(f"y_range must be increasing, got {y_range!r}")
+    fixed = dict(fixed or {})
+    diagram = {
+        k: []
+        for k in (
+            "relation",
+            xcol,
+            ycol,
+            "seed",
+            "phase",
+            "steps_to_train",
+            "steps_to_test",
+            "train_acc",
+            "test_acc",
+            "steps_run",
+        )
+    }
+    runs_at: dict = {}
+    start = [
+        round((lo + (hi - lo) * i / max(initial_points - 1, 1)) / resolution) * resolution
+        for i in range(initial_points)
+    ]
+    todo = {(rel, float(x)): start for rel in relations for x in xs}
+    rounds, done = [], {}
+    for r in range(max_rounds):
+        if not todo:
+            break
+        batch, points = [], []
+        for (rel, x), ys in todo.items():
+            for yv in ys:
+                k = runs_at.get((rel, x, yv), 0)
+                cfgs = [
+                    TrainConfig(
+                        relation=rel,
+                        n=n,
+                        train_fraction=train_fraction,
+                        seed=s,
+                        **{xfield: 10.0**x, yfield: 10.0**yv},
+                        **fixed,
+                    )
+                    for s in range(seed + k, seed + k + seeds)
+                ]
+                runs_at[(rel, x, yv)] = k + seeds
+                batch.append(cfgs)
+                points.append((rel, x, yv, k))
+        results = train_points(
+            batch,
+            steps=steps,
+            eval_every=eval_every,
+            gap=gap,
+            device=device,
+            progress=progress,
+            executor=executor,
+            cache=cache,
+            chunk_size=chunk_size,
+            desc=f"round {r + 1}",
+        )
+        for (rel, x, yv, k), res in zip(points, results):
+            m = len(res["phase"])
+            diagram["relation"] += [rel] * m
+            diagram[xcol] += [x] * m
+            diagram[ycol] += [yv] * m
+            diagram["seed"] += list(range(seed + k, seed + k + m))
+            for key in ("phase", "steps_to_train", "steps_to_test", "train_acc", "test_acc", "steps_run"):
+                diagram[key] += res[key]
+        rounds.append(
+            {
+                "runs": sum(len(b) for b in batch),
+                "model_steps": int(sum(v for res in results for v in res["steps_run"])),
+                "open_columns": len(todo),
+            }
+        )
+        nxt = {}
+        for rel, x in todo:
+            sel = [
+                i
+                for i, (a, b) in enumerate(zip(diagram["relation"], diagram[xcol]))
+                if a == rel and b == x and diagram["phase"][i] != "confusion"
+            ]
+            if not sel:
+                done[(rel, x)] = "confusion only"
+                continue
+            yv = [diagram[ycol][i] for i in sel]
+            g = [is_generalizing(diagram["phase"][i]) for i in sel]
+            prop = propose_column_points(
+                yv, g, precision=precision, resolution=resolution, s_min=precision / 4, step=2 * resolution
+            )
+            inside = [p for p in prop["next"] if lo - 1e-9 <= p <= hi + 1e-9]
+            if prop["done"]:
+                done[(rel, x)] = "precise"
+            elif not inside:
+                done[(rel, x)] = "beyond the range"
+            else:
+                nxt[(rel, x)] = inside
+        todo = nxt
+    for key in todo:
+        done[key] = "rounds exhausted"
+    diagram["steps"] = int(steps)
+    diagram["gap"] = int(gap)
+    diagram["rounds"] = rounds
+    diagram["model_steps"] = int(sum(diagram["steps_run"]))
+    diagram["columns_done"] = {f"{rel} {x:g}": why for (rel, x), why in done.items()}
+    return diagram
+
+
+def boundary_runs(diagram, relation, *, x_key, y_key="log_eta_dec", budget=None):
+    """``(x, y, generalized)`` of the relation's runs that are not confusion, at ``budget`` steps.
+
+    ``budget=None`` is the diagram's own budget; a smaller one re-classifies each run by Table IV
+    from its first-reached steps (a run reaches the same accuracies at the same steps whatever
+    the budget it was given, and early stopping ends a run only once its phase at the full budget
+    is settled).
+    """
+    idx = [k for k, r in enumerate(diagram["relation"]) if r == relation]
+    if not idx:
+        raise ValueError(f"relation {relation!r} is not in the diagram")
+    gap = int(diagram.get("gap", GAP))
+    if budget is None:
+        phases = [diagram["phase"][k] for k in idx]
+    else:
+        phases = [
+            classify_phase(
+                int(diagram["steps_to_train"][k]), int(diagram["steps_to_test"][k]), budget=budget, gap=gap
+            )
+            for k in idx
+        ]
+    keep = [(k, p) for k, p in zip(idx, phases) if p != "confusion"]
+    x = np.array([diagram[x_key][k] for k, _ in keep], dtype=float)
+    y = np.array([diagram[y_key][k] for k, _ in keep], dtype=float)
+    g = np.array([is_generalizing(p) for _, p in keep], dtype=bool)
+    return x, y, g
+
+
+def boundary_fits(diagram, relation, *, x_key, y_key="log_eta_dec", budget=None, unit_slope=False):
+    """Maximum-likelihood boundary of one relation (:func:`verification.statistics.fit_boundary`).
+
+    Returns ``(fit, fit_unit_slope)``: the line with free slope, and (``unit_slope=True``) the
+    constant-ratio line ``y0 = a + x`` whose intercept is ``log10 r*``, else None.  Either is None
+    when the runs cannot support it (no run, or a single column for the free slope).
+    """
+    from verification.statistics import fit_boundary
+
+    x, y, g = boundary_runs(diagram, relation, x_key=x_key, y_key=y_key, budget=budget)
+    if x.size == 0:
+        return None, None
+    free = fit_boundary(x, y, g) if np.unique(x).size >= 2 else None
+    unit = fit_boundary(x, y, g, slope=1.0) if unit_slope else None
+    return free, unit
+
+
+def analyze_boundary(diagram, relation, *, x_key="log_eta_enc", y_key="log_eta_dec", level=0.9) -> dict:
+    """JSON summary of the boundary fits of one relation (the figure's data; verdicts refit).
+
+    Returns ``counts`` (phases), ``runs``, and for the free-slope fit ``slope`` with its ``level``
+    interval, ``intercept``, ``width`` and ``columns`` (per column ``x``, ``runs``,
+    ``generalized``, ``y0`` and its interval, ``censored``); for Figure 5 (``x_key="log_eta_enc"``)
+    also ``log_ratio`` (``log10 r*`` of the constant-ratio line) with its interval.
+    """
+    idx = [k for k, r in enumerate(diagram["relation"]) if r == relation]
+    phases = [diagram["phase"][k] for k in idx]
+    counts = {p: phases.count(p) for p in PHASE_COLOURS}
+    out = {"counts": counts, "runs": len(idx)}
+    free, unit = boundary_fits(diagram, relation, x_key=x_key, y_key=y_key, unit_slope=x_key == "log_eta_enc")
+    nan2 = [math.nan, math.nan]
+    if free is not None:
+        out.update(
+            slope=free.slope,
+            slope_interval=list(free.interval("slope", level)),
+            intercept=free.intercept,
+            width=list(free.width),
+            columns=[{**c, "interval": list(free.interval(c["x"], level))} for c in free.columns],
+        )
+    else:
+        out.update(slope=math.nan, slope_interval=nan2, intercept=math.nan, width=[], columns=[])
+    if unit is not None:
+        out.update(log_ratio=unit.intercept, log_ratio_interval=list(unit.interval("intercept", level)))
+        out["critical_ratio"] = 10.0**unit.intercept
+    out["level"] = level
+    return out
+
+
+def _write_csv(diagram, path):
+    keys = [k for k in diagram if isinstance(diagram[k], list)]
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(keys)
+        for row in zip(*(diagram[k] for k in keys)):
+            w.writerow(row)
+
+
+def plot_phase_diagrams(
+    data,
+    out_dir,
+    *,
+    name,
+    x_key,
+    x_label,
+    reference_slope,
+    reference_intercept,
+    reference_label,
+    y_key="log_eta_dec",
+    y_label=r"$\log_{10}\,\eta_{\rm dec}$",
+) -> list[str]:
+    """One panel per relation (PNG) and the runs (CSV); return the paths.
+
+    Each sampled point is a square coloured by its majority phase over seeds (key below the
+    panels); the fitted boundary is the solid line, with the per-column boundary and its interval
+    as black bars; the reference line of the paper is dashed.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    os.makedirs(out_dir, exist_ok=True)
+    diagram = data["diagram"]
+    relations = data["params"]["relations"]
+    ncol = len(relations)
+    fig, axes = plt.subplots(1, ncol, figsize=(4.4 * ncol, 4.4), squeeze=False)
+    xs_all, ys_all = np.unique(diagram[x_key]), np.unique(diagram[y_key])
+    dx = float(np.diff(xs_all).min()) if xs_all.size > 1 else 0.5
+    dy = float(np.diff(ys_all).min()) if ys_all.size > 1 else 0.5
+    xlim = (xs_all[0] - dx / 2, xs_all[-1] + dx / 2)
+    ylim = (ys_all[0] - dy / 2, ys_all[-1] + dy / 2)
+    for panel, (ax, rel) in enumerate(zip(axes[0], relations)):
+        points: dict = {}
+        for k, r in enumerate(diagram["relation"]):
+            if r == rel:
+                points.setdefault((diagram[x_key][k], diagram[y_key][k]), []).append(diagram["phase"][k])
+        for (xv, yv), ph in points.items():
+            major = max(PHASE_COLOURS, key=ph.count)
+            ax.add_patch(plt.Rectangle((xv - dx / 2, yv - dy / 2), dx, dy, color=PHASE_COLOURS[major], lw=0))
+        b = data["boundary"][rel]
+        for c in b.get("columns", []):
+            lo = c["interval"][0] if math.isfinite(c["interval"][0]) else ylim[0]
+            hi = c["interval"][1] if math.isfinite(c["interval"][1]) else ylim[1]
+            ax.plot([c["x"], c["x"]], [max(lo, ylim[0]), min(hi, ylim[1])], "k-", lw=1.2)
+            if ylim[0] <= c["y0"] <= ylim[1]:
+                ax.plot([c["x"]], [c["y0"]], "ko", ms=3.5)
+        line_x = np.array(xlim)
+        if math.isfinite(b.get("slope", math.nan)):
+            lo, hi = b["slope_interval"]
+            ax.plot(
+                line_x,
+                b["slope"] * line_x + b["intercept"],
+                "k-",
+                lw=1.5,
+                label=f"fit: slope {b['slope']:.2f} [{lo:.2f}, {hi:.2f}]",
+            )
+        ax.plot(line_x, reference_slope * line_x + reference_intercept, "k--", lw=1, label=reference_label)
+        ax.set_xlim(xlim)
+        ax.set_ylim(ylim)
+        ax.set_xticks(xs_all if xs_all.size <= 7 else xs_all[:: int(math.ceil(xs_all.size / 7))])
+        ax.tick_params(axis="x", labelrotation=0, labelsize=8)
+        ax.set_title(f"({chr(ord('a') + panel)}) {rel}", fontsize=10)
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(y_label)
+        ax.legend(fontsize=7, loc="upper left", framealpha=0.85)
+    key = [Patch(color=c, label=p) for p, c in PHASE_COLOURS.items()]
+    fig.legend(handles=key, loc="lower center", ncol=4, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    png = os.path.join(out_dir, f"{name}.png")
+    fig.savefig(png, dpi=120)
+    plt.close(fig)
+    path_csv = os.path.join(out_dir, f"{name}.csv")
+    _write_csv(diagram, path_csv)
+    return [png, path_csv]

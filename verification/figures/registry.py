@@ -1,0 +1,405 @@
+"""The one registry of the paper's results: each figure (and Table II) declared once.
+
+A :class:`Figure` names its module's data, plot and check functions, its paper source, and its
+settings at each tier (``"quick"``: minutes on two CPU cores; ``"full"``: the paper's scale).
+``geneft figure N``, ``geneft reproduce`` and ``pytest verification/`` all read this registry, so
+"full" means one experiment everywhere, and :meth:`Figure.compute` stores a tier's data in the
+result cache under one key, so whichever command runs second reuses the first one's work.
+
+Nothing here imports torch, sympy or matplotlib: the modules are named, and imported when a
+figure's data, plot or checks are first needed.
+
+Examples
+--------
+>>> [f.number for f in FIGURES.values()]
+['table2', '2', '3', '4', '5', '6', '7', '8']
+>>> FIGURES["fig7"].settings("full")["steps"]
+100000
+>>> FIGURES["fig7"].settings("full", seed=2)["seed"]  # --seed is added to the tier's seed
+3
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+__all__ = ["Figure", "FIGURES", "TIERS", "FULL_CPU_CHUNK", "get_figure"]
+
+#: the tiers every figure declares
+TIERS = ("quick", "full")
+
+#: configs per cached chunk at the full tier on the CPU (the numbers do not depend on it): two of
+#: the CPU trainer's batches of 8, one per core, and at most about 15 minutes of work per chunk
+FULL_CPU_CHUNK = 16
+
+
+def _frozen(d: Mapping) -> Mapping:
+    return MappingProxyType({k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items()})
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One result of the paper: how to compute it, draw it and check it, at each tier.
+
+    Parameters
+    ----------
+    key : str
+        Registry key and ``geneft reproduce --only`` name (``"fig5"``, ``"table2"``).
+    number : str
+        ``geneft figure NUMBER``.
+    title : str
+        One line, shown by ``geneft figure`` and as the report's section title.
+    source : str
+        Where the paper states what is checked (default source of every check row).
+    module : str
+        Module holding the functions below (imported on first use).
+    data, plot, checks : str
+        Function names in ``module``: ``data(**settings, **run_options) -> dict`` (JSON-ready),
+        ``plot(data, out_dir) -> list of paths``, ``checks(data) -> list of (prediction, row)``.
+    tiers : mapping
+        ``{"quick": settings, "full": settings}``: the data function's keyword arguments.
+    trains : bool
+        True when the data function trains networks (it then takes ``device``, ``executor``,
+        ``cache`` and ``chunk_size``, and the device is part of the cache key).
+    """
+
+    key: str
+    number: str
+    title: str
+    source: str
+    module: str
+    data: str
+    tiers: Mapping[str, Mapping[str, Any]]
+    plot: str = "plot"
+    checks: str = "evaluate"
+    trains: bool = False
+    caption: str = ""
+    _tiers: Mapping = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self):
+        if set(self.tiers) != set(TIERS):
+            raise ValueError(f"{self.key}: tiers must be {TIERS}, got {sorted(self.tiers)}")
+        object.__setattr__(self, "tiers", MappingProxyType({t: _frozen(s) for t, s in self.tiers.items()}))
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def settings(self, tier: str = "quick", *, seed: int = 0, **overrides) -> dict:
+        """The data function's keyword arguments at ``tier``: ``seed`` is added to the tier's seed,
+        ``overrides`` replace settings (unknown names are an error)."""
+        if tier not in TIERS:
+            raise ValueError(f"tier must be 'quick' or 'full', got {tier!r}")
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        base = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.tiers[tier].items()}
+        unknown = sorted(set(overrides) - set(base))
+        if unknown:
+            raise ValueError(
+                f"figure {self.number} has no setting {', '.join(unknown)}; it has {', '.join(base)}"
+            )
+        base.update(overrides)
+        base["seed"] = int(base.get("seed", 0)) + int(seed)
+        return base
+
+    # -- the functions --------------------------------------------------------------------
+
+    def load(self):
+        """The figure's module."""
+        return importlib.import_module(self.module)
+
+    def function(self, role: str):
+        """``"data"``, ``"plot"`` or ``"checks"`` of this figure, as a callable."""
+        return getattr(self.load(), getattr(self, role))
+
+    def compute(
+        self,
+        settings: Mapping,
+        *,
+        device: str | None = "cpu",
+        cache=None,
+        progress: bool = False,
+        executor=None,
+        chunk_size: int | None = None,
+        tier: str | None = None,
+    ) -> dict:
+        """The figure's data for ``settings``, from ``cache`` when it holds them.
+
+        Parameters
+        ----------
+        settings : mapping
+            From :meth:`settings`.
+        device : str or None
+            ``"cpu"`` or ``"cuda"`` (``None``: CUDA when available); part of the cache key of a
+            figure that trains.
+        cache : ResultCache, optional
+            Where finished results (the data, and for sweeps their chunks) are stored and found.
+        progress : bool
+            Progress bars on stderr.
+        executor : Executor, optional
+            Trains chunks (e.g. on a Ray cluster); implies chunked training.
+        chunk_size : int, optional
+            Configs per chunk.  Default: one batched ensemble, except at the full tier on the CPU
+            with a cache (``tier="full"``), where it is :data:`FULL_CPU_CHUNK` so that finished
+            chunks are kept.
+        """
+        data_fn = self.function("data")
+        settings = dict(settings)
+        kw, key = {}, {"settings": settings}
+        if self.trains:
+            from verification.training import resolve_device
+
+            device = resolve_device(device).type
+            if chunk_size is None and tier == "full" and device == "cpu" and cache is not None:
+                chunk_size = FULL_CPU_CHUNK
+            kw["device"] = device
+            key["device"] = device
+            if executor is not None or chunk_size is not None:
+                kw.update(executor=executor, cache=cache, chunk_size=chunk_size)
+                key["chunk_size"] = chunk_size
+
+        def compute():
+            return data_fn(**settings, progress=progress, **kw)
+
+        if cache is None:
+            return compute()
+        return cache.get_or_compute(self.key, key, compute)
+
+    def evaluate(self, data) -> list[tuple[str, dict]]:
+        """The check rows ``(prediction, {theory, measured, tolerance, verdict[, source]})``."""
+        return list(self.function("checks")(data))
+
+
+def _fractions20() -> list[float]:
+    # Figure 2's training fractions: 0.02 .. 0.40 in 20 steps (as in the paper)
+    return [round(0.02 + 0.02 * i, 4) for i in range(20)]
+
+
+def _grid(start: float, stop: float, step: float) -> list[float]:
+    n = int(round((stop - start) / step))
+    return [round(start + step * i, 10) for i in range(n + 1)]
+
+
+#: Figure 7's decoder width and training fraction (Appendix E), at both tiers
+_FIG7 = {"width": 10, "train_fraction": 0.3}
+
+_FIG5_QUICK = {
+    "relations": ["mod3", "greater", "bipartite"],
+    "log_eta_enc": [-4.0, -3.5, -3.0, -2.5],
+    "log_eta_dec": [-4.0, -3.5, -3.0, -2.5, -2.0, -1.5],
+    "seeds": 1,
+    "steps": 4_000,
+    "n": 30,
+    "eval_every": 10,
+    "seed": 0,
+}
+
+FIGURES: Mapping[str, Figure] = MappingProxyType(
+    {
+        f.key: f
+        for f in (
+            Figure(
+                key="table2",
+                number="table2",
+                title="Table II: description lengths of relation classes (n = 30)",
+                source="Sec. III, Table II",
+                module="verification.figures.table2",
+                data="table2_data",
+                tiers={
+                    "quick": {"n": 30, "relations": ["mod3", "mod5", "greater", "bipartite"]},
+                    "full": {"n": 30, "relations": ["mod3", "mod5", "greater", "bipartite"]},
+                },
+                caption="Table II at n = 30: the paper's approximations beside the exact class counts.",
+            ),
+            Figure(
+                key="fig2",
+                number="2",
+                title="Figure 2: accuracy upper bound versus training fraction (n = 30)",
+                source="Sec. III, Eq. 5, Fig. 2",
+                module="verification.figures.figure2",
+                data="figure2_data",
+                tiers={
+                    t: {
+                        "n": 30,
+                        "relations": ["mod3", "mod5", "greater", "bipartite"],
+                        "fractions": _fractions20(),
+                        "draws": draws,
+                        "n_orderings": 1000,
+                        "curves": ["paper", "paper-uniform", "exact"],
+                        "seed": 0,
+                    }
+                    for t, draws in (("quick", 5), ("full", 20))
+                },
+                caption="The accuracy upper bound f_UB against the training fraction: the paper's "
+                "Monte Carlo method, the exact Bayes bound, and Eq. (5).",
+            ),
+            Figure(
+                key="fig3",
+                number="3",
+                title="Figure 3: accuracy versus training fraction, and the inductive gap",
+                source="Sec. III, Eq. 5, Fig. 3",
+                module="verification.figures.figure3",
+                data="figure3_data",
+                trains=True,
+                tiers={
+                    "quick": {
+                        "relations": ["mod3", "greater"],
+                        "fractions": [0.05, 0.1, 0.2, 0.3, 0.5],
+                        "seeds": 6,
+                        "steps": 3000,
+                        "variant_set": "quick",
+                        "alpha": 0.9,
+                        "n": 30,
+                        "seed": 0,
+                    },
+                    "full": {
+                        "relations": ["mod3", "greater"],
+                        "fractions": [0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75],
+                        "seeds": 20,
+                        "steps": 20_000,
+                        "variant_set": "full",
+                        "alpha": 0.9,
+                        "n": 30,
+                        "seed": 1,
+                    },
+                },
+                caption="Network accuracy against the training fraction for the Table III decoder "
+                "and the inductive-bias decoder, with the Eq. (5) bound.",
+            ),
+            Figure(
+                key="fig4",
+                number="4",
+                title="Figure 4 and Eqs. 10-13: repon collisions against the arctan law",
+                source="Eqs. 10-12, Fig. 4",
+                module="verification.figures.figure4",
+                data="figure4_data",
+                tiers={
+                    "quick": {"n": 10_000, "eta_x": 2.0, "eta_A": 1.0, "seed": 0},
+                    "full": {"n": 100_000, "eta_x": 2.0, "eta_A": 1.0, "seed": 0},
+                },
+                caption="Phase portrait of the reduced repon flow Eq. (10): conserved hyperbolas "
+                "C = const, separatrices, and the collision (C > 0) region.",
+            ),
+            Figure(
+                key="fig5",
+                number="5",
+                title="Figure 5: generalization/memorization boundary over (eta_enc, eta_dec)",
+                source="Eq. 12, Fig. 5",
+                module="verification.figures.figure5",
+                data="figure5_data",
+                trains=True,
+                tiers={
+                    "quick": _FIG5_QUICK,
+                    "full": {
+                        **_FIG5_QUICK,
+                        "log_eta_enc": _grid(-5.0, -2.0, 0.25),
+                        "log_eta_dec": _grid(-5.0, -1.0, 0.25),
+                        "seeds": 3,
+                        "steps": 100_000,
+                    },
+                },
+                caption="Phases over the encoder and decoder learning rates; the solid line is the "
+                "fitted boundary, the dashed line the paper's ratio 10.",
+            ),
+            Figure(
+                key="fig6",
+                number="6",
+                title="Figure 6: probability of generalization against the Eq. 12 bound",
+                source="Eq. 12, Fig. 6",
+                module="verification.figures.figure6",
+                data="figure6_data",
+                trains=True,
+                tiers={
+                    "quick": {
+                        "ratios": [0.1, 1.0, 10.0],
+                        "init_scales": [1.0],
+                        "seeds": 12,
+                        "steps": 3000,
+                        "eta_enc": 1e-3,
+                        "seed": 0,
+                    },
+                    "full": {
+                        "ratios": [0.01, 0.1, 1.0, 10.0, 100.0],
+                        "init_scales": [0.5, 1.0, 2.0],
+                        "seeds": 100,
+                        "steps": 100_000,
+                        "eta_enc": 1e-3,
+                        "seed": 2,
+                    },
+                },
+                caption="Fraction of runs that generalize against eta_dec/eta_enc, with the Eq. (12) "
+                "bound (binomial standard errors).",
+            ),
+            Figure(
+                key="fig7",
+                number="7",
+                title="Figure 7: test accuracy versus decoder depth (Goldilocks zone)",
+                source="App. E, Fig. 7",
+                module="verification.figures.figure7",
+                data="goldilocks_data",
+                trains=True,
+                tiers={
+                    "quick": {"depths": [0, 1, 2, 4, 8], "seeds": 8, "steps": 4000, "seed": 0},
+                    "full": {
+                        "depths": [0, 1, 2, 3, 4, 6, 8, 10, 12],
+                        "seeds": 20,
+                        "steps": 100_000,
+                        "seed": 1,
+                    },
+                },
+                caption="Test and train accuracy against the number of hidden decoder layers "
+                "(mod 3, width 10, training fraction 0.3).",
+            ),
+            Figure(
+                key="fig8",
+                number="8",
+                title="Figure 8: the boundary does not depend on the decoder's weight decay",
+                source="Eq. 12, Fig. 8",
+                module="verification.figures.figure8",
+                data="figure8_data",
+                trains=True,
+                tiers={
+                    "quick": {
+                        "relations": ["mod3"],
+                        "log_eta_enc": -3.0,
+                        "log_wd_dec": [-3.0, -2.0, -1.0, 0.0],
+                        "log_eta_dec": [-3.5, -3.0, -2.5, -2.0, -1.5],
+                        "seeds": 2,
+                        "steps": 3_000,
+                        "n": 30,
+                        "eval_every": 10,
+                        "seed": 0,
+                    },
+                    "full": {
+                        "relations": ["mod3", "greater", "bipartite"],
+                        "log_eta_enc": -5.0,
+                        "log_wd_dec": _grid(-4.0, 0.0, 0.5),
+                        "log_eta_dec": _grid(-5.0, -2.0, 0.25),
+                        "seeds": 3,
+                        "steps": 100_000,
+                        "n": 30,
+                        "eval_every": 10,
+                        "seed": 0,
+                    },
+                },
+                caption="Phases over the decoder weight decay and learning rate at fixed eta_enc; the "
+                "dashed line is a weight-decay-independent boundary.",
+            ),
+        )
+    }
+)
+
+
+def get_figure(name: str) -> Figure:
+    """The registry entry for ``name``: a key (``"fig5"``, ``"table2"``) or a number (``"5"``)."""
+    if isinstance(name, str):
+        key = name.strip().lower()
+        if key in FIGURES:
+            return FIGURES[key]
+        for f in FIGURES.values():
+            if f.number == key:
+                return f
+    choices = ", ".join(f.number for f in FIGURES.values())
+    raise ValueError(f"unknown figure {name!r}; choose one of {choices}")

@@ -1,0 +1,225 @@
+"""The theory-versus-experiment report: one row per prediction, written as Markdown and HTML.
+
+A row (:class:`Check`) states a prediction of the paper with its source, the theory value, the
+measured value, the tolerance, the verdict (exactly one of :data:`VERDICTS`) and the command that
+reproduces it.  :func:`write_report` writes ``report.md`` and a self-contained ``report.html``
+(figures embedded) from the finished tasks (:class:`TaskOutput`), so an interrupted run still
+leaves the report of what finished.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["VERDICTS", "Check", "TaskOutput", "adjust", "write_report"]
+
+VERDICTS = ("holds", "fails", "inconclusive")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One row of the report: a prediction of the paper against a measurement."""
+
+    prediction: str
+    source: str
+    theory: str
+    measured: str
+    tolerance: str
+    verdict: str
+    command: str
+    #: the test's p-values and decision (:meth:`verification.statistics.Verdict.to_dict`); None for
+    #: an exact (deterministic) comparison
+    statistics: dict | None = None
+    #: why the row is inconclusive whatever its p-values (e.g. the budget has not converged)
+    forced_inconclusive: str | None = None
+
+    def __post_init__(self):
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
+
+    @property
+    def p_text(self) -> str:
+        """``raw / adjusted`` p-value of a statistical row (empty for an exact one)."""
+        s = self.statistics
+        if not s:
+            return "exact"
+        return f"{s['p_raw']:.2g} / {s['p_adjusted']:.2g}"
+
+
+def adjust(checks: list[Check]) -> list[Check]:
+    """Holm-adjust the p-values of the statistical rows together and re-decide their verdicts.
+
+    Each statistical row enters with ``p_raw = min(p(claim false), p(claim true))``; after Holm's
+    step-down adjustment across all of them (:func:`verification.statistics.holm`) a row holds or
+    fails only if its adjusted p is at most its ``alpha``, otherwise it is inconclusive.  Exact
+    rows are unchanged.
+    """
+    from dataclasses import replace
+
+    idx = [i for i, c in enumerate(checks) if c.statistics]
+    if not idx:
+        return list(checks)
+    from verification.statistics import holm
+
+    adjusted = holm([checks[i].statistics["p_raw"] for i in idx])
+    out = list(checks)
+    for i, pa in zip(idx, adjusted):
+        s = dict(checks[i].statistics)
+        s["p_adjusted"] = float(pa)
+        if checks[i].forced_inconclusive or pa > s["alpha"]:
+            verdict = "inconclusive"
+        else:
+            verdict = "holds" if s["p_hold"] <= s["p_fail"] else "fails"
+        s["verdict"] = verdict
+        out[i] = replace(checks[i], statistics=s, verdict=verdict)
+    return out
+
+
+@dataclass
+class TaskOutput:
+    """What a task produced: files written and report rows."""
+
+    title: str
+    figures: list[Path] = field(default_factory=list)
+    data_files: list[Path] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    caption: str = ""
+    #: tables shown in the task's section: (title, header, rows)
+    tables: list[tuple[str, list[str], list[list]]] = field(default_factory=list)
+
+
+def _md_escape(s: str) -> str:
+    return str(s).replace("|", "\\|").replace("\n", " ")
+
+
+def _anchor(name: str) -> str:
+    return f"task-{name}"
+
+
+def _md_table(header, rows) -> list[str]:
+    out = ["| " + " | ".join(_md_escape(h) for h in header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(_md_escape(x) for x in row) + " |" for row in rows]
+    return out
+
+
+def _html_table(header, rows, cls="") -> str:
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in row) + "</tr>" for row in rows)
+    return f'<table class="{cls}"><tr>{head}</tr>{body}</table>'
+
+
+def write_report(out: Path, outputs: dict[str, TaskOutput], *, scale: str, pending: list[str]) -> None:
+    """Write ``report.md`` and a self-contained ``report.html`` for the finished tasks.
+
+    The table has one row per prediction, each linked to the section of its task; each section
+    shows the task's figures with captions, its tables (Table II), links to its data files, its
+    notes and how long it took.
+    """
+    head = [
+        "prediction",
+        "source",
+        "theory",
+        "measured",
+        "test (margin)",
+        "p raw / Holm",
+        "verdict",
+        "command",
+    ]
+    names = [name for name, o in outputs.items() for _ in o.checks]
+    checks = list(zip(names, adjust([c for o in outputs.values() for c in o.checks])))
+    n_stat = sum(1 for _, c in checks if c.statistics)
+    counts = {v: sum(c.verdict == v for _, c in checks) for v in VERDICTS}
+    total = sum(o.seconds for o in outputs.values())
+    summary = (
+        f"Scale: `{scale}`. Verdicts: {counts['holds']} holds, {counts['fails']} fails, "
+        f"{counts['inconclusive']} inconclusive. Time: {total:.1f} s. The p-values of the {n_stat} "
+        "statistical rows are Holm-adjusted together (one-sided level 0.05 each); a verdict holds or "
+        "fails only when its adjusted p is at most 0.05."
+    )
+    md = ["# GenEFT: theory versus experiment", "", summary, ""]
+    md += _md_table(
+        head,
+        [
+            [
+                f"{c.prediction} ([{name}](#{_anchor(name)}))",
+                c.source,
+                c.theory,
+                c.measured,
+                c.tolerance,
+                c.p_text,
+                f"**{c.verdict}**",
+                f"`{c.command}`",
+            ]
+            for name, c in checks
+        ],
+    )
+    if pending:
+        md += ["", f"Not finished in this run: {', '.join(pending)}."]
+    for name, o in outputs.items():
+        md += [
+            "",
+            f'<a id="{_anchor(name)}"></a>',
+            "",
+            f"## {o.title}",
+            "",
+            f"Task `{name}`, {o.seconds:.1f} s.",
+        ]
+        if o.caption:
+            md += ["", o.caption]
+        for title, header, rows in o.tables:
+            md += ["", f"**{title}**", "", *_md_table(header, rows)]
+        md += [""] if o.notes or o.figures or o.data_files else []
+        md += [f"- {note}" for note in o.notes]
+        md += [f"![{o.caption or p.name}]({p.relative_to(out)})" for p in o.figures]
+        md += [f"- data: [{p.name}]({p.relative_to(out)})" for p in o.data_files]
+    (out / "report.md").write_text("\n".join(md) + "\n")
+
+    def img(p: Path, caption: str) -> str:
+        b64 = base64.b64encode(p.read_bytes()).decode()
+        text = html.escape(caption) + (" " if caption else "") + f"(<code>{html.escape(p.name)}</code>)"
+        return (
+            f'<figure><img alt="{html.escape(caption or p.name)}" src="data:image/png;base64,{b64}"/>'
+            f"<figcaption>{text}</figcaption></figure>"
+        )
+
+    rows = "".join(
+        "<tr>"
+        + f'<td><a href="#{_anchor(name)}">{html.escape(c.prediction)}</a></td>'
+        + "".join(
+            f"<td>{html.escape(str(x))}</td>" for x in (c.source, c.theory, c.measured, c.tolerance, c.p_text)
+        )
+        + f'<td class="{c.verdict}">{c.verdict}</td><td><code>{html.escape(c.command)}</code></td></tr>'
+        for name, c in checks
+    )
+    sections = "".join(
+        f'<h2 id="{_anchor(name)}">{html.escape(o.title)}</h2>'
+        + f"<p class=meta>Task <code>{html.escape(name)}</code>, {o.seconds:.1f} s"
+        + "".join(
+            f', data: <a href="{html.escape(str(p.relative_to(out)))}">{html.escape(p.name)}</a>'
+            for p in o.data_files
+        )
+        + "</p>"
+        + "".join(
+            f"<p><b>{html.escape(title)}</b></p>" + _html_table(header, rows_, "data")
+            for title, header, rows_ in o.tables
+        )
+        + "".join(img(p, o.caption) for p in o.figures if p.exists())
+        + "".join(f"<p>{html.escape(n)}</p>" for n in o.notes)
+        for name, o in outputs.items()
+    )
+    pending_html = f"<p>Not finished in this run: {html.escape(', '.join(pending))}.</p>" if pending else ""
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>GenEFT report</title><style>
+body{{font-family:sans-serif;max-width:1150px;margin:auto;padding:0 1em}} table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:4px;font-size:13px;vertical-align:top}} th{{background:#eee}}
+.holds{{background:#cfc}} .fails{{background:#fcc}} .inconclusive{{background:#ffc}} img{{max-width:100%}}
+figcaption{{font-size:13px;color:#333}} .meta{{color:#555;font-size:13px}} a{{color:#124}}
+</style></head><body>
+<h1>GenEFT: theory versus experiment</h1><p>{html.escape(summary).replace("`", "")}</p>
+<table><tr>{"".join(f"<th>{h}</th>" for h in head)}</tr>{rows}</table>{pending_html}{sections}
+</body></html>"""
+    (out / "report.html").write_text(page)
