@@ -30,9 +30,11 @@ Three pieces, none of which imports torch (numpy and scipy only):
 
 3. **Sequential designs** for adaptive experiments: :func:`propose_column_points` (bisection on
    the profile likelihood of a column's boundary, stopping when its interval is narrower than a
-   requested precision) and :func:`sprt_binomial` (Wald's sequential probability ratio test for a
+   requested precision), :func:`sprt_binomial` (Wald's sequential probability ratio test for a
    probability against a bound, Figure 6, with Ville's-inequality thresholds that are valid at any
-   stopping time, so rounds of seeds of any size may be added).
+   stopping time, so rounds of seeds of any size may be added) and, for means over rounds of
+   seeds (Figure 3), a group-sequential test with Lan-DeMets alpha spending
+   (:func:`group_sequential_bounds`, :func:`group_sequential_verdict`).
 
 Separation.  When the seeds of a column split perfectly at the boundary (the usual case with one
 or two seeds per point) the maximum-likelihood width is ``s -> 0`` and the line is only known to
@@ -57,10 +59,13 @@ References
 .. [4] A. Wald, "Sequential tests of statistical hypotheses", Ann. Math. Statist. 16, 117 (1945).
 .. [5] J. P. Shaffer, "Control of directional errors with stagewise multiple test procedures",
    Ann. Statist. 8, 1342 (1980).
+.. [6] K. K. G. Lan, D. L. DeMets, "Discrete sequential boundaries for clinical trials",
+   Biometrika 70, 659 (1983).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -89,6 +94,8 @@ __all__ = [
     "propose_next",
     "SPRTResult",
     "sprt_binomial",
+    "group_sequential_bounds",
+    "group_sequential_verdict",
 ]
 
 VERDICTS = ("holds", "fails", "inconclusive")
@@ -630,8 +637,11 @@ class Estimate:
     _p_greater: Callable | None = field(default=None, repr=False, compare=False)
     _interval: Callable | None = field(default=None, repr=False, compare=False)
 
-    def _dist(self):
-        return stats.norm if not math.isfinite(self.df) else stats.t(self.df)
+    def _sf(self, z):
+        return float(special.ndtr(-z)) if not math.isfinite(self.df) else float(special.stdtr(self.df, -z))
+
+    def _ppf(self, q):
+        return float(special.ndtri(q)) if not math.isfinite(self.df) else float(special.stdtrit(self.df, q))
 
     def p_greater(self, v) -> float:
         if self._p_greater is not None:
@@ -639,7 +649,7 @@ class Estimate:
         se = self.se_lower if self.value >= v else self.se_upper
         if se == 0:
             return 0.0 if self.value > v else 1.0
-        return float(self._dist().sf((self.value - v) / se))
+        return self._sf((self.value - v) / se)
 
     def p_less(self, v) -> float:
         return 1.0 - self.p_greater(v)
@@ -647,12 +657,12 @@ class Estimate:
     def interval(self, level=0.95) -> tuple[float, float]:
         if self._interval is not None:
             return tuple(self._interval(level))
-        q = float(self._dist().ppf(0.5 + level / 2))
+        q = self._ppf(0.5 + level / 2)
         return (self.value - q * self.se_lower, self.value + q * self.se_upper)
 
     def quantile(self, prob) -> float:
         """Quantile of the reference distribution (normal or t with ``df``)."""
-        return float(self._dist().ppf(prob))
+        return self._ppf(prob)
 
 
 def normal_estimate(value, se, *, test="z test") -> Estimate:
@@ -809,7 +819,8 @@ class Verdict:
         level = 100 * (1 - 2 * self.alpha)
         s = (
             f"{self.estimate:{fmt}} [{lo:{fmt}}, {hi:{fmt}}] ({level:g}% CI); claim {claim}; {self.test}; "
-            f"p = {self.p_raw:.2g} (adjusted {self.p_adjusted:.2g}): {self.verdict}"
+            f"p(claim false) = {self.p_hold:.2g}, p(claim true) = {self.p_fail:.2g}, "
+            f"adjusted {self.p_adjusted:.2g}: {self.verdict}"
         )
         if self.verdict == "inconclusive":
             s += f"; detectable deviation {self.detectable:{fmt}}"
@@ -1241,3 +1252,92 @@ def sprt_binomial(k, n, *, p0, p1, alpha=0.05, beta=0.2, max_n=None) -> SPRTResu
     else:
         d = "continue"
     return SPRTResult(d, llr, lower, upper, k, n)
+
+
+def _spending(t, alpha, kind):
+    if kind == "obrien-fleming":
+        return 2.0 * stats.norm.sf(stats.norm.isf(alpha / 2) / np.sqrt(t))
+    if kind == "pocock":
+        return alpha * np.log1p((math.e - 1.0) * t)
+    raise ValueError(f"spending must be 'obrien-fleming' or 'pocock', got {kind!r}")
+
+
+def group_sequential_bounds(looks, *, alpha=0.025, spending="obrien-fleming", step=0.02) -> np.ndarray:
+    """One-sided z boundaries of a group-sequential test with ``looks`` equally spaced analyses.
+
+    Lan-DeMets alpha spending [6]_: the type I error spent by information fraction ``t`` is
+    ``2 - 2 Phi(z_{alpha/2} / sqrt t)`` (O'Brien-Fleming type) or ``alpha log(1 + (e - 1) t)``
+    (Pocock type).  The boundary ``c_k`` of look ``k`` solves
+    ``P(Z_j < c_j, j < k; Z_k >= c_k) = alpha(k / K) - alpha((k - 1) / K)`` for the standardised
+    partial sums ``Z_k = S_k / sqrt k`` of i.i.d. normal increments, by recursive numerical
+    integration of the continuation density on a grid of spacing ``step``.
+
+    Examples
+    --------
+    >>> float(group_sequential_bounds(1, alpha=0.025)[0]) == float(stats.norm.isf(0.025))
+    True
+    >>> [round(float(c), 2) for c in group_sequential_bounds(5, alpha=0.025)]
+    [4.88, 3.36, 2.68, 2.29, 2.03]
+    """
+    return np.array(_gs_bounds(int(looks), float(alpha), spending, float(step)))
+
+
+@functools.lru_cache(maxsize=64)
+def _gs_bounds(looks, alpha, spending, step):
+    """The boundaries of :func:`group_sequential_bounds` (cached: they depend on the design only)."""
+    K = int(looks)
+    if K < 1:
+        raise ValueError(f"looks must be >= 1, got {looks}")
+    _check_alpha(alpha)
+    t = np.arange(1, K + 1) / K
+    spent = np.diff(np.concatenate([[0.0], _spending(t, alpha, spending)]))
+    spent[-1] = alpha - float(np.sum(spent[:-1]))  # both spending functions reach alpha at t = 1
+    grid = np.arange(-10.0 * math.sqrt(K), 10.0 * math.sqrt(K) + step, step)
+    bounds = [float(stats.norm.isf(spent[0]))]
+    dens = stats.norm.pdf(grid) * (grid < bounds[0]) * step  # mass of S_1 on the continuation region
+    kernel = None
+    for k in range(2, K + 1):
+
+        def tail(b, dens=dens):
+            return float(dens @ stats.norm.sf(b - grid))
+
+        b = optimize.brentq(lambda b, tail=tail, target=spent[k - 1]: tail(b) - target, -50.0, 50.0)
+        bounds.append(b / math.sqrt(k))
+        if k < K:
+            if kernel is None:
+                kernel = stats.norm.pdf(grid[:, None] - grid[None, :]) * step
+            dens = (kernel @ dens) * (grid < b)
+    return tuple(bounds)
+
+
+def group_sequential_verdict(
+    claim,
+    est: Estimate,
+    *,
+    look,
+    looks,
+    bound,
+    direction=">=",
+    margin=0.0,
+    alpha=0.05,
+    spending="obrien-fleming",
+) -> str:
+    """Decision after look ``look`` of ``looks`` on a one-sided claim about a mean (Figure 3).
+
+    Both directions are monitored with the boundaries of :func:`group_sequential_bounds` at
+    ``alpha`` each: **holds** when the z statistic of "the claim is false" (see
+    :func:`one_sided_verdict`) crosses the boundary, **fails** when that of "the claim is true"
+    does, ``"continue"`` before the last look otherwise, and **inconclusive** after it.  A t
+    statistic enters through its p-value (``z = Phi^-1(1 - p)``), exact for the normal reference
+    and a close approximation for a t with the degrees of freedom of several seeds.
+    """
+    if not 1 <= look <= looks:
+        raise ValueError(f"need 1 <= look <= looks, got {look}, {looks}")
+    v = one_sided_verdict(claim, est, bound=bound, direction=direction, margin=margin, alpha=alpha)
+    c = float(group_sequential_bounds(looks, alpha=alpha, spending=spending)[look - 1])
+    z_hold, z_fail = -special.ndtri(max(v.p_hold, 1e-300)), -special.ndtri(max(v.p_fail, 1e-300))
+    if z_hold >= c:
+        return "holds"
+    if z_fail >= c:
+        return "fails"
+    return "inconclusive" if look == looks else "continue"

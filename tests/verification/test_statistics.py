@@ -24,6 +24,8 @@ from verification.statistics import (
     equivalence_verdict,
     fit_boundary,
     fit_column,
+    group_sequential_bounds,
+    group_sequential_verdict,
     holm,
     holm_adjust,
     normal_estimate,
@@ -281,10 +283,19 @@ def test_coverage_of_the_boundary_line():
     ],
 )
 def test_coverage_of_the_boundary_line_slow(kw):
+    """1,000 diagrams per setting (sharp, wide, logistic, a flat Figure 8-like line).
+
+    Measured (seed 1): slope / intercept coverage 0.938 / 0.937 (width 0.25, 2 seeds), 1.000 /
+    0.942 (width 0.05, 1 seed), 0.946 / 0.945 (width 0.5, 3 seeds), 0.949 / 0.927 (logit),
+    0.926 / 0.942 (slope 0).  A transition much sharper than the grid step separates the seeds
+    perfectly; the width then sits on ``s_min`` and the slope interval is conservative (the set
+    of lines through the gaps), so only the lower end of the band applies there.
+    """
     slope_cov, ratio_cov = _coverage(1000, seed=1, **kw)
-    band = (0.95 - 3 * 0.0069, 0.99)
-    assert band[0] <= slope_cov <= band[1], slope_cov
-    assert band[0] <= ratio_cov <= band[1], ratio_cov
+    print(f"coverage {kw}: slope {slope_cov:.3f}, intercept at the true slope {ratio_cov:.3f}")
+    top = 1.0 if kw["width"] < 0.125 else COVERAGE_BAND[1]
+    assert COVERAGE_BAND[0] <= slope_cov <= top, slope_cov
+    assert COVERAGE_BAND[0] <= ratio_cov <= top, ratio_cov
 
 
 # --------------------------------------------------------------------------- sequential designs
@@ -363,3 +374,33 @@ def test_sprt_verdicts():
     assert sprt_binomial(0, 12, p0=0.392, p1=0.6).verdict == "holds"
     assert sprt_binomial(2, 4, p0=0.392, p1=0.6).verdict == "inconclusive"
     assert sprt_binomial(2, 4, p0=0.392, p1=0.6).decision == "continue"
+
+
+@pytest.mark.parametrize("spending", ["obrien-fleming", "pocock"])
+def test_group_sequential_bounds_spend_alpha(spending):
+    K, alpha = 4, 0.025
+    c = group_sequential_bounds(K, alpha=alpha, spending=spending)
+    rng = np.random.default_rng(10)
+    S = np.cumsum(rng.standard_normal((400_000, K)), axis=1)
+    Z = S / np.sqrt(np.arange(1, K + 1))
+    rate = np.mean(np.any(Z >= c, axis=1))
+    assert rate == pytest.approx(alpha, abs=3 * math.sqrt(alpha * (1 - alpha) / 400_000))
+    if spending == "pocock":
+        assert np.ptp(c) < 0.1  # nearly constant boundaries
+    else:
+        assert np.all(np.diff(c) < 0)
+
+
+def test_group_sequential_mean_error_rate():
+    """Rounds of 5 seeds, 4 looks; a true mean exactly at the bound is declared 'holds' <= alpha."""
+    rng = np.random.default_rng(11)
+    n_sim, wrong = 1000, 0
+    for _ in range(n_sim):
+        data = rng.normal(0.0, 1.0, 20)
+        for look in range(1, 5):
+            e = t_estimate(data[: 5 * look])
+            d = group_sequential_verdict("mean > 0", e, look=look, looks=4, bound=0.0)
+            if d != "continue":
+                wrong += d == "holds"
+                break
+    assert wrong / n_sim <= 0.05 + 3 * math.sqrt(0.05 * 0.95 / n_sim)
