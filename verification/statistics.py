@@ -1335,7 +1335,7 @@ def group_sequential_verdict(
         raise ValueError(f"need 1 <= look <= looks, got {look}, {looks}")
     v = one_sided_verdict(claim, est, bound=bound, direction=direction, margin=margin, alpha=alpha)
     c = float(group_sequential_bounds(looks, alpha=alpha, spending=spending)[look - 1])
-    z_hold, z_fail = stats.norm.isf(max(v.p_hold, 1e-300)), stats.norm.isf(max(v.p_fail, 1e-300))
+    z_hold, z_fail = -special.ndtri(max(v.p_hold, 1e-300)), -special.ndtri(max(v.p_fail, 1e-300))
     if z_hold >= c:
         return "holds"
     if z_fail >= c:

@@ -283,11 +283,19 @@ def test_coverage_of_the_boundary_line():
     ],
 )
 def test_coverage_of_the_boundary_line_slow(kw):
-    """1,000 diagrams per setting (sharp, wide, logistic, a flat Figure 8-like line)."""
+    """1,000 diagrams per setting (sharp, wide, logistic, a flat Figure 8-like line).
+
+    Measured (seed 1): slope / intercept coverage 0.938 / 0.937 (width 0.25, 2 seeds), 1.000 /
+    0.942 (width 0.05, 1 seed), 0.946 / 0.945 (width 0.5, 3 seeds), 0.949 / 0.927 (logit),
+    0.926 / 0.942 (slope 0).  A transition much sharper than the grid step separates the seeds
+    perfectly; the width then sits on ``s_min`` and the slope interval is conservative (the set
+    of lines through the gaps), so only the lower end of the band applies there.
+    """
     slope_cov, ratio_cov = _coverage(1000, seed=1, **kw)
     print(f"coverage {kw}: slope {slope_cov:.3f}, intercept at the true slope {ratio_cov:.3f}")
-    assert COVERAGE_BAND[0] <= slope_cov <= COVERAGE_BAND[1], slope_cov
-    assert COVERAGE_BAND[0] <= ratio_cov <= COVERAGE_BAND[1], ratio_cov
+    top = 1.0 if kw["width"] < 0.125 else COVERAGE_BAND[1]
+    assert COVERAGE_BAND[0] <= slope_cov <= top, slope_cov
+    assert COVERAGE_BAND[0] <= ratio_cov <= top, ratio_cov
 
 
 # --------------------------------------------------------------------------- sequential designs
@@ -386,7 +394,7 @@ def test_group_sequential_bounds_spend_alpha(spending):
 def test_group_sequential_mean_error_rate():
     """Rounds of 5 seeds, 4 looks; a true mean exactly at the bound is declared 'holds' <= alpha."""
     rng = np.random.default_rng(11)
-    n_sim, wrong = 300, 0
+    n_sim, wrong = 1000, 0
     for _ in range(n_sim):
         data = rng.normal(0.0, 1.0, 20)
         for look in range(1, 5):
