@@ -124,6 +124,10 @@ def _resolve_format(path: str, suffix: str, content: str, requested: str | None)
     if requested is not None:
         if requested not in FORMATS:
             raise ValueError(f"unknown format {requested!r}; choose one of {', '.join(FORMATS)}")
+        if requested in _TEXT_FORMATS and content != "text":
+            raise ValueError(f"{path}: --format {requested} needs plain text, the content is {content}")
+        if requested not in _TEXT_FORMATS and content != requested:
+            raise ValueError(f"{path}: --format {requested}, but the content is not {requested} ({content})")
         return requested
     by_suffix = _SUFFIX_FORMAT.get(suffix)
     if content in ("text", "binary"):

@@ -188,6 +188,8 @@ def description_length_report(
     )
     remaining = None
     if time_limit is not None:
+        if getattr(time_limit, "ndim", None) == 0 and hasattr(time_limit, "item"):
+            time_limit = time_limit.item()  # a 0-d numpy array
         if isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real) or not time_limit > 0:
             raise ValueError(f"time_limit must be a positive number of seconds, got {show(time_limit)}")
         time_limit = float(time_limit)
