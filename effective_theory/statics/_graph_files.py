@@ -181,13 +181,17 @@ def _rows(text: str):
     return out
 
 
-def _has_header(rows) -> bool:
+def _header_kind(rows) -> str | None:
+    """``"edges"`` for a first line of endpoint names (``source,target``), ``"names"`` for a first
+    line of names above numeric lines, else None."""
     first = rows[0][1]
     if len(first) >= 2 and first[0].lower() in _HEAD_U and first[1].lower() in _HEAD_V:
-        return True
+        return "edges"
     if len(rows) < 2 or len(first) < 2 or _is_number(first[0]) or _is_number(first[1]):
-        return False
-    return all(len(t) >= 2 and _is_number(t[0]) and _is_number(t[1]) for _, t in rows[1:])
+        return None
+    if all(len(t) >= 2 and _is_number(t[0]) and _is_number(t[1]) for _, t in rows[1:]):
+        return "names"
+    return None
 
 
 def _labelled_matrix(rows):
@@ -244,7 +248,10 @@ def _edge_rows(path, data, *, directed, col, strict, default):
     width = len(data[0][1]) if data else 0
     for k, (lineno, t) in enumerate(data):
         if len(t) < 2:
-            raise ValueError(f"{path}: line {lineno}: expected 'u v [...]', got {' '.join(t)[:40]!r}")
+            raise ValueError(
+                f"{path}: line {lineno}: expected 'u v [...]', got {' '.join(t)[:40]!r}"
+                + (" (for an adjacency list, --format adjlist)" if strict else "")
+            )
         if strict and len(t) != width:
             raise ValueError(
                 f"{path}: line {lineno} has {len(t)} entries, line {data[0][0]} has {width}: an edge list "
@@ -292,18 +299,21 @@ def _read_text(path, data: bytes, fmt, *, directed, labels, header, default):
         raise ValueError(f"{path}: no edges and no matrix rows (the file is empty or all comments)")
     names = None
     head = None
+    kind = None
     if header is None:
         names = _labelled_matrix(rows) if fmt in (None, "matrix") else None
-        has_header = names is not None or _has_header(rows)
-    else:
-        has_header = bool(header)
-    if has_header:
+        kind = "matrix" if names is not None else _header_kind(rows)
+    elif header:
+        kind = "names"
+    if kind is not None:
         head = rows[0][1]
         rows = rows[1:]
-        if names is None and fmt in (None, "matrix"):
-            names = _labelled_matrix([(0, head), *rows])
         if names is not None:
             rows = [(ln, t[1:]) for ln, t in rows]
+        elif fmt is None and kind == "edges":
+            fmt = "edgelist-strict"  # endpoint names in the header: an edge list
+        elif fmt in (None, "matrix") and labels is None and len(head) == len(rows) >= 3:
+            names = head if _square_numeric(rows) else None  # a matrix under a row of node names
     if fmt == "adjlist":
         if labels is not None:
             raise ValueError(f"{path}: an adjacency list has no edge labels")
@@ -318,13 +328,13 @@ def _read_text(path, data: bytes, fmt, *, directed, labels, header, default):
                 f"{path}: not a square matrix of numbers ({k} rows; line {bad[0]} has {len(bad[1])} entries)"
             )
         return ("matrix", _as_matrix(path, rows), names)
-    if fmt == "edgelist":
+    if fmt in ("edgelist", "edgelist-strict"):
         return _edge_rows(
             path,
             rows,
             directed=directed,
             col=_label_column(path, labels, head),
-            strict=False,
+            strict=fmt == "edgelist-strict",
             default=default,
         )
     # fmt is None: tell a square numeric matrix from an edge list
