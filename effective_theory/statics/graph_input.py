@@ -91,6 +91,17 @@ class EdgeList:
     vertex_colors: np.ndarray | None = None
     nodes: tuple | None = None
 
+    def __post_init__(self):
+        # ids of the labels and colours, computed once (this also refuses NaN and None)
+        lab = None if self.labels is None else _value_ids(self.labels, "edge labels")
+        col = (
+            None
+            if self.vertex_colors is None
+            else _value_ids(self.vertex_colors, "vertex colours", self.nodes)
+        )
+        object.__setattr__(self, "_label_ids", lab)
+        object.__setattr__(self, "_colour_ids", col)
+
     @property
     def num_edges(self) -> int:
         """Number of edges (arcs if directed; loops and parallel edges count)."""
@@ -273,10 +284,8 @@ def from_edges(edges, n=None, *, directed=False, labels=None, vertex_colors=None
         raise ValueError(f"node id {int(a.max())} out of range for n={n} (ids must be 0..n-1)")
     if labels is not None:
         labels = _as_values(labels, a.shape[0], "edge labels (one per edge)")
-        _value_ids(labels, "edge labels")
     if vertex_colors is not None:
         vertex_colors = _as_values(vertex_colors, n, "vertex colours (one per vertex)")
-        _value_ids(vertex_colors, "vertex colours")
     return EdgeList(a, n, bool(directed), labels, vertex_colors)
 
 
@@ -583,15 +592,12 @@ def to_coloured_graph(
     if isinstance(G, EdgeList):
         if edge_label is not None:
             raise TypeError("an EdgeList carries its labels itself (from_edges(..., labels=...))")
-        labels = None if G.labels is None else _value_ids(G.labels, "edge labels")
         if G.vertex_colors is not None and vertex_colors is not None:
             raise TypeError("this EdgeList carries its vertex colours already; pass no vertex_colors")
-        values = (
-            G.vertex_colors
-            if G.vertex_colors is not None
-            else _vertex_colour_values(vertex_colors, G.n, G.nodes, None, default)
-        )
-        vcol = None if values is None else _value_ids(values, "vertex colours", G.nodes)
+        labels, vcol = G._label_ids, G._colour_ids
+        if vertex_colors is not None:
+            values = _vertex_colour_values(vertex_colors, G.n, G.nodes, None, default)
+            vcol = _value_ids(values, "vertex colours", G.nodes)
         cg = _build(G.n, G.edges[:, 0], G.edges[:, 1], G.directed, labels, vcol)
         return cg, G.n, G.num_edges, G.directed
     if _is_instance_of(G, "networkx", "Graph"):
@@ -754,8 +760,4 @@ def read_graph(
 def _edge_list(arr, n, directed, labels, colours, nodes) -> EdgeList:
     lab = None if labels is None else _as_values(labels, arr.shape[0], "edge labels")
     col = None if colours is None else _as_values(colours, n, "vertex colours")
-    if lab is not None:
-        _value_ids(lab, "edge labels")
-    if col is not None:
-        _value_ids(col, "vertex colours", nodes)
     return EdgeList(np.asarray(arr, dtype=np.int64).reshape(-1, 2), int(n), bool(directed), lab, col, nodes)
