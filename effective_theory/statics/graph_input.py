@@ -194,7 +194,7 @@ def _value_ids(values, what, keys=None) -> np.ndarray:
     return out
 
 
-def _fill_missing(values, keys, attr, what, default):
+def _fill_missing(values, keys, attr, what, default, available=None):
     """Values of an attribute, checked: none missing, or every missing one given ``default``.
 
     ``values`` holds ``_MISSING`` (or ``None``) where an item lacks ``attr``.
@@ -203,7 +203,10 @@ def _fill_missing(values, keys, attr, what, default):
     if not missing:
         return values
     if len(missing) == len(values):
-        raise ValueError(f"no {what} has the attribute {attr!r}")
+        known = (
+            f" ({what} attributes: {', '.join(map(str, sorted(available, key=str)))})" if available else ""
+        )
+        raise ValueError(f"no {what} has the attribute {attr!r}{known}")
     if default is None:
         raise ValueError(
             f"the {what} attribute {attr!r} is missing on {len(missing)} of {len(values)} {what}s "
@@ -416,13 +419,19 @@ def _networkx_parts(G, vertex_colors, edge_label, default):
         triples = list(G.edges(data=True))
         pairs = [(x, y) for x, y, _ in triples]
         labels = _fill_missing(
-            [d.get(edge_label, _MISSING) for _, _, d in triples], pairs, edge_label, "edge", default
+            [d.get(edge_label, _MISSING) for _, _, d in triples],
+            pairs,
+            edge_label,
+            "edge",
+            default,
+            {k for _, _, d in triples for k in d},
         )
     m = len(pairs)
     arr = np.fromiter((index[x] for p in pairs for x in p), dtype=np.int64, count=2 * m).reshape(m, 2)
 
     def lookup(attr):
-        return _fill_missing([G.nodes[v].get(attr, _MISSING) for v in nodes], nodes, attr, "node", default)
+        values = [G.nodes[v].get(attr, _MISSING) for v in nodes]
+        return _fill_missing(values, nodes, attr, "node", default, {k for v in nodes for k in G.nodes[v]})
 
     colours = _vertex_colour_values(vertex_colors, n, nodes, lookup, default)
     return n, arr, G.is_directed(), labels, colours, nodes
@@ -436,14 +445,16 @@ def _igraph_parts(g, vertex_colors, edge_label, default):
         if not isinstance(edge_label, str):
             raise TypeError("for an igraph graph, edge_label must be an edge attribute name")
         if edge_label not in g.es.attributes():
-            raise ValueError(f"no edge has the attribute {edge_label!r}")
+            known = ", ".join(g.es.attributes()) or "none"
+            raise ValueError(f"no edge has the attribute {edge_label!r} (edge attributes: {known})")
         labels = _fill_missing(
             list(g.es[edge_label]), [tuple(e) for e in arr.tolist()], edge_label, "edge", default
         )
 
     def lookup(attr):
         if attr not in g.vs.attributes():
-            raise ValueError(f"no node has the attribute {attr!r}")
+            known = ", ".join(g.vs.attributes()) or "none"
+            raise ValueError(f"no node has the attribute {attr!r} (node attributes: {known})")
         return _fill_missing(list(g.vs[attr]), list(range(n)), attr, "node", default)
 
     colours = _vertex_colour_values(vertex_colors, n, None, lookup, default)
@@ -730,7 +741,10 @@ def read_graph(
     kind = part[0]
     if kind == "networkx":
         G = part[1]
-        n, arr, is_dir, lab, colours, nodes = _networkx_parts(G, vertex_colors, labels, default)
+        try:
+            n, arr, is_dir, lab, colours, nodes = _networkx_parts(G, vertex_colors, labels, default)
+        except ValueError as exc:
+            raise ValueError(f"{os.fspath(path)}: {exc}") from None
         if directed is False and is_dir:
             raise ValueError(f"{os.fspath(path)}: the file holds a directed graph")
         if directed and not is_dir:
