@@ -1,22 +1,35 @@
-"""``geneft bits``: description length b = log2(n!/|Aut G|) of a graph file or a relation.
+"""``geneft bits``: description length b = log2(n!/|Aut G|) of graph files or of a relation.
 
 Examples::
 
     geneft bits effective_theory/data/karate.edgelist
-    geneft bits graph.graphml --labels relation
-    geneft bits --relation mod3 --n 30
+    geneft bits a.graphml b.edgelist.gz --json
+    geneft bits graph.graphml --labels relation --vertex-colors kind
+    geneft bits adjacency.csv --ignore-weights --accuracy 0.9
+    geneft bits --relation mod3 --n 10000000
 
-Prints n, the number of edges, log10 |Aut|, the bits, the engine and the time
-(Section III of Baek, Liu, Tegmark 2025).
+Prints, per graph, n, the number of edges, log2 |Aut|, the exact |Aut| (in full, or in
+scientific notation when it is huge), the bits, the engine and the time (Section III of Baek,
+Liu, Tegmark 2025); ``--accuracy A`` adds the critical training fraction of Eq. (4);
+``--json`` writes the same as one JSON object per graph and line.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
+import math
+import sys
+import time
 
 from effective_theory.statics.automorphisms import ENGINES
+from effective_theory.statics.graph_input import GRAPH_FORMATS
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["add_arguments", "run", "relation_report", "CLOSED_FORM_MIN_N"]
+
+#: ``--relation NAME --n N`` builds the graph up to this n and uses the closed form above it
+CLOSED_FORM_MIN_N = 1000
 
 
 def _positive_float(text):
@@ -24,24 +37,77 @@ def _positive_float(text):
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    if not value > 0 or math.isinf(value):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def _accuracy(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must lie in [0, 1) (a target fraction, e.g. 0.9), got {text}")
+    return value
+
+
+def _positive_int(text):
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        try:
+            value = float(text)  # 1e7
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if not value.is_integer():
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        value = int(value)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
     return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the options of ``geneft bits``."""
     parser.add_argument(
-        "file",
-        nargs="?",
-        help="graph file: edge list (.txt .edgelist .edges .el .tsv .csv), .graphml, .gml, "
-        ".npy adjacency matrix or .mtx Matrix Market",
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="graph files: edge list, adjacency matrix or adjacency list as text (.txt .edgelist .edges .el "
+        ".tsv .csv .dat .adjlist), .npy, .npz, Matrix Market .mtx, .graphml, .gml, Pajek .net, node-link "
+        ".json; any of them compressed (.gz .bz2 .xz). The format is read from the content",
     )
-    parser.add_argument("--directed", action="store_true", help="read an edge list's rows as arcs u -> v")
+    parser.add_argument(
+        "--format",
+        choices=GRAPH_FORMATS,
+        help="say the format instead of detecting it (needed when the content fits two readings)",
+    )
+    parser.add_argument(
+        "--directed", action="store_true", help="read edges as arcs u -> v (edge lists, symmetric matrices)"
+    )
     parser.add_argument(
         "--labels",
         metavar="ATTR",
-        help="edge labels: attribute name (GraphML/GML) or 1-based column of an edge list (e.g. 3)",
+        help="edge labels: attribute name (GraphML/GML/Pajek/JSON), or a 1-based column or header name of "
+        "an edge list (e.g. 3)",
+    )
+    parser.add_argument(
+        "--vertex-colors",
+        metavar="ATTR",
+        help="vertex colours: a node attribute name (GraphML/GML/Pajek/JSON); automorphisms preserve them",
+    )
+    parser.add_argument(
+        "--ignore-weights",
+        action="store_true",
+        help="matrices: count every nonzero entry as one edge (by default entries other than 0/1 are "
+        "refused)",
+    )
+    parser.add_argument(
+        "--header",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="text files: the first line is (not) a header row (default: detected)",
     )
     parser.add_argument(
         "--engine", choices=ENGINES, default="auto", help="automorphism engine (default: auto)"
@@ -50,30 +116,167 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--relation", metavar="NAME", help="one of the paper's relations: mod<k>, greater, bipartite"
     )
-    parser.add_argument("--n", type=int, default=30, help="number of elements for --relation (default 30)")
+    parser.add_argument(
+        "--n",
+        type=_positive_int,
+        metavar="N",
+        help=f"number of elements for --relation (default 30; above {CLOSED_FORM_MIN_N} the exact closed "
+        "form is used, no graph is built)",
+    )
+    parser.add_argument(
+        "--accuracy",
+        type=_accuracy,
+        metavar="A",
+        help="add the critical training fraction p_c of Eq. (4): the fraction of the N entries a model "
+        "needs to infer a fraction A of them",
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per graph (one per line)")
+
+
+# --------------------------------------------------------------------------
+# relations: the graph, or the closed form for large n
+# --------------------------------------------------------------------------
+def relation_report(name: str, n: int):
+    """``DescriptionLength`` of one of the paper's relations on ``n`` elements from its closed form.
+
+    Exact and instant for any ``n``: ``|Aut|`` is kept factorised (mod k: ``prod_i s_i! prod_s
+    m_s!`` over the class sizes ``s_i`` and their multiplicities ``m_s``; greater: 1; bipartite
+    ``K_{a, n-a}``: ``a! (n-a)!``, times 2 when ``2a = n``) and the bits are
+    :func:`~effective_theory.relation_class_bits` (Table II of the paper, exact).
+    """
+    from effective_theory.statics.automorphisms import AutomorphismOrder
+    from effective_theory.statics.class_description_length import relation_class_bits
+    from effective_theory.statics.graph_description_length import DescriptionLength
+    from effective_theory.statics.relations import parse_relation_name
+
+    start = time.perf_counter()
+    parsed = parse_relation_name(name)
+    if parsed.kind == "equivalence":
+        sizes = [len(range(r, n, parsed.k)) for r in range(min(parsed.k, n))]
+        mult: dict[int, int] = {}
+        for s in sizes:
+            mult[s] = mult.get(s, 0) + 1
+        aut = AutomorphismOrder(tuple(mult.items()) + tuple((m, 1) for m in mult.values()))
+        edges = sum(s * s for s in sizes)
+    elif parsed.kind == "total_order":
+        aut, edges = AutomorphismOrder(), n * (n - 1) // 2
+    else:
+        a = n // 2
+        aut = AutomorphismOrder(((a, 1), (n - a, 1)), 2 if 2 * a == n and a > 0 else 1)
+        edges = 2 * a * (n - a)
+    bits = relation_class_bits(name, n)
+    return DescriptionLength(
+        n=n,
+        edges=edges,
+        directed=True,
+        aut=aut,
+        bits=bits,
+        engine="closed form",
+        core_n=0,
+        core_pairs=0,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _critical_fraction(result, accuracy):
+    """(N, p_c) of Eq. (4) for the graph: N independent adjacency entries (n^2 directed, n(n+1)/2 not)."""
+    from effective_theory.statics.balls_in_buckets import critical_train_fraction
+
+    N = result.n * result.n if result.directed else result.n * (result.n + 1) // 2
+    if result.bits <= 1 or N == 0:  # at most one bit: nothing (or one guess) to learn
+        return N, 0.0
+    return N, float(critical_train_fraction(accuracy, result.bits, N))
+
+
+def _check_options(args):
+    if not args.files and args.relation is None:
+        raise ValueError("give a graph FILE or --relation NAME (e.g. geneft bits --relation mod3 --n 30)")
+    if args.files and args.relation is not None:
+        raise ValueError("give graph FILEs or --relation NAME, not both")
+    if args.relation is None and args.n is not None:
+        raise ValueError("--n applies to --relation only (a file says its own number of vertices)")
+    if args.relation is not None:
+        given = [
+            opt
+            for opt, value in (
+                ("--format", args.format),
+                ("--labels", args.labels),
+                ("--vertex-colors", args.vertex_colors),
+                ("--header", args.header),
+            )
+            if value is not None
+        ]
+        given += [
+            opt
+            for opt, on in (("--directed", args.directed), ("--ignore-weights", args.ignore_weights))
+            if on
+        ]
+        if given:
+            raise ValueError(
+                f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to graph files, not to "
+                "--relation"
+            )
+
+
+def _results(args):
+    """(source, DescriptionLength) per graph, computed one at a time."""
+    from effective_theory.statics.graph_description_length import description_length_report
+    from effective_theory.statics.graph_input import read_graph
+
+    if args.relation is not None:
+        from effective_theory.statics.relations import parse_relation_name, relation_by_name
+
+        n = 30 if args.n is None else args.n
+        short = parse_relation_name(args.relation).short
+        source = f"relation {short} on n={n}"
+        if n > CLOSED_FORM_MIN_N:
+            yield source, relation_report(args.relation, n), "closed form (Table II, exact; no graph built)"
+        else:
+            result = description_length_report(
+                relation_by_name(args.relation, n), engine=args.engine, time_limit=args.time_limit
+            )
+            yield source, result, None
+        return
+    for path in args.files:
+        start = time.perf_counter()
+        graph = read_graph(
+            path,
+            format=args.format,
+            directed=True if args.directed else None,
+            labels=args.labels,
+            vertex_colors=args.vertex_colors,
+            weight=None if args.ignore_weights else "weight",
+            header=args.header,
+        )
+        result = description_length_report(graph, engine=args.engine, time_limit=args.time_limit)
+        yield path, dataclasses.replace(result, seconds=time.perf_counter() - start), None
 
 
 def run(args) -> int:
-    """Compute and print the description length; returns the exit status."""
-    from effective_theory.statics.graph_description_length import description_length_report
-    from effective_theory.statics.graph_input import read_graph
-    from effective_theory.statics.relations import relation_by_name
-
-    if (args.file is None) == (args.relation is None):
-        raise ValueError(
-            "give either a graph FILE or --relation NAME (e.g. geneft bits --relation mod3 --n 30)"
-        )
-    if args.relation is not None:
-        if args.n < 1:
-            raise ValueError(f"--n must be a positive integer, got {args.n}")
-        graph, label = relation_by_name(args.relation, args.n), None
-        source = f"relation {args.relation} on n={args.n}"
-    else:
-        graph, label = read_graph(args.file, directed=args.directed, labels=args.labels)
-        source = args.file
-    result = description_length_report(
-        graph, engine=args.engine, edge_label=label, time_limit=args.time_limit
-    )
-    print(f"graph        {source}")
-    print(result.summary())
+    """Compute and print the description lengths; returns the exit status."""
+    _check_options(args)
+    first = True
+    for source, result, note in _results(args):
+        record = {"graph": source, **result.as_dict()}
+        if note:
+            record["method"] = note
+        if args.accuracy is not None:
+            N, pc = _critical_fraction(result, args.accuracy)
+            record.update(accuracy=args.accuracy, entries=N, critical_train_fraction=pc)
+        if args.json:
+            print(json.dumps(record), flush=True)
+            continue
+        if not first:
+            print()
+        first = False
+        lines = [f"graph        {source}", result.summary()]
+        if note:
+            lines[-1] = lines[-1].replace(f"engine       {result.engine}", f"engine       {note}")
+        if args.accuracy is not None:
+            reach = "  (above 1: out of reach even with every entry)" if pc > 1 else ""
+            lines.append(
+                f"p_c          {pc:.6g} of N = {N} entries for alpha = {args.accuracy:g} (Eq. 4){reach}"
+            )
+        print("\n".join(lines), flush=True)
+    sys.stdout.flush()
     return 0

@@ -22,9 +22,11 @@ References
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from dataclasses import dataclass
 
+from effective_theory.statics._graph_files import show
 from effective_theory.statics.automorphisms import AutomorphismOrder, automorphism_order
 from effective_theory.statics.graph_input import to_coloured_graph
 
@@ -37,6 +39,8 @@ __all__ = [
 
 #: below this many vertices ``bits`` is computed from the exact integer n!/|Aut|
 _EXACT_N = 3000
+#: ``aut_order`` is the exact integer below this many digits (Python's int-to-text limit is 4300)
+_EXACT_DIGITS = 4000
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,50 @@ class DescriptionLength:
         """``log2 |Aut(G)|``."""
         return self.aut.log2
 
+    @property
+    def aut_order(self) -> int | None:
+        """``|Aut(G)|`` as an exact integer when it has at most 4000 digits, else ``None``
+        (``int(aut)`` always works, but a star with ``10**6`` leaves has 5.6 million digits)."""
+        return int(self.aut) if self.aut.log10 < _EXACT_DIGITS else None
+
+    def aut_order_text(self, digits: int = 30) -> str:
+        """``|Aut(G)|`` in full when it has at most ``digits`` digits, else as ``1.23457e+5565708``.
+
+        Up to 4000 digits the mantissa is the exact integer's (rounded to six significant
+        digits); beyond, it comes from ``log10 |Aut|`` (about ten significant digits).
+        """
+        order = self.aut_order
+        if order is not None and len(str(order)) <= digits:
+            return str(order)
+        if order is not None:
+            e = len(str(order)) - 1
+            q = (order + 5 * 10 ** (e - 6)) // 10 ** (e - 5)  # six significant digits, rounded
+            if q >= 10**6:
+                q, e = q // 10, e + 1
+            return f"{q / 10**5:.5f}e+{e}"
+        e = math.floor(self.aut.log10)
+        m = 10 ** (self.aut.log10 - e)
+        if round(m, 5) >= 10:
+            m, e = m / 10, e + 1
+        return f"{m:.5f}e+{e}"
+
+    def as_dict(self) -> dict:
+        """The fields as plain JSON values (``geneft bits --json``)."""
+        return {
+            "n": self.n,
+            "edges": self.edges,
+            "directed": self.directed,
+            "log2_aut": self.log2_aut,
+            "log10_aut": self.log10_aut,
+            "aut_order": self.aut_order,
+            "aut_order_text": self.aut_order_text(),
+            "bits": self.bits,
+            "engine": self.engine,
+            "core_n": self.core_n,
+            "core_edges": self.core_pairs,
+            "seconds": self.seconds,
+        }
+
     def summary(self) -> str:
         """Human-readable lines (the output of ``geneft bits``)."""
         core = f" (core: {self.core_n} vertices, {self.core_pairs} edges)" if self.core_n else ""
@@ -90,7 +138,8 @@ class DescriptionLength:
             [
                 f"n            {self.n}",
                 f"edges        {self.edges}{' (directed)' if self.directed else ''}",
-                f"log10|Aut|   {self.log10_aut:.6f}",
+                f"log2|Aut|    {self.log2_aut:.6f}",
+                f"|Aut|        {self.aut_order_text()}",
                 f"bits         {self.bits:.6f}",
                 f"engine       {self.engine}{core}",
                 f"time         {self.seconds:.3f} s",
@@ -114,6 +163,8 @@ def description_length_report(
     time_limit=None,
     n=None,
     directed=None,
+    weight="weight",
+    default=None,
     reduce=True,
 ) -> DescriptionLength:
     """Description length of ``G`` with the details (see :func:`description_length`).
@@ -127,12 +178,21 @@ def description_length_report(
     """
     start = time.perf_counter()
     cg, size, m, is_directed = to_coloured_graph(
-        G, vertex_colors=vertex_colors, edge_label=edge_label, n=n, directed=directed
+        G,
+        vertex_colors=vertex_colors,
+        edge_label=edge_label,
+        n=n,
+        directed=directed,
+        weight=weight,
+        default=default,
     )
     remaining = None
     if time_limit is not None:
-        if not (isinstance(time_limit, (int, float)) and time_limit > 0):
-            raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+        if getattr(time_limit, "ndim", None) == 0 and hasattr(time_limit, "item"):
+            time_limit = time_limit.item()  # a 0-d numpy array
+        if isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real) or not time_limit > 0:
+            raise ValueError(f"time_limit must be a positive number of seconds, got {show(time_limit)}")
+        time_limit = float(time_limit)
         remaining = max(time_limit - (time.perf_counter() - start), 1e-3)
     aut, report = automorphism_order(cg, engine=engine, reduce=reduce, time_limit=remaining)
     bits = _bits(size, aut)
@@ -150,7 +210,16 @@ def description_length_report(
 
 
 def description_length(
-    G, *, engine="auto", vertex_colors=None, edge_label=None, time_limit=None, n=None, directed=None
+    G,
+    *,
+    engine="auto",
+    vertex_colors=None,
+    edge_label=None,
+    time_limit=None,
+    n=None,
+    directed=None,
+    weight="weight",
+    default=None,
 ) -> float:
     r"""Description length ``b = log2(n!/|Aut(G)|)`` in bits (Section III of [1]_).
 
@@ -216,11 +285,22 @@ def description_length(
         time_limit=time_limit,
         n=n,
         directed=directed,
+        weight=weight,
+        default=default,
     ).bits
 
 
 def automorphism_group_order(
-    G, *, vertex_colors=None, edge_label=None, engine="auto", time_limit=None, n=None, directed=None
+    G,
+    *,
+    vertex_colors=None,
+    edge_label=None,
+    engine="auto",
+    time_limit=None,
+    n=None,
+    directed=None,
+    weight="weight",
+    default=None,
 ) -> int:
     """Exact order ``|Aut(G)|`` of the automorphism group of ``G``.
 
@@ -247,5 +327,7 @@ def automorphism_group_order(
             time_limit=time_limit,
             n=n,
             directed=directed,
+            weight=weight,
+            default=default,
         ).aut
     )

@@ -365,7 +365,7 @@ def test_nauty_big_group_uses_exact_order():
         (np.array([[0, np.nan], [1, 0]]), ValueError, "NaN"),
         (sp.csr_matrix(np.array([[0, 3.0], [1, 0]])), ValueError, "binary"),
         (sp.csr_matrix(np.zeros((2, 3))), ValueError, "square"),
-        ("graph.txt", TypeError, "matrix"),
+        ("graph.txt", FileNotFoundError, "no such file"),  # a str is a path
         (object(), TypeError, "expected"),
     ],
 )

@@ -1,8 +1,15 @@
-"""``geneft bits``: reading graph files and the command-line front-end."""
+"""``geneft bits``: the command-line front-end (reading is tested in tests/statics/test_graph_input.py).
 
+Each case of issue 13's "Why" that concerns ``geneft bits`` is run as written: it gives the right
+answer or one line on stderr with exit status 2.
+"""
+
+import gzip
 import importlib.util
+import json
 import math
 import os
+import time
 from pathlib import Path
 
 import networkx as nx
@@ -14,67 +21,203 @@ import scipy.sparse as sp
 import effective_theory as et
 from verification.cli import main
 
+ROOT = Path(__file__).parents[2]
 KARATE = Path(et.__file__).parent / "data" / "karate.edgelist"
+KARATE_BITS = math.log2(math.factorial(34) // 480)  # 118.888...
 
 
 def _field(out, name):
     for line in out.splitlines():
-        if line.startswith(name):
+        if line.startswith(name + " "):
             return line[len(name) :].split()[0]
     raise AssertionError(f"no {name!r} line in {out!r}")
+
+
+def _bits_of(capsys, *args):
+    assert main(["bits", *map(str, args)]) == 0, args
+    return float(_field(capsys.readouterr().out, "bits"))
+
+
+def _one_line_error(capsys, *args):
+    try:
+        status = main(["bits", *map(str, args)])
+    except SystemExit as exc:  # argparse's own errors (an invalid choice), one line by the CLI's parser
+        status = exc.code
+    assert status == 2, args
+    err = capsys.readouterr().err
+    assert err.startswith(("geneft: error:", "geneft bits: error:")) and err.count("\n") == 1, (args, err)
+    assert "np.float64" not in err and "array(" not in err, err
+    return err
+
+
+@pytest.fixture
+def karate_adjacency():
+    return nx.to_numpy_array(nx.karate_club_graph(), weight=None, dtype=int)
 
 
 def test_bundled_karate_example(capsys):
     assert main(["bits", str(KARATE)]) == 0
     out = capsys.readouterr().out
-    assert _field(out, "n ") == "34" and _field(out, "edges") == "78"
-    assert float(_field(out, "log10|Aut|")) == pytest.approx(math.log10(480))
-    assert float(_field(out, "bits")) == pytest.approx(math.log2(math.factorial(34) // 480))
+    assert _field(out, "n") == "34" and _field(out, "edges") == "78"
+    assert _field(out, "|Aut|") == "480"
+    assert float(_field(out, "log2|Aut|")) == pytest.approx(math.log2(480))
+    assert float(_field(out, "bits")) == pytest.approx(KARATE_BITS)
     assert "engine" in out and "time" in out
 
 
-def test_relation_option(capsys):
-    assert main(["bits", "--relation", "mod3", "--n", "30"]) == 0
-    out = capsys.readouterr().out
-    f = math.factorial
-    assert float(_field(out, "bits")) == pytest.approx(math.log2(f(30) // (f(10) ** 3 * f(3))))
+def test_json_has_the_group_order_and_the_bits(capsys):
+    """Done-when: ``geneft bits karate.edgelist --json`` has ``aut_order`` 480 and ``bits`` 118.888."""
+    assert main(["bits", str(KARATE), "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["aut_order"] == 480 and round(record["bits"], 3) == 118.888
+    assert record["n"] == 34 and record["edges"] == 78 and record["directed"] is False
+    assert record["log2_aut"] == pytest.approx(math.log2(480)) and record["engine"] == "nauty"
 
 
-@pytest.mark.parametrize("engine", ["nauty", "bliss"])
-def test_all_file_formats(tmp_path, capsys, engine):
-    G = nx.petersen_graph()
-    A = nx.to_numpy_array(G, dtype=np.int8)
-    files = {
-        "g.graphml": lambda p: nx.write_graphml(G, p),
-        "g.gml": lambda p: nx.write_gml(G, p),
-        "g.npy": lambda p: np.save(p, A),
-        "g.mtx": lambda p: scipy.io.mmwrite(p, sp.coo_matrix(A)),
-        "g.csv": lambda p: Path(p).write_text("".join(f"{u},{v}\n" for u, v in G.edges())),
-        "g.tsv": lambda p: Path(p).write_text("# comment\n" + "".join(f"{u}\t{v}\n" for u, v in G.edges())),
-    }
-    for name, write in files.items():
-        path = tmp_path / name
-        write(str(path))
-        assert main(["bits", str(path), "--engine", engine]) == 0, name
-        out = capsys.readouterr().out
-        assert float(_field(out, "log10|Aut|")) == pytest.approx(math.log10(120)), name
+def test_several_files_one_json_object_each(tmp_path, capsys):
+    nx.write_graphml(nx.petersen_graph(), tmp_path / "p.graphml")
+    assert main(["bits", str(KARATE), str(tmp_path / "p.graphml"), "--json"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["aut_order"] for r in records] == [480, 120]
+    assert records[1]["graph"].endswith("p.graphml")
+    assert main(["bits", str(KARATE), str(tmp_path / "p.graphml")]) == 0
+    assert capsys.readouterr().out.count("bits ") == 2
 
 
-def test_directed_and_labels(tmp_path, capsys):
-    path = tmp_path / "c.txt"
-    path.write_text("a b r\nb c r\nc a s\n")
+def test_huge_group_order_in_scientific_notation(tmp_path, capsys):
+    path = tmp_path / "star.edgelist"
+    path.write_text("".join(f"0 {i}\n" for i in range(1, 5001)))  # |Aut| = 5000!, 16326 digits
     assert main(["bits", str(path)]) == 0
-    assert float(_field(capsys.readouterr().out, "log10|Aut|")) == pytest.approx(math.log10(6))
-    assert main(["bits", str(path), "--directed"]) == 0
-    assert float(_field(capsys.readouterr().out, "log10|Aut|")) == pytest.approx(math.log10(3))
-    assert main(["bits", str(path), "--directed", "--labels", "3"]) == 0
-    assert float(_field(capsys.readouterr().out, "log10|Aut|")) == pytest.approx(0.0)
-    G = nx.cycle_graph(4)
-    nx.set_edge_attributes(G, {(0, 1): "x", (1, 2): "y", (2, 3): "x", (0, 3): "y"}, "rel")
-    gml = tmp_path / "c.graphml"
-    nx.write_graphml(G, gml)
-    assert main(["bits", str(gml), "--labels", "rel"]) == 0
-    assert float(_field(capsys.readouterr().out, "log10|Aut|")) == pytest.approx(math.log10(4))
+    out = capsys.readouterr().out
+    assert _field(out, "|Aut|") == "4.22858e+16325"  # 5000! = 4.2285779...e16325
+    assert main(["bits", str(path), "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["aut_order"] is None and record["aut_order_text"] == "4.22858e+16325"
+    assert record["log10_aut"] == pytest.approx(math.lgamma(5001) / math.log(10))
+
+
+def test_dense_matrix_text_files(tmp_path, capsys, karate_adjacency):
+    """Issue 13: ``np.savetxt(A, fmt="%d")`` gave n 2, edges 34, bits 1.0; it is the karate club."""
+    np.savetxt(tmp_path / "k_adj.txt", karate_adjacency, fmt="%d")
+    np.savetxt(tmp_path / "k_adj.csv", karate_adjacency, fmt="%d", delimiter=",")
+    for name in ("k_adj.txt", "k_adj.csv"):
+        assert main(["bits", str(tmp_path / name)]) == 0
+        out = capsys.readouterr().out
+        assert (_field(out, "n"), _field(out, "edges")) == ("34", "78"), name
+        assert float(_field(out, "bits")) == pytest.approx(KARATE_BITS), name
+
+
+def test_csv_with_a_header_row(tmp_path, capsys):
+    """Issue 13: a ``source,target`` header became an edge (n 36, edges 79)."""
+    G = nx.karate_club_graph()
+    path = tmp_path / "k.csv"
+    path.write_text("source,target\n" + "".join(f"{u},{v}\n" for u, v in G.edges()))
+    assert main(["bits", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert (_field(out, "n"), _field(out, "edges")) == ("34", "78")
+    assert float(_field(out, "bits")) == pytest.approx(KARATE_BITS)
+    labelled = tmp_path / "rel.csv"
+    labelled.write_text("source,target,relation\na,b,r\nb,c,r\nc,a,s\n")
+    assert _bits_of(capsys, labelled, "--directed", "--labels", "relation") == pytest.approx(math.log2(6))
+    assert _bits_of(capsys, labelled, "--directed", "--labels", "3") == pytest.approx(math.log2(6))
+
+
+def test_missing_label_or_colour_attribute_is_an_error(tmp_path, capsys):
+    """Issue 13: ``--labels nosuch`` on GraphML was silently ignored; the CLI had no vertex colours."""
+    G = nx.karate_club_graph()
+    nx.write_graphml(G, tmp_path / "k.graphml")
+    assert "nosuch" in _one_line_error(capsys, tmp_path / "k.graphml", "--labels", "nosuch")
+    assert "nosuch" in _one_line_error(capsys, tmp_path / "k.graphml", "--vertex-colors", "nosuch")
+    # the karate club's two factions as colours: |Aut| 480 -> 48 (Mr. Hi's and the officer's sides)
+    assert main(["bits", str(tmp_path / "k.graphml"), "--vertex-colors", "club", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["aut_order"] == int(
+        et.automorphism_group_order(G, vertex_colors="club")
+    )
+    assert "node attributes" in _one_line_error(capsys, KARATE, "--vertex-colors", "club")
+
+
+def test_relation_closed_form_at_large_n(capsys):
+    """Issue 13: ``--relation mod3 --n 100000`` ended in a 49.7 GiB MemoryError; n = 3000 took 7 s."""
+    f = math.factorial
+    assert _bits_of(capsys, "--relation", "mod3", "--n", "30") == pytest.approx(
+        math.log2(f(30) // (f(10) ** 3 * f(3)))
+    )
+    for n in ("3000", "100000", "10000000"):
+        start = time.perf_counter()
+        assert main(["bits", "--relation", "mod3", "--n", n]) == 0
+        assert time.perf_counter() - start < 1.0, n
+        out = capsys.readouterr().out
+        assert "closed form" in out and float(_field(out, "bits")) == pytest.approx(
+            et.relation_class_bits("mod3", int(n))
+        )
+
+
+@pytest.mark.parametrize("name", ["mod3", "mod7", "greater", "bipartite"])
+@pytest.mark.parametrize("n", [1, 2, 30, 31])
+def test_closed_form_report_matches_the_graph(name, n):
+    from verification.bits_command import relation_report
+
+    closed = relation_report(name, n)
+    graph = et.description_length_report(et.relation_by_name(name, n))
+    assert int(closed.aut) == int(graph.aut)
+    assert closed.bits == pytest.approx(graph.bits, abs=1e-9)
+    assert closed.edges == graph.edges
+
+
+def test_accuracy_adds_the_critical_training_fraction(capsys):
+    assert main(["bits", "--relation", "mod3", "--n", "30", "--accuracy", "0.9", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    b = et.relation_class_bits("mod3", 30)
+    assert record["entries"] == 900
+    assert record["critical_train_fraction"] == pytest.approx(et.critical_train_fraction(0.9, b, 900))
+    assert main(["bits", str(KARATE), "--accuracy", "0.5"]) == 0
+    out = capsys.readouterr().out
+    N = 34 * 35 // 2  # undirected: the independent entries of a symmetric adjacency matrix
+    expected = et.critical_train_fraction(0.5, KARATE_BITS, N)
+    assert float(_field(out, "p_c")) == pytest.approx(expected, rel=1e-5)
+
+
+def test_edge_counts_do_not_depend_on_the_format(tmp_path, capsys, karate_adjacency):
+    """Issue 13: 78 edges from an edge list, 156 "directed" from .npy and .mtx (even symmetric ones)."""
+    A = karate_adjacency
+    np.save(tmp_path / "k.npy", A)
+    scipy.io.mmwrite(tmp_path / "k_sym.mtx", sp.coo_matrix(A), symmetry="symmetric")
+    scipy.io.mmwrite(tmp_path / "k_gen.mtx", sp.coo_matrix(A))
+    for name in ("k.npy", "k_sym.mtx", "k_gen.mtx"):
+        assert main(["bits", str(tmp_path / name)]) == 0
+        out = capsys.readouterr().out
+        assert _field(out, "edges") == "78" and "directed" not in out, name
+    assert main(["bits", str(tmp_path / "k.npy"), "--directed"]) == 0
+    assert "156 (directed)" in capsys.readouterr().out
+
+
+def test_more_formats_and_compression(tmp_path, capsys):
+    G = nx.karate_club_graph()
+    nx.write_pajek(G, tmp_path / "k.net")
+    nx.write_adjlist(G, tmp_path / "k.adjlist")
+    (tmp_path / "k.json").write_text(json.dumps(nx.node_link_data(G)))
+    np.savez(tmp_path / "k.npz", nx.to_numpy_array(G, weight=None))
+    (tmp_path / "k.edgelist.gz").write_bytes(gzip.compress(KARATE.read_bytes()))
+    for name in ("k.net", "k.adjlist", "k.json", "k.npz", "k.edgelist.gz"):
+        assert _bits_of(capsys, tmp_path / name) == pytest.approx(KARATE_BITS), name
+
+
+def test_weighted_matrix_needs_ignore_weights(tmp_path, capsys):
+    np.save(tmp_path / "w.npy", nx.to_numpy_array(nx.karate_club_graph()))  # weights 1..7
+    err = _one_line_error(capsys, tmp_path / "w.npy")
+    assert "--ignore-weights" in err and "4.0" in err
+    assert _bits_of(capsys, tmp_path / "w.npy", "--ignore-weights") == pytest.approx(KARATE_BITS)
+
+
+def test_format_option_settles_an_ambiguous_file(tmp_path, capsys):
+    path = tmp_path / "two.txt"
+    path.write_text("0 1\n1 0\n")  # a 2 x 2 matrix (one edge) or two edges (a 2-cycle multigraph)?
+    err = _one_line_error(capsys, path)
+    assert "--format matrix" in err and "--format edgelist" in err
+    assert main(["bits", str(path), "--format", "matrix", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["edges"] == 1
+    assert main(["bits", str(path), "--format", "edgelist", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["edges"] == 2
 
 
 def _bad_files(tmp_path):
@@ -84,11 +227,15 @@ def _bad_files(tmp_path):
     np.save(tmp_path / "nan.npy", np.array([[0, np.nan], [1, 0]]))
     (tmp_path / "short.txt").write_text("1 2\n3\n")
     (tmp_path / "bin.txt").write_bytes(b"\xff\xfe\x00\x81 garbage")
-    (tmp_path / "g.xyz").write_text("1 2\n")
+    (tmp_path / "g.xyz").write_text("C 0.0 1.2 3.4\n")
     (tmp_path / "bad.graphml").write_text("<graphml><oops")
     (tmp_path / "bad.mtx").write_text("nonsense\n")
+    (tmp_path / "fake.gz").write_text("0 1\n")
+    (tmp_path / "ok.txt").write_text("a b\nb c\n")
+    ok = str(tmp_path / "ok.txt")
     return [
         [str(tmp_path / "missing.txt")],
+        [str(tmp_path)],
         [str(tmp_path / "bad.npy")],
         [str(tmp_path / "nonsquare.npy")],
         [str(tmp_path / "nonbinary.npy")],
@@ -98,9 +245,20 @@ def _bad_files(tmp_path):
         [str(tmp_path / "g.xyz")],
         [str(tmp_path / "bad.graphml")],
         [str(tmp_path / "bad.mtx")],
+        [str(tmp_path / "fake.gz")],
         [str(tmp_path / "short.txt"), "--labels", "x"],
+        [ok, "--labels", "3"],
+        [ok, "--labels", "2"],
+        [ok, "--n", "30"],
+        [ok, "--format", "pajek"],
+        [ok, "--format", "nosuch"],
+        [ok, "--accuracy", "1.5"],
+        [ok, "--time-limit", "-1"],
         ["--relation", "mod0x", "--n", "30"],
         ["--relation", "nosuch"],
+        ["--relation", "mod3", "--n", "0"],
+        ["--relation", "mod3", "--n", "abc"],
+        ["--relation", "mod3", "--labels", "3"],
         [],
         [str(tmp_path / "g.xyz"), "--relation", "mod3"],
     ]
@@ -108,17 +266,7 @@ def _bad_files(tmp_path):
 
 def test_bad_input_one_line_exit_2(tmp_path, capsys):
     for args in _bad_files(tmp_path):
-        assert main(["bits", *args]) == 2, args
-        err = capsys.readouterr().err
-        assert err.startswith("geneft: error:") and err.count("\n") == 1, (args, err)
-
-
-def test_read_graph_errors_are_clear(tmp_path):
-    with pytest.raises(FileNotFoundError, match="no such file"):
-        et.read_graph(tmp_path / "nope.txt")
-    (tmp_path / "short.txt").write_text("1 2\n3\n")
-    with pytest.raises(ValueError, match="line 2"):
-        et.read_graph(tmp_path / "short.txt")
+        _one_line_error(capsys, *args)
 
 
 WORDNET = "/usr/share/wordnet/data.noun"
@@ -127,7 +275,7 @@ WORDNET = "/usr/share/wordnet/data.noun"
 @pytest.mark.skipif(not os.path.isfile(WORDNET), reason="no WordNet (apt-get install wordnet-base)")
 def test_wordnet_example(capsys):
     spec = importlib.util.spec_from_file_location(
-        "wordnet_example", Path(__file__).parents[2] / "examples" / "wordnet_description_length.py"
+        "wordnet_example", ROOT / "examples" / "wordnet_description_length.py"
     )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -141,7 +289,7 @@ def test_wordnet_example(capsys):
 
 def test_wordnet_example_missing_database(tmp_path, capsys):
     spec = importlib.util.spec_from_file_location(
-        "wordnet_example", Path(__file__).parents[2] / "examples" / "wordnet_description_length.py"
+        "wordnet_example", ROOT / "examples" / "wordnet_description_length.py"
     )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -65,7 +65,7 @@ from effective_theory.statics.bounds.linear_extensions import (
     topological_sort_pair_counts,
     uniform_linear_extensions,
 )
-from effective_theory.statics.relations import Relation, as_relation_matrix
+from effective_theory.statics.relations import Relation, as_relation_matrix, parse_relation_name
 
 __all__ = [
     "AccuracyBound",
@@ -304,11 +304,37 @@ def _paper_candidates_kernel(values, labels, k, complement):
     return p, total / (n * n), ninf
 
 
+def _kind_of(relation) -> str:
+    """The class of a :class:`Relation`: from its name (``"mod3"``, ``"greater"``, ...), else its matrix."""
+    if not isinstance(relation, Relation):
+        raise TypeError(
+            "kind= is needed for a plain matrix (equivalence, total_order or bipartite); "
+            "a Relation carries its own"
+        )
+    if relation.name:
+        try:
+            return parse_relation_name(relation.name).kind
+        except ValueError:
+            pass
+    a = relation.matrix
+    if relation.is_equivalence():
+        return "equivalence"
+    if relation.is_strict_total_order():
+        return "total_order"
+    side = ~a[0]  # True on element 0's side: the elements not related to it
+    if not a.diagonal().any() and np.array_equal(a, side[:, None] != side[None, :]):
+        return "bipartite"
+    label = f" {relation.name!r}" if relation.name else ""
+    raise ValueError(
+        f"the relation{label} is not an equivalence, a strict total order or complete bipartite; pass kind="
+    )
+
+
 def accuracy_upper_bound(
     relation,
     train_mask,
     *,
-    kind,
+    kind=None,
     method="exact",
     seed=None,
     prior="class_sizes",
@@ -328,8 +354,12 @@ def accuracy_upper_bound(
         The true ``n x n`` 0/1 relation matrix.
     train_mask : array_like of bool, shape (n, n)
         The observed entries.
-    kind : {"equivalence", "total_order", "bipartite"}
+    kind : {"equivalence", "total_order", "bipartite"}, optional
         The relation class; ``R[i, j] = 1`` means ``i`` precedes ``j`` for a total order.
+        Default: the class of a :class:`~effective_theory.Relation` named by the paper's
+        relations (``equal_mod``, ``greater_than``, ``complete_bipartite`` name theirs), or
+        else the class its matrix has (an equivalence, a strict total order, complete
+        bipartite); needed for a plain matrix.
     method : {"exact", "paper"}
         Bayes-optimal bound, or the paper's recipe (see the module docstring).
     seed : int, optional
@@ -366,8 +396,11 @@ def accuracy_upper_bound(
     >>> r = accuracy_upper_bound(R, np.zeros((6, 6), bool), kind="total_order")
     >>> r.bound == prior_guessing_accuracy(6, kind="total_order"), r.method
     (True, 'exact')
+    >>> m, R = np.zeros((6, 6), bool), equal_mod(6, 3)  # the kind is read from the Relation
+    >>> accuracy_upper_bound(R, m).bound == accuracy_upper_bound(R, m, kind="equivalence").bound
+    True
     """
-    kind = normalize_kind(kind)
+    kind = normalize_kind(_kind_of(relation) if kind is None else kind)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if sampler not in SAMPLERS:

@@ -1,0 +1,494 @@
+"""Graph files: detect the format from the content (checked against the suffix) and parse it.
+
+Private module of :mod:`effective_theory.statics`; the public entry point is
+:func:`effective_theory.read_graph` (``graph_input.py``), which turns what is read here into an
+:class:`~effective_theory.EdgeList`.  The rule everywhere: content that fits two readings is
+refused with a one-line error naming the choices, never guessed.
+
+Only the standard library and numpy are imported at module level; scipy (Matrix Market,
+sparse ``.npz``) and networkx (GraphML, GML, Pajek, node-link JSON) only for those formats.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+
+import numpy as np
+
+__all__ = ["FORMATS", "read_file", "show"]
+
+#: the values of ``format=`` / ``--format``
+FORMATS = ("edgelist", "adjlist", "matrix", "npy", "npz", "mtx", "graphml", "gml", "pajek", "json")
+
+_TEXT_SUFFIXES = (".txt", ".edgelist", ".edges", ".el", ".tsv", ".csv", ".dat")
+_SUFFIX_FORMAT = {
+    ".npy": "npy",
+    ".npz": "npz",
+    ".mtx": "mtx",
+    ".mm": "mtx",
+    ".graphml": "graphml",
+    ".gml": "gml",
+    ".net": "pajek",
+    ".pajek": "pajek",
+    ".paj": "pajek",
+    ".json": "json",
+    ".adjlist": "adjlist",
+    ".adj": "adjlist",
+}
+_TEXT_FORMATS = ("edgelist", "adjlist", "matrix")
+_COMPRESSED = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
+_MAGIC = {"gzip": b"\x1f\x8b", "bz2": b"BZh", "xz": b"\xfd7zXZ\x00"}
+
+#: first-line names that make a header row even when the nodes are names too
+_HEAD_U = frozenset({"source", "src", "from", "u", "node1", "node_1", "head", "subject", "id1", "start"})
+_HEAD_V = frozenset({"target", "dst", "to", "v", "node2", "node_2", "tail", "object", "id2", "end"})
+_SPLIT = re.compile(r"\s*[,;\t]\s*|\s+")
+
+
+def show(x) -> str:
+    """A value for an error message: Python's repr, never numpy's (``2.5``, not ``np.float64(2.5)``)."""
+    if isinstance(x, np.ndarray):
+        if x.ndim:
+            return f"an array of shape {' x '.join(map(str, x.shape))}"
+        x = x.item()
+    if isinstance(x, np.generic):
+        x = x.item()
+    text = repr(x)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _choices(formats) -> str:
+    return ", ".join(f"--format {f}" for f in formats)
+
+
+# --------------------------------------------------------------------------
+# bytes: decompression and sniffing
+# --------------------------------------------------------------------------
+def _decompress(path: str, data: bytes) -> tuple[bytes, str]:
+    """The file's bytes, decompressed if compressed; and the suffix under the compression one."""
+    stem, suffix = os.path.splitext(path)
+    kind = next((k for k, magic in _MAGIC.items() if data.startswith(magic)), None)
+    if suffix.lower() in _COMPRESSED and kind is None:
+        raise ValueError(
+            f"{path}: the suffix says {_COMPRESSED[suffix.lower()]} but the content is not compressed"
+        )
+    if kind is None:
+        return data, suffix.lower()
+    import bz2
+    import gzip
+    import lzma
+
+    try:
+        data = {"gzip": gzip.decompress, "bz2": bz2.decompress, "xz": lzma.decompress}[kind](data)
+    except (OSError, EOFError, lzma.LZMAError, ValueError) as exc:
+        raise ValueError(f"{path}: cannot decompress {kind} data ({exc})") from None
+    inner = os.path.splitext(stem)[1].lower() if suffix.lower() in _COMPRESSED else suffix.lower()
+    return data, inner
+
+
+def _sniff(data: bytes) -> str:
+    """The format the content shows by itself: a structured one, ``"text"`` or ``"binary"``."""
+    if data.startswith(b"\x93NUMPY"):
+        return "npy"
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "npz"
+    head = data[:8192]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            return "binary"
+        text = head[: exc.start].decode("utf-8")
+    text = text.lstrip("\ufeff").lstrip()
+    if text.startswith("%%MatrixMarket"):
+        return "mtx"
+    if text.startswith("<"):
+        return "graphml" if "<graphml" in text else "xml"
+    if text.startswith("{"):
+        return "json"
+    for line in text.splitlines():
+        s = line.strip()
+        if not s or s.startswith("%"):
+            continue
+        if re.match(r"\*(vertices|network)\b", s, re.I):
+            return "pajek"
+        break
+    if re.search(r"^\s*graph\s*\[", text, re.M):
+        return "gml"
+    return "text"
+
+
+def _resolve_format(path: str, suffix: str, content: str, requested: str | None) -> str:
+    if requested is not None:
+        if requested not in FORMATS:
+            raise ValueError(f"unknown format {requested!r}; choose one of {', '.join(FORMATS)}")
+        if requested in _TEXT_FORMATS and content != "text":
+            raise ValueError(f"{path}: --format {requested} needs plain text, the content is {content}")
+        if requested not in _TEXT_FORMATS and content != requested:
+            raise ValueError(f"{path}: --format {requested}, but the content is not {requested} ({content})")
+        return requested
+    by_suffix = _SUFFIX_FORMAT.get(suffix)
+    if content in ("text", "binary"):
+        if content == "binary" and (by_suffix in _TEXT_FORMATS or suffix in _TEXT_SUFFIXES):
+            raise ValueError(f"{path}: not a text file (binary content with suffix {suffix})")
+        if by_suffix == "adjlist":
+            return "adjlist"
+        if suffix in _TEXT_SUFFIXES:
+            return "text"
+        if by_suffix is not None:
+            raise ValueError(
+                f"{path}: the suffix says {by_suffix} but the content is not {by_suffix} "
+                f"({'binary data' if content == 'binary' else 'plain text'})"
+            )
+        raise ValueError(
+            f"{path}: unknown graph file type {suffix or '(no suffix)'!r}; name the format with one of "
+            f"{', '.join(FORMATS)} (--format), or use a known suffix"
+        )
+    if content == "xml":
+        raise ValueError(f"{path}: XML that is not GraphML")
+    if by_suffix is not None and by_suffix != content and by_suffix not in _TEXT_FORMATS:
+        raise ValueError(
+            f"{path}: the suffix says {by_suffix} but the content is {content}; pass --format {content} "
+            "if the content is right"
+        )
+    return content
+
+
+# --------------------------------------------------------------------------
+# plain text: edge list, adjacency matrix, adjacency list
+# --------------------------------------------------------------------------
+def _is_number(tok: str) -> bool:
+    try:
+        float(tok)
+    except ValueError:
+        return False
+    return True
+
+
+def _rows(text: str):
+    """(line number, tokens) of every line that is not blank or a comment (``#`` anywhere, ``%`` first)."""
+    out = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("%"):
+            continue
+        tokens = [t.strip("\"'") for t in _SPLIT.split(line)]
+        while tokens and tokens[-1] == "":  # a trailing separator
+            tokens.pop()
+        out.append((lineno, tokens))
+    return out
+
+
+def _header_kind(rows) -> str | None:
+    """``"edges"`` for a first line of endpoint names (``source,target``), ``"names"`` for a first
+    line of names above numeric lines, else None."""
+    first = rows[0][1]
+    if len(first) >= 2 and first[0].lower() in _HEAD_U and first[1].lower() in _HEAD_V:
+        return "edges"
+    if len(rows) < 2 or len(first) < 2 or _is_number(first[0]) or _is_number(first[1]):
+        return None
+    if all(len(t) >= 2 and _is_number(t[0]) and _is_number(t[1]) for _, t in rows[1:]):
+        return "names"
+    return None
+
+
+def _labelled_matrix(rows):
+    """Node names of a matrix written with a header row and a name column (pandas ``to_csv``), or None."""
+    head = rows[0][1]
+    head = head[1:] if head and head[0] == "" else head
+    data = rows[1:]
+    if len(head) != len(data) or not data:
+        return None
+    for name, (_, t) in zip(head, data):
+        if len(t) != len(head) + 1 or t[0] != name or not all(_is_number(x) for x in t[1:]):
+            return None
+    return head
+
+
+def _square_numeric(data) -> bool:
+    k = len(data)
+    return k > 0 and all(len(t) == k for _, t in data) and all(_is_number(x) for _, t in data for x in t)
+
+
+def _as_matrix(path, data):
+    try:
+        return np.array([t for _, t in data], dtype=float)
+    except ValueError:
+        raise ValueError(f"{path}: an adjacency matrix needs numbers in every entry") from None
+
+
+def _label_column(path, labels, header):
+    if labels is None:
+        return None
+    if isinstance(labels, int) and not isinstance(labels, bool):
+        col = labels
+    else:
+        text = str(labels)
+        if text.isdigit():
+            col = int(text)
+        elif header is not None and text in header:
+            col = header.index(text) + 1
+        elif header is not None:
+            raise ValueError(f"{path}: no column {text!r} in the header ({', '.join(header)})")
+        else:
+            raise ValueError(
+                f"for an edge list, --labels is a column number (e.g. 3) or a header name, got {text!r}"
+            )
+    if col < 3:
+        raise ValueError(f"the label column must be 3 or later (columns 1 and 2 are the nodes), got {col}")
+    return col
+
+
+def _edge_rows(path, data, *, directed, col, strict, default):
+    names: dict[str, int] = {}
+    ids = np.empty((len(data), 2), dtype=np.int64)
+    labs = [] if col is not None else None
+    width = len(data[0][1]) if data else 0
+    for k, (lineno, t) in enumerate(data):
+        if len(t) < 2:
+            raise ValueError(
+                f"{path}: line {lineno}: expected 'u v [...]', got {' '.join(t)[:40]!r}"
+                + (" (for an adjacency list, --format adjlist)" if strict else "")
+            )
+        if strict and len(t) != width:
+            raise ValueError(
+                f"{path}: line {lineno} has {len(t)} entries, line {data[0][0]} has {width}: an edge list "
+                f"has the same columns on every line; {_choices(('adjlist', 'edgelist'))} "
+                "(extra columns ignored)"
+            )
+        if col is not None:
+            if len(t) < col:
+                if default is None:
+                    raise ValueError(
+                        f"{path}: line {lineno}: no column {col} for the edge label (pass default= to give "
+                        "such edges a label)"
+                    )
+                labs.append(default)
+            else:
+                labs.append(t[col - 1])
+        ids[k, 0] = names.setdefault(t[0], len(names))
+        ids[k, 1] = names.setdefault(t[1], len(names))
+    return ("edges", ids, len(names), bool(directed), labs, tuple(names))
+
+
+def _adjacency_rows(path, data, *, directed):
+    names: dict[str, int] = {}
+    seen = set()
+    pairs = []
+    for _, t in data:
+        u = names.setdefault(t[0], len(names))
+        for x in t[1:]:
+            v = names.setdefault(x, len(names))
+            key = (u, v) if directed else (min(u, v), max(u, v))
+            if key not in seen:  # networkx's read_adjlist: a simple graph
+                seen.add(key)
+                pairs.append(key)
+    ids = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    return ("edges", ids, len(names), bool(directed), None, tuple(names))
+
+
+def _read_text(path, data: bytes, fmt, *, directed, labels, header, default):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not a text file ({exc.reason} at byte {exc.start})") from None
+    rows = _rows(text)
+    if not rows:
+        raise ValueError(f"{path}: no edges and no matrix rows (the file is empty or all comments)")
+    names = None
+    head = None
+    kind = None
+    if header is None:
+        names = _labelled_matrix(rows) if fmt in (None, "matrix") else None
+        kind = "matrix" if names is not None else _header_kind(rows)
+    elif header:
+        kind = "names"
+    if kind is not None:
+        head = rows[0][1]
+        rows = rows[1:]
+        if names is not None:
+            rows = [(ln, t[1:]) for ln, t in rows]
+        elif fmt is None and kind == "edges":
+            fmt = "edgelist-strict"  # endpoint names in the header: an edge list
+        elif fmt in (None, "matrix") and labels is None and len(head) == len(rows) >= 3:
+            names = head if _square_numeric(rows) else None  # a matrix under a row of node names
+    if fmt == "adjlist":
+        if labels is not None:
+            raise ValueError(f"{path}: an adjacency list has no edge labels")
+        return _adjacency_rows(path, rows, directed=directed)
+    if fmt == "matrix" or names is not None:
+        if labels is not None:
+            raise ValueError(f"{path}: an adjacency matrix has no edge labels (--labels)")
+        if not _square_numeric(rows):
+            k = len(rows)
+            bad = next(((ln, t) for ln, t in rows if len(t) != k), rows[0])
+            raise ValueError(
+                f"{path}: not a square matrix of numbers ({k} rows; line {bad[0]} has {len(bad[1])} entries)"
+            )
+        return ("matrix", _as_matrix(path, rows), names)
+    if fmt in ("edgelist", "edgelist-strict"):
+        return _edge_rows(
+            path,
+            rows,
+            directed=directed,
+            col=_label_column(path, labels, head),
+            strict=fmt == "edgelist-strict",
+            default=default,
+        )
+    # fmt is None: tell a square numeric matrix from an edge list
+    if labels is None and _square_numeric(rows):
+        k = len(rows)
+        A = _as_matrix(path, rows)
+        binary = bool(np.all((A == 0) | (A == 1)))
+        if k == 1 or (k >= 3 and binary) or k >= 5:
+            return ("matrix", A, None)
+        what = (
+            "a 2 x 2 adjacency matrix or 2 edges"
+            if k == 2
+            else (f"a {k} x {k} weighted adjacency matrix or {k} edges with {k - 2} more column(s)")
+        )
+        raise ValueError(
+            f"{path}: ambiguous: {k} lines of {k} numbers could be {what}; say which with "
+            f"{_choices(('matrix', 'edgelist'))}"
+        )
+    return _edge_rows(
+        path, rows, directed=directed, col=_label_column(path, labels, head), strict=True, default=default
+    )
+
+
+# --------------------------------------------------------------------------
+# binary and structured formats
+# --------------------------------------------------------------------------
+def _square_array(path, a, what):
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        shape = " x ".join(map(str, a.shape)) or "0-d"
+        hint = (
+            (
+                " (an edge array: pass it to description_length(edges, n=...) in Python, or save it as text "
+                "with np.savetxt and read it as an edge list)"
+            )
+            if a.ndim == 2 and a.shape[1] == 2
+            else ""
+        )
+        raise ValueError(f"{path}: {what} holds a {shape} array, not a square adjacency matrix{hint}")
+    return a
+
+
+def _read_npy(path, data):
+    try:
+        a = np.load(io.BytesIO(data), allow_pickle=False)
+    except Exception as exc:
+        raise ValueError(f"{path}: not a readable .npy array ({_first_line(exc)})") from None
+    return ("matrix", _square_array(path, a, ".npy"), None)
+
+
+def _read_npz(path, data):
+    try:
+        z = np.load(io.BytesIO(data), allow_pickle=False)
+        keys = list(z.keys())
+    except Exception as exc:
+        raise ValueError(f"{path}: not a readable .npz archive ({_first_line(exc)})") from None
+    if {"format", "shape", "data"} <= set(keys):
+        import scipy.sparse as sp
+
+        try:
+            return ("matrix", sp.load_npz(io.BytesIO(data)), None)
+        except Exception as exc:
+            raise ValueError(f"{path}: not a readable scipy.sparse .npz ({_first_line(exc)})") from None
+    if len(keys) != 1:
+        raise ValueError(
+            f"{path}: the archive holds {len(keys)} arrays ({', '.join(keys) or 'none'}); expected one "
+            "square matrix (np.savez(path, A)) or a scipy.sparse.save_npz file"
+        )
+    return ("matrix", _square_array(path, z[keys[0]], ".npz"), None)
+
+
+def _read_mtx(path, data):
+    import scipy.io
+
+    try:
+        A = scipy.io.mmread(io.BytesIO(data))
+    except Exception as exc:
+        raise ValueError(f"{path}: not a readable Matrix Market file ({_first_line(exc)})") from None
+    return ("matrix", A, None)
+
+
+def _first_line(exc) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _read_networkx(path, data, fmt):
+    import json
+
+    import networkx as nx
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not a text file ({exc.reason})") from None
+    try:
+        if fmt == "graphml":
+            G = nx.parse_graphml(text)
+        elif fmt == "gml":
+            G = nx.parse_gml(text.splitlines(), label="id")
+        elif fmt == "pajek":
+            G = nx.parse_pajek(text.splitlines())
+        else:
+            obj = json.loads(text)
+            if not isinstance(obj, dict) or "nodes" not in obj:
+                raise ValueError("expected node-link JSON: an object with 'nodes' and 'edges' (or 'links')")
+            key = "links" if "links" in obj and "edges" not in obj else "edges"
+            G = nx.node_link_graph(obj, edges=key)
+    except Exception as exc:
+        raise ValueError(f"{path}: cannot parse {fmt} ({_first_line(exc)})") from None
+    return ("networkx", G)
+
+
+def read_file(
+    path: str,
+    *,
+    format=None,
+    directed=None,
+    labels=None,
+    vertex_colors=None,
+    weight="weight",
+    header=None,
+    default=None,
+):
+    """Read ``path``; returns one of
+
+    * ``("networkx", G)`` (GraphML, GML, Pajek, node-link JSON),
+    * ``("matrix", A, names)`` (dense array or scipy.sparse; names of a labelled text matrix or None),
+    * ``("edges", ids, n, directed, labels, names)`` (edge and adjacency lists).
+    """
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no such file: {path}")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{path} is a directory, not a graph file")
+    with open(path, "rb") as fh:
+        data = fh.read()
+    data, suffix = _decompress(path, data)
+    fmt = _resolve_format(path, suffix, _sniff(data), format)
+    if fmt in ("text", *_TEXT_FORMATS):
+        return _read_text(
+            path,
+            data,
+            None if fmt == "text" else fmt,
+            directed=directed,
+            labels=labels,
+            header=header,
+            default=default,
+        )
+    if labels is not None and fmt in ("npy", "npz", "mtx"):
+        raise ValueError(
+            f"{path}: --labels is not available for {fmt} files (an adjacency matrix has no labels)"
+        )
+    if fmt == "npy":
+        return _read_npy(path, data)
+    if fmt == "npz":
+        return _read_npz(path, data)
+    if fmt == "mtx":
+        return _read_mtx(path, data)
+    return _read_networkx(path, data, fmt)

@@ -1,0 +1,407 @@
+"""Graph input: reading files without guessing, labels and colours as Python values (issues 13, 14)."""
+
+import bz2
+import gzip
+import json
+import lzma
+import math
+
+import igraph
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.io
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import effective_theory as et
+
+KARATE_AUT = 480
+
+
+@pytest.fixture
+def karate():
+    return nx.karate_club_graph()
+
+
+def _aut(x, **kw):
+    return et.automorphism_group_order(x, **kw)
+
+
+# ---------------------------------------------------------------------------
+# read_graph: formats, detection, ambiguity
+# ---------------------------------------------------------------------------
+def _writers(G):
+    A = nx.to_numpy_array(G, weight=None, dtype=int)
+    edges = "".join(f"{u} {v}\n" for u, v in G.edges())
+    return {
+        "g.edgelist": lambda p: p.write_text(edges),
+        "g.tsv": lambda p: p.write_text("# comment\n" + edges.replace(" ", "\t")),
+        "g_head.csv": lambda p: p.write_text("source,target\n" + edges.replace(" ", ",")),
+        "g_names.csv": lambda p: p.write_text("from;to\n" + "".join(f"n{u};n{v}\n" for u, v in G.edges())),
+        "g_adj.txt": lambda p: np.savetxt(p, A, fmt="%d"),
+        "g_adj.csv": lambda p: np.savetxt(p, A, fmt="%d", delimiter=","),
+        "g_float.txt": lambda p: np.savetxt(p, A.astype(float)),  # savetxt's default %.18e
+        "g_pandas.csv": lambda p: p.write_text(
+            "," + ",".join(map(str, G)) + "\n" + "".join(f"{u}," + ",".join(map(str, A[u])) + "\n" for u in G)
+        ),
+        "g.adjlist": lambda p: nx.write_adjlist(G, p),
+        "g.graphml": lambda p: nx.write_graphml(G, p),
+        "g.gml": lambda p: nx.write_gml(G, p),
+        "g.net": lambda p: nx.write_pajek(G, p),
+        "g.json": lambda p: p.write_text(json.dumps(nx.node_link_data(G))),
+        "g_links.json": lambda p: p.write_text(json.dumps(nx.node_link_data(G, edges="links"))),
+        "g.npy": lambda p: np.save(p, A),
+        "g.npz": lambda p: np.savez(p, A),
+        "g_sparse.npz": lambda p: sp.save_npz(p, sp.csr_matrix(A)),
+        "g.mtx": lambda p: scipy.io.mmwrite(p, sp.coo_matrix(A)),
+        "g_sym.mtx": lambda p: scipy.io.mmwrite(p, sp.coo_matrix(A), symmetry="symmetric"),
+    }
+
+
+def test_every_format_reads_the_same_graph(tmp_path, karate):
+    for name, write in _writers(karate).items():
+        path = tmp_path / name
+        write(path)
+        E = et.read_graph(path)
+        assert isinstance(E, et.EdgeList), name
+        assert (E.n, E.num_edges, E.directed) == (34, 78, False), name
+        assert _aut(E) == KARATE_AUT, name
+        assert et.description_length(path) == et.description_length(karate), name  # a path is an input
+
+
+@pytest.mark.parametrize("compress", [gzip.compress, bz2.compress, lzma.compress])
+def test_compressed_files_are_read_transparently(tmp_path, karate, compress):
+    for name, write in _writers(karate).items():
+        plain = tmp_path / name
+        write(plain)
+        suffix = {gzip.compress: ".gz", bz2.compress: ".bz2", lzma.compress: ".xz"}[compress]
+        packed = tmp_path / (name + suffix)
+        packed.write_bytes(compress(plain.read_bytes()))
+        assert _aut(str(packed)) == KARATE_AUT, packed.name
+
+
+def test_read_graph_keeps_labels_colours_and_names(tmp_path):
+    G = nx.cycle_graph(4)
+    nx.set_edge_attributes(G, {(0, 1): "x", (1, 2): "y", (2, 3): "x", (0, 3): "y"}, "rel")
+    nx.set_node_attributes(G, {0: "a", 1: "b", 2: "a", 3: "b"}, "kind")
+    nx.write_graphml(G, tmp_path / "c.graphml")
+    E = et.read_graph(tmp_path / "c.graphml", labels="rel", vertex_colors="kind")
+    assert E.nodes == ("0", "1", "2", "3") and sorted(E.labels) == ["x", "x", "y", "y"]
+    assert list(E.vertex_colors) == ["a", "b", "a", "b"]
+    assert _aut(E) == _aut(G, edge_label="rel", vertex_colors="kind") == 2
+    assert _aut(E.to_networkx(), edge_label="label", vertex_colors="color") == 2
+    with pytest.raises(TypeError, match="already"):
+        _aut(E, vertex_colors=[0, 0, 0, 0])
+
+
+def test_edge_list_label_column_by_number_or_header_name(tmp_path):
+    (tmp_path / "r.tsv").write_text("head\ttail\trelation\na\tb\tr\nb\tc\tr\nc\ta\ts\n")
+    by_name = et.read_graph(tmp_path / "r.tsv", directed=True, labels="relation")
+    by_col = et.read_graph(tmp_path / "r.tsv", directed=True, labels=3)
+    assert list(by_name.labels) == list(by_col.labels) == ["r", "r", "s"]
+    assert _aut(by_name) == 1 and _aut(et.read_graph(tmp_path / "r.tsv", directed=True)) == 3
+    with pytest.raises(ValueError, match="no column 'nosuch'"):
+        et.read_graph(tmp_path / "r.tsv", labels="nosuch")
+    (tmp_path / "partial.txt").write_text("a b r\nb c\nc a s\n")
+    with pytest.raises(ValueError, match="line 2"):
+        et.read_graph(tmp_path / "partial.txt", labels=3)
+    E = et.read_graph(tmp_path / "partial.txt", labels=3, format="edgelist", default="r")
+    assert list(E.labels) == ["r", "r", "s"]
+
+
+def test_header_detection_can_be_overridden(tmp_path):
+    (tmp_path / "h.txt").write_text("alice bob\nbob carol\ncarol alice\nalice dave\n")
+    assert et.read_graph(tmp_path / "h.txt").n == 4  # names everywhere: no header
+    assert et.read_graph(tmp_path / "h.txt", header=True).num_edges == 3
+    (tmp_path / "n.csv").write_text("u,v\n0,1\n1,2\n")
+    assert et.read_graph(tmp_path / "n.csv").num_edges == 2
+    assert et.read_graph(tmp_path / "n.csv", header=False, format="edgelist").num_edges == 3
+
+
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ("0 1\n1 0\n", "2 x 2 adjacency matrix or 2 edges"),
+        ("0 1 2.5\n1 2 0.5\n2 0 1.5\n", "3 x 3 weighted adjacency matrix or 3 edges"),
+        ("1 2\n3\n", "line 2"),  # an adjacency list or a broken edge list
+        ("1 2 x\n3 4\n", "--format adjlist"),
+    ],
+)
+def test_ambiguous_text_is_refused_naming_the_choices(tmp_path, text, match):
+    path = tmp_path / "g.txt"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=match) as info:
+        et.read_graph(path)
+    assert "--format" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_format_says_what_the_content_cannot(tmp_path):
+    path = tmp_path / "g.txt"
+    path.write_text("0 1\n1 0\n")
+    assert et.read_graph(path, format="matrix").num_edges == 1
+    assert et.read_graph(path, format="edgelist").num_edges == 2
+    path.write_text("1 2\n3\n")
+    E = et.read_graph(path, format="adjlist")
+    assert (E.n, E.num_edges) == (3, 1)
+    path.write_text("0 1 2.5\n1 2 0.5\n2 0 1.5\n")
+    assert _aut(et.read_graph(path, format="edgelist")) == 6  # a triangle
+    with pytest.raises(ValueError, match="weighted"):
+        et.read_graph(path, format="matrix")
+
+
+@pytest.mark.parametrize(
+    "name, content, match",
+    [
+        ("g.xyz", "C 0.0 1.2 3.4\n", "unknown graph file type"),
+        ("g", "0 1\n", "unknown graph file type"),
+        ("g.graphml", "0 1\n1 2\n", "the suffix says graphml"),
+        ("g.mtx", "0 1\n1 2\n", "the suffix says mtx"),
+        ("g.gml", "<?xml version='1.0'?><graphml></graphml>", "says gml but the content is graphml"),
+        ("g.txt.gz", "0 1\n", "not compressed"),
+        ("g.txt", "", "empty"),
+    ],
+)
+def test_suffix_and_content_must_agree(tmp_path, name, content, match):
+    (tmp_path / name).write_text(content)
+    with pytest.raises(ValueError, match=match):
+        et.read_graph(tmp_path / name)
+
+
+def test_unknown_suffix_with_format_or_magic(tmp_path, karate):
+    (tmp_path / "karate").write_text("".join(f"{u} {v}\n" for u, v in karate.edges()))
+    assert _aut(et.read_graph(tmp_path / "karate", format="edgelist")) == KARATE_AUT
+    np.save(tmp_path / "a.npy", nx.to_numpy_array(karate, weight=None))
+    (tmp_path / "a.npy").rename(tmp_path / "matrix.bin")
+    assert _aut(et.read_graph(tmp_path / "matrix.bin")) == KARATE_AUT  # the .npy magic says it
+
+
+def test_matrix_files_are_undirected_when_symmetric(tmp_path):
+    A = np.zeros((4, 4), dtype=int)
+    A[0, 1] = A[1, 2] = A[2, 3] = 1  # a directed path
+    np.save(tmp_path / "d.npy", A)
+    E = et.read_graph(tmp_path / "d.npy")
+    assert E.directed and E.num_edges == 3 and _aut(E) == 1
+    np.save(tmp_path / "u.npy", A + A.T)
+    E = et.read_graph(tmp_path / "u.npy")
+    assert not E.directed and E.num_edges == 3 and _aut(E) == 2
+    E = et.read_graph(tmp_path / "u.npy", directed=True)
+    assert E.directed and E.num_edges == 6 and _aut(E) == 2
+
+
+def test_npy_edge_array_is_not_guessed(tmp_path):
+    np.save(tmp_path / "e.npy", np.array([[0, 1], [1, 2], [2, 0]]))
+    with pytest.raises(ValueError, match="edge array"):
+        et.read_graph(tmp_path / "e.npy")
+    np.savez(tmp_path / "two.npz", a=np.eye(3), b=np.eye(3))
+    with pytest.raises(ValueError, match="2 arrays"):
+        et.read_graph(tmp_path / "two.npz")
+
+
+# ---------------------------------------------------------------------------
+# weights
+# ---------------------------------------------------------------------------
+def test_weighted_matrices_need_weight_none(karate):
+    W = nx.to_numpy_array(karate)  # networkx's default: the weights 1..7
+    for M in (W, sp.csr_matrix(W)):
+        with pytest.raises(ValueError, match=r"entry \(0, 1\) is 4\.0 \(a weighted matrix\): pass weight="):
+            _aut(M)
+        assert _aut(M, weight=None) == KARATE_AUT
+    with pytest.raises(ValueError, match="weight must be"):
+        _aut(W, weight="w")
+
+
+# ---------------------------------------------------------------------------
+# the Python API: edge tuples, paths, messages
+# ---------------------------------------------------------------------------
+def test_list_of_edge_tuples_with_any_node_names(karate):
+    assert _aut(list(karate.edges())) == KARATE_AUT
+    assert _aut([("a", "b"), ("b", "c")]) == 2
+    assert _aut([("a", "b"), ("b", "c")], directed=True) == 1
+    assert _aut([(0, 1), (1, 2)], edge_label=["x", "y"]) == 1
+    assert _aut([(0, 1), (1, 2)], vertex_colors={0: "r", 1: "g", 2: "r"}) == 2
+    assert _aut([(0, 1), (5, 6)]) == 8  # nodes are the names that occur, as in nx.Graph(edges)
+    assert _aut([(0, 1), (5, 6)], n=7) == 8 * math.factorial(3)  # with n=, ids 0..n-1
+
+
+def test_edge_array_without_n_says_to_pass_it():
+    with pytest.raises(ValueError, match=r"pass n= .*e\.g\. n=4"):
+        _aut(np.array([[0, 1], [1, 2], [2, 3]]))
+    with pytest.raises(ValueError, match="pass n=.*tuples"):
+        _aut([[0, 1], [1, 2], [2, 3]])
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: _aut(np.array([[0, 4.0], [1, 0]])), "is 4.0"),
+        (lambda: _aut(np.array([[0, 2], [1, 0]], dtype=np.int64)), "is 2 "),
+        (lambda: et.description_length(nx.path_graph(3), time_limit=np.float64(-4.0)), "got -4.0"),
+        (lambda: et.from_edges([[0, 1]], n=np.float64(4.0)), "got 4.0"),
+    ],
+)
+def test_errors_carry_no_numpy_reprs(call, match):
+    with pytest.raises((ValueError, TypeError), match=match) as info:
+        call()
+    assert "np." not in str(info.value) and "array(" not in str(info.value)
+
+
+def test_zero_dimensional_time_limit_is_a_number():
+    assert _aut(nx.petersen_graph(), time_limit=np.array(60.0)) == 120
+
+
+# ---------------------------------------------------------------------------
+# issue 14: labels and colours as Python values, NaN, partial attributes
+# ---------------------------------------------------------------------------
+def _labelled_path_inputs(labels):
+    """The path 0-1-2 with edge labels ``labels``, once per input path that takes labels."""
+    G = nx.Graph()
+    G.add_edge(0, 1, r=labels[0])
+    G.add_edge(1, 2, r=labels[1])
+    g = igraph.Graph([(0, 1), (1, 2)])
+    g.es["r"] = list(labels)
+    E = np.array([[0, 1], [1, 2]])
+    return {
+        "networkx": (G, {"edge_label": "r"}),
+        "igraph": (g, {"edge_label": "r"}),
+        "edge array": (E, {"n": 3, "edge_label": list(labels)}),
+        "edge array, object labels": (E, {"n": 3, "edge_label": np.array(labels, dtype=object)}),
+        "EdgeList": (et.from_edges(E, 3, labels=list(labels)), {}),
+        "edge tuples": ([(0, 1), (1, 2)], {"edge_label": list(labels)}),
+    }
+
+
+@pytest.mark.parametrize(
+    "labels, order",
+    [([1, "1"], 1), ([1, 1.0], 2), ([True, 1], 2), ([0, False], 2), (["a", "a"], 2), ([(1, 2), (1, 2)], 2)],
+    ids=["1 vs '1'", "1 vs 1.0", "True vs 1", "0 vs False", "equal strings", "tuples"],
+)
+def test_labels_compare_as_python_values_on_every_path(labels, order):
+    for name, (x, kw) in _labelled_path_inputs(labels).items():
+        if name == "edge array, object labels" and isinstance(labels[0], tuple):
+            continue  # np.array of tuples is a 2-D array, not a list of tuple labels
+        assert _aut(x, **kw) == order, name
+
+
+@pytest.mark.parametrize(
+    "colours, order",
+    [([1, "1", 1], 2), ([1, 1.0, True], 6), (["a", "b", "a"], 2)],
+)
+def test_colours_compare_as_python_values_on_every_path(colours, order):
+    G = nx.complete_graph(3)
+    nx.set_node_attributes(G, dict(enumerate(colours)), "c")
+    g = igraph.Graph.Full(3)
+    g.vs["c"] = list(colours)
+    inputs = [
+        (G, "c"),
+        (g, "c"),
+        (G, list(colours)),
+        (G, dict(enumerate(colours))),
+        (np.ones((3, 3)) - np.eye(3), list(colours)),
+        (np.ones((3, 3)) - np.eye(3), np.array(colours, dtype=object)),
+        (et.from_edges([[0, 1], [1, 2], [0, 2]], 3, vertex_colors=list(colours)), None),
+    ]
+    for x, vc in inputs:
+        assert _aut(x, vertex_colors=vc) == order, (type(x).__name__, vc)
+
+
+def test_nan_is_refused_on_every_path():
+    nan, other_nan = float("nan"), float("nan")
+    cases = [
+        dict(x=nx.path_graph(3), vertex_colors=[nan, 1, other_nan]),
+        dict(x=nx.path_graph(3), vertex_colors=[nan, 1, nan]),
+        dict(x=nx.path_graph(3), vertex_colors=np.array([np.nan, 1, 2])),
+        dict(x=nx.path_graph(3), vertex_colors={0: nan, 1: 1, 2: 1}),
+        dict(x=np.array([[0, 1], [1, 2]]), n=3, edge_label=[nan, 1]),
+        dict(x=np.array([[0, 1], [1, 2]]), n=3, edge_label=np.array([np.nan, 1.0])),
+        dict(x=[(0, 1), (1, 2)], edge_label=[1, nan]),
+        dict(x=[(0, nan)]),
+        dict(x=nx.path_graph(3), edge_label="r", default=nan),
+    ]
+    G = nx.path_graph(3)
+    nx.set_edge_attributes(G, nan, "r")
+    nx.set_node_attributes(G, nan, "c")
+    cases += [dict(x=G, edge_label="r"), dict(x=G, vertex_colors="c")]
+    g = igraph.Graph([(0, 1), (1, 2)])
+    g.es["r"] = [nan, 1.0]
+    cases += [dict(x=g, edge_label="r")]
+    for kw in cases:
+        x = kw.pop("x")
+        with pytest.raises(ValueError, match="NaN"):
+            _aut(x, **kw)
+    with pytest.raises(ValueError, match="NaN"):
+        et.from_edges([[0, 1]], 2, labels=[nan])
+
+
+def test_partial_attribute_is_an_error_unless_default_names_the_value():
+    P = nx.petersen_graph()
+    nx.set_edge_attributes(P, "w", "w")
+    del P.edges[0, 1]["w"]
+    with pytest.raises(ValueError, match=r"'w' is missing on 1 of 15 edges \(first: \(0, 1\)\); pass def"):
+        _aut(P, edge_label="w")
+    assert _aut(P, edge_label="w", default="w") == 120
+    assert _aut(P, edge_label="w", default="other") == 8  # edge (0, 1) is singled out
+    C = nx.cycle_graph(6)
+    C.nodes[0]["col"] = "red"
+    with pytest.raises(ValueError, match="'col' is missing on 5 of 6 nodes"):
+        _aut(C, vertex_colors="col")
+    assert _aut(C, vertex_colors="col", default="blue") == 2
+    with pytest.raises(ValueError, match="no colour for node 3"):
+        _aut(C, vertex_colors={0: "a", 1: "b", 2: "a"})
+    assert _aut(C, vertex_colors={0: "a"}, default="b") == 2
+    g = igraph.Graph.Ring(6)
+    g.vs["col"] = ["red", None, None, None, None, None]
+    with pytest.raises(ValueError, match="missing on 5 of 6 nodes"):
+        _aut(g, vertex_colors="col")
+    assert _aut(g, vertex_colors="col", default="blue") == 2
+    with pytest.raises(ValueError, match="None"):
+        _aut(np.array([[0, 1], [1, 2]]), n=3, edge_label=[None, 1])
+
+
+def test_attribute_no_item_has_is_an_error_on_every_input(tmp_path):
+    G = nx.karate_club_graph()
+    nx.write_graphml(G, tmp_path / "k.graphml")
+    g = igraph.Graph.from_networkx(G)
+    for x in (G, g, str(tmp_path / "k.graphml")):
+        with pytest.raises(ValueError, match="no edge has the attribute 'nosuch'"):
+            _aut(x, edge_label="nosuch")
+        with pytest.raises(ValueError, match="no node has the attribute 'nosuch'"):
+            _aut(x, vertex_colors="nosuch")
+    with pytest.raises(TypeError, match="node attribute"):
+        _aut(np.eye(3), vertex_colors="nosuch")
+
+
+# ---------------------------------------------------------------------------
+# property: every format reads every graph alike
+# ---------------------------------------------------------------------------
+@st.composite
+def _graphs(draw):
+    n = draw(st.integers(3, 9))
+    pair = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda e: e[0] < e[1])
+    pairs = draw(st.sets(pair, min_size=3))
+    G = nx.Graph()
+    G.add_nodes_from(range(n))
+    G.add_edges_from(pairs)
+    return G
+
+
+@settings(max_examples=25, deadline=None)
+@given(_graphs())
+def test_matrix_files_agree_with_networkx(G):
+    import tempfile
+    from pathlib import Path
+
+    expected = _aut(G)
+    A = nx.to_numpy_array(G, weight=None, dtype=int)
+    with tempfile.TemporaryDirectory() as d:
+        for name, write in [
+            ("a.txt", lambda p: np.savetxt(p, A, fmt="%d")),
+            ("a.npy", lambda p: np.save(p, A)),
+            ("a.mtx", lambda p: scipy.io.mmwrite(p, sp.coo_matrix(A))),
+            ("a.graphml", lambda p: nx.write_graphml(G, p)),
+        ]:
+            p = Path(d) / name
+            write(p)
+            E = et.read_graph(p)
+            assert (E.n, E.num_edges, _aut(E)) == (G.number_of_nodes(), G.number_of_edges(), expected), name
