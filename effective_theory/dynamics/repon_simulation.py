@@ -269,7 +269,7 @@ def matrix_collision_rules(eta_x, eta_A, sigma_a, sigma_c, n=100_000, *, m=2, d=
       (Eq. (11) applied as if the ansatz held),
     * ``eq12``: Eq. (12), and ``stderr`` of ``exact`` at ``eq12``;
     * for ``init="iid"`` (no perturbation) also ``general``: the exact probability
-      :func:`~effective_theory.dynamics.matrix_collision_probability.matrix_collision_probability`
+      :func:`~effective_theory.dynamics.matrix_collision.matrix_collision_probability`
       :math:`F_{d,m-d+1}(K^2(m-d+1)/d)`, ``general_stderr`` (binomial SE of ``exact`` at
       ``general``) and ``wedge_bound`` (the Cauchy-Schwarz bound, the probability of ``naive``).
 
@@ -293,7 +293,7 @@ def matrix_collision_rules(eta_x, eta_A, sigma_a, sigma_c, n=100_000, *, m=2, d=
     out = dict(exact=float(exact.mean()), naive=float(naive.mean()), eq12=p,
                agree=float((exact == naive).mean()), stderr=float(np.sqrt(p * (1 - p) / n)))
     if init == "iid" and perturbation == 0:
-        from effective_theory.dynamics.matrix_collision_probability import (
+        from effective_theory.dynamics.matrix_collision import (
             matrix_collision_probability,
             wedge_bound_probability,
         )
@@ -582,7 +582,7 @@ def matrix_collision_check(eta_x, eta_A, sigma_a, sigma_c, n=100_000, *, m=2, d=
     -------
     MonteCarloResult
         ``fraction`` = collided fraction, ``theory`` =
-        :func:`~effective_theory.dynamics.matrix_collision_probability.matrix_collision_probability`,
+        :func:`~effective_theory.dynamics.matrix_collision.matrix_collision_probability`,
         ``stderr`` the binomial SE at ``theory``; ``extra``: ``eq12`` (Eq. 12), ``wedge_bound``
         (Cauchy-Schwarz bound), ``eq12_is_upper_bound`` (theory <= Eq. 12), ``eq12_z`` (how many SE the
         measured fraction lies above Eq. 12; a bound test fails when it exceeds the tolerance).
@@ -632,7 +632,7 @@ def simulate_full_pair_flow(eta_x, eta_A, sigma_a, sigma_c, n=1000, *, m=2, d=2,
     0
     """
     from effective_theory.dynamics.conservation import full_conserved_matrix, matrix_flow_collides
-    from effective_theory.dynamics.matrix_collision_probability import matrix_collision_probability
+    from effective_theory.dynamics.matrix_collision import matrix_collision_probability
 
     _check_common(eta_x, eta_A, sigma_a, sigma_c, n)
     _check_matrix_args(m, d, 0.0)

@@ -27,7 +27,7 @@ the arctan of Eq. (12).  The derivation (:func:`derive_matrix_collision_probabil
 3. *Schur complement*: :math:`\\rho` is the squared residual of the last column of :math:`A_0`
    regressed on the other :math:`d-1`, a Gaussian vector projected on an
    :math:`(m-d+1)`-dimensional complement: :math:`\\rho/\\sigma_a^2 \\sim \\chi^2_{m-d+1}`, while
-   :math:`|r_0|^2/\\sigma_c^2 \\sim \\chi^2_d` (this is Hotelling's :math:`T^2`);
+   :math:`|r_0|^2/\\sigma_c^2 \\sim \\chi^2_d` (this is Hotelling's :math:`T^2` [2]_);
 4. *ratio of chi-squares*: the density of :math:`X = \\chi^2_d/\\chi^2_\\nu` is
    :math:`x^{d/2-1}(1+x)^{-(d+\\nu)/2}/B(d/2, \\nu/2)`; :math:`x = t/(1-t)` turns
    :math:`P(X < K^2)` into the incomplete beta function above.
