@@ -1,18 +1,35 @@
-"""The conserved quantity Eq. 11, the fixed points, the phase rule, and the conserved matrix of Eq. 8.
+"""The conserved quantity Eq. 11, its fixed points and phase rule, the conserved matrices of Eqs. 8 and 6.
 
-Run: python examples/conservation_law.py
+Run: python examples/conservation_law.py [--latex FILE]
 """
+
+import argparse
+from pathlib import Path
 
 import numpy as np
 
 import effective_theory as et
 
 
-def main():
+def _parser():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--latex", metavar="FILE", help="also write the derivation as one LaTeX document to FILE")
+    return p
+
+
+def _write_latex(path, *derivations, title=None):
+    if path:
+        Path(path).write_text(et.latex_document(*derivations, title=title))
+        print(f"wrote {path}")
+
+
+def main(argv=None):
+    args = _parser().parse_args([] if argv is None else argv)
     print(et.derive_conserved_quantity().report(latex=True))
     print("sympy.solve of da2/dt = dc/dt = 0:", et.reduced_flow_fixed_points())
     print()
     print(et.derive_conserved_matrix(2).report(latex=True))
+    print(et.derive_full_conserved_matrix(2).report(latex=True))
     # numbers: a trajectory of Eq. 10 and its end point
     a0, c0, eta_x, eta_A = 1.2, 0.6, 1.0, 1.0
     print(f"start (a2, c) = ({a0}, {c0}), C = {et.conserved_quantity(a0, c0, eta_x, eta_A):.6f}")
@@ -26,8 +43,11 @@ def main():
     print("  Eq. 11 with a2 = |A0 r_hat| says collide:", bool(et.collides(1.0, 0.6, 1.0, 1.0)))
     print("  exact rule M0 > 0 says collide:         ", bool(et.matrix_flow_collides(A0, r0, 1.0, 1.0)))
     print("  |r(t)| from the closed form at t = 1e3:  ", float(np.linalg.norm(et.matrix_flow_solution(A0, r0, 1e3, 1, 1))))
+    _write_latex(args.latex, et.derive_conserved_quantity(), et.derive_conserved_matrix(2), et.derive_full_conserved_matrix(2), title='Conserved quantities of the repon flows (Eqs. 8, 10, 11; Eq. 6)')
     return 0
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

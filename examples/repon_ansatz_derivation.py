@@ -1,17 +1,36 @@
 """Substitute the ansatz Eq. 9 into Eq. 8 and derive Eq. 10, with its exactness conditions.
 
-Run: python examples/repon_ansatz_derivation.py
+Run: python examples/repon_ansatz_derivation.py [--latex FILE]
 """
+
+import argparse
+from pathlib import Path
 
 import effective_theory as et
 
 
-def main():
+def _parser():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--latex", metavar="FILE", help="also write the derivation as one LaTeX document to FILE")
+    return p
+
+
+def _write_latex(path, *derivations, title=None):
+    if path:
+        Path(path).write_text(et.latex_document(*derivations, title=title))
+        print(f"wrote {path}")
+
+
+def main(argv=None):
+    args = _parser().parse_args([] if argv is None else argv)
     print(et.derive_repon_ansatz(2).report(latex=True))
     print("Conclusion: Eq. 9 solves Eq. 8 exactly iff r0 is an eigenvector of A0^T A0; Eq. 10 then holds for")
     print("(|A r_hat|, |r|) without any normalisation, and |r0| = 1 is a symmetry only with rescaled rates.")
+    _write_latex(args.latex, et.derive_repon_ansatz(2))
     return 0
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

@@ -6,6 +6,8 @@
 * :mod:`~effective_theory.dynamics.conservation` -- the conserved quantity Eq. (11) and its
   matrix form;
 * :mod:`~effective_theory.dynamics.collision_probability` -- the arctan law Eq. (12) and Eq. (13);
+* :mod:`~effective_theory.dynamics.matrix_collision` -- the collision probability of the
+  full matrix flow Eq. (8) from i.i.d. Gaussian initial conditions (F distribution; Eq. 12 at m = d = 1);
 * :mod:`~effective_theory.dynamics.multi_repon_flow` -- one repon against a cluster (Eq. 13);
 * :mod:`~effective_theory.dynamics.repon_simulation` -- Monte Carlo checks of Eqs. (8)-(13).
 """
@@ -20,6 +22,7 @@ __getattr__, __dir__ = attach(
         "repon_ansatz",
         "conservation",
         "collision_probability",
+        "matrix_collision",
         "multi_repon_flow",
         "repon_simulation",
     ),

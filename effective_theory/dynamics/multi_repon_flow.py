@@ -57,8 +57,8 @@ def cluster_stays_clustered(N: int, d: int = 1):
         raise ValueError(f"N must be an integer >= 1, got {N!r}")
     m = d
     A = sp.Matrix(m, d, lambda i, j: sp.Symbol(f"A{i + 1}{j + 1}", real=True))
-    b, y, x0, xc = _vec("b", m), _vec("y", m), _vec("x0_", d), _vec("xc_", d)
-    xs = [_vec(f"x{j + 1}_", d) for j in range(N)]
+    b, y, x0, xc = _vec("b", m), _vec("y", m), _vec("x_0", d), _vec("x_c", d)
+    xs = [_vec(f"x_{j + 1}", d) for j in range(N)]
     eta_x = sp.Symbol("eta_x", positive=True)
 
     def sq(v):
@@ -96,7 +96,7 @@ def derive_multi_repon_flow(d: int = 1) -> Derivation:
     N = sp.Symbol("N", positive=True, integer=True)
     eta_A, eta_x = sp.symbols("eta_A eta_x", positive=True)
     A = sp.Matrix(m, d, lambda i, j: sp.Symbol(f"A{i + 1}{j + 1}", real=True))
-    b, y, x0, xc = _vec("b", m), _vec("y", m), _vec("x0_", d), _vec("xc_", d)
+    b, y, x0, xc = _vec("b", m), _vec("y", m), _vec("x_0", d), _vec("x_c", d)
     s, D = _vec("s", d), _vec("D", d)
 
     def sq(v):
@@ -125,9 +125,10 @@ def derive_multi_repon_flow(d: int = 1) -> Derivation:
     ]
     on = {**{s[i]: 0 for i in range(d)}, **{b[i]: y[i] for i in range(m)}}
     de = dA.subs(sub) * s + A * ((dx0 + N * dxc) / (N + 1)).subs(sub) + (-eta_A * grad(loss, b)).subs(sub)
+    vel = sp.Matrix.vstack(((dx0 + N * dxc) / (N + 1)).subs(sub), de)
     steps.append(DerivationStep(
         "invariant manifold", "s = 0, e = 0 (b = y) is invariant: (ds/dt, de/dt) = 0 there",
-        sp.Matrix.vstack(((dx0 + N * dxc) / (N + 1)).subs(sub).subs(on), de.subs(on)), sp.zeros(d + m, 1),
+        vel.applyfunc(lambda v: sp.Subs(v, tuple(on), tuple(on.values()))), sp.zeros(d + m, 1),
         assumptions=("s = 0", "b = y")))
     r = _vec("r", d)
     half = {D[i]: 2 * r[i] for i in range(d)}
@@ -142,10 +143,13 @@ def derive_multi_repon_flow(d: int = 1) -> Derivation:
     a2, c = sp.symbols("a_2 c", real=True)
     kappa = 4 / (1 + 1 / N) * eta_A  # effective 2 eta_A
     CN = a2**2 / (2 * kappa) - c**2 / (2 * eta_x)
+    t = sp.Symbol("t", nonnegative=True)
+    a2t, ct = sp.Function("a_2")(t), sp.Function("c")(t)
     steps.append(DerivationStep(
         "conserved C_N", "along a2' = -(4/(1+1/N)) eta_A c^2 a2, c' = -eta_x a2^2 c, "
         "C_N = (1 + 1/N) a2^2/(8 eta_A) - c^2/(2 eta_x) is conserved",
-        sp.diff(CN, a2) * (-kappa * c**2 * a2) + sp.diff(CN, c) * (-eta_x * a2**2 * c), sp.Integer(0)))
+        sp.Derivative(CN.subs({a2: a2t, c: ct}), t), sp.Integer(0),
+        where=((sp.Derivative(a2t, t), -kappa * ct**2 * a2t), (sp.Derivative(ct, t), -eta_x * a2t**2 * ct))))
     kN = sp.sqrt(eta_x / (4 / (1 + 1 / N) * eta_A))
     steps.append(DerivationStep(
         "wedge", "C_N = (a2^2/(2 eta_x)) (k_N^2 - (c/a2)^2), k_N = sqrt(eta_x / ((4/(1 + 1/N)) eta_A))",
@@ -154,14 +158,28 @@ def derive_multi_repon_flow(d: int = 1) -> Derivation:
     eq13 = 2 / sp.pi * sp.atan(sigma_a / sigma_c * sp.sqrt(eta_x / (4 / (1 + 1 / N) * eta_A)))
     steps.append(DerivationStep(
         "Eq. 13", "the wedge probability (2/pi) atan K of Eq. 12 with K = (sigma_a/sigma_c) k_N is Eq. 13",
-        (2 * sp.atan(K) / sp.pi).subs(K, sigma_a / sigma_c * kN), eq13))
+        sp.Subs(2 * sp.atan(K) / sp.pi, K, sigma_a / sigma_c * kN), eq13))
     eq12 = 2 / sp.pi * sp.atan(sigma_a / sigma_c * sp.sqrt(eta_x / (2 * eta_A)))
-    steps.append(DerivationStep("N = 1 is Eq. 12", "Eq. 13 at N = 1 equals Eq. 12", eq13.subs(N, 1), eq12))
-    # centroid convention: g = |x0 - s| = N |D|/(N+1) = (2N/(N+1)) |r|
+    steps.append(DerivationStep("N = 1 is Eq. 12", "Eq. 13 at N = 1 equals Eq. 12",
+                                sp.Subs(eq13, N, 1), eq12))
+    # centroid convention, derived: the lone repon's distance to the centroid in terms of D = 2 r
+    steps.append(DerivationStep(
+        "centroid distance",
+        "the lone repon's offset from the centroid is x0 - s = N D/(N + 1) = (2N/(N+1)) r",
+        sp.Matrix([sp.Subs(x0[i] - s[i], x0[i], sub[x0[i]]) for i in range(d)]), 2 * N / (N + 1) * r,
+        where=((D, 2 * r),)))
+    g = sp.Symbol("g", positive=True)  # |x0 - s|
+    a2p = sp.Symbol("a_2", positive=True)
+    # the wedge boundary C_N = 0 written in g = (2N/(N+1)) c: solve for g/a2
+    g_threshold = sp.solve(sp.Eq(CN.subs({c: (N + 1) * g / (2 * N), a2: a2p}), 0), g)[0] / a2p
+    steps.append(DerivationStep(
+        "centroid threshold",
+        "substituting c = (N+1) g/(2N) into C_N = 0 and solving for g: the wedge measured from the "
+        "centroid is |g|/|a2| < sqrt(eta_x N/((N+1) eta_A)), which grows with N",
+        sp.Symbol("g_*"), sp.sqrt(eta_x * N / ((N + 1) * eta_A)), where=((sp.Symbol("g_*"), g_threshold),)))
     steps.append(DerivationStep(
         "centroid convention",
-        "if c measured the lone repon's distance to the centroid, g = 2N/(N+1) |r|, the "
-        "wedge would be |g|/|a2| < sqrt(eta_x N/((N+1) eta_A)), not k_N (equal only at N = 1)",
-        sp.sqrt(eta_x * N / ((N + 1) * eta_A)), kN, expect_exact=False))
+        "the centroid threshold (derived above) is not k_N of Eq. 13 (they agree only at N = 1)",
+        g_threshold, kN, expect_exact=False))
     return Derivation(title=f"Eq. 13: one repon and a cluster of N (d = {d})", steps=tuple(steps),
                       symbols=dict(N=N, eta_A=eta_A, eta_x=eta_x, A=A, s=s, D=D, r=r))

@@ -41,8 +41,8 @@ def _symbols(d, m):
             raise TypeError(f"{name} must be an int, got {type(v).__name__}")
         if v < 1:
             raise ValueError(f"{name} (dimension) must be >= 1, got {v}")
-    A0 = sp.Matrix(m, d, lambda i, j: sp.Symbol(f"A0_{i + 1}{j + 1}", real=True))
-    r0 = sp.Matrix(d, 1, lambda i, _j: sp.Symbol(f"r0_{i + 1}", real=True))
+    A0 = sp.Matrix(m, d, lambda i, j: sp.Symbol(f"A^0_{i + 1}{j + 1}", real=True))  # prints A^0_12
+    r0 = sp.Matrix(d, 1, lambda i, _j: sp.Symbol(f"r^0_{i + 1}", real=True))
     a, b, c = sp.symbols("a b c", real=True)
     da, db, dc = sp.symbols("adot bdot cdot", real=True)
     eta_A, eta_x = sp.symbols("eta_A eta_x", positive=True)
@@ -116,8 +116,9 @@ def derive_repon_ansatz(d: int = 2, m: int | None = None) -> Derivation:
         "A equation", "Eq. 9 in dA/dt = -2 eta_A A r r^T: solved by a' = 0, b' = -2 eta_A c^2 (a + b|r0|^2), "
         "for any A0 and r0", RA.subs(sol_A), sp.zeros(m, d)))
     steps.append(DerivationStep(
-        "Eq. 10: a2", "a2 = a + b|r0|^2 obeys a2' = -2 eta_A |r0|^2 c^2 a2 (Eq. 10 when |r0| = 1)",
-        (sp.Integer(0) + rho * db).subs(sol_A), -2 * eta_A * rho * c**2 * a2))
+        "Eq. 10: a2",
+        "a2 = a + b|r0|^2 obeys a2' = a' + |r0|^2 b' = -2 eta_A |r0|^2 c^2 a2 (Eq. 10 when |r0| = 1)",
+        sp.Subs(da + rho * db, (da, db), (sol_A[da], sol_A[db])), -2 * eta_A * rho * c**2 * a2))
 
     # r equation: residual component orthogonal to r0
     A = a * A0 + b * A0 * r0 * r0.T
@@ -164,22 +165,24 @@ def derive_repon_ansatz(d: int = 2, m: int | None = None) -> Derivation:
             Rr.subs(dc, -eta_x * lam_val * a2e**2 * c), sp.zeros(d, 1),
             assumptions=("A0^T A0 r0 = lambda r0",)))
     steps.append(DerivationStep(
-        "Eq. 10: c", "with lambda = 1 (|A0 r0| = |r0|) the c equation is Eq. 10: c' = -eta_x a2^2 c",
-        (-eta_x * lam * a2**2 * c).subs(lam, 1), -eta_x * a2**2 * c,
+        "Eq. 10: c", "substituting lambda = 1 (|A0 r0| = |r0|) the c equation is Eq. 10: c' = -eta_x a2^2 c",
+        sp.Subs(-eta_x * lam * a2**2 * c, lam, 1), -eta_x * a2**2 * c,
         assumptions=("A0^T A0 r0 = r0",)))
 
     # no normalisation needed in the variables (|A rhat|, |r|) = (sqrt(lam) a2, sqrt(rho) c)
     rho_s, lam_s = sp.symbols("rho lambda", positive=True)
-    a2s = sp.Symbol("a2", real=True)
-    da2 = -2 * eta_A * rho_s * c**2 * a2s
-    dcs = -eta_x * lam_s * a2s**2 * c
-    at, ct = sp.sqrt(lam_s) * a2s, sp.sqrt(rho_s) * c
+    t = sp.Symbol("t", nonnegative=True)
+    a2f, cf, atf, ctf = (sp.Function(n)(t) for n in ("a_2", "c", "atilde", "ctilde"))
+    flow = ((sp.Derivative(a2f, t), -2 * eta_A * rho_s * cf**2 * a2f),
+            (sp.Derivative(cf, t), -eta_x * lam_s * a2f**2 * cf))
     steps.append(DerivationStep(
         "Eq. 10 without normalisation",
         "a~ = sqrt(lambda) a2 = |A rhat|, c~ = |r0| c = |r| obey Eq. 10 exactly: "
         "(a~' + 2 eta_A c~^2 a~, c~' + eta_x a~^2 c~) = 0",
-        sp.Matrix([sp.sqrt(lam_s) * da2 + 2 * eta_A * ct**2 * at, sp.sqrt(rho_s) * dcs + eta_x * at**2 * ct]),
-        sp.zeros(2, 1), assumptions=("A0^T A0 r0 = lambda r0", "|r0|^2 = rho")))
+        sp.Matrix([sp.Derivative(atf, t) + 2 * eta_A * ctf**2 * atf,
+                   sp.Derivative(ctf, t) + eta_x * atf**2 * ctf]),
+        sp.zeros(2, 1), assumptions=("A0^T A0 r0 = lambda r0", "|r0|^2 = rho"),
+        where=((atf, sp.sqrt(lam_s) * a2f), (ctf, sp.sqrt(rho_s) * cf)) + flow))
 
     # rescaling x -> L x (A -> A/L) maps Eq. 8 to itself only with eta_x -> L^2 eta_x, eta_A -> eta_A/L^2
     L = sp.Symbol("L", positive=True)
@@ -200,5 +203,5 @@ def derive_repon_ansatz(d: int = 2, m: int | None = None) -> Derivation:
         "C = a2^2/(2 eta_A) - c^2/eta_x is unchanged by "
         "(a2, c, eta_A, eta_x) -> (a2/L, L c, eta_A/L^2, L^2 eta_x); "
         "so is the Eq. 12 argument (sigma_a/sigma_c) sqrt(eta_x/(2 eta_A))",
-        C.subs({a_: a_ / L, c_: L * c_, eta_A: eta_A / L**2, eta_x: L**2 * eta_x}, simultaneous=True), C))
+        sp.Subs(C, (a_, c_, eta_A, eta_x), (a_ / L, L * c_, eta_A / L**2, L**2 * eta_x)), C))
     return Derivation(title=f"Ansatz Eq. 9 -> Eq. 10 (d = {d}, m = {m})", steps=tuple(steps), symbols=S)

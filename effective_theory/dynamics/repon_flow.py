@@ -47,6 +47,7 @@ __all__ = ["pair_loss", "derive_repon_flow", "exact_pair_flow"]
 
 
 def _vec(name, n):
+    """Column of real symbols ``name1 .. namen`` (``x_1`` gives ``x_11, x_12``: repon 1, components 1, 2)."""
     return sp.Matrix(n, 1, lambda i, _j: sp.Symbol(f"{name}{i + 1}", real=True))
 
 
@@ -86,7 +87,7 @@ def pair_loss(d: int = 2, m: int | None = None) -> tuple:
     _check_dims(d, m)
     A = sp.Matrix(m, d, lambda i, j: sp.Symbol(f"A{i + 1}{j + 1}", real=True))
     S = dict(
-        A=A, b=_vec("b", m), y=_vec("y", m), x1=_vec("x1_", d), x2=_vec("x2_", d),
+        A=A, b=_vec("b", m), y=_vec("y", m), x1=_vec("x_1", d), x2=_vec("x_2", d),
         s=_vec("s", d), r=_vec("r", d),
         eta_A=sp.Symbol("eta_A", positive=True), eta_x=sp.Symbol("eta_x", positive=True),
         t=sp.Symbol("t", nonnegative=True), d=d, m=m,
@@ -165,95 +166,112 @@ def derive_repon_flow(d: int = 2, m: int | None = None) -> Derivation:
     A, b, y, x1, x2, s, r = (S[k] for k in ("A", "b", "y", "x1", "x2", "s", "r"))
     eta_A, eta_x, t = S["eta_A"], S["eta_x"], S["t"]
     d, m = S["d"], S["m"]
+    ell = sp.Symbol("ell")  # the loss l of Eq. 6, kept as a symbol so that gradients print unevaluated
     steps = []
 
+    def nabla(M):
+        """Matrix of unevaluated partial derivatives of l (printed as dl/dM_ij)."""
+        return M.applyfunc(lambda v: sp.Derivative(ell, v))
+
+    # the same loss in matrix notation, for printing
+    Am, bm, ym = sp.MatrixSymbol("A", m, d), sp.MatrixSymbol("b", m, 1), sp.MatrixSymbol("y", m, 1)
+    x1m, x2m = sp.MatrixSymbol("x_1", d, 1), sp.MatrixSymbol("x_2", d, 1)
+    res1m, res2m = Am * x1m + bm - ym, Am * x2m + bm - ym
+    loss_m = sp.Rational(1, 2) * (res1m.T * res1m + res2m.T * res2m)
+    given_loss = ((ell, loss),)
+    given_split = given_loss + ((x1, s + r), (x2, s - r))  # x1 = s + r, x2 = s - r
     comp = sp.Rational(1, 2) * sum(
         (sum(A[k, j] * x[j] for j in range(d)) + b[k] - y[k]) ** 2 for x in (x1, x2) for k in range(m))
     steps.append(DerivationStep(
         "Eq. 6", "pair loss l = 1/2(|A x1 + b - y|^2 + |A x2 + b - y|^2), written in components",
-        loss, comp))
+        ell, comp, where=((ell, loss_m), (Am, A), (bm, b), (ym, y), (x1m, x1), (x2m, x2))))
 
     # --- C1: the gradient flow of Eq. (7), derived by differentiating Eq. (6)
-    dA = -eta_A * _grad(loss, A)
-    db = -eta_A * _grad(loss, b)
-    dx1 = -eta_x * _grad(loss, x1)
-    dx2 = -eta_x * _grad(loss, x2)
     steps.append(DerivationStep(
         "C1: dA/dt", "-eta_A dl/dA equals the paper's C1 expression",
-        dA, -eta_A * (A * (x1 * x1.T + x2 * x2.T) + (b - y) * (x1 + x2).T)))
+        -eta_A * nabla(A), -eta_A * (A * (x1 * x1.T + x2 * x2.T) + (b - y) * (x1 + x2).T), where=given_loss))
     steps.append(DerivationStep(
         "C1: db/dt",
         "-eta_A dl/db versus the paper's C1 -eta_A(A(x1+x2) + b - y): C1 drops a factor 2 on (b - y) "
         "(a typo: the paper's own b(t) = (1 - exp(-2 eta_A t)) y needs the factor 2)",
-        db, -eta_A * (A * (x1 + x2) + b - y), expect_exact=False))
-    for name, dx, x in (("dx1/dt", dx1, x1), ("dx2/dt", dx2, x2)):
+        -eta_A * nabla(b), -eta_A * (A * (x1 + x2) + b - y), expect_exact=False, where=given_loss))
+    for name, x in (("dx1/dt", x1), ("dx2/dt", x2)):
         steps.append(DerivationStep(
             f"C1: {name}", "-eta_x dl/dx_i = -eta_x A^T (A x_i + b - y)",
-            dx, -eta_x * A.T * (A * x + b - y)))
+            -eta_x * nabla(x), -eta_x * A.T * (A * x + b - y), where=given_loss))
 
     # --- centroid / half-separation split (exact change of variables)
-    F = exact_pair_flow(d, m)
-    e = F["e"]
+    e = A * s + b - y
+    vel_r = (-eta_x * nabla(x1) + eta_x * nabla(x2)) / 2  # (dx1/dt - dx2/dt)/2
+    vel_s = (-eta_x * nabla(x1) - eta_x * nabla(x2)) / 2  # (dx1/dt + dx2/dt)/2
     steps.append(DerivationStep(
         "split", "with x1 = s + r, x2 = s - r and e = A s + b - y: l = |e|^2 + |A r|^2 (identity)",
-        F["loss"], (e.T * e)[0] + ((A * r).T * (A * r))[0]))
+        ell, (e.T * e)[0] + ((A * r).T * (A * r))[0], where=given_split))
     steps.append(DerivationStep(
         "C3: dr/dt", "(dx1/dt - dx2/dt)/2 = -eta_x A^T A r holds exactly, with no assumption",
-        F["dr"], -eta_x * A.T * A * r))
+        vel_r, -eta_x * A.T * A * r, where=given_split))
     steps.append(DerivationStep(
         "ds/dt", "centroid velocity (dx1/dt + dx2/dt)/2 = -eta_x A^T e (identity)",
-        F["ds"], -eta_x * A.T * e))
+        vel_s, -eta_x * A.T * e, where=given_split))
     at_s0 = {s[i]: 0 for i in range(d)}
     steps.append(DerivationStep(
         "x1+x2=0 preserved?",
         "at s = 0 the centroid still moves: ds/dt = -eta_x A^T (b - y) != 0, so x1 + x2 = 0 is "
         "not preserved unless A^T (b - y) = 0",
-        F["ds"].subs(at_s0), sp.zeros(d, 1), assumptions=("s = (x1 + x2)/2 = 0 at this instant",),
-        expect_exact=False))
+        vel_s, sp.zeros(d, 1), assumptions=("s = (x1 + x2)/2 = 0 at this instant",),
+        expect_exact=False, where=given_split + ((s, sp.zeros(d, 1)),)))
 
     # --- b(t): db/dt at s = 0 is -2 eta_A (b - y); its solution with b(0) = 0
     b_t = (1 - sp.exp(-2 * eta_A * t)) * y
     steps.append(DerivationStep(
-        "b(t)", "b(t) = (1 - exp(-2 eta_A t)) y solves db/dt = -2 eta_A (A s + b - y) with b(0) = 0",
-        b_t.diff(t), F["db"].subs(at_s0).subs({b[i]: b_t[i] for i in range(m)}),
-        assumptions=("A (x1 + x2) = 0 for all t (s = 0 kept, which the flow does not do)", "b(0) = 0")))
+        "b(t)", "b(t) = (1 - exp(-2 eta_A t)) y solves db/dt = -eta_A dl/db = -2 eta_A (A s + b - y) "
+        "with b(0) = 0",
+        b_t.applyfunc(lambda v: sp.Derivative(v, t)), -eta_A * nabla(b),
+        assumptions=("A (x1 + x2) = 0 for all t (s = 0 kept, which the flow does not do)", "b(0) = 0"),
+        where=given_split + ((s, sp.zeros(d, 1)), (b, b_t))))
 
     # --- C2
-    at_pair = {**{x1[i]: r[i] for i in range(d)}, **{x2[i]: -r[i] for i in range(d)}}
     steps.append(DerivationStep(
         "C2: dA/dt", "with x1 = r, x2 = -r the (b - y)(x1 + x2)^T term vanishes: dA/dt = -2 eta_A A r r^T",
-        dA.subs(at_pair), -2 * eta_A * A * r * r.T, assumptions=("x1 + x2 = 0 at this instant",)))
-    sub_b = {b[i]: b_t[i] for i in range(m)}
-    for name, dx, x in (("C2: dx1/dt", dx1, x1), ("C2: dx2/dt", dx2, x2)):
+        -eta_A * nabla(A), -2 * eta_A * A * r * r.T, assumptions=("x1 + x2 = 0 at this instant",),
+        where=given_loss + ((x1, r), (x2, -r))))
+    for name, x in (("C2: dx1/dt", x1), ("C2: dx2/dt", x2)):
         steps.append(DerivationStep(
             name, "inserting b(t): dx_i/dt = -eta_x A^T A x_i + eta_x exp(-2 eta_A t) A^T y",
-            dx.subs(sub_b), -eta_x * A.T * A * x + eta_x * sp.exp(-2 * eta_A * t) * A.T * y,
-            assumptions=("b(t) = (1 - exp(-2 eta_A t)) y",)))
+            -eta_x * nabla(x), -eta_x * A.T * A * x + eta_x * sp.exp(-2 * eta_A * t) * A.T * y,
+            assumptions=("b(t) = (1 - exp(-2 eta_A t)) y",), where=given_loss + ((b, b_t),)))
 
     # --- Eq. 8 / C3 for dA/dt: what is dropped when s != 0
     steps.append(DerivationStep(
         "Eq. 8: dA/dt",
         "exact dA/dt in (s, r) versus Eq. 8's -2 eta_A A r r^T: the dropped term is -2 eta_A e s^T",
-        F["dA"], -2 * eta_A * A * r * r.T, expect_exact=False))
+        -eta_A * nabla(A), -2 * eta_A * A * r * r.T, expect_exact=False, where=given_split))
     steps.append(DerivationStep(
         "Eq. 8: dropped term", "the term Eq. 8 drops from dA/dt is exactly -2 eta_A e s^T",
         steps[-1].residual, -2 * eta_A * e * s.T))
-    on_manifold = {**at_s0, **{b[i]: y[i] for i in range(m)}}
+    # de/dt = (dA/dt) s + A ds/dt + db/dt, printed in matrix notation
+    F = exact_pair_flow(d, m)
+    Adot, sdot, bdot = (sp.MatrixSymbol("Adot", m, d), sp.MatrixSymbol("sdot", d, 1),
+                        sp.MatrixSymbol("bdot", m, 1))
+    sm = sp.MatrixSymbol("s", d, 1)
+    de_m = Adot * sm + Am * sdot + bdot
+    given_de = ((Adot, F["dA"]), (sdot, F["ds"]), (bdot, F["db"]), (Am, A), (sm, s))
+    on_manifold = ((s, sp.zeros(d, 1)), (b, y))
     steps.append(DerivationStep(
         "invariant manifold: ds/dt", "on s = 0, e = 0 (b = y) the centroid stays put",
-        F["ds"].subs(on_manifold), sp.zeros(d, 1), assumptions=("s = 0", "b = y (so e = 0)")))
+        vel_s, sp.zeros(d, 1), assumptions=("s = 0", "b = y (so e = 0)"), where=given_split + on_manifold))
     steps.append(DerivationStep(
         "invariant manifold: de/dt", "on s = 0, e = 0 the residual stays zero, so Eq. 8 is exact there",
-        F["de"].subs(on_manifold), sp.zeros(m, 1), assumptions=("s = 0", "b = y (so e = 0)")))
+        de_m, sp.zeros(m, 1), assumptions=("s = 0", "b = y (so e = 0)"), where=given_de + on_manifold))
     steps.append(DerivationStep(
         "late time: de/dt",
         "at s = 0 the residual decays, de/dt = -(2 eta_A + eta_x A A^T) e, so the dropped term "
         "-2 eta_A e s^T dies out at late times (t >> 1/(2 eta_A))",
-        F["de"].subs(at_s0), -(2 * eta_A * sp.eye(m) + eta_x * A * A.T) * e.subs(at_s0),
-        assumptions=("s = 0 at this instant",)))
+        de_m, -(2 * eta_A * sp.eye(m) + eta_x * A * A.T) * e.subs(at_s0),
+        assumptions=("s = 0 at this instant",), where=given_de + ((s, sp.zeros(d, 1)),)))
     U = sp.Rational(1, 2) * ((A * r).T * (A * r))[0]
     steps.append(DerivationStep(
         "potential", "dr/dt = -eta_x grad_r U with U = r^T A^T A r / 2 (Hooke-like attraction)",
-        F["dr"], -eta_x * sp.Matrix([sp.diff(U, ri) for ri in r])))
+        vel_r, -eta_x * r.applyfunc(lambda v: sp.Derivative(U, v)), where=given_split))
     return Derivation(
         title=f"Eq. 6 -> C1 -> C2 -> C3 / Eq. 8 (d = {d}, m = {m})", steps=tuple(steps), symbols=S)

@@ -47,6 +47,8 @@ __all__ = [
     "simulate_pair_gradient_descent",
     "simulate_cluster_flow",
     "simulate_pair_flow",
+    "matrix_collision_check",
+    "simulate_full_pair_flow",
 ]
 
 
@@ -265,7 +267,11 @@ def matrix_collision_rules(eta_x, eta_A, sigma_a, sigma_c, n=100_000, *, m=2, d=
       see :func:`~effective_theory.dynamics.conservation.matrix_flow_collides`),
     * ``naive``: fraction with :math:`C > 0` for :math:`a_2 = |A_0\\hat r_0|, c = |r_0|`
       (Eq. (11) applied as if the ansatz held),
-    * ``eq12``: Eq. (12), and ``stderr`` of ``exact`` at ``eq12``.
+    * ``eq12``: Eq. (12), and ``stderr`` of ``exact`` at ``eq12``;
+    * for ``init="iid"`` (no perturbation) also ``general``: the exact probability
+      :func:`~effective_theory.dynamics.matrix_collision.matrix_collision_probability`
+      :math:`F_{d,m-d+1}(K^2(m-d+1)/d)`, ``general_stderr`` (binomial SE of ``exact`` at
+      ``general``) and ``wedge_bound`` (the Cauchy-Schwarz bound, the probability of ``naive``).
 
     Examples
     --------
@@ -284,8 +290,19 @@ def matrix_collision_rules(eta_x, eta_A, sigma_a, sigma_c, n=100_000, *, m=2, d=
     naive = a2**2 / (2 * eta_A) - c**2 / eta_x > 0
     exact = matrix_flow_collides(A0, r0, eta_x, eta_A)
     p = float(representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c))
-    return dict(exact=float(exact.mean()), naive=float(naive.mean()), eq12=p,
-                agree=float((exact == naive).mean()), stderr=float(np.sqrt(p * (1 - p) / n)))
+    out = dict(exact=float(exact.mean()), naive=float(naive.mean()), eq12=p,
+               agree=float((exact == naive).mean()), stderr=float(np.sqrt(p * (1 - p) / n)))
+    if init == "iid" and perturbation == 0:
+        from effective_theory.dynamics.matrix_collision import (
+            matrix_collision_probability,
+            wedge_bound_probability,
+        )
+
+        g = float(matrix_collision_probability(eta_x, eta_A, sigma_a, sigma_c, m, d))
+        gc = min(max(g, 1.0 / n), 1 - 1.0 / n)
+        out.update(general=g, general_stderr=float(np.sqrt(gc * (1 - gc) / n)),
+                   wedge_bound=float(wedge_bound_probability(eta_x, eta_A, sigma_a, sigma_c, m, d)))
+    return out
 
 
 def simulate_matrix_flow(eta_x, eta_A, sigma_a, sigma_c, n=1000, *, m=2, d=2, init="ansatz",
@@ -406,13 +423,13 @@ def simulate_pair_gradient_descent(eta_x, eta_A, sigma_a, sigma_c, n=10_000, *, 
             x1, x2 = x1 - hx * A * r1, x2 - hx * A * r2
             A = A - ha * gA
             b = b - ha * gb
-            if y != 0:
-                s = 0.5 * (x1 + x2)
-                r = 0.5 * (x1 - x2)
-                e = A * s + b - y
-                max_s = np.fmax(max_s, np.where(np.isfinite(s), np.abs(s), np.nan))
-                ratio = np.abs(e * s) / np.maximum(np.abs(A) * r * r, 1e-300)
-                max_ratio = np.fmax(max_ratio, np.where(np.isfinite(ratio), ratio, np.nan))
+            # tracked for every y (y = 0 included), so that "the centroid stays at 0" is a measurement
+            s = 0.5 * (x1 + x2)
+            r = 0.5 * (x1 - x2)
+            e = A * s + b - y
+            max_s = np.fmax(max_s, np.where(np.isfinite(s), np.abs(s), np.nan))
+            ratio = np.abs(e * s) / np.maximum(np.abs(A) * r * r, 1e-300)
+            max_ratio = np.fmax(max_ratio, np.where(np.isfinite(ratio), ratio, np.nan))
     sepT = np.abs(x1 - x2) / 2
     diverged = ~np.isfinite(sepT) | ~np.isfinite(A)
     sepT = np.where(diverged, np.inf, sepT)
@@ -552,3 +569,120 @@ def simulate_pair_flow(eta_x, eta_A, sigma_a, sigma_c, n=4000, *, y=1.0, tau_max
                             dict(agree_C=float(((C0 > 0) == collided).mean()),
                                  final_centroid_median=float(np.median(np.abs(x1T + x2T) / 2)),
                                  nfev=int(sol.nfev)))
+
+
+def matrix_collision_check(eta_x, eta_A, sigma_a, sigma_c, n=100_000, *, m=2, d=2, seed=None):
+    """Monte Carlo of the exact collision rule of Eq. (8) against the derived F-family probability.
+
+    Draws ``n`` i.i.d. Gaussian ``(A0, r0)`` (``A0``: ``m x d``, entries :math:`N(0,\\sigma_a^2)`;
+    ``r0``: entries :math:`N(0,\\sigma_c^2)`) and counts :math:`M_0 \\succ 0`
+    (:func:`matrix_collision_rules`), which is the outcome of Eq. (8) run by run.
+
+    Returns
+    -------
+    MonteCarloResult
+        ``fraction`` = collided fraction, ``theory`` =
+        :func:`~effective_theory.dynamics.matrix_collision.matrix_collision_probability`,
+        ``stderr`` the binomial SE at ``theory``; ``extra``: ``eq12`` (Eq. 12), ``wedge_bound``
+        (Cauchy-Schwarz bound), ``eq12_is_upper_bound`` (theory <= Eq. 12), ``eq12_z`` (how many SE the
+        measured fraction lies above Eq. 12; a bound test fails when it exceeds the tolerance).
+
+    Examples
+    --------
+    >>> res = matrix_collision_check(2.0, 1.0, 1.0, 1.0, n=20000, m=2, d=2, seed=0)
+    >>> round(res.theory, 4), abs(res.z) < 4
+    (0.2929, True)
+    """
+    out = matrix_collision_rules(eta_x, eta_A, sigma_a, sigma_c, n=n, m=m, d=d, init="iid", seed=seed)
+    res = MonteCarloResult(out["exact"], out["general"], n)
+    eq12 = out["eq12"]
+    return MonteCarloResult(
+        out["exact"], out["general"], n,
+        extra=dict(eq12=eq12, wedge_bound=out["wedge_bound"], naive=out["naive"],
+                   eq12_is_upper_bound=bool(out["general"] <= eq12 + 1e-12),
+                   eq12_z=float((out["exact"] - eq12) / out["stderr"]), stderr=res.stderr, m=m, d=d))
+
+
+def simulate_full_pair_flow(eta_x, eta_A, sigma_a, sigma_c, n=1000, *, m=2, d=2, y=1.0, tau_max=20000.0,
+                            seed=None, rtol=1e-8, atol=1e-12):
+    """Integrate the exact gradient flow Eq. (7) of the whole loss Eq. (6) from Appendix C's start.
+
+    State ``(A, b, x1, x2)`` with ``A0`` (``m x d``) i.i.d. :math:`N(0, \\sigma_a^2)`,
+    ``x1 = -x2 = r0`` (so ``s(0) = 0``) with ``r0`` i.i.d. :math:`N(0, \\sigma_c^2)`, ``b(0) = 0``
+    and target ``y e_1``.  The centroid moves (for ``y != 0``), so Eq. (8) does not hold, but
+    :math:`M_{\\rm full}` is conserved and every run with :math:`M_0 \\succ 0` must collide
+    (:func:`~effective_theory.dynamics.conservation.derive_full_conserved_matrix`): the collided
+    fraction is bounded below by ``theory`` = :math:`P(M_0 \\succ 0)`, the F-family probability.
+    Per-sample clocks as in :func:`simulate_matrix_flow`.
+
+    Returns
+    -------
+    MonteCarloResult
+        ``theory`` = the lower bound; ``extra``: ``exact_fraction`` (fraction of these initial
+        conditions with :math:`M_0 \\succ 0`), ``bound_violations`` (decided runs with
+        :math:`M_0 \\succ 0` that did not collide; 0 if the bound holds run by run),
+        ``undecided_bound_runs`` (runs with :math:`M_0 \\succ 0` not yet decided at ``tau_max``),
+        ``M_full_drift`` (largest entry-wise
+        :math:`|M_{\\rm full}(T) - M_{\\rm full}(0)|` relative to :math:`|M_0|`), ``eq12``.
+
+    Examples
+    --------
+    >>> res = simulate_full_pair_flow(2.0, 1.0, 1.0, 1.0, n=40, m=1, d=1, seed=0)
+    >>> res.extra["bound_violations"]
+    0
+    """
+    from effective_theory.dynamics.conservation import full_conserved_matrix, matrix_flow_collides
+    from effective_theory.dynamics.matrix_collision import matrix_collision_probability
+
+    _check_common(eta_x, eta_A, sigma_a, sigma_c, n)
+    _check_matrix_args(m, d, 0.0)
+    if not np.isfinite(y):
+        raise ValueError(f"y must be finite, got {y!r}")
+    rng = np.random.default_rng(seed)
+    A0 = sigma_a * rng.standard_normal((n, m, d))
+    r0 = sigma_c * rng.standard_normal((n, d))
+    yv = np.zeros(m)
+    yv[0] = y
+    lam = (eta_x * np.einsum("nij,nij->n", A0, A0) + 2 * eta_A * (np.einsum("ni,ni->n", r0, r0) + 1)
+           + eta_x * abs(y) + 1.0)
+    k = m * d + m + 2 * d
+
+    def rhs(_tau, z):
+        z = z.reshape(n, k)
+        A = z[:, : m * d].reshape(n, m, d)
+        b = z[:, m * d: m * d + m]
+        x1 = z[:, m * d + m: m * d + m + d]
+        x2 = z[:, m * d + m + d:]
+        e1 = np.einsum("nij,nj->ni", A, x1) + b - yv  # residuals A x_i + b - y
+        e2 = np.einsum("nij,nj->ni", A, x2) + b - yv
+        dA = -eta_A * (e1[:, :, None] * x1[:, None, :] + e2[:, :, None] * x2[:, None, :])
+        db = -eta_A * (e1 + e2)
+        dx1 = -eta_x * np.einsum("nij,ni->nj", A, e1)
+        dx2 = -eta_x * np.einsum("nij,ni->nj", A, e2)
+        return (np.concatenate([dA.reshape(n, m * d), db, dx1, dx2], axis=1) / lam[:, None]).ravel()
+
+    z0 = np.concatenate([A0.reshape(n, m * d), np.zeros((n, m)), r0, -r0], axis=1).ravel()
+    sol = solve_ivp(rhs, (0.0, tau_max), z0, method="RK45", rtol=rtol, atol=atol)
+    if not sol.success:  # pragma: no cover
+        raise RuntimeError(f"solve_ivp failed: {sol.message}")
+    zT = sol.y[:, -1].reshape(n, k)
+    AT = zT[:, : m * d].reshape(n, m, d)
+    x1T, x2T = zT[:, m * d + m: m * d + m + d], zT[:, m * d + m + d:]
+    rT, sT = (x1T - x2T) / 2, (x1T + x2T) / 2
+    sep0, sepT = np.linalg.norm(r0, axis=1), np.linalg.norm(rT, axis=1)
+    amp0 = np.linalg.norm(np.einsum("nij,nj->ni", A0, r0), axis=1) / sep0
+    rhatT = np.where(sepT[:, None] > 0, rT / np.where(sepT > 0, sepT, 1.0)[:, None], r0 / sep0[:, None])
+    ampT = np.linalg.norm(np.einsum("nij,nj->ni", AT, rhatT), axis=1)
+    collided, undecided = classify_collision(sep0, sepT, amp0, ampT)
+    exact = matrix_flow_collides(A0, r0, eta_x, eta_A)
+    M0 = full_conserved_matrix(A0, r0, np.zeros_like(r0), eta_x, eta_A)
+    MT = full_conserved_matrix(AT, rT, sT, eta_x, eta_A)
+    drift = float((np.abs(MT - M0).max(axis=(1, 2)) / np.abs(M0).max(axis=(1, 2))).max())
+    theory = float(matrix_collision_probability(eta_x, eta_A, sigma_a, sigma_c, m, d))
+    return MonteCarloResult(
+        float(collided.mean()), theory, n, int(undecided.sum()),
+        dict(exact_fraction=float(exact.mean()), bound_violations=int((exact & ~collided & ~undecided).sum()),
+             undecided_bound_runs=int((exact & ~collided & undecided).sum()),
+             M_full_drift=drift,
+             eq12=float(representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c)),
+             final_centroid_median=float(np.median(np.linalg.norm(sT, axis=1))), nfev=int(sol.nfev)))
