@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = ["main", "UsageError", "COMMANDS"]
@@ -136,8 +137,8 @@ def _figure_parser(fig) -> argparse.ArgumentParser:
     g = p.add_argument_group("settings (default: the tier's; see geneft reproduce)")
     quick, full = fig.tiers["quick"], fig.tiers["full"]
     for key, value in quick.items():
-        if key == "seed":
-            continue
+        if key == "seed" or isinstance(value, Mapping) or value is None:
+            continue  # structured settings are changed in the registry, not on the command line
         flag = "--" + key.replace("_", "-")
         shown = f"quick {_show(value)}, full {_show(full[key])}"
         if isinstance(value, tuple):

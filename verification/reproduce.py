@@ -147,6 +147,13 @@ def run_figure(
     note = getattr(fig.load(), "NOTE", None)
     if note:
         task.notes.append(note)
+    cost = data.get("cost") if isinstance(data, dict) else None
+    if cost:
+        task.notes.append(
+            f"Cost: {cost['runs']} runs, {cost['model_steps']:,} model-steps trained, against the dense "
+            f"design's {cost['dense_runs']} runs and at most {cost['dense_model_steps_bound']:,} model-steps "
+            f"({cost['model_steps'] / max(cost['dense_model_steps_bound'], 1):.1%})."
+        )
     task.seconds = time.perf_counter() - t0
     return task
 

@@ -34,6 +34,7 @@ References
 from __future__ import annotations
 
 from verification.figures.phase_diagram import (
+    adaptive_phase_diagram,
     analyze_boundary,
     boundary_fits,
     grid_phase_diagram,
@@ -121,6 +122,8 @@ def figure5_data(
     steps=4_000,
     n=30,
     eval_every=10,
+    design="grid",
+    adaptive=None,
     device=None,
     progress=False,
     executor=None,
@@ -129,9 +132,15 @@ def figure5_data(
 ) -> dict:
     """Phase diagrams and boundary fits for every relation (JSON-serialisable; pure).
 
-    The defaults are the quick tier; the tiers are declared in
+    ``design="grid"`` trains every point of ``log_eta_enc x log_eta_dec``; ``design="adaptive"``
+    trains the columns ``log_eta_enc`` at decoder rates chosen round by round where the boundary
+    is uncertain (:func:`verification.figures.phase_diagram.adaptive_phase_diagram`, options in
+    ``adaptive``: ``initial_points``, ``precision``, ``resolution``, ``max_rounds``; the decoder
+    range is ``log_eta_dec``'s).  The defaults are the quick tier; the tiers are declared in
     :data:`verification.figures.registry.FIGURES` (``"fig5"``).
     """
+    if design not in ("grid", "adaptive"):
+        raise ValueError(f"design must be 'grid' or 'adaptive', got {design!r}")
     params = {
         "relations": [str(r) for r in relations],
         "log_eta_enc": [float(v) for v in log_eta_enc],
@@ -141,7 +150,27 @@ def figure5_data(
         "steps": int(steps),
         "n": int(n),
         "eval_every": int(eval_every),
+        "design": design,
     }
+    if design == "adaptive":
+        diagram = adaptive_phase_diagram(
+            params["relations"],
+            x_axis=("log_eta_enc", "eta_enc", params["log_eta_enc"]),
+            y_axis=("log_eta_dec", "eta_dec"),
+            y_range=(min(params["log_eta_dec"]), max(params["log_eta_dec"])),
+            seeds=params["seeds"],
+            seed=params["seed"],
+            steps=params["steps"],
+            n=params["n"],
+            eval_every=params["eval_every"],
+            device=device,
+            progress=progress,
+            executor=executor,
+            cache=cache,
+            chunk_size=chunk_size,
+            **{k: v for k, v in dict(adaptive or {}).items() if k != "dense_runs_per_relation"},
+        )
+        return _with_boundaries(params, diagram, (adaptive or {}).get("dense_runs_per_relation"))
     diagram = phase_diagram(
         params["relations"],
         log_eta_enc=params["log_eta_enc"],
@@ -157,10 +186,23 @@ def figure5_data(
         cache=cache,
         chunk_size=chunk_size,
     )
+    return _with_boundaries(params, diagram)
+
+
+def _with_boundaries(params, diagram) -> dict:
+    dense = (
+        len(params["relations"]) * len(params["log_eta_enc"]) * len(params["log_eta_dec"]) * params["seeds"]
+    )
     return {
         "params": params,
         "diagram": diagram,
         "boundary": {rel: analyze_boundary(diagram, rel) for rel in params["relations"]},
+        "cost": {
+            "runs": len(diagram["phase"]),
+            "model_steps": int(diagram.get("model_steps", sum(diagram.get("steps_run", [])))),
+            "dense_runs": dense,
+            "dense_model_steps_bound": dense * params["steps"],
+        },
     }
 
 

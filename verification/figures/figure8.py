@@ -27,6 +27,7 @@ References
 from __future__ import annotations
 
 from verification.figures.phase_diagram import (
+    adaptive_phase_diagram,
     analyze_boundary,
     boundary_fits,
     grid_phase_diagram,
@@ -94,6 +95,8 @@ def figure8_data(
     steps=3_000,
     n=30,
     eval_every=10,
+    design="grid",
+    adaptive=None,
     device=None,
     progress=False,
     executor=None,
@@ -102,9 +105,12 @@ def figure8_data(
 ) -> dict:
     """Diagrams and boundary analysis (slope of ``log10 eta_dec*`` against ``log10 wd_dec``); pure.
 
-    The defaults are the quick tier; the tiers are declared in
+    ``design`` and ``adaptive`` as in :func:`verification.figures.figure5.figure5_data`, with the
+    weight decay as the columns.  The defaults are the quick tier; the tiers are declared in
     :data:`verification.figures.registry.FIGURES` (``"fig8"``).
     """
+    if design not in ("grid", "adaptive"):
+        raise ValueError(f"design must be 'grid' or 'adaptive', got {design!r}")
     params = {
         "relations": [str(r) for r in relations],
         "log_eta_enc": float(log_eta_enc),
@@ -115,25 +121,56 @@ def figure8_data(
         "steps": int(steps),
         "n": int(n),
         "eval_every": int(eval_every),
+        "design": design,
     }
-    diagram = wd_phase_diagram(
-        params["relations"],
-        log_eta_enc=params["log_eta_enc"],
-        log_wd_dec=params["log_wd_dec"],
-        log_eta_dec=params["log_eta_dec"],
-        seeds=params["seeds"],
-        seed=params["seed"],
-        steps=params["steps"],
-        n=params["n"],
-        eval_every=params["eval_every"],
-        device=device,
-        progress=progress,
-        executor=executor,
-        cache=cache,
-        chunk_size=chunk_size,
-    )
+    options = {k: v for k, v in dict(adaptive or {}).items() if k != "dense_runs_per_relation"}
+    if design == "adaptive":
+        diagram = adaptive_phase_diagram(
+            params["relations"],
+            x_axis=("log_wd_dec", "wd_dec", params["log_wd_dec"]),
+            y_axis=("log_eta_dec", "eta_dec"),
+            y_range=(min(params["log_eta_dec"]), max(params["log_eta_dec"])),
+            fixed={"eta_enc": 10.0 ** params["log_eta_enc"]},
+            seeds=params["seeds"],
+            seed=params["seed"],
+            steps=params["steps"],
+            n=params["n"],
+            eval_every=params["eval_every"],
+            device=device,
+            progress=progress,
+            executor=executor,
+            cache=cache,
+            chunk_size=chunk_size,
+            **options,
+        )
+    else:
+        diagram = wd_phase_diagram(
+            params["relations"],
+            log_eta_enc=params["log_eta_enc"],
+            log_wd_dec=params["log_wd_dec"],
+            log_eta_dec=params["log_eta_dec"],
+            seeds=params["seeds"],
+            seed=params["seed"],
+            steps=params["steps"],
+            n=params["n"],
+            eval_every=params["eval_every"],
+            device=device,
+            progress=progress,
+            executor=executor,
+            cache=cache,
+            chunk_size=chunk_size,
+        )
     boundary = {rel: analyze_boundary(diagram, rel, x_key="log_wd_dec") for rel in params["relations"]}
-    return {"params": params, "diagram": diagram, "boundary": boundary}
+    per_rel = (adaptive or {}).get("dense_runs_per_relation") or (
+        len(params["log_wd_dec"]) * len(params["log_eta_dec"]) * params["seeds"]
+    )
+    cost = {
+        "runs": len(diagram["phase"]),
+        "model_steps": int(diagram.get("model_steps", 0)),
+        "dense_runs": len(params["relations"]) * int(per_rel),
+        "dense_model_steps_bound": len(params["relations"]) * int(per_rel) * params["steps"],
+    }
+    return {"params": params, "diagram": diagram, "boundary": boundary, "cost": cost}
 
 
 def plot(data, out_dir) -> list[str]:
