@@ -50,6 +50,9 @@ class ColouredGraph:
         ``indptr[w]:indptr[w + 1]``; ``code = out * K + in`` is the oriented colour seen from
         the owner (``>= 1``).
         """
+        cached = self.__dict__.get("_half_edge_view")
+        if cached is not None:
+            return cached
         import scipy.sparse as sp
 
         K = int(max(self.cuv.max(initial=0), self.cvu.max(initial=0))) + 1
@@ -61,7 +64,11 @@ class ColouredGraph:
         csr = sp.csr_matrix((code, (rows, cols)), shape=(self.n, self.n))
         indptr = csr.indptr.astype(np.int64)
         owner = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(indptr))
-        return owner, csr.indices.astype(np.int64), csr.data.astype(np.int64), indptr, K
+        view = owner, csr.indices.astype(np.int64), csr.data.astype(np.int64), indptr, K
+        for a in view[:4]:
+            a.flags.writeable = False  # shared by every caller: computed once per graph
+        self.__dict__["_half_edge_view"] = view
+        return view
 
     def subgraph(self, keep: np.ndarray, colour: np.ndarray, touched=SAME) -> ColouredGraph:
         """Induced subgraph on the vertices where ``keep`` is True, with new colours.

@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass
 
 from effective_theory.statics.automorphisms.coloured_graph import ColouredGraph
-from effective_theory.statics.automorphisms.engines import bliss_order, encode_simple, nauty_order
+from effective_theory.statics.automorphisms.components import group_components
+from effective_theory.statics.automorphisms.engines import bliss_order, complement, encode_simple, nauty_order
 from effective_theory.statics.automorphisms.reductions import Factors, reduce_graph
 
 __all__ = ["AutomorphismOrder", "ENGINES", "automorphism_order"]
@@ -26,8 +27,14 @@ __all__ = ["AutomorphismOrder", "ENGINES", "automorphism_order"]
 #: engines accepted by ``engine=``
 ENGINES = ("auto", "nauty", "bliss")
 
-#: ``engine="auto"`` hands cores with at most this many vertices to nauty
-AUTO_NAUTY_MAX_N = 1000
+#: ``engine="auto"`` hands nauty only encodings with at most this many vertices ...
+AUTO_NAUTY_MAX_N = 2000
+#: ... and at least this fraction of all vertex pairs as edges (after complementing those denser
+#: than half); everything else goes to bliss
+AUTO_NAUTY_MIN_DENSITY = 0.25
+#: nauty runs ``engine="auto"`` allows on one core before it hands the core to bliss (nauty's order
+#: is a float that needs one more run per ~10 orders of magnitude beyond 1e15)
+AUTO_NAUTY_MAX_RUNS = 2
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -43,19 +50,26 @@ class AutomorphismOrder:
     Attributes
     ----------
     factorials : tuple of (k, multiplicity)
-        Factorials contributed by the exact reductions.
+        Factorials contributed by the exact reductions and by the ``k!`` permutations of ``k``
+        isomorphic components.
     core : int
-        Order of the automorphism group of the reduced core (exact).
+        Order of the automorphism group of the reduced core's components that have no
+        isomorphic copy (exact).
+    powers : tuple of (order, k)
+        ``|Aut(C)|`` of a component ``C`` with ``k`` isomorphic copies in the core: the order is
+        ``core * prod order**k * prod (k!)**multiplicity``.
     """
 
     factorials: tuple = ()
     core: int = 1
+    powers: tuple = ()
 
     @property
     def ln(self) -> float:
         """Natural logarithm of the order, from ``lgamma`` (never overflows)."""
         terms = [m * math.lgamma(k + 1) for k, m in self.factorials]
         terms.append(math.log(self.core))
+        terms += [k * math.log(a) for a, k in self.powers]
         return math.fsum(terms)
 
     @property
@@ -70,6 +84,8 @@ class AutomorphismOrder:
 
     def __int__(self) -> int:
         out = self.core
+        for a, k in self.powers:
+            out *= a**k
         for k, m in self.factorials:
             out *= math.factorial(k) ** m
         return out
@@ -79,15 +95,50 @@ class AutomorphismOrder:
 
 
 
+def choose_engine(n: int, arcs: int) -> str:
+    """``engine="auto"``: the engine for an undirected simple encoding with ``n`` vertices, ``arcs`` edges.
+
+    nauty when the encoding is dense (at least :data:`AUTO_NAUTY_MIN_DENSITY` of all pairs) and
+    has at most :data:`AUTO_NAUTY_MAX_N` vertices; bliss otherwise (see ``docs/description_length.md``,
+    "Engine choice", for the measurements behind the rule).
+    """
+    pairs = n * (n - 1) // 2
+    if n <= AUTO_NAUTY_MAX_N and pairs and arcs >= AUTO_NAUTY_MIN_DENSITY * pairs:
+        return "nauty"
+    return "bliss"
+
+
 def _core_order(g: ColouredGraph, engine: str) -> tuple[int, str]:
     if g.n == 0:
         return 1, "none"
-    if engine == "auto":
-        engine = "nauty" if g.n <= AUTO_NAUTY_MAX_N else "bliss"
-    n, arcs, directed, col = encode_simple(g, allow_directed=engine == "bliss")
+    if engine == "bliss":
+        return bliss_order(*encode_simple(g, allow_directed=True)), "bliss"
+    n, arcs, directed, col = encode_simple(g, allow_directed=False)
     if engine == "nauty":
         return nauty_order(n, arcs, directed, col), "nauty"
-    return bliss_order(n, arcs, directed, col), "bliss"
+    # auto: the limits apply to the encoded graph (what the engine sees)
+    pairs = n * (n - 1) // 2
+    if n <= AUTO_NAUTY_MAX_N and 2 * len(arcs) > pairs:  # denser than half: the complement is sparser
+        arcs = complement(n, arcs)
+    if choose_engine(n, len(arcs)) == "nauty":
+        order = nauty_order(n, arcs, directed, col, max_runs=AUTO_NAUTY_MAX_RUNS)
+        if order is not None:
+            return order, "nauty"
+        return bliss_order(n, arcs, directed, col), "bliss"  # a huge group: bliss is exact in one run
+    return bliss_order(*encode_simple(g, allow_directed=True)), "bliss"
+
+
+def _parts_order(parts, engine: str):
+    """``(order of the k = 1 part, ((|Aut(C)|, k), ...), engines used)`` for the parts of a core."""
+    core, powers, used = 1, [], []
+    for part, k in parts:
+        a, name = _core_order(part, engine)
+        used.append(name)
+        if k == 1:
+            core *= a
+        elif a > 1:
+            powers.append((a, k))
+    return core, tuple(powers), "+".join(dict.fromkeys(used))
 
 
 def _run_with_time_limit(func, args, time_limit):
@@ -144,22 +195,27 @@ def automorphism_order(g: ColouredGraph, *, engine="auto", reduce=True, time_lim
     start = time.perf_counter()
     deadline = None if time_limit is None else start + time_limit
     factors = Factors()
-    core = reduce_graph(g, factors, deadline=deadline) if reduce else g
-    if time_limit is None:
-        core_order, used = _core_order(core, engine)
+    grouped = {"components": None, "grouped_classes": 0}
+    if reduce:
+        core = reduce_graph(g, factors, deadline=deadline)
+        parts, grouped = group_components(core, factors, deadline=deadline)
+    else:
+        core = g
+        parts = [(g, 1)] if g.n else []
+    if time_limit is None or not parts:
+        core_order, powers, used = _parts_order(parts, engine)
     else:
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             raise TimeoutError("description length: time_limit exceeded during the exact reductions")
-        if core.n == 0:
-            core_order, used = 1, "none"
-        else:
-            core_order, used = _run_with_time_limit(_core_order, (core, engine), remaining)
-    order = AutomorphismOrder(factors.as_tuple(), core_order)
+        core_order, powers, used = _run_with_time_limit(_parts_order, (parts, engine), remaining)
+    order = AutomorphismOrder(factors.as_tuple(), core_order, powers)
     report = {
-        "engine": used if core.n else "reductions",
-        "core_n": core.n,
-        "core_pairs": core.num_pairs,
+        "engine": used if parts else "reductions",
+        "core_n": sum(p.n for p, _ in parts),
+        "core_pairs": sum(p.num_pairs for p, _ in parts),
+        "components": grouped["components"],
+        "grouped_classes": grouped["grouped_classes"],
         "seconds": time.perf_counter() - start,
     }
     return order, report
