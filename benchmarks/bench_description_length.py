@@ -241,7 +241,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     start = time.perf_counter()
     for engine in ("bliss", "nauty"):  # load the engines once (a graph the reductions leave whole)
-        et.description_length(PETERSEN, n=10, engine=engine, reduce=False)
+        et.description_length_report(PETERSEN, n=10, engine=engine, reduce=False)
 
     N = args.n
     ba = barabasi_albert_edges(N, 2, seed=args.seed)
