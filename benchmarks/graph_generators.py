@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["barabasi_albert_edges", "random_recursive_tree_edges", "star_edges"]
+__all__ = ["barabasi_albert_edges", "copies_edges", "random_recursive_tree_edges", "shuffled", "star_edges"]
 
 
 def barabasi_albert_edges(n: int, m: int = 2, *, seed=None) -> np.ndarray:
@@ -50,3 +50,15 @@ def random_recursive_tree_edges(n: int, *, seed=None) -> np.ndarray:
 def star_edges(n: int) -> np.ndarray:
     """Centre 0 joined to ``1..n-1``."""
     return np.stack([np.zeros(n - 1, dtype=np.int64), np.arange(1, n, dtype=np.int64)], axis=1)
+
+
+def copies_edges(base: np.ndarray, size: int, k: int) -> np.ndarray:
+    """``k`` disjoint copies of a graph on ``0..size-1`` (copy ``j`` on ``j * size ...``), as edges."""
+    off = (np.arange(k, dtype=np.int64) * size)[:, None, None]
+    return (np.asarray(base, dtype=np.int64)[None] + off).reshape(-1, 2)
+
+
+def shuffled(edges: np.ndarray, n: int, rng) -> tuple[np.ndarray, int]:
+    """The same graph with its vertex ids permuted and its rows in random order."""
+    perm = rng.permutation(n)
+    return perm[edges][rng.permutation(len(edges))], n

@@ -60,9 +60,11 @@ class DescriptionLength:
         ``log2(n!/|Aut(G)|)``.
     engine : str
         Engine used on the reduced core (``"reductions"`` when the exact
-        reductions alone finished the job).
+        reductions alone finished the job; ``"nauty+bliss"`` when the parts of
+        the core went to different engines).
     core_n, core_pairs : int
-        Size of the core handed to the engine.
+        Size of what the engines see: one copy of each class of isomorphic
+        components of the reduced core.
     seconds : float
         Wall time, input conversion included.
     """
@@ -236,8 +238,11 @@ def description_length(
         an :class:`~effective_theory.EdgeList`, or an ``(m, 2)`` integer edge
         array together with ``n=``.
     engine : {"auto", "nauty", "bliss"}
-        Engine for the core left by the exact reductions; ``"auto"`` takes
-        nauty for cores of at most 1000 vertices and bliss otherwise.
+        Engine for the core left by the exact reductions and the grouping of
+        isomorphic components; ``"auto"`` takes nauty when the encoded core is
+        dense (at least a quarter of all pairs, after complementing a core
+        denser than half) and has at most 2000 vertices, and for at most two
+        nauty runs; bliss otherwise.
     vertex_colors : sequence, mapping or str, optional
         One colour per vertex (a sequence in vertex order, a mapping node ->
         colour, or a node attribute name of a networkx/igraph graph).
