@@ -212,6 +212,8 @@ _TITLES = {
     "greater": "Greater-than",
     "bipartite": "Complete bipartite",
 }
+#: line style and marker of each curve (the two paper curves overlap for greater-than: dashed and dotted)
+_LINES = {"paper": ("-", None), "paper-uniform": ("--", "x"), "exact": ("-", "o")}
 _STYLE = {
     "paper": ("tab:blue", "paper method (Appendix D)"),
     "paper-uniform": ("tab:green", "paper method, uniform orderings"),
@@ -233,24 +235,41 @@ def plot_figure2(data: dict, out_dir=".", *, stem="figure2") -> tuple[str, str]:
     nrow = (len(rels) + 1) // 2
     fig, axes = plt.subplots(nrow, ncol, figsize=(10, 4 * nrow), squeeze=False)
     rows = []
-    for ax, (name, e) in zip(axes.flat, rels.items()):
+    draws = len(next(iter(next(iter(rels.values()))["curves"].values()))["per_draw"][0])
+    for panel, (ax, (name, e)) in enumerate(zip(axes.flat, rels.items())):
         for c, cv in e["curves"].items():
             color, label = _STYLE.get(c, ("k", c))
-            mean, std = np.array(cv["mean"]), np.array(cv["std"])
-            ax.plot(fr, mean, "-", color=color, label=label)
-            ax.fill_between(fr, mean - std, mean + std, color=color, alpha=0.2)
+            ls, marker = _LINES.get(c, ("-", None))
+            mean = np.array(cv["mean"])
+            ax.plot(
+                fr,
+                mean,
+                ls=ls,
+                marker=marker,
+                ms=4,
+                color=color,
+                label=f"{label}, mean",
+                zorder=3 if c == "paper-uniform" else 2,
+            )
+            # the band is the spread over the training sets (min to max), which never exceeds 1
+            ax.fill_between(fr, np.array(cv["min"]), np.array(cv["max"]), color=color, alpha=0.15, lw=0)
             for i, f in enumerate(fr):
                 stats = [cv[key][i] for key in ("mean", "std", "sem", "min", "max")]
                 rows.append([name, c, f, *stats, e["eq5"][i], e["b_over_N"]])
         g = e["eq5_grid"]
         ax.plot(g["fractions"], g["f_UB"], ":", color="k", label=f"Eq. (5), $p_*$={e['p_star']:.3g}")
         ax.axvline(e["b_over_N"], color="gray", ls="--", lw=1, label=f"$b/n^2$ = {e['b_over_N']:.3f}")
-        ax.set_title(_TITLES.get(name, name))
+        ax.set_title(f"({chr(ord('a') + panel)}) {_TITLES.get(name, name)}")
         ax.set_xlabel("training data fraction")
         ax.set_ylabel("$f_{UB}$")
         ax.set_xlim(0, max(fr.max(), 0.05))
         ax.set_ylim(min(0.45, ax.get_ylim()[0]), 1.01)
-        ax.legend(fontsize=7, loc="lower right")
+        ax.legend(
+            fontsize=7,
+            loc="lower right",
+            title=f"bands: min-max over {draws} training sets",
+            title_fontsize=7,
+        )
     for ax in list(axes.flat)[len(rels) :]:
         ax.axis("off")
     fig.tight_layout()

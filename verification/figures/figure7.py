@@ -178,7 +178,14 @@ def plot(data: dict, out_dir: str) -> list[str]:
 
     os.makedirs(out_dir, exist_ok=True)
     fig, ax = plt.subplots(figsize=(5.5, 4.2))
-    ax.errorbar(data["depths"], data["test_mean"], yerr=data["test_sem"], marker="o", capsize=3, label="test")
+    ax.errorbar(
+        data["depths"],
+        data["test_mean"],
+        yerr=data["test_sem"],
+        marker="o",
+        capsize=3,
+        label="test (mean ± SEM over seeds)",
+    )
     ax.errorbar(
         data["depths"],
         data["train_mean"],
@@ -186,9 +193,10 @@ def plot(data: dict, out_dir: str) -> list[str]:
         marker="s",
         capsize=3,
         ls="--",
-        label="train",
+        label="train (mean ± SEM)",
     )
     ax.set_xlabel("decoder depth $n_h$ (hidden layers)")
+    ax.set_xticks(data["depths"])
     ax.set_ylabel("accuracy")
     ax.set_title(
         f"{data['relation']}, w={data['width']}, fraction {data['train_fraction']:g}, "
