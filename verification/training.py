@@ -76,6 +76,7 @@ __all__ = [
     "train_ensemble",
     "train_reference",
     "split_pairs",
+    "group_key",
     "resolve_device",
 ]
 
@@ -538,9 +539,21 @@ class _Group:
         return (train.cpu().numpy(), test.cpu().numpy(), full.cpu().numpy(), loss.cpu().numpy(), params)
 
 
-def _group_key(cfg: TrainConfig):
-    """Models trained in one batch: same architecture and optimizer, and the same padded number
-    of training pairs (the pair axis, and so the length of every sum over it, is shared)."""
+def group_key(cfg: TrainConfig) -> tuple:
+    """The key of the batch a config is trained in by :func:`train_ensemble`.
+
+    Models with equal keys share one batched computation: the same number of elements, the same
+    architecture and optimizer, and the same padded number of training pairs (the pair axis, and
+    so the length of every sum over it, is shared).  Callers that chunk a sweep themselves (for
+    example :mod:`verification.sweeps`) group by this key so a chunk is one batch.
+
+    Examples
+    --------
+    >>> group_key(TrainConfig(seed=0)) == group_key(TrainConfig(seed=1, eta_dec=1e-2))
+    True
+    >>> group_key(TrainConfig()) == group_key(TrainConfig(optimizer="sgd"))
+    False
+    """
     return (cfg.n, cfg.model, cfg.optimizer, _round_up(cfg.num_train_pairs))
 
 
@@ -640,7 +653,7 @@ def train_ensemble(
 
     groups: dict = {}
     for k, cfg in enumerate(configs):
-        groups.setdefault(_group_key(cfg), []).append(k)
+        groups.setdefault(group_key(cfg), []).append(k)
     if chunk_size is None:
         chunk_size = 8 if dev.type == "cpu" else 4096
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
