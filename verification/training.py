@@ -54,7 +54,9 @@ References
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import math
 import numbers
 import os
@@ -315,13 +317,12 @@ class _Group:
     whole-buffer operations.
     """
 
-    def __init__(self, configs, members, device, threshold):
+    def __init__(self, configs, members, device):
         cfg0 = configs[members[0]]
         self.arch = cfg0.model
         self.n = cfg0.n
         self.optimizer = cfg0.optimizer
         self.device = device
-        self.threshold = threshold
         self.members = np.asarray(members)  # global indices, current order
         K = len(members)
         n = self.n
@@ -624,6 +625,25 @@ def train_ensemble(
     >>> res.embeddings.shape, res.steps_run.tolist()
     ((2, 8, 2), [20, 20])
     """
+    configs = _checked_configs(configs)
+    _check_schedule(steps=steps, eval_every=eval_every, gap=gap, threshold=threshold)
+    dev = resolve_device(device)
+    chunk_size, workers, num_threads = _parallel_settings(dev, chunk_size, workers, num_threads)
+    batches = _batches(configs, chunk_size)
+    outcomes = _Outcomes(len(configs), steps, threshold)
+    schedule = _Schedule(steps=steps, eval_every=eval_every, early_stop=early_stop)
+    with _progress_bar(progress, steps * len(batches)) as bar, _torch_threads(num_threads):
+        jobs = [functools.partial(_train_batch, configs, m, dev, schedule, outcomes, bar) for m in batches]
+        _run_concurrently(jobs, workers)
+    return outcomes.result(configs, gap=gap)
+
+
+# --------------------------------------------------------------------------------------------
+# the steps of train_ensemble
+
+
+def _checked_configs(configs) -> list:
+    """``configs`` as a list, each a valid TrainConfig (ValueError/TypeError otherwise)."""
     configs = list(configs)
     if not configs:
         raise ValueError("configs is empty: give at least one TrainConfig")
@@ -631,6 +651,10 @@ def train_ensemble(
         if not isinstance(cfg, TrainConfig):
             raise TypeError(f"configs[{k}] must be a TrainConfig, got {type(cfg).__name__}")
         cfg.validate()
+    return configs
+
+
+def _check_schedule(*, steps, eval_every, gap, threshold) -> None:
     for name, value, minimum in (("steps", steps, 0), ("eval_every", eval_every, 1), ("gap", gap, 0)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
@@ -639,125 +663,182 @@ def train_ensemble(
     _check_real(threshold, "threshold")
     if not 0 <= threshold < 1:
         raise ValueError(f"threshold must be in [0, 1), got {threshold}")
-    dev = resolve_device(device)
 
-    K = len(configs)
-    s_train = np.full(K, -1, dtype=np.int64)
-    s_test = np.full(K, -1, dtype=np.int64)
-    steps_run = np.full(K, steps, dtype=np.int64)
-    train_acc = np.full(K, np.nan)
-    test_acc = np.full(K, np.nan)
-    full_acc = np.full(K, np.nan)
-    final_loss = np.full(K, np.nan)
-    params = [None] * K
 
-    groups: dict = {}
-    for k, cfg in enumerate(configs):
-        groups.setdefault(group_key(cfg), []).append(k)
+def _positive_int(value, name) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _parallel_settings(dev, chunk_size, workers, num_threads) -> tuple[int, int, int]:
+    """``(chunk_size, workers, num_threads)`` with the device's defaults filled in."""
     if chunk_size is None:
         chunk_size = 8 if dev.type == "cpu" else 4096
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
-        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
-    # batches of at most chunk_size models, trained one after the other
-    batches = [m[i : i + chunk_size] for m in groups.values() for i in range(0, len(m), chunk_size)]
-
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=steps * len(batches), desc="training", unit="step", leave=False)
-
-    def record(group, rows):
-        tr, te, fu, lo, ps = group.final_stats()
-        for r in rows:
-            k = int(group.members[r])
-            train_acc[k], test_acc[k], full_acc[k], final_loss[k] = tr[r], te[r], fu[r], lo[r]
-            params[k] = ps[r]
-
-    old_threads = torch.get_num_threads()
-    if num_threads is None:
-        num_threads = 1
-    if isinstance(num_threads, bool) or not isinstance(num_threads, numbers.Integral) or num_threads < 1:
-        raise ValueError(f"num_threads must be a positive integer, got {num_threads!r}")
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if dev.type == "cpu" else 1
-    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
-        raise ValueError(f"workers must be a positive integer, got {workers!r}")
-
-    def run_batch(members):
-        with torch.no_grad():  # grad mode is per thread
-            group = _Group(configs, members, dev, threshold)
-            for s in range(steps):
-                evaluate = s % eval_every == 0
-                stats = group.gradient(evaluate)
-                if evaluate:
-                    done = _note_reached(group, stats, s, threshold, s_train, s_test)
-                    if early_stop and done.any():
-                        rows = np.flatnonzero(done)
-                        record(group, rows)
-                        steps_run[group.members[rows]] = s
-                        keep = np.flatnonzero(~done)
-                        if keep.size == 0:
-                            if bar is not None:
-                                bar.update(steps - s)
-                            return
-                        group.keep(keep)
-                group.update(s + 1)
-                if bar is not None:
-                    bar.update(1)
-            # evaluate the final state (after `steps` updates)
-            _note_reached(group, _final_eval_stats(group), steps, threshold, s_train, s_test)
-            record(group, np.arange(len(group.members)))
-
-    try:
-        torch.set_num_threads(int(num_threads))
-        if workers == 1 or len(batches) == 1:
-            for members in batches:
-                run_batch(members)
-        else:
-            # torch releases the GIL inside its kernels: batches run in parallel on the cores,
-            # each single-threaded, so results do not depend on the number of workers
-            with ThreadPoolExecutor(max_workers=int(workers)) as pool:
-                for future in [pool.submit(run_batch, m) for m in batches]:
-                    future.result()
-    finally:
-        torch.set_num_threads(old_threads)
-        if bar is not None:
-            bar.close()
-
-    embeddings = [p["E"] for p in params]
-    if len({e.shape for e in embeddings}) == 1:
-        embeddings = np.stack(embeddings)
-    phases = [classify_phase(int(a), int(b), budget=max(steps, 1), gap=gap) for a, b in zip(s_train, s_test)]
-    return EnsembleResult(
-        configs=configs,
-        steps_to_train=s_train,
-        steps_to_test=s_test,
-        train_acc=train_acc,
-        test_acc=test_acc,
-        full_acc=full_acc,
-        steps_run=steps_run,
-        embeddings=embeddings,
-        phases=phases,
-        final_loss=final_loss,
-        params=params,
+    if num_threads is None:
+        num_threads = 1
+    return (
+        _positive_int(chunk_size, "chunk_size"),
+        _positive_int(workers, "workers"),
+        _positive_int(num_threads, "num_threads"),
     )
 
 
-def _final_eval_stats(group):
-    tr, te, _fu, lo, _ = group.final_stats()
-    return torch.as_tensor(tr), torch.as_tensor(te), torch.as_tensor(lo)
+def _batches(configs, chunk_size) -> list[list[int]]:
+    """Indices of the models of each batch: each :func:`group_key` group in chunks of at most
+    ``chunk_size`` models, in the order the groups first appear."""
+    groups: dict = {}
+    for k, cfg in enumerate(configs):
+        groups.setdefault(group_key(cfg), []).append(k)
+    return [m[i : i + chunk_size] for m in groups.values() for i in range(0, len(m), chunk_size)]
 
 
-def _note_reached(group, stats, s, threshold, s_train, s_test):
-    """Record first-reached steps; return the mask of settled models (local rows)."""
-    train_acc, test_acc, _ = (x.cpu().numpy() if torch.is_tensor(x) else np.asarray(x) for x in stats)
-    idx = group.members
-    hit_tr = (train_acc > threshold) & (s_train[idx] < 0)
-    hit_te = (test_acc > threshold) & (s_test[idx] < 0)  # NaN (no test pairs) never hits
-    s_train[idx[hit_tr]] = s
-    s_test[idx[hit_te]] = s
-    return (s_train[idx] >= 0) & (s_test[idx] >= 0)
+@dataclass(frozen=True)
+class _Schedule:
+    steps: int
+    eval_every: int
+    early_stop: bool
+
+
+class _Outcomes:
+    """What :func:`train_ensemble` returns, filled in per model as its batch trains.
+
+    Batches running in different threads write disjoint models (rows), so no lock is needed.
+    """
+
+    def __init__(self, K, steps, threshold):
+        self.steps, self.threshold = steps, threshold
+        self.s_train = np.full(K, -1, dtype=np.int64)
+        self.s_test = np.full(K, -1, dtype=np.int64)
+        self.steps_run = np.full(K, steps, dtype=np.int64)
+        self.train_acc = np.full(K, np.nan)
+        self.test_acc = np.full(K, np.nan)
+        self.full_acc = np.full(K, np.nan)
+        self.final_loss = np.full(K, np.nan)
+        self.params = [None] * K
+
+    def note_reached(self, members, train_acc, test_acc, s) -> np.ndarray:
+        """Record the first evaluated step ``s`` at which each accuracy exceeds the threshold;
+        return the mask of settled models (both reached) among ``members``."""
+        hit_tr = (train_acc > self.threshold) & (self.s_train[members] < 0)
+        hit_te = (test_acc > self.threshold) & (self.s_test[members] < 0)  # NaN (no test pairs) never hits
+        self.s_train[members[hit_tr]] = s
+        self.s_test[members[hit_te]] = s
+        return (self.s_train[members] >= 0) & (self.s_test[members] >= 0)
+
+    def record_final(self, members, final, rows, steps_run) -> None:
+        """Store the final statistics ``final`` (from :meth:`_Group.final_stats`) of local ``rows``."""
+        tr, te, fu, lo, ps = final
+        for r in rows:
+            k = int(members[r])
+            self.train_acc[k], self.test_acc[k], self.full_acc[k], self.final_loss[k] = (
+                tr[r],
+                te[r],
+                fu[r],
+                lo[r],
+            )
+            self.params[k] = ps[r]
+            self.steps_run[k] = steps_run
+
+    def result(self, configs, *, gap) -> EnsembleResult:
+        embeddings = [p["E"] for p in self.params]
+        if len({e.shape for e in embeddings}) == 1:
+            embeddings = np.stack(embeddings)
+        budget = max(self.steps, 1)
+        phases = [
+            classify_phase(int(a), int(b), budget=budget, gap=gap) for a, b in zip(self.s_train, self.s_test)
+        ]
+        return EnsembleResult(
+            configs=configs,
+            steps_to_train=self.s_train,
+            steps_to_test=self.s_test,
+            train_acc=self.train_acc,
+            test_acc=self.test_acc,
+            full_acc=self.full_acc,
+            steps_run=self.steps_run,
+            embeddings=embeddings,
+            phases=phases,
+            final_loss=self.final_loss,
+            params=self.params,
+        )
+
+
+@torch.no_grad()  # grad mode is per thread: set in the thread that trains
+def _train_batch(configs, members, device, schedule, outcomes, bar) -> None:
+    """Train the models ``members`` of ``configs`` as one batch for ``schedule.steps`` updates.
+
+    Every ``eval_every`` steps the gradient pass also yields the accuracies of the current
+    parameters; with early stopping, models settled there are recorded as they are (after ``s``
+    updates) and leave the batch before the update.  Models left at the end are evaluated after
+    the last update.
+    """
+    group = _Group(configs, members, device)
+    steps = schedule.steps
+    for s in range(steps):
+        evaluate = s % schedule.eval_every == 0
+        stats = group.gradient(evaluate)
+        if evaluate:
+            train_acc, test_acc, _loss = (x.cpu().numpy() for x in stats)
+            settled = outcomes.note_reached(group.members, train_acc, test_acc, s)
+            if schedule.early_stop and settled.any():
+                outcomes.record_final(group.members, group.final_stats(), np.flatnonzero(settled), s)
+                if settled.all():
+                    bar.update(steps - s)
+                    return
+                group.keep(np.flatnonzero(~settled))
+        group.update(s + 1)
+        bar.update(1)
+    final = group.final_stats()
+    outcomes.note_reached(group.members, final[0], final[1], steps)
+    outcomes.record_final(group.members, final, range(len(group.members)), steps)
+
+
+class _NoBar:
+    def update(self, n=1):
+        pass
+
+
+@contextlib.contextmanager
+def _progress_bar(show, total):
+    """A tqdm bar on stderr when ``show``, else a bar that ignores updates."""
+    if not show:
+        yield _NoBar()
+        return
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, desc="training", unit="step", leave=False)
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+@contextlib.contextmanager
+def _torch_threads(num_threads):
+    """torch's intra-op CPU threads set to ``num_threads`` inside the block, restored after."""
+    old = torch.get_num_threads()
+    try:
+        torch.set_num_threads(num_threads)
+        yield
+    finally:
+        torch.set_num_threads(old)
+
+
+def _run_concurrently(jobs, workers) -> None:
+    """Run the callables ``jobs`` on ``workers`` Python threads (in order on one).
+
+    torch releases the GIL inside its kernels, so batches run in parallel on the cores, each
+    single-threaded: results do not depend on the number of workers.
+    """
+    if workers == 1 or len(jobs) == 1:
+        for job in jobs:
+            job()
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(job) for job in jobs]:
+            future.result()
 
 
 # --------------------------------------------------------------------------------------------
