@@ -4,12 +4,15 @@
 relation, split, learning rates and weight decays of encoder and decoder, init scales, seed,
 optimizer), as one batched computation.  Models with the same architecture and optimizer form a
 group whose parameters are stacked along a leading model axis; the forward and backward passes
-are written out by hand with batched matrix products (``torch.baddbmm``/``torch.bmm``), and the
-optimizer is one fused, batched Adam(W)/SGD update over a flat parameter buffer with a
-per-parameter learning rate and weight decay.  For the tiny MLPs of the paper this is several
-times faster than autograd plus ``torch.optim`` on one model at a time (see
-``benchmarks/bench_training.py``); :func:`train_reference` is that plain loop, kept as the
-reference the batched trainer is tested against.
+are written out by hand, feature-major (activations ``(K, width, pairs)``, so every batched
+product ``torch.bmm`` runs along the long pair axis), with the elementwise work of each layer
+fused into one pass (:mod:`verification._step_kernels`: compiled loops on the CPU, torch
+operations elsewhere), and the optimizer is one fused, batched Adam(W)/SGD pass over a flat
+parameter buffer with a per-parameter learning rate and weight decay.  For the tiny MLPs of the
+paper this is several times faster than autograd plus ``torch.optim`` on one model at a time
+(see ``benchmarks/bench_training.py``); :func:`train_reference` is that plain loop, kept as the
+reference the batched trainer is tested against.  On the CPU, tanh is a rational approximation
+a few ulp from the correctly rounded value (see :mod:`verification._step_kernels`).
 
 Training is full batch on the training pairs with the mean binary cross-entropy
 
@@ -30,13 +33,14 @@ any executor (on the same machine and device).  On the CPU three kernel effects 
 before: torch's vectorised elementwise kernels compute the last ``numel % 16`` elements of a
 tensor by a scalar path that rounds differently (so only the batch's last model was hit); small
 batched products round differently when a weight is a transposed view or when a model's output
-does not start at an aligned address; and the batched matrix-vector product of the read-out
+does not start at an aligned address; and a batched matrix-vector product (``(B, w) @ (w, 1)``)
 rounds differently for different batch sizes.  Hence every per-model axis (training pairs, test
 pairs, the flat parameter buffer) is padded to a multiple of :data:`PAD` elements with
 zero-weight entries, every model's slab of every parameter starts at a 64-byte boundary,
-transposed weights are made contiguous before a batched product, the read-out is a product and
-a sum, and models whose padded training-set sizes differ are batched separately (so the length
-of every sum over pairs is a property of the model).  Tested bit for bit in
+transposed weights are made contiguous before a batched product, the read-out is a row times a
+matrix, the compiled elementwise kernels run without fast-math (the same IEEE operations on
+every element), and models whose padded training-set sizes differ are batched separately (so
+the length of every sum over pairs is a property of the model).  Tested bit for bit in
 ``verification/tests/test_training.py``.
 
 Accuracies are evaluated every ``eval_every`` steps: the train accuracy from the training
@@ -275,36 +279,28 @@ class EnsembleResult:
 
 
 # --------------------------------------------------------------------------------------------
-# batched forward / backward
+# one batch of models: parameters, data and the batched step
 
 
-def _combine(x1, x2, mode):
-    if mode == "concat":
-        return torch.cat([x1, x2], dim=-1)
-    if mode == "diff":
-        return x1 - x2
-    return (x1 - x2).square()
+def _kernels_for(device):
+    """The fused elementwise kernels of a step: compiled loops on the CPU, torch elsewhere."""
+    from . import _step_kernels
+
+    return _step_kernels.numba_kernels() if device.type == "cpu" else _step_kernels.TORCH
 
 
-def _forward(P, x1, x2, mode, depth):
-    """Logits (K, B) and the hidden activations [h_0, ..., h_L] for embeddings x1, x2 (K, B, d)."""
-    h = _combine(x1, x2, mode)
-    acts = [h]
-    for layer in range(depth):
-        # tanh(z) = 2 sigmoid(2 z) - 1: torch's CPU sigmoid is several times faster than its tanh;
-        # the factor 2 on z is folded into the matrix product (alpha = beta = 2)
-        h = torch.baddbmm(P[f"b{layer}"], h, P[f"W{layer}"], beta=2.0, alpha=2.0)
-        h.sigmoid_().mul_(2.0).sub_(1.0)
-        acts.append(h)
-    # the read-out (fan_in -> 1) as a product and a sum over the last axis: a batched
-    # matrix-vector product rounds differently for different batch sizes
-    out = (h * P[f"W{depth}"].transpose(1, 2)).sum(-1) + P[f"b{depth}"].squeeze(-1)
-    return out, acts
+class _Pairs:
+    """Padded pair lists of K models: row indices ``i``, column indices ``j``, targets ``y`` and
+    per-pair weights ``w`` (zero on padding), each ``(K, P)`` with ``P`` a multiple of PAD."""
 
+    def __init__(self, flat, y_full, w, n):
+        self.flat, self.w = flat, w
+        self.i, self.j = flat // n, flat % n
+        self.y = torch.gather(y_full, 1, flat)
 
-def _gather_embeddings(E, idx):
-    """Rows ``E[k, idx[k, b]]`` for E (K, n, d) and idx (K, B) -> (K, B, d)."""
-    return torch.gather(E, 1, idx.unsqueeze(-1).expand(-1, -1, E.shape[-1]))
+    @property
+    def size(self):
+        return self.flat.shape[1]
 
 
 class _Group:
@@ -313,8 +309,10 @@ class _Group:
     The flat buffer is parameter-major: block ``p`` holds ``K`` slabs of ``size_p`` values, each
     slab padded with zeros to a multiple of :data:`SLAB` floats (64 bytes), so every model's
     parameter starts at an aligned address (small batched products write rounding that depends
-    on the output's alignment) and is a ``(K, *shape_p)`` view; the optimizer is a few
-    whole-buffer operations.
+    on the output's alignment); the optimizer is one pass over the buffer.  Inside the batch a
+    layer's weight is held as ``Wt`` of shape ``(fan_out, fan_in)`` (``nn.Linear``'s layout, the
+    transpose of :func:`~verification.model.parameter_shapes`) and activations are feature-major,
+    ``(K, width, pairs)``: every product then runs along the long, contiguous pair axis.
     """
 
     def __init__(self, configs, members, device):
@@ -323,33 +321,38 @@ class _Group:
         self.n = cfg0.n
         self.optimizer = cfg0.optimizer
         self.device = device
+        self.kernels = _kernels_for(device)
+        self.mode = _step_kernels_mode(self.arch.mode)
         self.members = np.asarray(members)  # global indices, current order
-        K = len(members)
-        n = self.n
-        self.shapes = parameter_shapes(self.arch, n)
+        self.shapes = parameter_shapes(self.arch, self.n)
         self.sizes = [math.prod(s) for _, s in self.shapes]
         self.slabs = [_round_up(size, SLAB) for size in self.sizes]
+        self._stack_parameters([configs[m] for m in members])
+        self._stack_pairs([configs[m] for m in members])
+        self._derive()
 
+    # --- construction
+    def _stack_parameters(self, cfgs):
+        K = len(cfgs)
         inits = [
-            init_parameters(
-                self.arch, n, seed=configs[m].seed, init_enc=configs[m].init_enc, init_dec=configs[m].init_dec
-            )
-            for m in members
+            init_parameters(self.arch, self.n, seed=c.seed, init_enc=c.init_enc, init_dec=c.init_dec)
+            for c in cfgs
         ]
         blocks, lr, wd = [], [], []
         for (name, _shape), size in zip(self.shapes, self.sizes):
-            blocks.append(torch.stack([p[name].reshape(-1) for p in inits]))
+            # W is stored transposed, (fan_out, fan_in)
+            stack = [p[name].t() if name.startswith("W") else p[name] for p in inits]
+            blocks.append(torch.stack([x.reshape(-1) for x in stack]))
             is_enc = name == "E"
             lr.append(
-                torch.tensor(
-                    [configs[m].eta_enc if is_enc else configs[m].eta_dec for m in members],
-                    dtype=torch.float32,
-                )[:, None].expand(K, size)
+                torch.tensor([c.eta_enc if is_enc else c.eta_dec for c in cfgs], dtype=torch.float32)[
+                    :, None
+                ].expand(K, size)
             )
             wd.append(
-                torch.tensor(
-                    [configs[m].wd_enc if is_enc else configs[m].wd_dec for m in members], dtype=torch.float32
-                )[:, None].expand(K, size)
+                torch.tensor([c.wd_enc if is_enc else c.wd_dec for c in cfgs], dtype=torch.float32)[
+                    :, None
+                ].expand(K, size)
             )
         self.theta = self._flat(blocks)
         self.lr = self._flat(lr)
@@ -359,8 +362,10 @@ class _Group:
         self.v = torch.zeros_like(self.theta)
         self.grad = torch.zeros_like(self.theta)
 
-        # data: padded index lists of training and test pairs, targets and loss weights
-        n_train = [configs[m].num_train_pairs for m in members]
+    def _stack_pairs(self, cfgs):
+        """Padded index lists of training and test pairs, targets and loss weights."""
+        n, K = self.n, len(cfgs)
+        n_train = [c.num_train_pairs for c in cfgs]
         n_test = [n * n - t for t in n_train]
         B, Q = _round_up(max(n_train)), _round_up(max(max(n_test), 1))
         tr_idx = np.zeros((K, B), dtype=np.int64)
@@ -368,25 +373,24 @@ class _Group:
         tr_w = np.zeros((K, B), dtype=np.float32)
         te_mask = np.zeros((K, Q), dtype=np.float32)
         y_full = np.zeros((K, n * n), dtype=np.float32)
-        for r, m in enumerate(members):
-            tr, te = split_pairs(configs[m])
+        for r, c in enumerate(cfgs):
+            tr, te = split_pairs(c)
             tr_idx[r, : len(tr)] = tr
             te_idx[r, : len(te)] = te
             tr_w[r, : len(tr)] = 1.0 / len(tr)
             te_mask[r, : len(te)] = 1.0
-            y_full[r] = relation_by_name(configs[m].relation, n).matrix.reshape(-1)
-        t = lambda a: torch.as_tensor(a, device=device)  # noqa: E731
+            y_full[r] = relation_by_name(c.relation, n).matrix.reshape(-1)
+        t = lambda a: torch.as_tensor(a, device=self.device)  # noqa: E731
         self.y_full = t(y_full)
         self.tr_flat, self.te_flat = t(tr_idx), t(te_idx)
         self.tr_w, self.te_mask = t(tr_w), t(te_mask)
         self.n_train = t(np.asarray(n_train, dtype=np.float32))
         self.n_test = t(np.asarray(n_test, dtype=np.float32))
-        self._derive_data()
 
     # --- layout helpers
     def _flat(self, blocks):
         """One flat buffer of ``(K, size)`` blocks: each slab zero-padded to its SLAB multiple, the
-        whole to a multiple of PAD (so every element takes the vectorised path)."""
+        whole to a multiple of PAD."""
         parts = []
         for b, slab in zip(blocks, self.slabs):
             b = b.reshape(b.shape[0], -1)
@@ -398,26 +402,39 @@ class _Group:
         return flat.to(self.device).contiguous()
 
     def _views(self, buf):
+        """``E`` (K, n, d), ``Wt`` per layer (K, fan_out, fan_in) and ``b`` per layer (K, fan_out)."""
         K = len(self.members)
         out, off = {}, 0
         for (name, shape), size, slab in zip(self.shapes, self.sizes, self.slabs):
+            if name.startswith("W"):
+                shape = shape[::-1]
+            elif name.startswith("b"):
+                shape = shape[1:]
             out[name] = buf[off : off + K * slab].view(K, slab)[:, :size].view(K, *shape)
             off += K * slab
         return out
 
-    def _derive_data(self):
-        n = self.n
-        self.tr_i, self.tr_j = self.tr_flat // n, self.tr_flat % n
-        self.te_i, self.te_j = self.te_flat // n, self.te_flat % n
-        self.y_tr = torch.gather(self.y_full, 1, self.tr_flat)
-        self.y_te = torch.gather(self.y_full, 1, self.te_flat)
-        # one-hot scatter matrices (K, n, 2B): the embedding gradient is one deterministic bmm
-        K, B = self.tr_flat.shape
-        onehot = torch.zeros(K, n, 2 * B, device=self.device)
-        onehot.scatter_(1, torch.cat([self.tr_i, self.tr_j], 1).unsqueeze(1), 1.0)
-        self.scatter = onehot
-        self.P = self._views(self.theta)
-        self.G = self._views(self.grad)
+    def _derive(self):
+        """Views of the parameters and gradients, the pair lists, and the activation buffers."""
+        depth = self.arch.depth
+        P, G = self._views(self.theta), self._views(self.grad)
+        self.E, self.gE = P["E"], G["E"]
+        self.Wt = [P[f"W{layer}"] for layer in range(depth + 1)]
+        self.b = [P[f"b{layer}"] for layer in range(depth + 1)]
+        self.gWt = [G[f"W{layer}"] for layer in range(depth + 1)]
+        self.gb = [G[f"b{layer}"] for layer in range(depth + 1)]
+        self.train = _Pairs(self.tr_flat, self.y_full, self.tr_w, self.n)
+        self.test = _Pairs(self.te_flat, self.y_full, self.te_mask, self.n)
+        self.acts = self._activations(self.train.size)
+        K, B, w = len(self.members), self.train.size, self.arch.width
+        self.back = [torch.empty(K, w, B, device=self.device) for _ in range(2 if depth else 0)]
+        self.g_input = torch.empty(K, self.arch.input_dim, B, device=self.device)
+
+    def _activations(self, num_pairs):
+        """Buffers ``h_0 (K, input_dim, P)`` and ``h_l (K, width, P)`` for ``P`` pairs."""
+        K, depth = len(self.members), self.arch.depth
+        dims = [self.arch.input_dim] + [self.arch.width] * depth
+        return [torch.empty(K, d, num_pairs, device=self.device) for d in dims]
 
     def keep(self, rows):
         """Drop all models but ``rows`` (local indices) from the batch."""
@@ -436,97 +453,77 @@ class _Group:
         for name in ("tr_flat", "te_flat", "tr_w", "te_mask", "y_full", "n_train", "n_test"):
             setattr(self, name, getattr(self, name).index_select(0, rows_t))
         self.members = self.members[np.asarray(rows)]
-        self._derive_data()
+        self._derive()
 
     # --- one step
+    def logits(self, pairs, acts):
+        """Logits (K, P) of ``pairs``, leaving the activations ``h_0 .. h_L`` in ``acts``."""
+        kern, depth = self.kernels, self.arch.depth
+        kern.embed_input(self.E, pairs.i, pairs.j, self.mode, acts[0])
+        for layer in range(depth):
+            torch.bmm(self.Wt[layer], acts[layer], out=acts[layer + 1])
+            kern.tanh_bias_(acts[layer + 1], self.b[layer])
+        return torch.bmm(self.Wt[depth], acts[depth]).squeeze(1) + self.b[depth]
+
     def gradient(self, evaluate):
         """Fill ``self.grad`` with the full-batch gradient; when ``evaluate``, also return
         (train_acc, test_acc, loss) of the current parameters, else None."""
-        P, G, depth, mode = self.P, self.G, self.arch.depth, self.arch.mode
-        E = P["E"]
-        x1 = _gather_embeddings(E, self.tr_i)
-        x2 = _gather_embeddings(E, self.tr_j)
-        z, acts = _forward(P, x1, x2, mode, depth)
+        kern, depth, acts, pairs = self.kernels, self.arch.depth, self.acts, self.train
+        z = self.logits(pairs, acts)
         # dL/dz of the mean binary cross-entropy, zero on padding
-        gz = (torch.sigmoid(z) - self.y_tr) * self.tr_w
-        stats = None
-        if evaluate:
-            with torch.no_grad():
-                correct = ((z > 0).float() == self.y_tr).float()
-                train_acc = (correct * self.tr_w).sum(1)
-                loss = (torch.nn.functional.softplus(z) - self.y_tr * z).mul(self.tr_w).sum(1)
-                test_acc = self.test_accuracy()
-            stats = (train_acc, test_acc, loss)
+        gz = (torch.sigmoid(z) - pairs.y) * pairs.w
+        stats = self._train_stats(z) if evaluate else None
 
-        # backward through the read-out layer
-        g = gz.unsqueeze(-1)  # (K, B, 1)
-        h = acts[depth]
-        torch.bmm(h.transpose(1, 2), g, out=G[f"W{depth}"])
-        torch.sum(g, 1, keepdim=True, out=G[f"b{depth}"])
-        ga = g * P[f"W{depth}"].transpose(1, 2)  # (K, B, fan_in)
-        for layer in range(depth - 1, -1, -1):
-            gpre = torch.ops.aten.tanh_backward(ga, acts[layer + 1])
-            torch.bmm(acts[layer].transpose(1, 2), gpre, out=G[f"W{layer}"])
-            torch.sum(gpre, 1, keepdim=True, out=G[f"b{layer}"])
-            # a contiguous transpose: the strided view rounds differently at different offsets
-            ga = torch.bmm(gpre, P[f"W{layer}"].transpose(1, 2).contiguous())
-        # ga is now dL/dh_0 (K, B, input_dim): chain to the two embeddings
-        d = self.arch.embed_dim
-        if mode == "concat":
-            g1, g2 = ga[..., :d], ga[..., d:]
-        elif mode == "diff":
-            g1, g2 = ga, -ga
+        # the read-out layer, then each hidden layer, back to dL/dh_0
+        torch.bmm(gz.unsqueeze(1), acts[depth].transpose(1, 2), out=self.gWt[depth])
+        torch.sum(gz, 1, keepdim=True, out=self.gb[depth])
+        w_out = self.Wt[depth][:, 0, :]
+        if depth == 0:
+            kern.outer(w_out, gz, self.g_input)
         else:
-            g1 = ga * 2 * (x1 - x2)
-            g2 = -g1
-        torch.bmm(self.scatter, torch.cat([g1, g2], 1), out=G["E"])
+            gpre = self.back[0]
+            kern.readout_backward(w_out, gz, acts[depth], gpre, self.gb[depth - 1])
+            for layer in range(depth - 1, -1, -1):
+                torch.bmm(gpre, acts[layer].transpose(1, 2), out=self.gWt[layer])
+                # a contiguous transpose: the strided view rounds differently at different offsets
+                ga = self.g_input if layer == 0 else self.back[1] if gpre is self.back[0] else self.back[0]
+                torch.bmm(self.Wt[layer].transpose(1, 2).contiguous(), gpre, out=ga)
+                if layer > 0:
+                    kern.tanh_backward(ga, acts[layer], ga, self.gb[layer - 1])
+                    gpre = ga
+        kern.embed_grad(self.g_input, self.E, pairs.i, pairs.j, self.mode, self.gE)
         return stats
+
+    def _train_stats(self, z):
+        pairs = self.train
+        correct = ((z > 0).float() == pairs.y).float()
+        train_acc = (correct * pairs.w).sum(1)
+        loss = (torch.nn.functional.softplus(z) - pairs.y * z).mul(pairs.w).sum(1)
+        return train_acc, self.test_accuracy(), loss
 
     def update(self, t):
         """Apply the ``t``-th (1-based) optimizer step with the gradient in ``self.grad``."""
-        theta, grad = self.theta, self.grad
         if self.optimizer == "sgd":
-            if self.has_wd:
-                grad.addcmul_(self.wd, theta)
-            theta.addcmul_(self.lr, grad, value=-1.0)
-            return
-        if self.has_wd:  # decoupled weight decay (AdamW)
-            theta.mul_(1 - self.lr * self.wd)
-        self.m.lerp_(grad, 1 - _BETA1)
-        self.v.mul_(_BETA2).addcmul_(grad, grad, value=1 - _BETA2)
-        bc1 = 1 - _BETA1**t
-        bc2 = 1 - _BETA2**t
-        denom = (self.v.sqrt() / math.sqrt(bc2)).add_(_EPS)
-        theta.addcdiv_(self.m * self.lr, denom, value=-1.0 / bc1)
+            self.kernels.sgd_update_(self.theta, self.grad, self.lr, self.wd, self.has_wd)
+        else:
+            self.kernels.adam_update_(self.theta, self.grad, self.m, self.v, self.lr, self.wd, t, self.has_wd)
 
-    @torch.no_grad()
     def test_accuracy(self):
-        E = self.P["E"]
-        z, _ = _forward(
-            self.P,
-            _gather_embeddings(E, self.te_i),
-            _gather_embeddings(E, self.te_j),
-            self.arch.mode,
-            self.arch.depth,
-        )
-        correct = ((z > 0).float() == self.y_te).float() * self.te_mask
+        pairs = self.test
+        z = self.logits(pairs, self._activations(pairs.size))
+        correct = ((z > 0).float() == pairs.y).float() * pairs.w
         acc = correct.sum(1) / self.n_test.clamp(min=1)
         return torch.where(self.n_test > 0, acc, torch.full_like(acc, float("nan")))
 
-    @torch.no_grad()
     def final_stats(self):
         """Per model: train acc, test acc, full acc, loss, and the parameters (numpy)."""
         n = self.n
         K = len(self.members)
         nn_pad = _round_up(n * n)
-        ii = torch.arange(nn_pad, device=self.device) % (n * n)  # padding repeats pairs; masked below
-        i = (ii // n).expand(K, -1)
-        j = (ii % n).expand(K, -1)
-        E = self.P["E"]
-        z, _ = _forward(
-            self.P, _gather_embeddings(E, i), _gather_embeddings(E, j), self.arch.mode, self.arch.depth
-        )
-        z = z[:, : n * n]
+        # padding repeats pairs (with weight 0); masked below
+        flat = (torch.arange(nn_pad, device=self.device) % (n * n)).expand(K, -1).contiguous()
+        everything = _Pairs(flat, self.y_full, None, n)
+        z = self.logits(everything, self._activations(nn_pad))[:, : n * n]
         correct = ((z > 0).float() == self.y_full).float()
         full = correct.mean(1)
         train_mask = torch.zeros_like(correct).scatter_add_(1, self.tr_flat, self.tr_w)  # padding adds 0
@@ -534,10 +531,27 @@ class _Group:
         loss = ((torch.nn.functional.softplus(z) - self.y_full * z) * train_mask).sum(1)
         test = (full * n * n - train * self.n_train) / self.n_test.clamp(min=1)
         test = torch.where(self.n_test > 0, test, torch.full_like(test, float("nan")))
-        params = [
-            {name: self.P[name][r].detach().cpu().numpy().copy() for name, _ in self.shapes} for r in range(K)
-        ]
-        return (train.cpu().numpy(), test.cpu().numpy(), full.cpu().numpy(), loss.cpu().numpy(), params)
+        stats = (train, test, full, loss)
+        return (*(x.cpu().numpy() for x in stats), self.params())
+
+    def params(self):
+        """Each model's parameters as numpy arrays in :func:`parameter_shapes` layout."""
+        P = self._views(self.theta)
+        out = []
+        for r in range(len(self.members)):
+            p = {}
+            for name, shape in self.shapes:
+                x = P[name][r]
+                x = x.t() if name.startswith("W") else x
+                p[name] = x.detach().cpu().numpy().reshape(shape).copy()
+            out.append(p)
+        return out
+
+
+def _step_kernels_mode(mode):
+    from ._step_kernels import MODE_CODES
+
+    return MODE_CODES[mode]
 
 
 def group_key(cfg: TrainConfig) -> tuple:

@@ -338,3 +338,87 @@ def test_chunk_size_and_workers_do_not_change_results():
         train_ensemble(cfgs, steps=1, workers=0)
     with pytest.raises(ValueError, match="chunk_size"):
         train_ensemble(cfgs, steps=1, chunk_size=0)
+
+
+# --- the two kernel sets of a step: compiled CPU loops and torch operations (other devices)
+
+
+@pytest.fixture
+def torch_kernels(monkeypatch):
+    """Train with the torch kernels (the CUDA code path) on the CPU."""
+    from verification import _step_kernels
+
+    monkeypatch.setattr(training, "_kernels_for", lambda device: _step_kernels.TORCH)
+
+
+@pytest.mark.parametrize(
+    "cfg", [VARIED[k] for k in (0, 1, 3, 4, 5, 6)], ids=lambda c: f"{c.model.mode}-s{c.seed}"
+)
+def test_torch_kernels_match_autograd_reference(cfg, torch_kernels):
+    ref = train_reference(cfg, steps=40, num_threads=1)
+    res = train_ensemble([cfg], steps=40, device="cpu", early_stop=False)
+    _params_close(res.params[0], ref["params"])
+
+
+def test_torch_kernels_independent_of_batch(torch_kernels):
+    cfgs = VARIED[:3] + [VARIED[0].replace(seed=s) for s in range(10, 14)]
+    whole = train_ensemble(cfgs, steps=40, device="cpu", early_stop=False, chunk_size=7)
+    for k in (0, 4):
+        alone = train_ensemble([cfgs[k]], steps=40, device="cpu", early_stop=False)
+        _assert_same_run(whole, k, alone, 0)
+
+
+@pytest.mark.parametrize("mode", ["concat", "diff", "sqdiff"])
+def test_numba_and_torch_kernels_agree(mode):
+    """Each compiled kernel equals its torch twin (tanh: the rational form is within a few ulp)."""
+    import torch
+
+    from verification import _step_kernels
+
+    fast, ref = _step_kernels.numba_kernels(), _step_kernels.TORCH
+    code = _step_kernels.MODE_CODES[mode]
+    g = torch.Generator().manual_seed(0)
+    K, n, d, W, B = 3, 7, 2, 5, 64
+    E = torch.randn(K, n, d, generator=g)
+    ii, jj = torch.randint(0, n, (K, B), generator=g), torch.randint(0, n, (K, B), generator=g)
+    in_dim = 2 * d if mode == "concat" else d
+    outs = [torch.empty(K, in_dim, B) for _ in range(2)]
+    for kern, out in zip((fast, ref), outs):
+        kern.embed_input(E, ii, jj, code, out)
+    torch.testing.assert_close(outs[0], outs[1], rtol=0, atol=0)
+    z, b = 4 * torch.randn(K, W, B, generator=g), torch.randn(K, W, generator=g)
+    h = [z.clone(), z.clone()]
+    for kern, x in zip((fast, ref), h):
+        kern.tanh_bias_(x, b)
+    torch.testing.assert_close(h[0], h[1], rtol=2e-6, atol=2e-7)
+    ga, gz = torch.randn(K, W, B, generator=g), torch.randn(K, B, generator=g)
+    w = torch.randn(K, W, generator=g)
+    for name, args in (("tanh_backward", (ga, h[1])), ("readout_backward", (w, gz, h[1]))):
+        res = [(torch.empty(K, W, B), torch.empty(K, W)) for _ in range(2)]
+        for kern, (out, db) in zip((fast, ref), res):
+            getattr(kern, name)(*args, out, db)
+        torch.testing.assert_close(res[0][0], res[1][0], rtol=1e-6, atol=1e-7)
+        torch.testing.assert_close(res[0][1], res[1][1], rtol=1e-5, atol=1e-6)
+    outer = [torch.empty(K, W, B) for _ in range(2)]
+    for kern, out in zip((fast, ref), outer):
+        kern.outer(w, gz, out)
+    torch.testing.assert_close(outer[0], outer[1], rtol=0, atol=0)
+    g_in = torch.randn(K, in_dim, B, generator=g)
+    gE = [torch.empty(K, n, d) for _ in range(2)]
+    for kern, out in zip((fast, ref), gE):
+        kern.embed_grad(g_in, E, ii, jj, code, out)
+    torch.testing.assert_close(gE[0], gE[1], rtol=1e-5, atol=1e-6)
+    for opt in ("adam", "sgd"):
+        state = [
+            [torch.randn(256, generator=torch.Generator().manual_seed(s)) for s in range(4)] for _ in range(2)
+        ]
+        lr, wd = torch.full((256,), 1e-2), torch.full((256,), 0.1)
+        for kern, (theta, grad, m, v) in zip((fast, ref), state):
+            v.abs_()
+            if opt == "adam":
+                kern.adam_update_(theta, grad, m, v, lr, wd, 3, True)
+            else:
+                kern.sgd_update_(theta, grad, lr, wd, True)
+        for a, b in zip(*state):  # theta, m, v (torch's SGD adds the decay into grad in place)
+            if a is not state[0][1]:
+                torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
