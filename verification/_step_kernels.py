@@ -5,21 +5,22 @@ for ``K`` models and ``B`` pairs, so each hidden layer is one batched product
 ``Wt (out, in) @ h (in, B)`` whose long axis (the pairs) is contiguous, and everything else in a
 step is one pass over memory per layer:
 
-* :func:`embed_input` -- gather the two embeddings of every pair and combine them (``concat``,
+* ``embed_input`` -- gather the two embeddings of every pair and combine them (``concat``,
   ``diff``, ``sqdiff``) into ``h_0``;
-* :func:`tanh_bias_` -- ``h = tanh(z + b)`` in place on a product's output;
-* :func:`tanh_backward` -- ``dL/dz = dL/dh * (1 - h**2)`` and the bias gradient (its sum over
-  pairs) in one pass; :func:`readout_backward` does the same for the last hidden layer, whose
-  ``dL/dh`` is the outer product of the read-out weights and ``dL/dlogit``;
-* :func:`embed_grad` -- scatter ``dL/dh_0`` back onto the embedding rows;
-* :func:`adam_update_`, :func:`sgd_update_` -- the optimizer as one pass over the flat buffers.
+* ``tanh_bias_`` -- ``h = tanh(z + b)`` in place on a product's output;
+* ``tanh_backward`` -- ``dL/dz = dL/dh * (1 - h**2)``; ``readout_backward`` does the same for
+  the last hidden layer, whose ``dL/dh`` is the outer product of the read-out weights and
+  ``dL/dlogit`` (``outer`` is that product alone, for a model without hidden layers);
+* ``embed_grad`` -- scatter ``dL/dh_0`` back onto the embedding rows;
+* ``adam_update_``, ``sgd_update_`` -- the optimizer as one pass over the flat buffers.
 
-Two implementations share these signatures: :func:`numba_kernels` (compiled loops, used on the CPU) and
-:data:`TORCH` (torch operations, used on other devices and testable on the CPU).  Every numba
-kernel runs without ``fastmath``, so each element's arithmetic is the same IEEE operations in
-the vectorised body and in a scalar remainder loop, and the bias gradients are torch's sum along
-a contiguous row of a fixed length: a model's numbers depend on its own data only, never on its
-position, batch size or companions.
+Two kernel sets share these signatures: :func:`numba_kernels` (compiled loops, used on the CPU,
+called on numpy views of the tensors) and :data:`TORCH` (torch operations, used on other devices
+and testable on the CPU); each set's ``view`` turns a tensor into what its kernels take.  Every
+numba kernel runs without ``fastmath``, so each element's arithmetic is the same IEEE operations
+in the vectorised body and in a scalar remainder loop, and the bias gradients are left to the
+caller (torch's sum along a contiguous row of a fixed length): a model's numbers depend on its
+own data only, never on its position, batch size or companions.
 
 tanh on the CPU is a rational approximation (Eigen's ``generic_fast_tanh_float``, a 13/6
 minimax form): a few ulp from the correctly rounded value, and about ten times faster than
@@ -29,7 +30,6 @@ torch's vectorised tanh here, which is what a step's elementwise time was spent 
 from __future__ import annotations
 
 import functools
-import math
 from types import SimpleNamespace
 
 import numpy as np
@@ -64,11 +64,16 @@ _ONE, _TWO = _f32(1.0), _f32(2.0)
 
 
 def _torch_kernels():
-    def embed_input(E, ii, jj, mode, out):
+    def gather_pairs(E, ii, jj):
         d = E.shape[-1]
         x1 = torch.gather(E, 1, ii.unsqueeze(-1).expand(-1, -1, d)).transpose(1, 2)
         x2 = torch.gather(E, 1, jj.unsqueeze(-1).expand(-1, -1, d)).transpose(1, 2)
+        return x1, x2
+
+    def embed_input(E, ii, jj, mode, out):
+        x1, x2 = gather_pairs(E, ii, jj)
         if mode == 0:
+            d = E.shape[-1]
             out[:, :d].copy_(x1)
             out[:, d:].copy_(x2)
         elif mode == 1:
@@ -79,13 +84,11 @@ def _torch_kernels():
     def tanh_bias_(z, b):
         z.add_(b.unsqueeze(-1)).tanh_()
 
-    def tanh_backward(ga, h, out, db):
+    def tanh_backward(ga, h, out):
         torch.mul(ga, 1 - h * h, out=out)
-        torch.sum(out, -1, out=db)
 
-    def readout_backward(w, gz, h, out, db):
+    def readout_backward(w, gz, h, out):
         torch.mul(w.unsqueeze(-1) * gz.unsqueeze(1), 1 - h * h, out=out)
-        torch.sum(out, -1, out=db)
 
     def outer(w, gz, out):
         torch.mul(w.unsqueeze(-1), gz.unsqueeze(1), out=out)
@@ -98,8 +101,7 @@ def _torch_kernels():
         elif mode == 1:
             g1, g2 = ga, -ga
         else:
-            x1 = torch.gather(E, 1, ii.unsqueeze(-1).expand(-1, -1, d)).transpose(1, 2)
-            x2 = torch.gather(E, 1, jj.unsqueeze(-1).expand(-1, -1, d)).transpose(1, 2)
+            x1, x2 = gather_pairs(E, ii, jj)
             g1 = ga * 2 * (x1 - x2)
             g2 = -g1
         B = ii.shape[1]
@@ -107,13 +109,13 @@ def _torch_kernels():
         onehot.scatter_(1, torch.cat([ii, jj], 1).unsqueeze(1), 1.0)
         gE.copy_(torch.bmm(onehot, torch.cat([g1, g2], 2).transpose(1, 2)))
 
-    def adam_update_(theta, grad, m, v, lr, wd, t, has_wd):
+    def adam_update_(theta, grad, m, v, lr, wd, bc1, sqrt_bc2, has_wd):
         if has_wd:  # decoupled weight decay (AdamW)
             theta.mul_(1 - lr * wd)
         m.lerp_(grad, 1 - _BETA1)
         v.mul_(_BETA2).addcmul_(grad, grad, value=1 - _BETA2)
-        denom = (v.sqrt() / math.sqrt(1 - _BETA2**t)).add_(_EPS)
-        theta.addcdiv_(m * lr, denom, value=-1.0 / (1 - _BETA1**t))
+        denom = (v.sqrt() / sqrt_bc2).add_(_EPS)
+        theta.addcdiv_(m * lr, denom, value=-1.0 / bc1)
 
     def sgd_update_(theta, grad, lr, wd, has_wd):
         if has_wd:
@@ -122,6 +124,7 @@ def _torch_kernels():
 
     return SimpleNamespace(
         name="torch",
+        view=lambda t: t,
         embed_input=embed_input,
         tanh_bias_=tanh_bias_,
         tanh_backward=tanh_backward,
@@ -233,7 +236,7 @@ def _numba_kernels():
 
     @jit
     def _adam(theta, grad, m, v, lr, wd, bc1, sqrt_bc2, has_wd):
-        b2, eps = _f32(_BETA2), _f32(_EPS)
+        b2, eps, bc1, sqrt_bc2 = _f32(_BETA2), _f32(_EPS), _f32(bc1), _f32(sqrt_bc2)
         one_m_b1, one_m_b2 = _f32(1 - _BETA1), _f32(1 - _BETA2)
         for i in range(theta.shape[0]):
             g = grad[i]
@@ -254,47 +257,17 @@ def _numba_kernels():
                 g = g + wd[i] * theta[i]
             theta[i] = theta[i] - lr[i] * g
 
-    def np_(t):
-        return t.detach().numpy()
-
-    def embed_input(E, ii, jj, mode, out):
-        _embed_input(np_(E), np_(ii), np_(jj), mode, np_(out))
-
-    def tanh_bias_(z, b):
-        _tanh_bias(np_(z), np_(b))
-
-    def tanh_backward(ga, h, out, db):
-        _tanh_backward(np_(ga), np_(h), np_(out))
-        torch.sum(out, -1, out=db)
-
-    def readout_backward(w, gz, h, out, db):
-        _readout_backward(np_(w), np_(gz), np_(h), np_(out))
-        torch.sum(out, -1, out=db)
-
-    def outer(w, gz, out):
-        _outer(np_(w), np_(gz), np_(out))
-
-    def embed_grad(ga, E, ii, jj, mode, gE):
-        _embed_grad(np_(ga), np_(E), np_(ii), np_(jj), mode, np_(gE))
-
-    def adam_update_(theta, grad, m, v, lr, wd, t, has_wd):
-        bc1 = _f32(1 - _BETA1**t)
-        sqrt_bc2 = _f32(math.sqrt(1 - _BETA2**t))
-        _adam(np_(theta), np_(grad), np_(m), np_(v), np_(lr), np_(wd), bc1, sqrt_bc2, has_wd)
-
-    def sgd_update_(theta, grad, lr, wd, has_wd):
-        _sgd(np_(theta), np_(grad), np_(lr), np_(wd), has_wd)
-
     return SimpleNamespace(
         name="numba",
-        embed_input=embed_input,
-        tanh_bias_=tanh_bias_,
-        tanh_backward=tanh_backward,
-        readout_backward=readout_backward,
-        outer=outer,
-        embed_grad=embed_grad,
-        adam_update_=adam_update_,
-        sgd_update_=sgd_update_,
+        view=lambda t: t.detach().numpy(),
+        embed_input=_embed_input,
+        tanh_bias_=_tanh_bias,
+        tanh_backward=_tanh_backward,
+        readout_backward=_readout_backward,
+        outer=_outer,
+        embed_grad=_embed_grad,
+        adam_update_=_adam,
+        sgd_update_=_sgd,
     )
 
 

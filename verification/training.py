@@ -66,6 +66,7 @@ import numbers
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 import torch
@@ -415,8 +416,9 @@ class _Group:
         return out
 
     def _derive(self):
-        """Views of the parameters and gradients, the pair lists, and the activation buffers."""
-        depth = self.arch.depth
+        """Views of the parameters and gradients, the pair lists, the activation buffers, and the
+        kernels' views of all of them (numpy arrays for the compiled CPU kernels)."""
+        depth, view = self.arch.depth, self.kernels.view
         P, G = self._views(self.theta), self._views(self.grad)
         self.E, self.gE = P["E"], G["E"]
         self.Wt = [P[f"W{layer}"] for layer in range(depth + 1)]
@@ -429,6 +431,18 @@ class _Group:
         K, B, w = len(self.members), self.train.size, self.arch.width
         self.back = [torch.empty(K, w, B, device=self.device) for _ in range(2 if depth else 0)]
         self.g_input = torch.empty(K, self.arch.input_dim, B, device=self.device)
+        self.kv = SimpleNamespace(
+            E=view(self.E),
+            gE=view(self.gE),
+            b=[view(b) for b in self.b[:depth]],
+            w_out=view(self.Wt[depth][:, 0, :]),
+            acts=[view(a) for a in self.acts],
+            back=[view(a) for a in self.back],
+            g_input=view(self.g_input),
+            train_i=view(self.train.i),
+            train_j=view(self.train.j),
+            opt=[view(x) for x in (self.theta, self.grad, self.m, self.v, self.lr, self.wd)],
+        )
 
     def _activations(self, num_pairs):
         """Buffers ``h_0 (K, input_dim, P)`` and ``h_l (K, width, P)`` for ``P`` pairs."""
@@ -456,20 +470,23 @@ class _Group:
         self._derive()
 
     # --- one step
-    def logits(self, pairs, acts):
-        """Logits (K, P) of ``pairs``, leaving the activations ``h_0 .. h_L`` in ``acts``."""
-        kern, depth = self.kernels, self.arch.depth
-        kern.embed_input(self.E, pairs.i, pairs.j, self.mode, acts[0])
+    def logits(self, pairs, acts, kv_acts=None, kv_pairs=None):
+        """Logits (K, P) of ``pairs``, leaving the activations ``h_0 .. h_L`` in ``acts``
+        (``kv_acts``, ``kv_pairs``: the kernels' views of them, when already made)."""
+        kern, kv, depth = self.kernels, self.kv, self.arch.depth
+        kv_acts = kv_acts or [kern.view(a) for a in acts]
+        ii, jj = kv_pairs or (kern.view(pairs.i), kern.view(pairs.j))
+        kern.embed_input(kv.E, ii, jj, self.mode, kv_acts[0])
         for layer in range(depth):
             torch.bmm(self.Wt[layer], acts[layer], out=acts[layer + 1])
-            kern.tanh_bias_(acts[layer + 1], self.b[layer])
+            kern.tanh_bias_(kv_acts[layer + 1], kv.b[layer])
         return torch.bmm(self.Wt[depth], acts[depth]).squeeze(1) + self.b[depth]
 
     def gradient(self, evaluate):
         """Fill ``self.grad`` with the full-batch gradient; when ``evaluate``, also return
         (train_acc, test_acc, loss) of the current parameters, else None."""
-        kern, depth, acts, pairs = self.kernels, self.arch.depth, self.acts, self.train
-        z = self.logits(pairs, acts)
+        kern, kv, depth, acts, pairs = self.kernels, self.kv, self.arch.depth, self.acts, self.train
+        z = self.logits(pairs, acts, kv.acts, (kv.train_i, kv.train_j))
         # dL/dz of the mean binary cross-entropy, zero on padding
         gz = (torch.sigmoid(z) - pairs.y) * pairs.w
         stats = self._train_stats(z) if evaluate else None
@@ -477,21 +494,24 @@ class _Group:
         # the read-out layer, then each hidden layer, back to dL/dh_0
         torch.bmm(gz.unsqueeze(1), acts[depth].transpose(1, 2), out=self.gWt[depth])
         torch.sum(gz, 1, keepdim=True, out=self.gb[depth])
-        w_out = self.Wt[depth][:, 0, :]
         if depth == 0:
-            kern.outer(w_out, gz, self.g_input)
+            kern.outer(kv.w_out, kern.view(gz), kv.g_input)
         else:
-            gpre = self.back[0]
-            kern.readout_backward(w_out, gz, acts[depth], gpre, self.gb[depth - 1])
+            cur = 0  # self.back[cur] holds dL/dz of the layer being differentiated
+            kern.readout_backward(kv.w_out, kern.view(gz), kv.acts[depth], kv.back[cur])
             for layer in range(depth - 1, -1, -1):
+                gpre = self.back[cur]
+                torch.sum(gpre, -1, out=self.gb[layer])
                 torch.bmm(gpre, acts[layer].transpose(1, 2), out=self.gWt[layer])
                 # a contiguous transpose: the strided view rounds differently at different offsets
-                ga = self.g_input if layer == 0 else self.back[1] if gpre is self.back[0] else self.back[0]
-                torch.bmm(self.Wt[layer].transpose(1, 2).contiguous(), gpre, out=ga)
-                if layer > 0:
-                    kern.tanh_backward(ga, acts[layer], ga, self.gb[layer - 1])
-                    gpre = ga
-        kern.embed_grad(self.g_input, self.E, pairs.i, pairs.j, self.mode, self.gE)
+                W = self.Wt[layer].transpose(1, 2).contiguous()
+                if layer == 0:
+                    torch.bmm(W, gpre, out=self.g_input)
+                else:
+                    torch.bmm(W, gpre, out=self.back[1 - cur])
+                    cur = 1 - cur
+                    kern.tanh_backward(kv.back[cur], kv.acts[layer], kv.back[cur])
+        kern.embed_grad(kv.g_input, kv.E, kv.train_i, kv.train_j, self.mode, kv.gE)
         return stats
 
     def _train_stats(self, z):
@@ -503,10 +523,12 @@ class _Group:
 
     def update(self, t):
         """Apply the ``t``-th (1-based) optimizer step with the gradient in ``self.grad``."""
+        theta, grad, m, v, lr, wd = self.kv.opt
         if self.optimizer == "sgd":
-            self.kernels.sgd_update_(self.theta, self.grad, self.lr, self.wd, self.has_wd)
+            self.kernels.sgd_update_(theta, grad, lr, wd, self.has_wd)
         else:
-            self.kernels.adam_update_(self.theta, self.grad, self.m, self.v, self.lr, self.wd, t, self.has_wd)
+            bc1, sqrt_bc2 = 1 - _BETA1**t, math.sqrt(1 - _BETA2**t)  # Adam's bias corrections
+            self.kernels.adam_update_(theta, grad, m, v, lr, wd, bc1, sqrt_bc2, self.has_wd)
 
     def test_accuracy(self):
         pairs = self.test

@@ -375,50 +375,44 @@ def test_numba_and_torch_kernels_agree(mode):
 
     from verification import _step_kernels
 
-    fast, ref = _step_kernels.numba_kernels(), _step_kernels.TORCH
     code = _step_kernels.MODE_CODES[mode]
     g = torch.Generator().manual_seed(0)
     K, n, d, W, B = 3, 7, 2, 5, 64
+    in_dim = 2 * d if mode == "concat" else d
     E = torch.randn(K, n, d, generator=g)
     ii, jj = torch.randint(0, n, (K, B), generator=g), torch.randint(0, n, (K, B), generator=g)
-    in_dim = 2 * d if mode == "concat" else d
-    outs = [torch.empty(K, in_dim, B) for _ in range(2)]
-    for kern, out in zip((fast, ref), outs):
-        kern.embed_input(E, ii, jj, code, out)
-    torch.testing.assert_close(outs[0], outs[1], rtol=0, atol=0)
     z, b = 4 * torch.randn(K, W, B, generator=g), torch.randn(K, W, generator=g)
-    h = [z.clone(), z.clone()]
-    for kern, x in zip((fast, ref), h):
-        kern.tanh_bias_(x, b)
-    torch.testing.assert_close(h[0], h[1], rtol=2e-6, atol=2e-7)
+    h = torch.tanh(torch.randn(K, W, B, generator=g))
     ga, gz = torch.randn(K, W, B, generator=g), torch.randn(K, B, generator=g)
-    w = torch.randn(K, W, generator=g)
-    for name, args in (("tanh_backward", (ga, h[1])), ("readout_backward", (w, gz, h[1]))):
-        res = [(torch.empty(K, W, B), torch.empty(K, W)) for _ in range(2)]
-        for kern, (out, db) in zip((fast, ref), res):
-            getattr(kern, name)(*args, out, db)
-        torch.testing.assert_close(res[0][0], res[1][0], rtol=1e-6, atol=1e-7)
-        torch.testing.assert_close(res[0][1], res[1][1], rtol=1e-5, atol=1e-6)
-    outer = [torch.empty(K, W, B) for _ in range(2)]
-    for kern, out in zip((fast, ref), outer):
-        kern.outer(w, gz, out)
-    torch.testing.assert_close(outer[0], outer[1], rtol=0, atol=0)
-    g_in = torch.randn(K, in_dim, B, generator=g)
-    gE = [torch.empty(K, n, d) for _ in range(2)]
-    for kern, out in zip((fast, ref), gE):
-        kern.embed_grad(g_in, E, ii, jj, code, out)
-    torch.testing.assert_close(gE[0], gE[1], rtol=1e-5, atol=1e-6)
-    for opt in ("adam", "sgd"):
-        state = [
-            [torch.randn(256, generator=torch.Generator().manual_seed(s)) for s in range(4)] for _ in range(2)
-        ]
-        lr, wd = torch.full((256,), 1e-2), torch.full((256,), 0.1)
-        for kern, (theta, grad, m, v) in zip((fast, ref), state):
-            v.abs_()
-            if opt == "adam":
-                kern.adam_update_(theta, grad, m, v, lr, wd, 3, True)
-            else:
-                kern.sgd_update_(theta, grad, lr, wd, True)
-        for a, b in zip(*state):  # theta, m, v (torch's SGD adds the decay into grad in place)
-            if a is not state[0][1]:
-                torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
+    w, g_in = torch.randn(K, W, generator=g), torch.randn(K, in_dim, B, generator=g)
+    theta, grad, m, v = (torch.randn(256, generator=g) for _ in range(4))
+    lr, wd, v = torch.full((256,), 1e-2), torch.full((256,), 0.1), v.abs()
+    bc = (1 - 0.9**3, (1 - 0.999**3) ** 0.5)  # Adam's bias corrections at step 3
+
+    # name: (tolerance, call(kernels, view, *outputs), the outputs' initial values)
+    cases = {
+        "embed_input": (0, lambda k, V, o: k.embed_input(V(E), V(ii), V(jj), code, V(o)), [g_in]),
+        "tanh_bias_": (2e-6, lambda k, V, o: k.tanh_bias_(V(o), V(b)), [z]),
+        "tanh_backward": (1e-6, lambda k, V, o: k.tanh_backward(V(ga), V(h), V(o)), [ga]),
+        "readout_backward": (1e-6, lambda k, V, o: k.readout_backward(V(w), V(gz), V(h), V(o)), [ga]),
+        "outer": (0, lambda k, V, o: k.outer(V(w), V(gz), V(o)), [ga]),
+        "embed_grad": (1e-5, lambda k, V, o: k.embed_grad(V(g_in), V(E), V(ii), V(jj), code, V(o)), [E]),
+        "adam_update_": (
+            1e-5,
+            lambda k, V, t, m_, v_: k.adam_update_(V(t), V(grad), V(m_), V(v_), V(lr), V(wd), *bc, True),
+            [theta, m, v],
+        ),
+        "sgd_update_": (
+            1e-5,
+            lambda k, V, t: k.sgd_update_(V(t), V(grad.clone()), V(lr), V(wd), True),
+            [theta],
+        ),
+    }
+    for name, (tol, call, initial) in cases.items():
+        results = []
+        for kern in (_step_kernels.numba_kernels(), _step_kernels.TORCH):
+            outs = [x.clone() for x in initial]
+            call(kern, kern.view, *outs)
+            results.append(outs)
+        for x, y in zip(*results):
+            torch.testing.assert_close(x, y, rtol=tol, atol=tol, msg=name)
