@@ -665,7 +665,7 @@ def train_ensemble(
     _check_schedule(steps=steps, eval_every=eval_every, gap=gap, threshold=threshold)
     dev = resolve_device(device)
     chunk_size, workers, num_threads = _parallel_settings(dev, chunk_size, workers, num_threads)
-    batches = _batches(configs, chunk_size)
+    batches = _batches(configs, chunk_size, workers)
     outcomes = _Outcomes(len(configs), steps, threshold)
     schedule = _Schedule(steps=steps, eval_every=eval_every, early_stop=early_stop)
     with _progress_bar(progress, steps * len(batches)) as bar, _torch_threads(num_threads):
@@ -722,13 +722,28 @@ def _parallel_settings(dev, chunk_size, workers, num_threads) -> tuple[int, int,
     )
 
 
-def _batches(configs, chunk_size) -> list[list[int]]:
-    """Indices of the models of each batch: each :func:`group_key` group in chunks of at most
-    ``chunk_size`` models, in the order the groups first appear."""
+def _batches(configs, chunk_size, workers=1) -> list[list[int]]:
+    """Indices of the models of each batch, largest batches first.
+
+    Each :func:`group_key` group is cut into near-equal batches of at most ``chunk_size`` models,
+    their number rounded up to a multiple of ``workers`` (when the group has enough models) so
+    that concurrent workers finish together.  Which batch a model lands in never changes its
+    numbers.
+    """
     groups: dict = {}
     for k, cfg in enumerate(configs):
         groups.setdefault(group_key(cfg), []).append(k)
-    return [m[i : i + chunk_size] for m in groups.values() for i in range(0, len(m), chunk_size)]
+    batches = []
+    for members in groups.values():
+        count = -(-len(members) // chunk_size)
+        count = min(len(members), -(-count // workers) * workers)
+        size, extra = divmod(len(members), count)
+        start = 0
+        for b in range(count):
+            stop = start + size + (b < extra)
+            batches.append(members[start:stop])
+            start = stop
+    return sorted(batches, key=len, reverse=True)
 
 
 @dataclass(frozen=True)
