@@ -11,7 +11,8 @@ step is one pass over memory per layer:
 * ``tanh_backward`` -- ``dL/dz = dL/dh * (1 - h**2)``; ``readout_backward`` does the same for
   the last hidden layer, whose ``dL/dh`` is the outer product of the read-out weights and
   ``dL/dlogit`` (``outer`` is that product alone, for a model without hidden layers);
-* ``embed_grad`` -- scatter ``dL/dh_0`` back onto the embedding rows;
+* ``embed_grad`` -- scatter ``dL/dh_0`` back onto the embedding rows (``scatter_plan`` prepares
+  once per batch what the scatter needs: the index lists, or one-hot matrices for torch);
 * ``adam_update_``, ``sgd_update_`` -- the optimizer as one pass over the flat buffers.
 
 Two kernel sets share these signatures: :func:`numba_kernels` (compiled loops, used on the CPU,
@@ -93,9 +94,17 @@ def _torch_kernels():
     def outer(w, gz, out):
         torch.mul(w.unsqueeze(-1), gz.unsqueeze(1), out=out)
 
-    def embed_grad(ga, E, ii, jj, mode, gE):
-        # one-hot products: deterministic on every device (a scatter_add_ is not on CUDA)
-        K, n, d = E.shape
+    def scatter_plan(ii, jj, n):
+        # one-hot matrices (K, n, 2P): the scatter is one product, deterministic on every device
+        # (a scatter_add_ is not on CUDA); built once per batch, not per step
+        K, P = ii.shape
+        onehot = torch.zeros(K, n, 2 * P, device=ii.device)
+        onehot.scatter_(1, torch.cat([ii, jj], 1).unsqueeze(1), 1.0)
+        return ii, jj, onehot
+
+    def embed_grad(ga, E, plan, mode, gE):
+        ii, jj, onehot = plan
+        d = E.shape[-1]
         if mode == 0:
             g1, g2 = ga[:, :d], ga[:, d:]
         elif mode == 1:
@@ -104,10 +113,7 @@ def _torch_kernels():
             x1, x2 = gather_pairs(E, ii, jj)
             g1 = ga * 2 * (x1 - x2)
             g2 = -g1
-        B = ii.shape[1]
-        onehot = torch.zeros(K, n, 2 * B, device=E.device)
-        onehot.scatter_(1, torch.cat([ii, jj], 1).unsqueeze(1), 1.0)
-        gE.copy_(torch.bmm(onehot, torch.cat([g1, g2], 2).transpose(1, 2)))
+        torch.bmm(onehot, torch.cat([g1, g2], 2).transpose(1, 2), out=gE)
 
     def adam_update_(theta, grad, m, v, lr, wd, bc1, sqrt_bc2, has_wd):
         if has_wd:  # decoupled weight decay (AdamW)
@@ -130,6 +136,7 @@ def _torch_kernels():
         tanh_backward=tanh_backward,
         readout_backward=readout_backward,
         outer=outer,
+        scatter_plan=scatter_plan,
         embed_grad=embed_grad,
         adam_update_=adam_update_,
         sgd_update_=sgd_update_,
@@ -265,7 +272,8 @@ def _numba_kernels():
         tanh_backward=_tanh_backward,
         readout_backward=_readout_backward,
         outer=_outer,
-        embed_grad=_embed_grad,
+        scatter_plan=lambda ii, jj, n: (ii, jj),
+        embed_grad=lambda ga, E, plan, mode, gE: _embed_grad(ga, E, plan[0], plan[1], mode, gE),
         adam_update_=_adam,
         sgd_update_=_sgd,
     )

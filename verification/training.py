@@ -441,6 +441,7 @@ class _Group:
             g_input=view(self.g_input),
             train_i=view(self.train.i),
             train_j=view(self.train.j),
+            scatter=self.kernels.scatter_plan(view(self.train.i), view(self.train.j), self.n),
             opt=[view(x) for x in (self.theta, self.grad, self.m, self.v, self.lr, self.wd)],
         )
 
@@ -511,7 +512,7 @@ class _Group:
                     torch.bmm(W, gpre, out=self.back[1 - cur])
                     cur = 1 - cur
                     kern.tanh_backward(kv.back[cur], kv.acts[layer], kv.back[cur])
-        kern.embed_grad(kv.g_input, kv.E, kv.train_i, kv.train_j, self.mode, kv.gE)
+        kern.embed_grad(kv.g_input, kv.E, kv.scatter, self.mode, kv.gE)
         return stats
 
     def _train_stats(self, z):
@@ -667,6 +668,7 @@ def train_ensemble(
     chunk_size, workers, num_threads = _parallel_settings(dev, chunk_size, workers, num_threads)
     batches = _batches(configs, chunk_size, workers)
     outcomes = _Outcomes(len(configs), steps, threshold)
+    _kernels_for(dev)  # built once here, before any worker thread asks for it
     schedule = _Schedule(steps=steps, eval_every=eval_every, early_stop=early_stop)
     with _progress_bar(progress, steps * len(batches)) as bar, _torch_threads(num_threads):
         jobs = [functools.partial(_train_batch, configs, m, dev, schedule, outcomes, bar) for m in batches]
