@@ -120,8 +120,9 @@ def _torch_kernels():
             theta.mul_(1 - lr * wd)
         m.lerp_(grad, 1 - _BETA1)
         v.mul_(_BETA2).addcmul_(grad, grad, value=1 - _BETA2)
+        # bc1, sqrt_bc2: numbers, or 0-dim tensors (a captured CUDA graph reads them each replay)
         denom = (v.sqrt() / sqrt_bc2).add_(_EPS)
-        theta.addcdiv_(m * lr, denom, value=-1.0 / bc1)
+        theta.addcdiv_(m * lr / bc1, denom, value=-1.0)
 
     def sgd_update_(theta, grad, lr, wd, has_wd):
         if has_wd:
