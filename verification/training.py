@@ -74,6 +74,7 @@ import torch
 
 from effective_theory.relations import relation_by_name
 
+from . import _step_kernels
 from .model import AutoEncoder, ModelConfig, init_parameters, parameter_shapes
 from .phases import classify_phase
 
@@ -286,8 +287,6 @@ class EnsembleResult:
 
 def _kernels_for(device):
     """The fused elementwise kernels of a step: compiled loops on the CPU, torch elsewhere."""
-    from . import _step_kernels
-
     return _step_kernels.numba_kernels() if device.type == "cpu" else _step_kernels.TORCH
 
 
@@ -324,7 +323,7 @@ class _Group:
         self.optimizer = cfg0.optimizer
         self.device = device
         self.kernels = _kernels_for(device)
-        self.mode = _step_kernels_mode(self.arch.mode)
+        self.mode = _step_kernels.MODE_CODES[self.arch.mode]
         self.members = np.asarray(members)  # global indices, current order
         self.shapes = parameter_shapes(self.arch, self.n)
         self.sizes = [math.prod(s) for _, s in self.shapes]
@@ -588,12 +587,6 @@ class _Group:
                 p[name] = x.detach().cpu().numpy().reshape(shape).copy()
             out.append(p)
         return out
-
-
-def _step_kernels_mode(mode):
-    from ._step_kernels import MODE_CODES
-
-    return MODE_CODES[mode]
 
 
 def group_key(cfg: TrainConfig) -> tuple:
