@@ -39,6 +39,7 @@ LAYERS = (
     ("verification.runtime",),
     (
         "verification.model",
+        "verification._step_kernels",
         "verification.training",
         "verification.phases",
         "verification.sweeps",

@@ -201,11 +201,11 @@ def phase_chunks(
         device = resolve_device(None).type
     if not isinstance(device, str):
         raise TypeError(f"device must be a string such as 'cpu' or 'cuda', got {type(device).__name__}")
-    from verification.training import _group_key
+    from verification.training import group_key
 
     groups: dict = {}
     for k, cfg in enumerate(configs):
-        groups.setdefault(_group_key(cfg), []).append(k)
+        groups.setdefault(group_key(cfg), []).append(k)
     options = {
         "steps": steps,
         "eval_every": eval_every,

@@ -4,12 +4,15 @@
 relation, split, learning rates and weight decays of encoder and decoder, init scales, seed,
 optimizer), as one batched computation.  Models with the same architecture and optimizer form a
 group whose parameters are stacked along a leading model axis; the forward and backward passes
-are written out by hand with batched matrix products (``torch.baddbmm``/``torch.bmm``), and the
-optimizer is one fused, batched Adam(W)/SGD update over a flat parameter buffer with a
-per-parameter learning rate and weight decay.  For the tiny MLPs of the paper this is several
-times faster than autograd plus ``torch.optim`` on one model at a time (see
-``benchmarks/bench_training.py``); :func:`train_reference` is that plain loop, kept as the
-reference the batched trainer is tested against.
+are written out by hand, feature-major (activations ``(K, width, pairs)``, so every batched
+product ``torch.bmm`` runs along the long pair axis), with the elementwise work of each layer
+fused into one pass (:mod:`verification._step_kernels`: compiled loops on the CPU, torch
+operations elsewhere), and the optimizer is one fused, batched Adam(W)/SGD pass over a flat
+parameter buffer with a per-parameter learning rate and weight decay.  For the tiny MLPs of the
+paper this is several times faster than autograd plus ``torch.optim`` on one model at a time
+(see ``benchmarks/bench_training.py``); :func:`train_reference` is that plain loop, kept as the
+reference the batched trainer is tested against.  On the CPU, tanh is a rational approximation
+a few ulp from the correctly rounded value (see :mod:`verification._step_kernels`).
 
 Training is full batch on the training pairs with the mean binary cross-entropy
 
@@ -30,13 +33,14 @@ any executor (on the same machine and device).  On the CPU three kernel effects 
 before: torch's vectorised elementwise kernels compute the last ``numel % 16`` elements of a
 tensor by a scalar path that rounds differently (so only the batch's last model was hit); small
 batched products round differently when a weight is a transposed view or when a model's output
-does not start at an aligned address; and the batched matrix-vector product of the read-out
+does not start at an aligned address; and a batched matrix-vector product (``(B, w) @ (w, 1)``)
 rounds differently for different batch sizes.  Hence every per-model axis (training pairs, test
 pairs, the flat parameter buffer) is padded to a multiple of :data:`PAD` elements with
 zero-weight entries, every model's slab of every parameter starts at a 64-byte boundary,
-transposed weights are made contiguous before a batched product, the read-out is a product and
-a sum, and models whose padded training-set sizes differ are batched separately (so the length
-of every sum over pairs is a property of the model).  Tested bit for bit in
+transposed weights are made contiguous before a batched product, the read-out is a row times a
+matrix, the compiled elementwise kernels run without fast-math (the same IEEE operations on
+every element), and models whose padded training-set sizes differ are batched separately (so
+the length of every sum over pairs is a property of the model).  Tested bit for bit in
 ``verification/tests/test_training.py``.
 
 Accuracies are evaluated every ``eval_every`` steps: the train accuracy from the training
@@ -54,17 +58,22 @@ References
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import math
 import numbers
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 import torch
 
 from effective_theory.statics.relations import relation_by_name
+from verification import _step_kernels
 from verification.model import AutoEncoder, ModelConfig, init_parameters, parameter_shapes
 from verification.phases import classify_phase
 
@@ -75,6 +84,7 @@ __all__ = [
     "train_ensemble",
     "train_reference",
     "split_pairs",
+    "group_key",
     "resolve_device",
 ]
 
@@ -271,36 +281,26 @@ class EnsembleResult:
 
 
 # --------------------------------------------------------------------------------------------
-# batched forward / backward
+# one batch of models: parameters, data and the batched step
 
 
-def _combine(x1, x2, mode):
-    if mode == "concat":
-        return torch.cat([x1, x2], dim=-1)
-    if mode == "diff":
-        return x1 - x2
-    return (x1 - x2).square()
+def _kernels_for(device):
+    """The fused elementwise kernels of a step: compiled loops on the CPU, torch elsewhere."""
+    return _step_kernels.numba_kernels() if device.type == "cpu" else _step_kernels.TORCH
 
 
-def _forward(P, x1, x2, mode, depth):
-    """Logits (K, B) and the hidden activations [h_0, ..., h_L] for embeddings x1, x2 (K, B, d)."""
-    h = _combine(x1, x2, mode)
-    acts = [h]
-    for layer in range(depth):
-        # tanh(z) = 2 sigmoid(2 z) - 1: torch's CPU sigmoid is several times faster than its tanh;
-        # the factor 2 on z is folded into the matrix product (alpha = beta = 2)
-        h = torch.baddbmm(P[f"b{layer}"], h, P[f"W{layer}"], beta=2.0, alpha=2.0)
-        h.sigmoid_().mul_(2.0).sub_(1.0)
-        acts.append(h)
-    # the read-out (fan_in -> 1) as a product and a sum over the last axis: a batched
-    # matrix-vector product rounds differently for different batch sizes
-    out = (h * P[f"W{depth}"].transpose(1, 2)).sum(-1) + P[f"b{depth}"].squeeze(-1)
-    return out, acts
+class _Pairs:
+    """Padded pair lists of K models: row indices ``i``, column indices ``j``, targets ``y`` and
+    per-pair weights ``w`` (zero on padding), each ``(K, P)`` with ``P`` a multiple of PAD."""
 
+    def __init__(self, flat, y_full, w, n):
+        self.flat, self.w = flat, w
+        self.i, self.j = flat // n, flat % n
+        self.y = torch.gather(y_full, 1, flat)
 
-def _gather_embeddings(E, idx):
-    """Rows ``E[k, idx[k, b]]`` for E (K, n, d) and idx (K, B) -> (K, B, d)."""
-    return torch.gather(E, 1, idx.unsqueeze(-1).expand(-1, -1, E.shape[-1]))
+    @property
+    def size(self):
+        return self.flat.shape[1]
 
 
 class _Group:
@@ -309,44 +309,50 @@ class _Group:
     The flat buffer is parameter-major: block ``p`` holds ``K`` slabs of ``size_p`` values, each
     slab padded with zeros to a multiple of :data:`SLAB` floats (64 bytes), so every model's
     parameter starts at an aligned address (small batched products write rounding that depends
-    on the output's alignment) and is a ``(K, *shape_p)`` view; the optimizer is a few
-    whole-buffer operations.
+    on the output's alignment); the optimizer is one pass over the buffer.  Inside the batch a
+    layer's weight is held as ``Wt`` of shape ``(fan_out, fan_in)`` (``nn.Linear``'s layout, the
+    transpose of :func:`~verification.model.parameter_shapes`) and activations are feature-major,
+    ``(K, width, pairs)``: every product then runs along the long, contiguous pair axis.
     """
 
-    def __init__(self, configs, members, device, threshold):
+    def __init__(self, configs, members, device):
         cfg0 = configs[members[0]]
         self.arch = cfg0.model
         self.n = cfg0.n
         self.optimizer = cfg0.optimizer
         self.device = device
-        self.threshold = threshold
+        self.kernels = _kernels_for(device)
+        self.mode = _step_kernels.MODE_CODES[self.arch.mode]
         self.members = np.asarray(members)  # global indices, current order
-        K = len(members)
-        n = self.n
-        self.shapes = parameter_shapes(self.arch, n)
+        self.shapes = parameter_shapes(self.arch, self.n)
         self.sizes = [math.prod(s) for _, s in self.shapes]
         self.slabs = [_round_up(size, SLAB) for size in self.sizes]
+        self._stack_parameters([configs[m] for m in members])
+        self._stack_pairs([configs[m] for m in members])
+        self._derive()
 
+    # --- construction
+    def _stack_parameters(self, cfgs):
+        K = len(cfgs)
         inits = [
-            init_parameters(
-                self.arch, n, seed=configs[m].seed, init_enc=configs[m].init_enc, init_dec=configs[m].init_dec
-            )
-            for m in members
+            init_parameters(self.arch, self.n, seed=c.seed, init_enc=c.init_enc, init_dec=c.init_dec)
+            for c in cfgs
         ]
         blocks, lr, wd = [], [], []
         for (name, _shape), size in zip(self.shapes, self.sizes):
-            blocks.append(torch.stack([p[name].reshape(-1) for p in inits]))
+            # W is stored transposed, (fan_out, fan_in)
+            stack = [p[name].t() if name.startswith("W") else p[name] for p in inits]
+            blocks.append(torch.stack([x.reshape(-1) for x in stack]))
             is_enc = name == "E"
             lr.append(
-                torch.tensor(
-                    [configs[m].eta_enc if is_enc else configs[m].eta_dec for m in members],
-                    dtype=torch.float32,
-                )[:, None].expand(K, size)
+                torch.tensor([c.eta_enc if is_enc else c.eta_dec for c in cfgs], dtype=torch.float32)[
+                    :, None
+                ].expand(K, size)
             )
             wd.append(
-                torch.tensor(
-                    [configs[m].wd_enc if is_enc else configs[m].wd_dec for m in members], dtype=torch.float32
-                )[:, None].expand(K, size)
+                torch.tensor([c.wd_enc if is_enc else c.wd_dec for c in cfgs], dtype=torch.float32)[
+                    :, None
+                ].expand(K, size)
             )
         self.theta = self._flat(blocks)
         self.lr = self._flat(lr)
@@ -355,9 +361,12 @@ class _Group:
         self.m = torch.zeros_like(self.theta)
         self.v = torch.zeros_like(self.theta)
         self.grad = torch.zeros_like(self.theta)
+        self.t_device = torch.zeros((), dtype=torch.float64, device=self.device)
 
-        # data: padded index lists of training and test pairs, targets and loss weights
-        n_train = [configs[m].num_train_pairs for m in members]
+    def _stack_pairs(self, cfgs):
+        """Padded index lists of training and test pairs, targets and loss weights."""
+        n, K = self.n, len(cfgs)
+        n_train = [c.num_train_pairs for c in cfgs]
         n_test = [n * n - t for t in n_train]
         B, Q = _round_up(max(n_train)), _round_up(max(max(n_test), 1))
         tr_idx = np.zeros((K, B), dtype=np.int64)
@@ -365,25 +374,24 @@ class _Group:
         tr_w = np.zeros((K, B), dtype=np.float32)
         te_mask = np.zeros((K, Q), dtype=np.float32)
         y_full = np.zeros((K, n * n), dtype=np.float32)
-        for r, m in enumerate(members):
-            tr, te = split_pairs(configs[m])
+        for r, c in enumerate(cfgs):
+            tr, te = split_pairs(c)
             tr_idx[r, : len(tr)] = tr
             te_idx[r, : len(te)] = te
             tr_w[r, : len(tr)] = 1.0 / len(tr)
             te_mask[r, : len(te)] = 1.0
-            y_full[r] = relation_by_name(configs[m].relation, n).matrix.reshape(-1)
-        t = lambda a: torch.as_tensor(a, device=device)  # noqa: E731
+            y_full[r] = relation_by_name(c.relation, n).matrix.reshape(-1)
+        t = lambda a: torch.as_tensor(a, device=self.device)  # noqa: E731
         self.y_full = t(y_full)
         self.tr_flat, self.te_flat = t(tr_idx), t(te_idx)
         self.tr_w, self.te_mask = t(tr_w), t(te_mask)
         self.n_train = t(np.asarray(n_train, dtype=np.float32))
         self.n_test = t(np.asarray(n_test, dtype=np.float32))
-        self._derive_data()
 
     # --- layout helpers
     def _flat(self, blocks):
         """One flat buffer of ``(K, size)`` blocks: each slab zero-padded to its SLAB multiple, the
-        whole to a multiple of PAD (so every element takes the vectorised path)."""
+        whole to a multiple of PAD."""
         parts = []
         for b, slab in zip(blocks, self.slabs):
             b = b.reshape(b.shape[0], -1)
@@ -395,26 +403,53 @@ class _Group:
         return flat.to(self.device).contiguous()
 
     def _views(self, buf):
+        """``E`` (K, n, d), ``Wt`` per layer (K, fan_out, fan_in) and ``b`` per layer (K, fan_out)."""
         K = len(self.members)
         out, off = {}, 0
         for (name, shape), size, slab in zip(self.shapes, self.sizes, self.slabs):
+            if name.startswith("W"):
+                shape = shape[::-1]
+            elif name.startswith("b"):
+                shape = shape[1:]
             out[name] = buf[off : off + K * slab].view(K, slab)[:, :size].view(K, *shape)
             off += K * slab
         return out
 
-    def _derive_data(self):
-        n = self.n
-        self.tr_i, self.tr_j = self.tr_flat // n, self.tr_flat % n
-        self.te_i, self.te_j = self.te_flat // n, self.te_flat % n
-        self.y_tr = torch.gather(self.y_full, 1, self.tr_flat)
-        self.y_te = torch.gather(self.y_full, 1, self.te_flat)
-        # one-hot scatter matrices (K, n, 2B): the embedding gradient is one deterministic bmm
-        K, B = self.tr_flat.shape
-        onehot = torch.zeros(K, n, 2 * B, device=self.device)
-        onehot.scatter_(1, torch.cat([self.tr_i, self.tr_j], 1).unsqueeze(1), 1.0)
-        self.scatter = onehot
-        self.P = self._views(self.theta)
-        self.G = self._views(self.grad)
+    def _derive(self):
+        """Views of the parameters and gradients, the pair lists, the activation buffers, and the
+        kernels' views of all of them (numpy arrays for the compiled CPU kernels)."""
+        depth, view = self.arch.depth, self.kernels.view
+        P, G = self._views(self.theta), self._views(self.grad)
+        self.E, self.gE = P["E"], G["E"]
+        self.Wt = [P[f"W{layer}"] for layer in range(depth + 1)]
+        self.b = [P[f"b{layer}"] for layer in range(depth + 1)]
+        self.gWt = [G[f"W{layer}"] for layer in range(depth + 1)]
+        self.gb = [G[f"b{layer}"] for layer in range(depth + 1)]
+        self.train = _Pairs(self.tr_flat, self.y_full, self.tr_w, self.n)
+        self.test = _Pairs(self.te_flat, self.y_full, self.te_mask, self.n)
+        self.acts = self._activations(self.train.size)
+        K, B, w = len(self.members), self.train.size, self.arch.width
+        self.back = [torch.empty(K, w, B, device=self.device) for _ in range(2 if depth else 0)]
+        self.g_input = torch.empty(K, self.arch.input_dim, B, device=self.device)
+        self.kv = SimpleNamespace(
+            E=view(self.E),
+            gE=view(self.gE),
+            b=[view(b) for b in self.b[:depth]],
+            w_out=view(self.Wt[depth][:, 0, :]),
+            acts=[view(a) for a in self.acts],
+            back=[view(a) for a in self.back],
+            g_input=view(self.g_input),
+            train_i=view(self.train.i),
+            train_j=view(self.train.j),
+            scatter=self.kernels.scatter_plan(view(self.train.i), view(self.train.j), self.n),
+            opt=[view(x) for x in (self.theta, self.grad, self.m, self.v, self.lr, self.wd)],
+        )
+
+    def _activations(self, num_pairs):
+        """Buffers ``h_0 (K, input_dim, P)`` and ``h_l (K, width, P)`` for ``P`` pairs."""
+        K, depth = len(self.members), self.arch.depth
+        dims = [self.arch.input_dim] + [self.arch.width] * depth
+        return [torch.empty(K, d, num_pairs, device=self.device) for d in dims]
 
     def keep(self, rows):
         """Drop all models but ``rows`` (local indices) from the batch."""
@@ -433,97 +468,102 @@ class _Group:
         for name in ("tr_flat", "te_flat", "tr_w", "te_mask", "y_full", "n_train", "n_test"):
             setattr(self, name, getattr(self, name).index_select(0, rows_t))
         self.members = self.members[np.asarray(rows)]
-        self._derive_data()
+        self._derive()
 
     # --- one step
+    def logits(self, pairs, acts, kv_acts=None, kv_pairs=None):
+        """Logits (K, P) of ``pairs``, leaving the activations ``h_0 .. h_L`` in ``acts``
+        (``kv_acts``, ``kv_pairs``: the kernels' views of them, when already made)."""
+        kern, kv, depth = self.kernels, self.kv, self.arch.depth
+        kv_acts = kv_acts or [kern.view(a) for a in acts]
+        ii, jj = kv_pairs or (kern.view(pairs.i), kern.view(pairs.j))
+        kern.embed_input(kv.E, ii, jj, self.mode, kv_acts[0])
+        for layer in range(depth):
+            torch.bmm(self.Wt[layer], acts[layer], out=acts[layer + 1])
+            kern.tanh_bias_(kv_acts[layer + 1], kv.b[layer])
+        return torch.bmm(self.Wt[depth], acts[depth]).squeeze(1) + self.b[depth]
+
     def gradient(self, evaluate):
         """Fill ``self.grad`` with the full-batch gradient; when ``evaluate``, also return
         (train_acc, test_acc, loss) of the current parameters, else None."""
-        P, G, depth, mode = self.P, self.G, self.arch.depth, self.arch.mode
-        E = P["E"]
-        x1 = _gather_embeddings(E, self.tr_i)
-        x2 = _gather_embeddings(E, self.tr_j)
-        z, acts = _forward(P, x1, x2, mode, depth)
+        kern, kv, depth, acts, pairs = self.kernels, self.kv, self.arch.depth, self.acts, self.train
+        z = self.logits(pairs, acts, kv.acts, (kv.train_i, kv.train_j))
         # dL/dz of the mean binary cross-entropy, zero on padding
-        gz = (torch.sigmoid(z) - self.y_tr) * self.tr_w
-        stats = None
-        if evaluate:
-            with torch.no_grad():
-                correct = ((z > 0).float() == self.y_tr).float()
-                train_acc = (correct * self.tr_w).sum(1)
-                loss = (torch.nn.functional.softplus(z) - self.y_tr * z).mul(self.tr_w).sum(1)
-                test_acc = self.test_accuracy()
-            stats = (train_acc, test_acc, loss)
+        gz = (torch.sigmoid(z) - pairs.y) * pairs.w
+        stats = self._train_stats(z) if evaluate else None
 
-        # backward through the read-out layer
-        g = gz.unsqueeze(-1)  # (K, B, 1)
-        h = acts[depth]
-        torch.bmm(h.transpose(1, 2), g, out=G[f"W{depth}"])
-        torch.sum(g, 1, keepdim=True, out=G[f"b{depth}"])
-        ga = g * P[f"W{depth}"].transpose(1, 2)  # (K, B, fan_in)
-        for layer in range(depth - 1, -1, -1):
-            gpre = torch.ops.aten.tanh_backward(ga, acts[layer + 1])
-            torch.bmm(acts[layer].transpose(1, 2), gpre, out=G[f"W{layer}"])
-            torch.sum(gpre, 1, keepdim=True, out=G[f"b{layer}"])
-            # a contiguous transpose: the strided view rounds differently at different offsets
-            ga = torch.bmm(gpre, P[f"W{layer}"].transpose(1, 2).contiguous())
-        # ga is now dL/dh_0 (K, B, input_dim): chain to the two embeddings
-        d = self.arch.embed_dim
-        if mode == "concat":
-            g1, g2 = ga[..., :d], ga[..., d:]
-        elif mode == "diff":
-            g1, g2 = ga, -ga
+        # the read-out layer, then each hidden layer, back to dL/dh_0
+        torch.bmm(gz.unsqueeze(1), acts[depth].transpose(1, 2), out=self.gWt[depth])
+        torch.sum(gz, 1, keepdim=True, out=self.gb[depth])
+        if depth == 0:
+            kern.outer(kv.w_out, kern.view(gz), kv.g_input)
         else:
-            g1 = ga * 2 * (x1 - x2)
-            g2 = -g1
-        torch.bmm(self.scatter, torch.cat([g1, g2], 1), out=G["E"])
+            cur = 0  # self.back[cur] holds dL/dz of the layer being differentiated
+            kern.readout_backward(kv.w_out, kern.view(gz), kv.acts[depth], kv.back[cur])
+            for layer in range(depth - 1, -1, -1):
+                gpre = self.back[cur]
+                torch.sum(gpre, -1, out=self.gb[layer])
+                torch.bmm(gpre, acts[layer].transpose(1, 2), out=self.gWt[layer])
+                # a contiguous transpose: the strided view rounds differently at different offsets
+                W = self.Wt[layer].transpose(1, 2).contiguous()
+                if layer == 0:
+                    torch.bmm(W, gpre, out=self.g_input)
+                else:
+                    torch.bmm(W, gpre, out=self.back[1 - cur])
+                    cur = 1 - cur
+                    kern.tanh_backward(kv.back[cur], kv.acts[layer], kv.back[cur])
+        kern.embed_grad(kv.g_input, kv.E, kv.scatter, self.mode, kv.gE)
         return stats
+
+    def _train_stats(self, z):
+        pairs = self.train
+        correct = ((z > 0).float() == pairs.y).float()
+        train_acc = (correct * pairs.w).sum(1)
+        loss = (torch.nn.functional.softplus(z) - pairs.y * z).mul(pairs.w).sum(1)
+        return train_acc, self.test_accuracy(), loss
 
     def update(self, t):
         """Apply the ``t``-th (1-based) optimizer step with the gradient in ``self.grad``."""
-        theta, grad = self.theta, self.grad
-        if self.optimizer == "sgd":
-            if self.has_wd:
-                grad.addcmul_(self.wd, theta)
-            theta.addcmul_(self.lr, grad, value=-1.0)
-            return
-        if self.has_wd:  # decoupled weight decay (AdamW)
-            theta.mul_(1 - self.lr * self.wd)
-        self.m.lerp_(grad, 1 - _BETA1)
-        self.v.mul_(_BETA2).addcmul_(grad, grad, value=1 - _BETA2)
-        bc1 = 1 - _BETA1**t
-        bc2 = 1 - _BETA2**t
-        denom = (self.v.sqrt() / math.sqrt(bc2)).add_(_EPS)
-        theta.addcdiv_(self.m * self.lr, denom, value=-1.0 / bc1)
+        self.set_step(t)
+        self.apply_update()
 
-    @torch.no_grad()
+    def set_step(self, t):
+        """Make ``t`` the step :meth:`apply_update` applies (on the device for torch kernels, so
+        that a captured CUDA graph of :meth:`apply_update` reads it at every replay)."""
+        if self.kernels.name == "numba":
+            self.t = t
+        else:
+            self.t_device.fill_(t)
+
+    def apply_update(self):
+        theta, grad, m, v, lr, wd = self.kv.opt
+        if self.optimizer == "sgd":
+            self.kernels.sgd_update_(theta, grad, lr, wd, self.has_wd)
+            return
+        # Adam's bias corrections 1 - beta1^t and sqrt(1 - beta2^t), in double precision
+        if self.kernels.name == "numba":
+            bc1, sqrt_bc2 = 1 - _BETA1**self.t, math.sqrt(1 - _BETA2**self.t)
+        else:
+            bc1 = (1 - _BETA1**self.t_device).float()
+            sqrt_bc2 = (1 - _BETA2**self.t_device).sqrt().float()
+        self.kernels.adam_update_(theta, grad, m, v, lr, wd, bc1, sqrt_bc2, self.has_wd)
+
     def test_accuracy(self):
-        E = self.P["E"]
-        z, _ = _forward(
-            self.P,
-            _gather_embeddings(E, self.te_i),
-            _gather_embeddings(E, self.te_j),
-            self.arch.mode,
-            self.arch.depth,
-        )
-        correct = ((z > 0).float() == self.y_te).float() * self.te_mask
+        pairs = self.test
+        z = self.logits(pairs, self._activations(pairs.size))
+        correct = ((z > 0).float() == pairs.y).float() * pairs.w
         acc = correct.sum(1) / self.n_test.clamp(min=1)
         return torch.where(self.n_test > 0, acc, torch.full_like(acc, float("nan")))
 
-    @torch.no_grad()
     def final_stats(self):
         """Per model: train acc, test acc, full acc, loss, and the parameters (numpy)."""
         n = self.n
         K = len(self.members)
         nn_pad = _round_up(n * n)
-        ii = torch.arange(nn_pad, device=self.device) % (n * n)  # padding repeats pairs; masked below
-        i = (ii // n).expand(K, -1)
-        j = (ii % n).expand(K, -1)
-        E = self.P["E"]
-        z, _ = _forward(
-            self.P, _gather_embeddings(E, i), _gather_embeddings(E, j), self.arch.mode, self.arch.depth
-        )
-        z = z[:, : n * n]
+        # padding repeats pairs (with weight 0); masked below
+        flat = (torch.arange(nn_pad, device=self.device) % (n * n)).expand(K, -1).contiguous()
+        everything = _Pairs(flat, self.y_full, None, n)
+        z = self.logits(everything, self._activations(nn_pad))[:, : n * n]
         correct = ((z > 0).float() == self.y_full).float()
         full = correct.mean(1)
         train_mask = torch.zeros_like(correct).scatter_add_(1, self.tr_flat, self.tr_w)  # padding adds 0
@@ -531,15 +571,38 @@ class _Group:
         loss = ((torch.nn.functional.softplus(z) - self.y_full * z) * train_mask).sum(1)
         test = (full * n * n - train * self.n_train) / self.n_test.clamp(min=1)
         test = torch.where(self.n_test > 0, test, torch.full_like(test, float("nan")))
-        params = [
-            {name: self.P[name][r].detach().cpu().numpy().copy() for name, _ in self.shapes} for r in range(K)
-        ]
-        return (train.cpu().numpy(), test.cpu().numpy(), full.cpu().numpy(), loss.cpu().numpy(), params)
+        stats = (train, test, full, loss)
+        return (*(x.cpu().numpy() for x in stats), self.params())
+
+    def params(self):
+        """Each model's parameters as numpy arrays in :func:`parameter_shapes` layout."""
+        P = self._views(self.theta)
+        out = []
+        for r in range(len(self.members)):
+            p = {}
+            for name, shape in self.shapes:
+                x = P[name][r]
+                x = x.t() if name.startswith("W") else x
+                p[name] = x.detach().cpu().numpy().reshape(shape).copy()
+            out.append(p)
+        return out
 
 
-def _group_key(cfg: TrainConfig):
-    """Models trained in one batch: same architecture and optimizer, and the same padded number
-    of training pairs (the pair axis, and so the length of every sum over it, is shared)."""
+def group_key(cfg: TrainConfig) -> tuple:
+    """The key of the batch a config is trained in by :func:`train_ensemble`.
+
+    Models with equal keys share one batched computation: the same number of elements, the same
+    architecture and optimizer, and the same padded number of training pairs (the pair axis, and
+    so the length of every sum over it, is shared).  Callers that chunk a sweep themselves (for
+    example :mod:`verification.sweeps`) group by this key so a chunk is one batch.
+
+    Examples
+    --------
+    >>> group_key(TrainConfig(seed=0)) == group_key(TrainConfig(seed=1, eta_dec=1e-2))
+    True
+    >>> group_key(TrainConfig()) == group_key(TrainConfig(optimizer="sgd"))
+    False
+    """
     return (cfg.n, cfg.model, cfg.optimizer, _round_up(cfg.num_train_pairs))
 
 
@@ -585,14 +648,15 @@ def train_ensemble(
         makes the float32 results independent of the machine's core count.
 
     chunk_size : int, optional
-        Most models in one batched computation; larger groups are trained in consecutive
-        batches.  Default: 8 on CPU, where batches whose activations fit in the cache run
-        fastest (measured: ~30% more model-steps per second than K = 100), 4096 on CUDA.
+        Most models in one batched computation; larger groups are cut into near-equal batches
+        (on CPU their number a multiple of ``workers``, so the cores finish together).  Default:
+        8 on CPU, where a batch's activations stay in the cache, 4096 on CUDA.
 
     workers : int, optional
-        Batches trained concurrently in Python threads (torch kernels release the GIL); each
-        batch is single-threaded, so the results do not depend on ``workers``.  Default: the
-        number of cores up to 2 on CPU, 1 on CUDA.
+        Batches trained concurrently in Python threads (torch kernels and the compiled CPU
+        kernels release the GIL); each batch is single-threaded, so the results do not depend on
+        ``workers``.  Default: the number of cores up to 2 on CPU; on CUDA 8 (batches in flight
+        together, each on its own stream, its steps between evaluations replayed as a CUDA graph).
 
     Returns
     -------
@@ -610,6 +674,26 @@ def train_ensemble(
     >>> res.embeddings.shape, res.steps_run.tolist()
     ((2, 8, 2), [20, 20])
     """
+    configs = _checked_configs(configs)
+    _check_schedule(steps=steps, eval_every=eval_every, gap=gap, threshold=threshold)
+    dev = resolve_device(device)
+    chunk_size, workers, num_threads = _parallel_settings(dev, chunk_size, workers, num_threads)
+    batches = _batches(configs, chunk_size, workers if dev.type == "cpu" else 1)
+    outcomes = _Outcomes(len(configs), steps, threshold)
+    _kernels_for(dev)  # built once here, before any worker thread asks for it
+    schedule = _Schedule(steps=steps, eval_every=eval_every, early_stop=early_stop)
+    with _progress_bar(progress, steps * len(batches)) as bar, _torch_threads(num_threads):
+        jobs = [functools.partial(_train_batch, configs, m, dev, schedule, outcomes, bar) for m in batches]
+        _run_concurrently(jobs, workers)
+    return outcomes.result(configs, gap=gap)
+
+
+# --------------------------------------------------------------------------------------------
+# the steps of train_ensemble
+
+
+def _checked_configs(configs) -> list:
+    """``configs`` as a list, each a valid TrainConfig (ValueError/TypeError otherwise)."""
     configs = list(configs)
     if not configs:
         raise ValueError("configs is empty: give at least one TrainConfig")
@@ -617,6 +701,10 @@ def train_ensemble(
         if not isinstance(cfg, TrainConfig):
             raise TypeError(f"configs[{k}] must be a TrainConfig, got {type(cfg).__name__}")
         cfg.validate()
+    return configs
+
+
+def _check_schedule(*, steps, eval_every, gap, threshold) -> None:
     for name, value, minimum in (("steps", steps, 0), ("eval_every", eval_every, 1), ("gap", gap, 0)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
@@ -625,125 +713,270 @@ def train_ensemble(
     _check_real(threshold, "threshold")
     if not 0 <= threshold < 1:
         raise ValueError(f"threshold must be in [0, 1), got {threshold}")
-    dev = resolve_device(device)
 
-    K = len(configs)
-    s_train = np.full(K, -1, dtype=np.int64)
-    s_test = np.full(K, -1, dtype=np.int64)
-    steps_run = np.full(K, steps, dtype=np.int64)
-    train_acc = np.full(K, np.nan)
-    test_acc = np.full(K, np.nan)
-    full_acc = np.full(K, np.nan)
-    final_loss = np.full(K, np.nan)
-    params = [None] * K
 
-    groups: dict = {}
-    for k, cfg in enumerate(configs):
-        groups.setdefault(_group_key(cfg), []).append(k)
+def _positive_int(value, name) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _parallel_settings(dev, chunk_size, workers, num_threads) -> tuple[int, int, int]:
+    """``(chunk_size, workers, num_threads)`` with the device's defaults filled in."""
     if chunk_size is None:
         chunk_size = 8 if dev.type == "cpu" else 4096
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
-        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
-    # batches of at most chunk_size models, trained one after the other
-    batches = [m[i : i + chunk_size] for m in groups.values() for i in range(0, len(m), chunk_size)]
-
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=steps * len(batches), desc="training", unit="step", leave=False)
-
-    def record(group, rows):
-        tr, te, fu, lo, ps = group.final_stats()
-        for r in rows:
-            k = int(group.members[r])
-            train_acc[k], test_acc[k], full_acc[k], final_loss[k] = tr[r], te[r], fu[r], lo[r]
-            params[k] = ps[r]
-
-    old_threads = torch.get_num_threads()
+    if workers is None:
+        # CPU: one single-threaded batch per core; CUDA: up to 8 batches in flight, one stream each
+        workers = min(2, os.cpu_count() or 1) if dev.type == "cpu" else 8
     if num_threads is None:
         num_threads = 1
-    if isinstance(num_threads, bool) or not isinstance(num_threads, numbers.Integral) or num_threads < 1:
-        raise ValueError(f"num_threads must be a positive integer, got {num_threads!r}")
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1) if dev.type == "cpu" else 1
-    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
-        raise ValueError(f"workers must be a positive integer, got {workers!r}")
-
-    def run_batch(members):
-        with torch.no_grad():  # grad mode is per thread
-            group = _Group(configs, members, dev, threshold)
-            for s in range(steps):
-                evaluate = s % eval_every == 0
-                stats = group.gradient(evaluate)
-                if evaluate:
-                    done = _note_reached(group, stats, s, threshold, s_train, s_test)
-                    if early_stop and done.any():
-                        rows = np.flatnonzero(done)
-                        record(group, rows)
-                        steps_run[group.members[rows]] = s
-                        keep = np.flatnonzero(~done)
-                        if keep.size == 0:
-                            if bar is not None:
-                                bar.update(steps - s)
-                            return
-                        group.keep(keep)
-                group.update(s + 1)
-                if bar is not None:
-                    bar.update(1)
-            # evaluate the final state (after `steps` updates)
-            _note_reached(group, _final_eval_stats(group), steps, threshold, s_train, s_test)
-            record(group, np.arange(len(group.members)))
-
-    try:
-        torch.set_num_threads(int(num_threads))
-        if workers == 1 or len(batches) == 1:
-            for members in batches:
-                run_batch(members)
-        else:
-            # torch releases the GIL inside its kernels: batches run in parallel on the cores,
-            # each single-threaded, so results do not depend on the number of workers
-            with ThreadPoolExecutor(max_workers=int(workers)) as pool:
-                for future in [pool.submit(run_batch, m) for m in batches]:
-                    future.result()
-    finally:
-        torch.set_num_threads(old_threads)
-        if bar is not None:
-            bar.close()
-
-    embeddings = [p["E"] for p in params]
-    if len({e.shape for e in embeddings}) == 1:
-        embeddings = np.stack(embeddings)
-    phases = [classify_phase(int(a), int(b), budget=max(steps, 1), gap=gap) for a, b in zip(s_train, s_test)]
-    return EnsembleResult(
-        configs=configs,
-        steps_to_train=s_train,
-        steps_to_test=s_test,
-        train_acc=train_acc,
-        test_acc=test_acc,
-        full_acc=full_acc,
-        steps_run=steps_run,
-        embeddings=embeddings,
-        phases=phases,
-        final_loss=final_loss,
-        params=params,
+    return (
+        _positive_int(chunk_size, "chunk_size"),
+        _positive_int(workers, "workers"),
+        _positive_int(num_threads, "num_threads"),
     )
 
 
-def _final_eval_stats(group):
-    tr, te, _fu, lo, _ = group.final_stats()
-    return torch.as_tensor(tr), torch.as_tensor(te), torch.as_tensor(lo)
+def _batches(configs, chunk_size, workers=1) -> list[list[int]]:
+    """Indices of the models of each batch, largest batches first.
+
+    Each :func:`group_key` group is cut into near-equal batches of at most ``chunk_size`` models,
+    their number rounded up to a multiple of ``workers`` (when the group has enough models) so
+    that concurrent workers finish together.  Which batch a model lands in never changes its
+    numbers.
+    """
+    groups: dict = {}
+    for k, cfg in enumerate(configs):
+        groups.setdefault(group_key(cfg), []).append(k)
+    batches = []
+    for members in groups.values():
+        count = -(-len(members) // chunk_size)
+        count = min(len(members), -(-count // workers) * workers)
+        size, extra = divmod(len(members), count)
+        start = 0
+        for b in range(count):
+            stop = start + size + (b < extra)
+            batches.append(members[start:stop])
+            start = stop
+    return sorted(batches, key=len, reverse=True)
 
 
-def _note_reached(group, stats, s, threshold, s_train, s_test):
-    """Record first-reached steps; return the mask of settled models (local rows)."""
-    train_acc, test_acc, _ = (x.cpu().numpy() if torch.is_tensor(x) else np.asarray(x) for x in stats)
-    idx = group.members
-    hit_tr = (train_acc > threshold) & (s_train[idx] < 0)
-    hit_te = (test_acc > threshold) & (s_test[idx] < 0)  # NaN (no test pairs) never hits
-    s_train[idx[hit_tr]] = s
-    s_test[idx[hit_te]] = s
-    return (s_train[idx] >= 0) & (s_test[idx] >= 0)
+@dataclass(frozen=True)
+class _Schedule:
+    steps: int
+    eval_every: int
+    early_stop: bool
+
+
+class _Outcomes:
+    """What :func:`train_ensemble` returns, filled in per model as its batch trains.
+
+    Batches running in different threads write disjoint models (rows), so no lock is needed.
+    """
+
+    def __init__(self, K, steps, threshold):
+        self.steps, self.threshold = steps, threshold
+        self.s_train = np.full(K, -1, dtype=np.int64)
+        self.s_test = np.full(K, -1, dtype=np.int64)
+        self.steps_run = np.full(K, steps, dtype=np.int64)
+        self.train_acc = np.full(K, np.nan)
+        self.test_acc = np.full(K, np.nan)
+        self.full_acc = np.full(K, np.nan)
+        self.final_loss = np.full(K, np.nan)
+        self.params = [None] * K
+
+    def note_reached(self, members, train_acc, test_acc, s) -> np.ndarray:
+        """Record the first evaluated step ``s`` at which each accuracy exceeds the threshold;
+        return the mask of settled models (both reached) among ``members``."""
+        hit_tr = (train_acc > self.threshold) & (self.s_train[members] < 0)
+        hit_te = (test_acc > self.threshold) & (self.s_test[members] < 0)  # NaN (no test pairs) never hits
+        self.s_train[members[hit_tr]] = s
+        self.s_test[members[hit_te]] = s
+        return (self.s_train[members] >= 0) & (self.s_test[members] >= 0)
+
+    def record_final(self, members, final, rows, steps_run) -> None:
+        """Store the final statistics ``final`` (from :meth:`_Group.final_stats`) of local ``rows``."""
+        tr, te, fu, lo, ps = final
+        for r in rows:
+            k = int(members[r])
+            self.train_acc[k], self.test_acc[k], self.full_acc[k], self.final_loss[k] = (
+                tr[r],
+                te[r],
+                fu[r],
+                lo[r],
+            )
+            self.params[k] = ps[r]
+            self.steps_run[k] = steps_run
+
+    def result(self, configs, *, gap) -> EnsembleResult:
+        embeddings = [p["E"] for p in self.params]
+        if len({e.shape for e in embeddings}) == 1:
+            embeddings = np.stack(embeddings)
+        budget = max(self.steps, 1)
+        phases = [
+            classify_phase(int(a), int(b), budget=budget, gap=gap) for a, b in zip(self.s_train, self.s_test)
+        ]
+        return EnsembleResult(
+            configs=configs,
+            steps_to_train=self.s_train,
+            steps_to_test=self.s_test,
+            train_acc=self.train_acc,
+            test_acc=self.test_acc,
+            full_acc=self.full_acc,
+            steps_run=self.steps_run,
+            embeddings=embeddings,
+            phases=phases,
+            final_loss=self.final_loss,
+            params=self.params,
+        )
+
+
+@torch.no_grad()  # grad mode is per thread: set in the thread that trains
+def _train_batch(configs, members, device, schedule, outcomes, bar) -> None:
+    """Train the models ``members`` of ``configs`` as one batch (on its own CUDA stream on a GPU)."""
+    group = _Group(configs, members, device)
+    runner = _StepRunner(group)
+    with runner.stream_context():
+        _run_schedule(group, runner, schedule, outcomes, bar)
+
+
+def _run_schedule(group, runner, schedule, outcomes, bar) -> None:
+    """``schedule.steps`` updates of ``group``, evaluating every ``eval_every`` steps.
+
+    At an evaluation the gradient pass also yields the accuracies of the current parameters;
+    with early stopping, models settled there are recorded as they are (after ``s`` updates) and
+    leave the batch before the update.  Models left at the end are evaluated after the last
+    update.  The steps between evaluations are ``runner``'s (CUDA graphs on a GPU).
+    """
+    steps = schedule.steps
+    for s in range(steps):
+        if s % schedule.eval_every:
+            runner.step(s + 1)
+            bar.update(1)
+            continue
+        stats = group.gradient(True)
+        train_acc, test_acc, _loss = (x.cpu().numpy() for x in stats)
+        settled = outcomes.note_reached(group.members, train_acc, test_acc, s)
+        if schedule.early_stop and settled.any():
+            outcomes.record_final(group.members, group.final_stats(), np.flatnonzero(settled), s)
+            if settled.all():
+                bar.update(steps - s)
+                return
+            group.keep(np.flatnonzero(~settled))
+            runner.reset()
+        group.update(s + 1)
+        bar.update(1)
+    final = group.final_stats()
+    outcomes.note_reached(group.members, final[0], final[1], steps)
+    outcomes.record_final(group.members, final, range(len(group.members)), steps)
+
+
+class _StepRunner:
+    """A training step between evaluations: gradient and update of ``group``.
+
+    On CUDA the step is captured once as a CUDA graph and replayed (one launch instead of some
+    forty small kernels per step; captured again after the batch shrinks), on a stream of its
+    own so that concurrent batches overlap.  Elsewhere it runs eagerly.  :data:`_GRAPHS` forces
+    the choice (``"replay"``: a CPU stand-in that records the step and replays it by calling it,
+    the same control flow as the CUDA graph, for tests).
+    """
+
+    def __init__(self, group):
+        self.group = group
+        mode = _GRAPHS if _GRAPHS is not None else ("cuda" if group.device.type == "cuda" else "eager")
+        self.mode = mode
+        self.stream = torch.cuda.Stream(group.device) if group.device.type == "cuda" else None
+        self.graph = None
+
+    def stream_context(self):
+        """The batch's own CUDA stream as the current one (a no-op off CUDA)."""
+        return torch.cuda.stream(self.stream) if self.stream is not None else contextlib.nullcontext()
+
+    def reset(self):
+        """Forget the captured step (the group's buffers changed)."""
+        self.graph = None
+
+    def _body(self):
+        self.group.gradient(False)
+        self.group.apply_update()
+
+    def step(self, t):
+        group = self.group
+        if self.mode == "eager":
+            group.gradient(False)
+            group.update(t)
+            return
+        group.set_step(t)
+        if self.graph is None:
+            self.graph = self._capture()
+        self.graph.replay()
+
+    def _capture(self):
+        if self.mode == "replay":
+            return SimpleNamespace(replay=self._body)
+        g = self.group
+        # one warm-up run on the capture stream (cuBLAS workspaces, allocator), then undo it
+        saved = [x.clone() for x in (g.theta, g.m, g.v)]
+        self._body()
+        for x, y in zip((g.theta, g.m, g.v), saved):
+            x.copy_(y)
+        graph = torch.cuda.CUDAGraph()
+        # captures one at a time; other batches' threads may go on launching meanwhile
+        with _CAPTURE_LOCK, torch.cuda.graph(graph, stream=self.stream, capture_error_mode="thread_local"):
+            self._body()
+        return graph
+
+
+#: how :class:`_StepRunner` runs a step: None (CUDA graphs on CUDA, eager elsewhere), "cuda",
+#: "replay" (the graphs' control flow on any device, for tests) or "eager"
+_GRAPHS = None
+_CAPTURE_LOCK = threading.Lock()
+
+
+class _NoBar:
+    def update(self, n=1):
+        pass
+
+
+@contextlib.contextmanager
+def _progress_bar(show, total):
+    """A tqdm bar on stderr when ``show``, else a bar that ignores updates."""
+    if not show:
+        yield _NoBar()
+        return
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, desc="training", unit="step", leave=False)
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+@contextlib.contextmanager
+def _torch_threads(num_threads):
+    """torch's intra-op CPU threads set to ``num_threads`` inside the block, restored after."""
+    old = torch.get_num_threads()
+    try:
+        torch.set_num_threads(num_threads)
+        yield
+    finally:
+        torch.set_num_threads(old)
+
+
+def _run_concurrently(jobs, workers) -> None:
+    """Run the callables ``jobs`` on ``workers`` Python threads (in order on one).
+
+    torch releases the GIL inside its kernels, so batches run in parallel on the cores, each
+    single-threaded: results do not depend on the number of workers.
+    """
+    if workers == 1 or len(jobs) == 1:
+        for job in jobs:
+            job()
+        return
+    with ThreadPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        for future in [pool.submit(job) for job in jobs]:
+            future.result()
 
 
 # --------------------------------------------------------------------------------------------

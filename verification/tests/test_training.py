@@ -338,3 +338,104 @@ def test_chunk_size_and_workers_do_not_change_results():
         train_ensemble(cfgs, steps=1, workers=0)
     with pytest.raises(ValueError, match="chunk_size"):
         train_ensemble(cfgs, steps=1, chunk_size=0)
+
+
+# --- the two kernel sets of a step: compiled CPU loops and torch operations (other devices)
+
+
+@pytest.fixture
+def torch_kernels(monkeypatch):
+    """Train with the torch kernels (the CUDA code path) on the CPU."""
+    from verification import _step_kernels
+
+    monkeypatch.setattr(training, "_kernels_for", lambda device: _step_kernels.TORCH)
+
+
+@pytest.mark.parametrize(
+    "cfg", [VARIED[k] for k in (0, 1, 3, 4, 5, 6)], ids=lambda c: f"{c.model.mode}-s{c.seed}"
+)
+def test_torch_kernels_match_autograd_reference(cfg, torch_kernels):
+    ref = train_reference(cfg, steps=40, num_threads=1)
+    res = train_ensemble([cfg], steps=40, device="cpu", early_stop=False)
+    _params_close(res.params[0], ref["params"])
+
+
+def test_torch_kernels_independent_of_batch(torch_kernels):
+    cfgs = VARIED[:3] + [VARIED[0].replace(seed=s) for s in range(10, 14)]
+    whole = train_ensemble(cfgs, steps=40, device="cpu", early_stop=False, chunk_size=7)
+    for k in (0, 4):
+        alone = train_ensemble([cfgs[k]], steps=40, device="cpu", early_stop=False)
+        _assert_same_run(whole, k, alone, 0)
+
+
+@pytest.mark.parametrize("mode", ["concat", "diff", "sqdiff"])
+def test_numba_and_torch_kernels_agree(mode):
+    """Each compiled kernel equals its torch twin (tanh: the rational form is within a few ulp)."""
+    import torch
+
+    from verification import _step_kernels
+
+    code = _step_kernels.MODE_CODES[mode]
+    g = torch.Generator().manual_seed(0)
+    K, n, d, W, B = 3, 7, 2, 5, 64
+    in_dim = 2 * d if mode == "concat" else d
+    E = torch.randn(K, n, d, generator=g)
+    ii, jj = torch.randint(0, n, (K, B), generator=g), torch.randint(0, n, (K, B), generator=g)
+    z, b = 4 * torch.randn(K, W, B, generator=g), torch.randn(K, W, generator=g)
+    h = torch.tanh(torch.randn(K, W, B, generator=g))
+    ga, gz = torch.randn(K, W, B, generator=g), torch.randn(K, B, generator=g)
+    w, g_in = torch.randn(K, W, generator=g), torch.randn(K, in_dim, B, generator=g)
+    theta, grad, m, v = (torch.randn(256, generator=g) for _ in range(4))
+    lr, wd, v = torch.full((256,), 1e-2), torch.full((256,), 0.1), v.abs()
+    bc = (1 - 0.9**3, (1 - 0.999**3) ** 0.5)  # Adam's bias corrections at step 3
+
+    # name: (tolerance, call(kernels, view, *outputs), the outputs' initial values)
+    cases = {
+        "embed_input": (0, lambda k, V, o: k.embed_input(V(E), V(ii), V(jj), code, V(o)), [g_in]),
+        "tanh_bias_": (2e-6, lambda k, V, o: k.tanh_bias_(V(o), V(b)), [z]),
+        "tanh_backward": (1e-6, lambda k, V, o: k.tanh_backward(V(ga), V(h), V(o)), [ga]),
+        "readout_backward": (1e-6, lambda k, V, o: k.readout_backward(V(w), V(gz), V(h), V(o)), [ga]),
+        "outer": (0, lambda k, V, o: k.outer(V(w), V(gz), V(o)), [ga]),
+        "embed_grad": (
+            1e-5,
+            lambda k, V, o: k.embed_grad(V(g_in), V(E), k.scatter_plan(V(ii), V(jj), n), code, V(o)),
+            [E],
+        ),
+        "adam_update_": (
+            1e-5,
+            lambda k, V, t, m_, v_: k.adam_update_(V(t), V(grad), V(m_), V(v_), V(lr), V(wd), *bc, True),
+            [theta, m, v],
+        ),
+        "sgd_update_": (
+            1e-5,
+            lambda k, V, t: k.sgd_update_(V(t), V(grad.clone()), V(lr), V(wd), True),
+            [theta],
+        ),
+    }
+    for name, (tol, call, initial) in cases.items():
+        results = []
+        for kern in (_step_kernels.numba_kernels(), _step_kernels.TORCH):
+            outs = [x.clone() for x in initial]
+            call(kern, kern.view, *outs)
+            results.append(outs)
+        for x, y in zip(*results):
+            torch.testing.assert_close(x, y, rtol=tol, atol=tol, msg=name)
+
+
+@pytest.mark.parametrize("kernels", ["numba", "torch"])
+def test_replayed_steps_equal_eager_steps(kernels, monkeypatch):
+    """The CUDA-graph control flow (steps between evaluations captured once, the step number
+    read from the device, a new capture after early stopping shrinks the batch), run on the CPU
+    by a stand-in that replays by calling, gives the eager trainer's numbers bit for bit."""
+    from verification import _step_kernels
+
+    if kernels == "torch":
+        monkeypatch.setattr(training, "_kernels_for", lambda device: _step_kernels.TORCH)
+    cfgs = [TrainConfig(n=12, eta_enc=3e-2, eta_dec=3e-2, seed=s) for s in range(3)] + [VARIED[6], VARIED[1]]
+    runs = {}
+    for mode in ("eager", "replay"):
+        monkeypatch.setattr(training, "_GRAPHS", mode)
+        runs[mode] = train_ensemble(cfgs, steps=300, eval_every=7, device="cpu", early_stop=True)
+    assert (runs["eager"].steps_run < 300).any(), "some model should stop early (a new capture)"
+    for k in range(len(cfgs)):
+        _assert_same_run(runs["eager"], k, runs["replay"], k)

@@ -1,0 +1,289 @@
+"""Fused elementwise kernels of one ensemble training step, on the CPU (numba) and in torch.
+
+:class:`verification.training._Group` keeps every activation feature-major, ``(K, width, B)``
+for ``K`` models and ``B`` pairs, so each hidden layer is one batched product
+``Wt (out, in) @ h (in, B)`` whose long axis (the pairs) is contiguous, and everything else in a
+step is one pass over memory per layer:
+
+* ``embed_input`` -- gather the two embeddings of every pair and combine them (``concat``,
+  ``diff``, ``sqdiff``) into ``h_0``;
+* ``tanh_bias_`` -- ``h = tanh(z + b)`` in place on a product's output;
+* ``tanh_backward`` -- ``dL/dz = dL/dh * (1 - h**2)``; ``readout_backward`` does the same for
+  the last hidden layer, whose ``dL/dh`` is the outer product of the read-out weights and
+  ``dL/dlogit`` (``outer`` is that product alone, for a model without hidden layers);
+* ``embed_grad`` -- scatter ``dL/dh_0`` back onto the embedding rows (``scatter_plan`` prepares
+  once per batch what the scatter needs: the index lists, or one-hot matrices for torch);
+* ``adam_update_``, ``sgd_update_`` -- the optimizer as one pass over the flat buffers.
+
+Two kernel sets share these signatures: :func:`numba_kernels` (compiled loops, used on the CPU,
+called on numpy views of the tensors) and :data:`TORCH` (torch operations, used on other devices
+and testable on the CPU); each set's ``view`` turns a tensor into what its kernels take.  Every
+numba kernel runs without ``fastmath``, so each element's arithmetic is the same IEEE operations
+in the vectorised body and in a scalar remainder loop, and the bias gradients are left to the
+caller (torch's sum along a contiguous row of a fixed length): a model's numbers depend on its
+own data only, never on its position, batch size or companions.
+
+tanh on the CPU is a rational approximation (Eigen's ``generic_fast_tanh_float``, a 13/6
+minimax form): a few ulp from the correctly rounded value, and about ten times faster than
+torch's vectorised tanh here, which is what a step's elementwise time was spent on.
+"""
+
+from __future__ import annotations
+
+import functools
+from types import SimpleNamespace
+
+import numpy as np
+import torch
+
+__all__ = ["MODE_CODES", "TORCH", "numba_kernels"]
+
+#: integer codes of the input modes, for the compiled kernels
+MODE_CODES = {"concat": 0, "diff": 1, "sqdiff": 2}
+
+_BETA1, _BETA2, _EPS = 0.9, 0.999, 1e-8
+
+# Eigen's generic_fast_tanh_float: tanh(x) ~ x P(x^2) / Q(x^2) on [-c, c], +-1 beyond
+_f32 = np.float32
+_TANH_CLAMP = _f32(7.99881172180175781)
+_A1, _A3, _A5, _A7, _A9, _A11, _A13 = (
+    _f32(c)
+    for c in (
+        4.89352455891786e-03,
+        6.37261928875436e-04,
+        1.48572235717979e-05,
+        5.12229709037114e-08,
+        -8.60467152213735e-11,
+        2.00018790482477e-13,
+        -2.76076847742355e-16,
+    )
+)
+_B0, _B2, _B4, _B6 = (
+    _f32(c) for c in (4.89352518554385e-03, 2.26843463243900e-03, 1.18534705686654e-04, 1.19825839466702e-06)
+)
+_ONE, _TWO = _f32(1.0), _f32(2.0)
+
+
+def _torch_kernels():
+    def gather_pairs(E, ii, jj):
+        d = E.shape[-1]
+        x1 = torch.gather(E, 1, ii.unsqueeze(-1).expand(-1, -1, d)).transpose(1, 2)
+        x2 = torch.gather(E, 1, jj.unsqueeze(-1).expand(-1, -1, d)).transpose(1, 2)
+        return x1, x2
+
+    def embed_input(E, ii, jj, mode, out):
+        x1, x2 = gather_pairs(E, ii, jj)
+        if mode == 0:
+            d = E.shape[-1]
+            out[:, :d].copy_(x1)
+            out[:, d:].copy_(x2)
+        elif mode == 1:
+            torch.sub(x1, x2, out=out)
+        else:
+            torch.sub(x1, x2, out=out).square_()
+
+    def tanh_bias_(z, b):
+        z.add_(b.unsqueeze(-1)).tanh_()
+
+    def tanh_backward(ga, h, out):
+        torch.mul(ga, 1 - h * h, out=out)
+
+    def readout_backward(w, gz, h, out):
+        torch.mul(w.unsqueeze(-1) * gz.unsqueeze(1), 1 - h * h, out=out)
+
+    def outer(w, gz, out):
+        torch.mul(w.unsqueeze(-1), gz.unsqueeze(1), out=out)
+
+    def scatter_plan(ii, jj, n):
+        # one-hot matrices (K, n, 2P): the scatter is one product, deterministic on every device
+        # (a scatter_add_ is not on CUDA); built once per batch, not per step
+        K, P = ii.shape
+        onehot = torch.zeros(K, n, 2 * P, device=ii.device)
+        onehot.scatter_(1, torch.cat([ii, jj], 1).unsqueeze(1), 1.0)
+        return ii, jj, onehot
+
+    def embed_grad(ga, E, plan, mode, gE):
+        ii, jj, onehot = plan
+        d = E.shape[-1]
+        if mode == 0:
+            g1, g2 = ga[:, :d], ga[:, d:]
+        elif mode == 1:
+            g1, g2 = ga, -ga
+        else:
+            x1, x2 = gather_pairs(E, ii, jj)
+            g1 = ga * 2 * (x1 - x2)
+            g2 = -g1
+        torch.bmm(onehot, torch.cat([g1, g2], 2).transpose(1, 2), out=gE)
+
+    def adam_update_(theta, grad, m, v, lr, wd, bc1, sqrt_bc2, has_wd):
+        if has_wd:  # decoupled weight decay (AdamW)
+            theta.mul_(1 - lr * wd)
+        m.lerp_(grad, 1 - _BETA1)
+        v.mul_(_BETA2).addcmul_(grad, grad, value=1 - _BETA2)
+        # bc1, sqrt_bc2: numbers, or 0-dim tensors (a captured CUDA graph reads them each replay)
+        denom = (v.sqrt() / sqrt_bc2).add_(_EPS)
+        theta.addcdiv_(m * lr / bc1, denom, value=-1.0)
+
+    def sgd_update_(theta, grad, lr, wd, has_wd):
+        if has_wd:
+            grad.addcmul_(wd, theta)
+        theta.addcmul_(lr, grad, value=-1.0)
+
+    return SimpleNamespace(
+        name="torch",
+        view=lambda t: t,
+        embed_input=embed_input,
+        tanh_bias_=tanh_bias_,
+        tanh_backward=tanh_backward,
+        readout_backward=readout_backward,
+        outer=outer,
+        scatter_plan=scatter_plan,
+        embed_grad=embed_grad,
+        adam_update_=adam_update_,
+        sgd_update_=sgd_update_,
+    )
+
+
+def _numba_kernels():
+    import numba
+
+    # error_model="numpy": no Python ZeroDivisionError checks, which keep loops from vectorising
+    jit = numba.njit(nogil=True, cache=True, error_model="numpy")
+
+    @numba.njit(inline="always", error_model="numpy")
+    def tanh32(x):
+        x = min(x, _TANH_CLAMP)
+        x = max(x, -_TANH_CLAMP)
+        x2 = x * x
+        p = x2 * _A13 + _A11
+        p = x2 * p + _A9
+        p = x2 * p + _A7
+        p = x2 * p + _A5
+        p = x2 * p + _A3
+        p = x2 * p + _A1
+        q = x2 * _B6 + _B4
+        q = x2 * q + _B2
+        q = x2 * q + _B0
+        return x * p / q
+
+    @jit
+    def _embed_input(E, ii, jj, mode, out):
+        K, B = ii.shape
+        d = E.shape[2]
+        for k in range(K):
+            for b in range(B):
+                i, j = ii[k, b], jj[k, b]
+                for c in range(d):
+                    if mode == 0:
+                        out[k, c, b] = E[k, i, c]
+                        out[k, d + c, b] = E[k, j, c]
+                    elif mode == 1:
+                        out[k, c, b] = E[k, i, c] - E[k, j, c]
+                    else:
+                        diff = E[k, i, c] - E[k, j, c]
+                        out[k, c, b] = diff * diff
+
+    @jit
+    def _tanh_bias(z, b):
+        K, W, B = z.shape
+        for k in range(K):
+            for o in range(W):
+                bias = b[k, o]
+                row = z[k, o]
+                for p in range(B):
+                    row[p] = tanh32(row[p] + bias)
+
+    @jit
+    def _tanh_backward(ga, h, out):
+        K, W, B = ga.shape
+        for k in range(K):
+            for o in range(W):
+                g, y, r = ga[k, o], h[k, o], out[k, o]
+                for p in range(B):
+                    r[p] = g[p] * (_ONE - y[p] * y[p])
+
+    @jit
+    def _readout_backward(w, gz, h, out):
+        K, W, B = h.shape
+        for k in range(K):
+            gk = gz[k]
+            for o in range(W):
+                wo = w[k, o]
+                y, r = h[k, o], out[k, o]
+                for p in range(B):
+                    r[p] = (wo * gk[p]) * (_ONE - y[p] * y[p])
+
+    @jit
+    def _outer(w, gz, out):
+        K, W, B = out.shape
+        for k in range(K):
+            for o in range(W):
+                wo = w[k, o]
+                for p in range(B):
+                    out[k, o, p] = wo * gz[k, p]
+
+    @jit
+    def _embed_grad(ga, E, ii, jj, mode, gE):
+        K, B = ii.shape
+        d = E.shape[2]
+        for k in range(K):
+            gE[k] = 0
+            for b in range(B):
+                i, j = ii[k, b], jj[k, b]
+                for c in range(d):
+                    if mode == 0:
+                        gE[k, i, c] += ga[k, c, b]
+                        gE[k, j, c] += ga[k, d + c, b]
+                    elif mode == 1:
+                        gE[k, i, c] += ga[k, c, b]
+                        gE[k, j, c] -= ga[k, c, b]
+                    else:
+                        g = ga[k, c, b] * _TWO * (E[k, i, c] - E[k, j, c])
+                        gE[k, i, c] += g
+                        gE[k, j, c] -= g
+
+    @jit
+    def _adam(theta, grad, m, v, lr, wd, bc1, sqrt_bc2, has_wd):
+        b2, eps, bc1, sqrt_bc2 = _f32(_BETA2), _f32(_EPS), _f32(bc1), _f32(sqrt_bc2)
+        one_m_b1, one_m_b2 = _f32(1 - _BETA1), _f32(1 - _BETA2)
+        for i in range(theta.shape[0]):
+            g = grad[i]
+            x = theta[i]
+            if has_wd:  # decoupled weight decay (AdamW)
+                x = x * (_ONE - lr[i] * wd[i])
+            mi = m[i] + one_m_b1 * (g - m[i])
+            vi = b2 * v[i] + one_m_b2 * (g * g)
+            m[i] = mi
+            v[i] = vi
+            theta[i] = x - (lr[i] * mi / bc1) / (np.sqrt(vi) / sqrt_bc2 + eps)
+
+    @jit
+    def _sgd(theta, grad, lr, wd, has_wd):
+        for i in range(theta.shape[0]):
+            g = grad[i]
+            if has_wd:
+                g = g + wd[i] * theta[i]
+            theta[i] = theta[i] - lr[i] * g
+
+    return SimpleNamespace(
+        name="numba",
+        view=lambda t: t.detach().numpy(),
+        embed_input=_embed_input,
+        tanh_bias_=_tanh_bias,
+        tanh_backward=_tanh_backward,
+        readout_backward=_readout_backward,
+        outer=_outer,
+        scatter_plan=lambda ii, jj, n: (ii, jj),
+        embed_grad=lambda ga, E, plan, mode, gE: _embed_grad(ga, E, plan[0], plan[1], mode, gE),
+        adam_update_=_adam,
+        sgd_update_=_sgd,
+    )
+
+
+TORCH = _torch_kernels()
+
+
+@functools.cache
+def numba_kernels():
+    """The compiled CPU kernels (numba is imported, and each kernel compiled, on first use)."""
+    return _numba_kernels()
