@@ -153,6 +153,7 @@ def adaptive_phase_diagram(
     precision=0.5,
     resolution=0.125,
     max_rounds=5,
+    max_runs=None,
     fixed=None,
     steps=10_000,
     n=30,
@@ -187,6 +188,10 @@ def adaptive_phase_diagram(
         Allowed ``y`` values (log10).
     precision, resolution : float
         Stopping width of a column's interval, and the grid to which new points are rounded.
+    max_rounds, max_runs : int, optional
+        At most this many rounds (the first included) and runs in all: a round that would pass
+        ``max_runs`` trains only the points that fit (in column order), so the design never costs
+        more than ``max_runs`` runs of ``steps`` steps.
     Other parameters as in :func:`grid_phase_diagram`.
 
     Returns
@@ -232,8 +237,13 @@ def adaptive_phase_diagram(
         if not todo:
             break
         batch, points = [], []
+        budget = math.inf if max_runs is None else int(max_runs) - len(diagram["phase"])
+        if budget < seeds:
+            break
         for (rel, x), ys in todo.items():
             for yv in ys:
+                if (len(batch) + 1) * seeds > budget:
+                    break
                 k = runs_at.get((rel, x, yv), 0)
                 cfgs = [
                     TrainConfig(
@@ -300,7 +310,7 @@ def adaptive_phase_diagram(
                 nxt[(rel, x)] = inside
         todo = nxt
     for key in todo:
-        done[key] = "rounds exhausted"
+        done[key] = "budget exhausted"
     diagram["steps"] = int(steps)
     diagram["gap"] = int(gap)
     diagram["rounds"] = rounds

@@ -1,0 +1,79 @@
+"""The phase-diagram designs of Figures 5 and 8: the dense grid and the sequential (adaptive) one."""
+
+import numpy as np
+import pytest
+
+from verification.figures.phase_diagram import (
+    adaptive_phase_diagram,
+    analyze_boundary,
+    boundary_runs,
+    grid_phase_diagram,
+)
+from verification.phases import classify_phase
+
+TINY = {"steps": 200, "n": 9, "eval_every": 10}
+
+
+@pytest.fixture(scope="module")
+def adaptive():
+    return adaptive_phase_diagram(
+        ["mod3"],
+        x_axis=("log_eta_enc", "eta_enc", [-3.0, -2.5]),
+        y_axis=("log_eta_dec", "eta_dec"),
+        y_range=(-4.0, -1.0),
+        seeds=2,
+        precision=0.5,
+        max_rounds=3,
+        max_runs=20,
+        **TINY,
+    )
+
+
+def test_adaptive_design_respects_its_budget_and_range(adaptive):
+    d = adaptive
+    assert len(d["phase"]) <= 20 and len(d["phase"]) % 2 == 0
+    assert sum(r["runs"] for r in d["rounds"]) == len(d["phase"])
+    assert d["model_steps"] == sum(d["steps_run"]) <= len(d["phase"]) * TINY["steps"]
+    assert all(-4.0 - 1e-9 <= y <= -1.0 + 1e-9 for y in d["log_eta_dec"])
+    assert all(abs(y / 0.125 - round(y / 0.125)) < 1e-9 for y in d["log_eta_dec"])  # on the resolution grid
+    assert set(d["columns_done"]) == {"mod3 -3", "mod3 -2.5"}
+
+
+def test_adaptive_runs_are_the_runs_of_the_same_configs_on_a_grid(adaptive):
+    """A point of the adaptive design is trained exactly as the same point of a dense grid (same seeds)."""
+    d = adaptive
+    x, y = d["log_eta_enc"][0], d["log_eta_dec"][0]
+    grid = grid_phase_diagram(
+        ["mod3"], axes=[("log_eta_enc", "eta_enc", [x]), ("log_eta_dec", "eta_dec", [y])], seeds=2, **TINY
+    )
+    first = [k for k in range(len(d["phase"])) if d["log_eta_enc"][k] == x and d["log_eta_dec"][k] == y][:2]
+    assert [d["test_acc"][k] for k in first] == grid["test_acc"]
+    assert [d["phase"][k] for k in first] == grid["phase"]
+
+
+def test_boundary_summary_of_an_adaptive_design(adaptive):
+    b = analyze_boundary(adaptive, "mod3")
+    xs, _, _ = boundary_runs(adaptive, "mod3", x_key="log_eta_enc")
+    assert sum(c["runs"] for c in b["columns"]) == xs.size
+    assert np.isfinite(b["log_ratio"]) or b["columns"]
+
+
+def test_quarter_budget_phases_never_generalize_more():
+    """At a quarter of the budget a run has reached at most what it reached at the full budget."""
+    for s_train in (-1, 10, 300, 2000):
+        for s_test in (-1, 10, 700, 3000):
+            full = classify_phase(s_train, s_test, budget=4000, gap=1000)
+            quarter = classify_phase(s_train, s_test, budget=1000, gap=1000)
+            if quarter in ("generalization", "grokking"):
+                assert full in ("generalization", "grokking")
+
+
+def test_bad_design_arguments():
+    with pytest.raises(ValueError, match="increasing"):
+        adaptive_phase_diagram(
+            ["mod3"],
+            x_axis=("log_eta_enc", "eta_enc", [-3.0]),
+            y_axis=("log_eta_dec", "eta_dec"),
+            y_range=(-1.0, -4.0),
+            **TINY,
+        )
