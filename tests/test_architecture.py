@@ -40,6 +40,8 @@ LAYERS = (
     (
         "verification.model",
         "verification._step_kernels",
+        "verification.train_config",
+        "verification.reference_loop",
         "verification.training",
         "verification.phases",
         "verification.sweeps",

@@ -59,7 +59,6 @@ References
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import math
 import numbers
@@ -74,8 +73,18 @@ import torch
 
 from effective_theory.statics.relations import relation_by_name
 from verification import _step_kernels
-from verification.model import AutoEncoder, ModelConfig, init_parameters, parameter_shapes
+from verification.model import init_parameters, parameter_shapes
 from verification.phases import classify_phase
+from verification.reference_loop import train_reference
+from verification.train_config import (
+    ADAM_BETAS,
+    ADAM_EPS,
+    OPTIMIZERS,
+    TrainConfig,
+    check_real,
+    resolve_device,
+    split_pairs,
+)
 
 __all__ = [
     "OPTIMIZERS",
@@ -88,9 +97,7 @@ __all__ = [
     "resolve_device",
 ]
 
-#: supported optimizers
-OPTIMIZERS = ("adam", "sgd")
-_BETA1, _BETA2, _EPS = 0.9, 0.999, 1e-8
+(_BETA1, _BETA2), _EPS = ADAM_BETAS, ADAM_EPS
 #: per-model axes are padded to a multiple of this many elements (no scalar tails in the
 #: vectorised elementwise kernels: 64 float32 covers two AVX-512 vectors, unrolled twice)
 PAD = 64
@@ -100,146 +107,6 @@ SLAB = 16
 
 def _round_up(x: int, m: int = PAD) -> int:
     return -(-int(x) // m) * m
-
-
-def _check_real(value, name, *, positive=False, nonnegative=False):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    if positive and not value > 0:
-        raise ValueError(f"{name} must be > 0, got {value}")
-    if nonnegative and value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Hyperparameters of one training run (defaults: Table III of [1]_).
-
-    Parameters
-    ----------
-    relation : str
-        Relation name understood by :func:`effective_theory.relation_by_name` (``"mod3"``,
-        ``"greater"``, ``"bipartite"``, ...).
-    n : int
-        Number of elements (paper: 30); there are ``n**2`` pairs.
-    train_fraction : float
-        Fraction of the ``n**2`` pairs used for training, in ``(0, 1]`` (Table III: 0.75); the
-        number of training pairs is ``round(train_fraction * n**2)``, at least 1.
-    eta_enc, eta_dec : float
-        Learning rates of the embeddings and of the decoder (Table III: 1e-3), ``> 0``.
-    wd_enc, wd_dec : float
-        Weight decays, ``>= 0`` (Table III: 0).
-    init_enc : float
-        Embeddings start as ``init_enc * N(0, 1)``.
-    init_dec : float
-        Multiplier on the decoder's default (``nn.Linear``) initialisation.
-    optimizer : {"adam", "sgd"}
-    seed : int
-        Seeds the initialisation and, unless ``split_seed`` is given, the train/test split.
-    split_seed : int or None
-        Seed of the train/test split.
-    model : ModelConfig
-
-    Raises
-    ------
-    ValueError
-        On construction (and from :meth:`validate`) for a non-positive learning rate, negative
-        weight decay or init scale, a training fraction outside ``(0, 1]``, ``n < 2``, an unknown
-        optimizer or relation, or a bad :class:`ModelConfig`.
-
-    Examples
-    --------
-    >>> TrainConfig().num_train_pairs
-    675
-    >>> TrainConfig(eta_enc=-1e-3)
-    Traceback (most recent call last):
-    ...
-    ValueError: eta_enc must be > 0, got -0.001
-    """
-
-    relation: str = "mod3"
-    n: int = 30
-    train_fraction: float = 0.75
-    eta_enc: float = 1e-3
-    eta_dec: float = 1e-3
-    wd_enc: float = 0.0
-    wd_dec: float = 0.0
-    init_enc: float = 1.0
-    init_dec: float = 1.0
-    optimizer: str = "adam"
-    seed: int = 0
-    split_seed: int | None = None
-    model: ModelConfig = field(default_factory=ModelConfig)
-
-    def __post_init__(self):
-        self.validate()
-
-    def validate(self) -> None:
-        """Raise ValueError/TypeError naming the first bad hyperparameter."""
-        if not isinstance(self.relation, str):
-            raise TypeError(f"relation must be a string, got {type(self.relation).__name__}")
-        if isinstance(self.n, bool) or not isinstance(self.n, numbers.Integral):
-            raise TypeError(f"n must be an integer, got {type(self.n).__name__}")
-        if self.n < 2:
-            raise ValueError(f"n must be >= 2, got {self.n}")
-        relation_by_name(self.relation, 2)  # raises ValueError for an unknown name
-        _check_real(self.train_fraction, "train_fraction")
-        if not 0 < self.train_fraction <= 1:
-            raise ValueError(f"train_fraction must be in (0, 1], got {self.train_fraction}")
-        for name in ("eta_enc", "eta_dec"):
-            _check_real(getattr(self, name), name, positive=True)
-        for name in ("wd_enc", "wd_dec", "init_enc", "init_dec"):
-            _check_real(getattr(self, name), name, nonnegative=True)
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
-        for name in ("seed", "split_seed"):
-            value = getattr(self, name)
-            if value is None and name == "split_seed":
-                continue
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-                raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-        if not isinstance(self.model, ModelConfig):
-            raise TypeError(f"model must be a ModelConfig, got {type(self.model).__name__}")
-        self.model.validate()
-
-    @property
-    def num_train_pairs(self) -> int:
-        """Number of training pairs, ``max(1, round(train_fraction * n**2))``."""
-        return max(1, int(round(self.train_fraction * self.n * self.n)))
-
-    def replace(self, **changes) -> TrainConfig:
-        """A copy with some fields changed (validated)."""
-        return dataclasses.replace(self, **changes)
-
-
-def split_pairs(config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Flat indices ``i * n + j`` of the training and test pairs of ``config``.
-
-    The split is a uniformly random subset of ``num_train_pairs`` of the ``n**2`` pairs, drawn
-    with ``numpy.random.default_rng(split_seed if given else seed)``.
-
-    Examples
-    --------
-    >>> tr, te = split_pairs(TrainConfig(n=10, train_fraction=0.3))
-    >>> len(tr), len(te), len(set(tr) | set(te))
-    (30, 70, 100)
-    """
-    seed = config.seed if config.split_seed is None else config.split_seed
-    perm = np.random.default_rng(int(seed)).permutation(config.n * config.n)
-    k = config.num_train_pairs
-    return np.sort(perm[:k]), np.sort(perm[k:])
-
-
-def resolve_device(device=None) -> torch.device:
-    """``device`` as a ``torch.device``; ``None`` picks CUDA when available, else CPU."""
-    if device is None:
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        return torch.device(device)
-    except (RuntimeError, TypeError) as exc:
-        raise ValueError(f"invalid device {device!r}: {exc}") from exc
 
 
 @dataclass
@@ -710,7 +577,7 @@ def _check_schedule(*, steps, eval_every, gap, threshold) -> None:
             raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
         if value < minimum:
             raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    _check_real(threshold, "threshold")
+    check_real(threshold, "threshold")
     if not 0 <= threshold < 1:
         raise ValueError(f"threshold must be in [0, 1), got {threshold}")
 
@@ -977,74 +844,3 @@ def _run_concurrently(jobs, workers) -> None:
     with ThreadPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
         for future in [pool.submit(job) for job in jobs]:
             future.result()
-
-
-# --------------------------------------------------------------------------------------------
-# the plain one-model loop (reference and benchmark baseline)
-
-
-def train_reference(config: TrainConfig, *, steps=1_000, device="cpu", num_threads=None):
-    """Train one model with ``torch.nn`` autograd and ``torch.optim`` (no batching, no tricks).
-
-    Same initialisation, split, loss and optimizer semantics as :func:`train_ensemble` (Adam(W)
-    with decoupled decoder/encoder weight decay, or SGD with L2 weight decay), so the two agree
-    to float32 rounding; it is the reference in the tests and the baseline of the benchmark.
-
-    ``num_threads`` sets torch's CPU threads for the run (default: leave torch's setting).
-
-    Returns
-    -------
-    dict
-        ``params`` (numpy arrays in :func:`~verification.model.parameter_shapes` layout),
-        ``train_acc``, ``test_acc`` and ``full_acc`` after ``steps`` updates.
-    """
-    config.validate()
-    if num_threads is not None:
-        old_threads = torch.get_num_threads()
-        torch.set_num_threads(int(num_threads))
-        try:
-            return train_reference(config, steps=steps, device=device)
-        finally:
-            torch.set_num_threads(old_threads)
-    dev = resolve_device(device)
-    n = config.n
-    net = AutoEncoder(
-        config.model,
-        n,
-        init_parameters(
-            config.model, n, seed=config.seed, init_enc=config.init_enc, init_dec=config.init_dec
-        ),
-    ).to(dev)
-    tr, te = split_pairs(config)
-    y = torch.tensor(relation_by_name(config.relation, n).matrix.reshape(-1), dtype=torch.float32, device=dev)
-    tr_t = torch.as_tensor(tr, device=dev)
-    i, j, y_tr = tr_t // n, tr_t % n, y[tr_t]
-    groups = [
-        {"params": [net.embedding], "lr": config.eta_enc, "weight_decay": config.wd_enc},
-        {"params": list(net.decoder.parameters()), "lr": config.eta_dec, "weight_decay": config.wd_dec},
-    ]
-    if config.optimizer == "adam":
-        opt = torch.optim.AdamW(groups, betas=(_BETA1, _BETA2), eps=_EPS, foreach=False)
-    else:
-        opt = torch.optim.SGD(groups, foreach=False)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
-    for _ in range(steps):
-        opt.zero_grad(set_to_none=True)
-        loss = loss_fn(net(i, j), y_tr)
-        loss.backward()
-        opt.step()
-    with torch.no_grad():
-        ii = torch.arange(n * n, device=dev)
-        correct = ((net(ii // n, ii % n) > 0).float() == y).float()
-        te_t = torch.as_tensor(te, device=dev)
-        out = {
-            "train_acc": float(correct[tr_t].mean()),
-            "test_acc": float(correct[te_t].mean()) if len(te) else float("nan"),
-            "full_acc": float(correct.mean()),
-        }
-        p = {"E": net.embedding.detach().cpu().numpy()}
-        for layer, lin in enumerate(m for m in net.decoder if isinstance(m, torch.nn.Linear)):
-            p[f"W{layer}"] = lin.weight.detach().t().cpu().numpy()
-            p[f"b{layer}"] = lin.bias.detach().reshape(1, -1).cpu().numpy()
-        out["params"] = p
-    return out

@@ -57,11 +57,11 @@ def test_quick_curves_are_well_formed(quick_data):
         ub = np.asarray(panel["f_ub"])
         assert np.all(np.diff(ub) > 0) and np.all(ub < 1)
         # the exact bound of each training set: one per fraction and seed, in [acc of the training
-        # entries alone, 1], and on average increasing with the fraction
+        # entries alone, 1], and on average non-decreasing in the fraction
         exact = np.asarray(panel["exact_f_ub"])
         assert exact.shape == (len(QUICK["fractions"]), QUICK["seeds"])
         assert np.all(exact <= 1 + 1e-12) and np.all(exact >= np.asarray(QUICK["fractions"])[:, None] - 1e-12)
-        assert np.all(np.diff(exact.mean(axis=1)) > 0)
+        assert np.all(np.diff(exact.mean(axis=1)) >= -1e-12)
 
 
 def test_full_tier_trains_every_decoder_of_the_figure():

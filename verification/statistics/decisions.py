@@ -1,0 +1,387 @@
+"""Verdicts a referee signs: one-sided, equivalence (TOST) and exact binomial tests, conjunctions, Holm.
+
+Part of :mod:`verification.statistics` (see its docstring for the model and the verdict rules).
+
+References
+----------
+.. [1] D. D. Baek, Z. Liu, M. Tegmark, "GenEFT: Understanding Statics and Dynamics of Model
+   Generalization via Physics-Inspired Effective Theory" (2025).
+.. [2] S. Holm, "A simple sequentially rejective multiple test procedure", Scand. J. Statist.
+   6, 65 (1979).
+.. [3] D. J. Schuirmann, "A comparison of the two one-sided tests procedure and the power
+   approach for assessing the equivalence of average bioavailability", J. Pharmacokinet.
+   Biopharm. 15, 657 (1987).
+.. [5] J. P. Shaffer, "Control of directional errors with stagewise multiple test procedures",
+   Ann. Statist. 8, 1342 (1980).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import optimize, stats
+
+from verification.statistics.estimates import Estimate, clopper_pearson
+
+__all__ = [
+    "VERDICTS",
+    "Verdict",
+    "check_alpha",
+    "one_sided_verdict",
+    "equivalence_verdict",
+    "binomial_bound_verdict",
+    "all_of",
+    "holm",
+    "holm_adjust",
+]
+
+
+VERDICTS = ("holds", "fails", "inconclusive")
+
+
+# =========================================================================== verdicts
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One statistical row of the report.
+
+    Attributes
+    ----------
+    claim : str
+        What the paper says, in words.
+    direction : str
+        ``"<="``, ``">="`` (one-sided) or ``"=="`` (equivalence within ``margin``).
+    test : str
+        The test (e.g. "TOST, profile likelihood ratio").
+    estimate : float
+    interval : tuple of float
+        The ``1 - 2 alpha`` two-sided interval (the one whose position decides a one-sided or
+        TOST test at ``alpha``).
+    target : float
+        The claim's value (bound or centre of the equivalence region).
+    margin : float
+        Tolerance declared up front (half-width of the equivalence region; slack of a bound).
+    p_hold, p_fail : float
+        p-values of "the claim is false" and "the claim is true"; rejecting the first is
+        evidence for the claim (**holds**), the second against it (**fails**).
+    p_raw, p_adjusted : float
+        ``min(p_hold, p_fail)`` and its multiplicity-adjusted value (Holm, :func:`holm_adjust`;
+        equal to ``p_raw`` before adjustment).
+    alpha : float
+    verdict : str
+        ``"holds"``, ``"fails"`` or ``"inconclusive"``.
+    detectable : float
+        Smallest deviation from ``target`` (beyond the margin) that the experiment detects with 80 %
+        power at ``alpha`` (``inf`` when unbounded).
+    """
+
+    claim: str
+    direction: str
+    test: str
+    estimate: float
+    interval: tuple
+    target: float
+    margin: float
+    p_hold: float
+    p_fail: float
+    p_raw: float
+    p_adjusted: float
+    alpha: float
+    verdict: str
+    detectable: float
+
+    def text(self, fmt=".3g") -> str:
+        """Short human text: estimate, interval, claim, test, p values, verdict."""
+        lo, hi = self.interval
+        claim = {
+            "<=": f"<= {self.target:{fmt}}",
+            ">=": f">= {self.target:{fmt}}",
+            "==": f"= {self.target:{fmt}} ± {self.margin:{fmt}}",
+        }[self.direction]
+        if self.direction != "==" and self.margin:
+            claim += f" (slack {self.margin:{fmt}})"
+        level = 100 * (1 - 2 * self.alpha)
+        s = (
+            f"{self.estimate:{fmt}} [{lo:{fmt}}, {hi:{fmt}}] ({level:g}% CI); claim {claim}; {self.test}; "
+            f"p(claim false) = {self.p_hold:.2g}, p(claim true) = {self.p_fail:.2g}, "
+            f"adjusted {self.p_adjusted:.2g}: {self.verdict}"
+        )
+        if self.verdict == "inconclusive":
+            s += f"; detectable deviation {self.detectable:{fmt}}"
+        return s
+
+    def to_dict(self) -> dict:
+        return {
+            "claim": self.claim,
+            "direction": self.direction,
+            "test": self.test,
+            "estimate": self.estimate,
+            "interval": list(self.interval),
+            "target": self.target,
+            "margin": self.margin,
+            "p_hold": self.p_hold,
+            "p_fail": self.p_fail,
+            "p_raw": self.p_raw,
+            "p_adjusted": self.p_adjusted,
+            "alpha": self.alpha,
+            "verdict": self.verdict,
+            "detectable": self.detectable,
+        }
+
+
+def _decide(p_hold, p_fail, alpha) -> str:
+    if p_hold <= alpha and p_hold <= p_fail:
+        return "holds"
+    if p_fail <= alpha:
+        return "fails"
+    return "inconclusive"
+
+
+def check_alpha(alpha):
+    if not 0 < alpha < 0.5:
+        raise ValueError(f"alpha must lie in (0, 0.5), got {alpha}")
+
+
+def _detectable(est: Estimate, alpha, power, side):
+    se = est.se_upper if side > 0 else est.se_lower
+    if not math.isfinite(se):
+        return math.inf
+    return (est.quantile(1 - alpha) + est.quantile(power)) * se
+
+
+def _make(claim, direction, test, est, interval, target, margin, p_hold, p_fail, alpha, detectable):
+    p_hold, p_fail = float(min(max(p_hold, 0.0), 1.0)), float(min(max(p_fail, 0.0), 1.0))
+    p_raw = min(p_hold, p_fail)
+    return Verdict(
+        claim=claim,
+        direction=direction,
+        test=test,
+        estimate=float(est),
+        interval=(float(interval[0]), float(interval[1])),
+        target=float(target),
+        margin=float(margin),
+        p_hold=p_hold,
+        p_fail=p_fail,
+        p_raw=p_raw,
+        p_adjusted=p_raw,
+        alpha=float(alpha),
+        verdict=_decide(p_hold, p_fail, alpha),
+        detectable=float(detectable),
+    )
+
+
+def one_sided_verdict(
+    claim, est: Estimate, *, bound, direction="<=", margin=0.0, alpha=0.05, power=0.8
+) -> Verdict:
+    """One-sided claim ``theta <= bound`` (or ``>=``), with a slack ``margin`` in its favour.
+
+    For ``direction="<="`` ("eta_dec / eta_enc <~ 10", Sec. IV of [1]_: ``log10 r* <= 1``):
+
+    * **holds** if ``H0: theta >= bound + margin`` is rejected at ``alpha`` (the upper end of the
+      ``1 - 2 alpha`` interval lies below ``bound + margin``);
+    * **fails** if ``H0: theta <= bound`` is rejected (the lower end lies above ``bound``);
+    * else **inconclusive**; ``detectable`` is the excess over ``bound`` detected with ``power``.
+
+    ``direction=">="`` mirrors this (e.g. "the inductive-bias decoder beats the default": the
+    difference ``>= 0``).
+
+    Examples
+    --------
+    >>> from verification.statistics import normal_estimate
+    >>> v = one_sided_verdict("d > 0", normal_estimate(0.3, 0.1), bound=0.0, direction=">=")
+    >>> v.verdict, round(v.p_hold, 5)
+    ('holds', 0.00135)
+    >>> one_sided_verdict("d > 0", normal_estimate(0.1, 0.1), bound=0.0, direction=">=").verdict
+    'inconclusive'
+    """
+    check_alpha(alpha)
+    bound, margin = float(bound), float(margin)
+    if margin < 0:
+        raise ValueError(f"margin must be >= 0, got {margin}")
+    if direction == "<=":
+        p_hold = est.p_less(bound + margin)
+        p_fail = est.p_greater(bound)
+        det = _detectable(est, alpha, power, -1)
+    elif direction == ">=":
+        p_hold = est.p_greater(bound - margin)
+        p_fail = est.p_less(bound)
+        det = _detectable(est, alpha, power, +1)
+    else:
+        raise ValueError(f"direction must be '<=' or '>=', got {direction!r}")
+    interval = est.interval(1 - 2 * alpha)
+    return _make(claim, direction, est.test, est.value, interval, bound, margin, p_hold, p_fail, alpha, det)
+
+
+def equivalence_verdict(claim, est: Estimate, *, target, margin, alpha=0.05, power=0.8) -> Verdict:
+    """Null claim ``theta = target`` within ``±margin`` declared up front (TOST, [3]_).
+
+    * **holds** when both one-sided tests reject (``p_hold = max`` of the two p-values): the
+      ``1 - 2 alpha`` interval lies inside ``[target - margin, target + margin]``;
+    * **fails** when "theta lies in the region" is rejected: ``p_fail`` is the smaller of the
+      one-sided p-values at the two ends of the region (the interval excludes the whole region);
+    * else **inconclusive**; ``detectable`` is the deviation beyond the margin detected with
+      ``power``.
+
+    Use it for "slope 1 ± 0.25" (Figure 5), "no dependence on weight decay: slope 0 ± margin"
+    (Figure 8) and, on differences, "the same critical ratio for all relations within half a
+    decade" (:func:`difference_estimate`, :func:`all_of`).
+
+    Examples
+    --------
+    >>> from verification.statistics import normal_estimate
+    >>> equivalence_verdict("slope 1", normal_estimate(1.05, 0.1), target=1, margin=0.25).verdict
+    'holds'
+    >>> equivalence_verdict("slope 1", normal_estimate(1.9, 0.1), target=1, margin=0.25).verdict
+    'fails'
+    >>> equivalence_verdict("slope 1", normal_estimate(1.1, 0.3), target=1, margin=0.25).verdict
+    'inconclusive'
+    """
+    check_alpha(alpha)
+    target, margin = float(target), float(margin)
+    if not margin > 0:
+        raise ValueError(f"an equivalence margin must be > 0, got {margin}")
+    lo, hi = target - margin, target + margin
+    p_hold = max(est.p_greater(lo), est.p_less(hi))
+    p_fail = min(est.p_greater(hi), est.p_less(lo))
+    side = 1 if est.value >= target else -1
+    det = _detectable(est, alpha, power, side)
+    interval = est.interval(1 - 2 * alpha)
+    test = f"TOST, {est.test}"
+    return _make(claim, "==", test, est.value, interval, target, margin, p_hold, p_fail, alpha, det)
+
+
+def binomial_bound_verdict(
+    claim, k, n, *, bound, direction="<=", margin=0.0, alpha=0.05, power=0.8
+) -> Verdict:
+    """Exact binomial test of a probability against a bound (Figure 6: ``P(generalize) <= Eq. 12``).
+
+    For ``direction="<="``: **fails** if ``H0: P <= bound`` is rejected by the exact one-sided
+    binomial test (``p_fail = P(X >= k | bound)``), **holds** if ``H0: P >= bound + margin`` is
+    rejected (``p_hold = P(X <= k | bound + margin)``: the one-sided Clopper-Pearson upper limit
+    lies below ``bound + margin``).  ``detectable`` is the smallest excess ``P - bound`` that the
+    exact test detects with ``power``.
+
+    Examples
+    --------
+    >>> v = binomial_bound_verdict("P <= 0.39", 12, 12, bound=0.392)
+    >>> v.verdict, v.p_fail == 0.392 ** 12
+    ('fails', True)
+    """
+    check_alpha(alpha)
+    k, n, bound, margin = int(k), int(n), float(bound), float(margin)
+    if n <= 0 or not 0 <= k <= n:
+        raise ValueError(f"need 0 <= k <= n and n > 0, got k={k}, n={n}")
+    if not 0 <= bound <= 1:
+        raise ValueError(f"bound must lie in [0, 1], got {bound}")
+    binom = stats.binom
+    if direction == "<=":
+        p_fail = float(binom.sf(k - 1, n, bound))
+        top = min(bound + margin, 1.0)
+        p_hold = float(binom.cdf(k, n, top)) if top < 1 else 1.0
+        # critical count of the exact test at bound, and the P with the requested power
+        kc = int(binom.isf(alpha, n, bound)) + 1
+        det = _solve_p(lambda p: binom.sf(kc - 1, n, p) - power, bound) - bound
+    elif direction == ">=":
+        p_fail = float(binom.cdf(k, n, bound))
+        bot = max(bound - margin, 0.0)
+        p_hold = float(binom.sf(k - 1, n, bot)) if bot > 0 else 1.0
+        kc = int(binom.ppf(alpha, n, bound)) - 1
+        det = bound - _solve_p(lambda p: power - binom.cdf(kc, n, p), bound, upward=False)
+    else:
+        raise ValueError(f"direction must be '<=' or '>=', got {direction!r}")
+    interval = clopper_pearson(k, n, 1 - 2 * alpha)
+    test = f"exact binomial ({k}/{n})"
+    return _make(claim, direction, test, k / n, interval, bound, margin, p_hold, p_fail, alpha, det)
+
+
+def _solve_p(f, start, *, upward=True):
+    """Root of a monotone ``f`` on ``[start, 1]`` (upward) or ``[0, start]``; inf if none."""
+    a, b = (start, 1.0) if upward else (0.0, start)
+    fa, fb = f(a), f(b)
+    if fa * fb > 0:
+        return math.inf if upward else -math.inf
+    return float(optimize.brentq(f, a, b, xtol=1e-6))
+
+
+def all_of(claim, verdicts: Sequence[Verdict]) -> Verdict:
+    """Conjunction of several claims ("the bound holds at every grid point").
+
+    **holds** when every part holds (intersection-union test: ``p_hold = max`` of the parts, no
+    adjustment needed); **fails** when some part fails after a Bonferroni correction within the
+    row (``p_fail = min(1, m min p_fail)``).  Estimate, interval and target are those of the part
+    with the strongest evidence against the claim.
+    """
+    vs = list(verdicts)
+    if not vs:
+        raise ValueError("all_of needs at least one verdict")
+    alphas = {v.alpha for v in vs}
+    if len(alphas) != 1:
+        raise ValueError(f"parts have different alpha: {sorted(alphas)}")
+    alpha = alphas.pop()
+    p_hold = max(v.p_hold for v in vs)
+    worst = min(vs, key=lambda v: v.p_fail)
+    p_fail = min(1.0, len(vs) * worst.p_fail)
+    dirs = {v.direction for v in vs}
+    test = f"all of {len(vs)}: {worst.test}" if len(vs) > 1 else worst.test
+    return _make(
+        claim,
+        dirs.pop() if len(dirs) == 1 else "mixed",
+        test,
+        worst.estimate,
+        worst.interval,
+        worst.target,
+        worst.margin,
+        p_hold,
+        p_fail,
+        alpha,
+        max(v.detectable for v in vs),
+    )
+
+
+def holm(pvalues) -> np.ndarray:
+    """Holm's step-down adjusted p-values [2]_ (reject the ``i``-th hypothesis iff ``p_adj <= alpha``).
+
+    .. math::
+
+       \\tilde p_{(j)} = \\max_{i \\le j} \\min\\bigl(1, (m - i + 1)\\, p_{(i)}\\bigr)
+
+    Examples
+    --------
+    >>> holm([0.01, 0.04, 0.03, 0.005]).tolist()
+    [0.03, 0.06, 0.06, 0.02]
+    """
+    p = np.asarray(pvalues, dtype=float).ravel()
+    if np.any((p < 0) | (p > 1) | np.isnan(p)):
+        raise ValueError("p-values must lie in [0, 1]")
+    m = p.size
+    order = np.argsort(p, kind="stable")
+    adj = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
+    out = np.empty(m)
+    out[order] = adj
+    return out
+
+
+def holm_adjust(verdicts: Sequence[Verdict]) -> list[Verdict]:
+    """Holm-adjust the rows of a report and re-decide each verdict at its ``alpha``.
+
+    Each row enters with ``p_raw = min(p_hold, p_fail)``: the row is tested in the direction its
+    data point to, and a rejection after adjustment decides it (Holm with directional decisions,
+    which controls the directional familywise error for independent rows [5]_).  Rows whose
+    adjusted p exceeds ``alpha`` become inconclusive.
+    """
+    vs = list(verdicts)
+    if not vs:
+        return []
+    adj = holm([v.p_raw for v in vs])
+    out = []
+    for v, pa in zip(vs, adj):
+        if pa <= v.alpha:
+            verdict = "holds" if v.p_hold <= v.p_fail else "fails"
+        else:
+            verdict = "inconclusive"
+        out.append(replace(v, p_adjusted=float(pa), verdict=verdict))
+    return out

@@ -1,0 +1,172 @@
+"""Hyperparameters of one training run (Table III of the paper) and its training split.
+
+:class:`TrainConfig` holds a run's relation, size, training fraction, learning rates, weight
+decays, initialisation scales, optimizer, seeds and model (:class:`~verification.model.ModelConfig`),
+with Table III's defaults; :func:`split_pairs` draws its training pairs; :func:`resolve_device`
+picks the torch device.  :mod:`verification.training` trains many of them at once.
+
+References
+----------
+.. [1] D. D. Baek, Z. Liu, M. Tegmark, "GenEFT: Understanding Statics and Dynamics of Model
+   Generalization via Physics-Inspired Effective Theory" (2025).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from effective_theory.statics.relations import relation_by_name
+from verification.model import ModelConfig
+
+__all__ = ["OPTIMIZERS", "TrainConfig", "split_pairs", "resolve_device"]
+
+#: supported optimizers
+OPTIMIZERS = ("adam", "sgd")
+#: Adam's moment decay rates and epsilon (PyTorch's defaults, as the paper's runs use)
+ADAM_BETAS, ADAM_EPS = (0.9, 0.999), 1e-8
+
+
+def check_real(value, name, *, positive=False, nonnegative=False):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if positive and not value > 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    if nonnegative and value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyperparameters of one training run (defaults: Table III of [1]_).
+
+    Parameters
+    ----------
+    relation : str
+        Relation name understood by :func:`effective_theory.relation_by_name` (``"mod3"``,
+        ``"greater"``, ``"bipartite"``, ...).
+    n : int
+        Number of elements (paper: 30); there are ``n**2`` pairs.
+    train_fraction : float
+        Fraction of the ``n**2`` pairs used for training, in ``(0, 1]`` (Table III: 0.75); the
+        number of training pairs is ``round(train_fraction * n**2)``, at least 1.
+    eta_enc, eta_dec : float
+        Learning rates of the embeddings and of the decoder (Table III: 1e-3), ``> 0``.
+    wd_enc, wd_dec : float
+        Weight decays, ``>= 0`` (Table III: 0).
+    init_enc : float
+        Embeddings start as ``init_enc * N(0, 1)``.
+    init_dec : float
+        Multiplier on the decoder's default (``nn.Linear``) initialisation.
+    optimizer : {"adam", "sgd"}
+    seed : int
+        Seeds the initialisation and, unless ``split_seed`` is given, the train/test split.
+    split_seed : int or None
+        Seed of the train/test split.
+    model : ModelConfig
+
+    Raises
+    ------
+    ValueError
+        On construction (and from :meth:`validate`) for a non-positive learning rate, negative
+        weight decay or init scale, a training fraction outside ``(0, 1]``, ``n < 2``, an unknown
+        optimizer or relation, or a bad :class:`ModelConfig`.
+
+    Examples
+    --------
+    >>> TrainConfig().num_train_pairs
+    675
+    >>> TrainConfig(eta_enc=-1e-3)
+    Traceback (most recent call last):
+    ...
+    ValueError: eta_enc must be > 0, got -0.001
+    """
+
+    relation: str = "mod3"
+    n: int = 30
+    train_fraction: float = 0.75
+    eta_enc: float = 1e-3
+    eta_dec: float = 1e-3
+    wd_enc: float = 0.0
+    wd_dec: float = 0.0
+    init_enc: float = 1.0
+    init_dec: float = 1.0
+    optimizer: str = "adam"
+    seed: int = 0
+    split_seed: int | None = None
+    model: ModelConfig = field(default_factory=ModelConfig)
+
+    def __post_init__(self):
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise ValueError/TypeError naming the first bad hyperparameter."""
+        if not isinstance(self.relation, str):
+            raise TypeError(f"relation must be a string, got {type(self.relation).__name__}")
+        if isinstance(self.n, bool) or not isinstance(self.n, numbers.Integral):
+            raise TypeError(f"n must be an integer, got {type(self.n).__name__}")
+        if self.n < 2:
+            raise ValueError(f"n must be >= 2, got {self.n}")
+        relation_by_name(self.relation, 2)  # raises ValueError for an unknown name
+        check_real(self.train_fraction, "train_fraction")
+        if not 0 < self.train_fraction <= 1:
+            raise ValueError(f"train_fraction must be in (0, 1], got {self.train_fraction}")
+        for name in ("eta_enc", "eta_dec"):
+            check_real(getattr(self, name), name, positive=True)
+        for name in ("wd_enc", "wd_dec", "init_enc", "init_dec"):
+            check_real(getattr(self, name), name, nonnegative=True)
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+        for name in ("seed", "split_seed"):
+            value = getattr(self, name)
+            if value is None and name == "split_seed":
+                continue
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+        if not isinstance(self.model, ModelConfig):
+            raise TypeError(f"model must be a ModelConfig, got {type(self.model).__name__}")
+        self.model.validate()
+
+    @property
+    def num_train_pairs(self) -> int:
+        """Number of training pairs, ``max(1, round(train_fraction * n**2))``."""
+        return max(1, int(round(self.train_fraction * self.n * self.n)))
+
+    def replace(self, **changes) -> TrainConfig:
+        """A copy with some fields changed (validated)."""
+        return dataclasses.replace(self, **changes)
+
+
+def split_pairs(config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Flat indices ``i * n + j`` of the training and test pairs of ``config``.
+
+    The split is a uniformly random subset of ``num_train_pairs`` of the ``n**2`` pairs, drawn
+    with ``numpy.random.default_rng(split_seed if given else seed)``.
+
+    Examples
+    --------
+    >>> tr, te = split_pairs(TrainConfig(n=10, train_fraction=0.3))
+    >>> len(tr), len(te), len(set(tr) | set(te))
+    (30, 70, 100)
+    """
+    seed = config.seed if config.split_seed is None else config.split_seed
+    perm = np.random.default_rng(int(seed)).permutation(config.n * config.n)
+    k = config.num_train_pairs
+    return np.sort(perm[:k]), np.sort(perm[k:])
+
+
+def resolve_device(device=None) -> torch.device:
+    """``device`` as a ``torch.device``; ``None`` picks CUDA when available, else CPU."""
+    if device is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(f"invalid device {device!r}: {exc}") from exc
