@@ -3,28 +3,15 @@
 Run: python examples/arctan_integral.py [--latex FILE]
 """
 
-import argparse
-from pathlib import Path
 
 import numpy as np
+from derivation_cli import parser, write_latex
 
 import effective_theory as et
 
 
-def _parser():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--latex", metavar="FILE", help="also write the derivation as one LaTeX document to FILE")
-    return p
-
-
-def _write_latex(path, *derivations, title=None):
-    if path:
-        Path(path).write_text(et.latex_document(*derivations, title=title))
-        print(f"wrote {path}")
-
-
 def main(argv=None):
-    args = _parser().parse_args([] if argv is None else argv)
+    args = parser(__doc__).parse_args([] if argv is None else argv)
     print(et.derive_wedge_probability().report(latex=True))
     print("Eq. 12 numerically (sigma_a = sigma_c = 1):")
     for ratio in (0.1, 0.5, 1.0, 2.0, 10.0):
@@ -34,7 +21,7 @@ def main(argv=None):
     print(f"Monte Carlo of Eq. 10 (n = {res.n}): {res.fraction:.4f} vs Eq. 12 {res.theory:.4f} "
           f"(z = {res.z:+.2f}, SE = {res.stderr:.4f}); signed-domain reading would give "
           f"{0.5 + np.arctan(1.0) / np.pi:.4f}")
-    _write_latex(args.latex, et.derive_wedge_probability())
+    write_latex(args.latex, et.derive_wedge_probability())
     return 0
 
 

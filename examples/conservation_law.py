@@ -3,28 +3,15 @@
 Run: python examples/conservation_law.py [--latex FILE]
 """
 
-import argparse
-from pathlib import Path
 
 import numpy as np
+from derivation_cli import parser, write_latex
 
 import effective_theory as et
 
 
-def _parser():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--latex", metavar="FILE", help="also write the derivation as one LaTeX document to FILE")
-    return p
-
-
-def _write_latex(path, *derivations, title=None):
-    if path:
-        Path(path).write_text(et.latex_document(*derivations, title=title))
-        print(f"wrote {path}")
-
-
 def main(argv=None):
-    args = _parser().parse_args([] if argv is None else argv)
+    args = parser(__doc__).parse_args([] if argv is None else argv)
     print(et.derive_conserved_quantity().report(latex=True))
     print("sympy.solve of da2/dt = dc/dt = 0:", et.reduced_flow_fixed_points())
     print()
@@ -43,7 +30,7 @@ def main(argv=None):
     print("  Eq. 11 with a2 = |A0 r_hat| says collide:", bool(et.collides(1.0, 0.6, 1.0, 1.0)))
     print("  exact rule M0 > 0 says collide:         ", bool(et.matrix_flow_collides(A0, r0, 1.0, 1.0)))
     print("  |r(t)| from the closed form at t = 1e3:  ", float(np.linalg.norm(et.matrix_flow_solution(A0, r0, 1e3, 1, 1))))
-    _write_latex(args.latex, et.derive_conserved_quantity(), et.derive_conserved_matrix(2), et.derive_full_conserved_matrix(2), title='Conserved quantities of the repon flows (Eqs. 8, 10, 11; Eq. 6)')
+    write_latex(args.latex, et.derive_conserved_quantity(), et.derive_conserved_matrix(2), et.derive_full_conserved_matrix(2), title='Conserved quantities of the repon flows (Eqs. 8, 10, 11; Eq. 6)')
     return 0
 
 

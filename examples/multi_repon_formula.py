@@ -3,26 +3,14 @@
 Run: python examples/multi_repon_formula.py [--latex FILE]
 """
 
-import argparse
-from pathlib import Path
+
+from derivation_cli import parser, write_latex
 
 import effective_theory as et
 
 
-def _parser():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--latex", metavar="FILE", help="also write the derivation as one LaTeX document to FILE")
-    return p
-
-
-def _write_latex(path, *derivations, title=None):
-    if path:
-        Path(path).write_text(et.latex_document(*derivations, title=title))
-        print(f"wrote {path}")
-
-
 def main(argv=None):
-    args = _parser().parse_args([] if argv is None else argv)
+    args = parser(__doc__).parse_args([] if argv is None else argv)
     print(et.derive_multi_repon_flow(1).report(latex=True))
     print("cluster members move together (N = 3, separate symbols):",
           all(v == et.cluster_stays_clustered(3)[0] for v in et.cluster_stays_clustered(3)))
@@ -31,7 +19,7 @@ def main(argv=None):
         print(f"  N = {N:3d}: p_r = {et.representation_learning_probability(1.0, 1.0, 1.0, 1.0, N=N):.4f}")
     res = et.simulate_reduced_flow(1.0, 1.0, 1.0, 1.0, n=2000, N=5, seed=0)
     print(f"Monte Carlo, reduced N = 5 flow: {res.fraction:.4f} vs Eq. 13 {res.theory:.4f} (z = {res.z:+.2f})")
-    _write_latex(args.latex, et.derive_multi_repon_flow(1))
+    write_latex(args.latex, et.derive_multi_repon_flow(1))
     return 0
 
 

@@ -3,30 +3,18 @@
 Run: python examples/repon_ansatz_derivation.py [--latex FILE]
 """
 
-import argparse
-from pathlib import Path
+
+from derivation_cli import parser, write_latex
 
 import effective_theory as et
 
 
-def _parser():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--latex", metavar="FILE", help="also write the derivation as one LaTeX document to FILE")
-    return p
-
-
-def _write_latex(path, *derivations, title=None):
-    if path:
-        Path(path).write_text(et.latex_document(*derivations, title=title))
-        print(f"wrote {path}")
-
-
 def main(argv=None):
-    args = _parser().parse_args([] if argv is None else argv)
+    args = parser(__doc__).parse_args([] if argv is None else argv)
     print(et.derive_repon_ansatz(2).report(latex=True))
     print("Conclusion: Eq. 9 solves Eq. 8 exactly iff r0 is an eigenvector of A0^T A0; Eq. 10 then holds for")
     print("(|A r_hat|, |r|) without any normalisation, and |r0| = 1 is a symmetry only with rescaled rates.")
-    _write_latex(args.latex, et.derive_repon_ansatz(2))
+    write_latex(args.latex, et.derive_repon_ansatz(2))
     return 0
 
 

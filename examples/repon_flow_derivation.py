@@ -6,28 +6,15 @@ d = 2 and 3 the status of each step and the terms the paper drops.
 Run: python examples/repon_flow_derivation.py [--latex FILE]
 """
 
-import argparse
-from pathlib import Path
 
 import sympy as sp
+from derivation_cli import parser, write_latex
 
 import effective_theory as et
 
 
-def _parser():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--latex", metavar="FILE", help="also write the derivation as one LaTeX document to FILE")
-    return p
-
-
-def _write_latex(path, *derivations, title=None):
-    if path:
-        Path(path).write_text(et.latex_document(*derivations, title=title))
-        print(f"wrote {path}")
-
-
 def main(argv=None):
-    args = _parser().parse_args([] if argv is None else argv)
+    args = parser(__doc__).parse_args([] if argv is None else argv)
     D = et.derive_repon_flow(1)
     print(D.report(latex=True))
     for d in (2, 3):
@@ -43,7 +30,7 @@ def main(argv=None):
         print("  Eq. 8 drops -2 eta_A e s^T:", all(v == 0 for v in same))
         print("  centroid velocity at x1 + x2 = 0 (should be 0 for the paper's coordinate choice):")
         print(sp.pretty(D["x1+x2=0 preserved?"].residual, wrap_line=False))
-    _write_latex(args.latex, et.derive_repon_flow(1))
+    write_latex(args.latex, et.derive_repon_flow(1))
     return 0
 
 

@@ -3,6 +3,7 @@
 import importlib.util
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ QUICK = {"repon_numerical_checks.py": dict(n=100), "matrix_collision_probability
 
 
 def _load(name):
+    if str(EXAMPLES) not in sys.path:  # the examples import their shared derivation_cli, as scripts do
+        sys.path.insert(0, str(EXAMPLES))
     spec = importlib.util.spec_from_file_location(f"example_{name[:-3]}", EXAMPLES / name)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -34,9 +34,8 @@ References
 from __future__ import annotations
 
 from verification.figures.phase_diagram import (
-    adaptive_phase_diagram,
-    analyze_boundary,
-    boundary_fits,
+    budget_checked_row,
+    diagram_data,
     grid_phase_diagram,
     plot_phase_diagrams,
 )
@@ -139,8 +138,6 @@ def figure5_data(
     range is ``log_eta_dec``'s).  The defaults are the quick tier; the tiers are declared in
     :data:`verification.figures.registry.FIGURES` (``"fig5"``).
     """
-    if design not in ("grid", "adaptive"):
-        raise ValueError(f"design must be 'grid' or 'adaptive', got {design!r}")
     params = {
         "relations": [str(r) for r in relations],
         "log_eta_enc": [float(v) for v in log_eta_enc],
@@ -152,58 +149,17 @@ def figure5_data(
         "eval_every": int(eval_every),
         "design": design,
     }
-    if design == "adaptive":
-        diagram = adaptive_phase_diagram(
-            params["relations"],
-            x_axis=("log_eta_enc", "eta_enc", params["log_eta_enc"]),
-            y_axis=("log_eta_dec", "eta_dec"),
-            y_range=(min(params["log_eta_dec"]), max(params["log_eta_dec"])),
-            seeds=params["seeds"],
-            seed=params["seed"],
-            steps=params["steps"],
-            n=params["n"],
-            eval_every=params["eval_every"],
-            device=device,
-            progress=progress,
-            executor=executor,
-            cache=cache,
-            chunk_size=chunk_size,
-            **{k: v for k, v in dict(adaptive or {}).items() if k != "dense_runs_per_relation"},
-        )
-        return _with_boundaries(params, diagram, (adaptive or {}).get("dense_runs_per_relation"))
-    diagram = phase_diagram(
-        params["relations"],
-        log_eta_enc=params["log_eta_enc"],
-        log_eta_dec=params["log_eta_dec"],
-        seeds=params["seeds"],
-        seed=params["seed"],
-        steps=params["steps"],
-        n=params["n"],
-        eval_every=params["eval_every"],
+    return diagram_data(
+        params,
+        x_key="log_eta_enc",
+        x_field="eta_enc",
+        adaptive=adaptive,
         device=device,
         progress=progress,
         executor=executor,
         cache=cache,
         chunk_size=chunk_size,
     )
-    return _with_boundaries(params, diagram)
-
-
-def _with_boundaries(params, diagram) -> dict:
-    dense = (
-        len(params["relations"]) * len(params["log_eta_enc"]) * len(params["log_eta_dec"]) * params["seeds"]
-    )
-    return {
-        "params": params,
-        "diagram": diagram,
-        "boundary": {rel: analyze_boundary(diagram, rel) for rel in params["relations"]},
-        "cost": {
-            "runs": len(diagram["phase"]),
-            "model_steps": int(diagram.get("model_steps", sum(diagram.get("steps_run", [])))),
-            "dense_runs": dense,
-            "dense_model_steps_bound": dense * params["steps"],
-        },
-    }
 
 
 def plot(data, out_dir) -> list[str]:
@@ -234,30 +190,33 @@ def evaluate(data) -> list[tuple[str, dict]]:
     Each row is also computed from the phases the runs had at a quarter of the budget; a row whose
     estimate then lies outside its interval at the full budget is inconclusive.
     """
-    from verification.verdicts import budget_check, ratio_row, same_ratio_row, slope_row
+    from verification.verdicts import ratio_row, same_ratio_row, slope_row
 
     diagram = data["diagram"]
-    quarter = max(1, int(diagram["steps"]) // 4)
     rows, unit_fits = [], {}
     for rel in data["params"]["relations"]:
-        free, unit = boundary_fits(diagram, rel, x_key="log_eta_enc", unit_slope=True)
-        free_q, unit_q = boundary_fits(diagram, rel, x_key="log_eta_enc", unit_slope=True, budget=quarter)
         claim = SLOPE_CLAIM.format(rel=rel)
-        if free is not None:
-            r = slope_row(claim, free, expected=1.0)
-            if free_q is not None:
-                r = budget_check(r, free.estimate("slope", level=0.9), free_q.estimate("slope", level=0.9))
+        r, _ = budget_checked_row(
+            diagram,
+            rel,
+            x_key="log_eta_enc",
+            quantity="slope",
+            make_row=lambda fit, claim=claim: slope_row(claim, fit, expected=1.0),
+        )
+        if r is not None:
             rows.append((claim, r))
         claim = RATIO_CLAIM.format(rel=rel)
-        if unit is not None:
-            unit_fits[rel] = unit
-            r = ratio_row(claim, unit)
-            if unit_q is not None:
-                r = budget_check(
-                    r, unit.estimate("intercept", level=0.9), unit_q.estimate("intercept", level=0.9)
-                )
+        r, fit = budget_checked_row(
+            diagram,
+            rel,
+            x_key="log_eta_enc",
+            quantity="intercept",
+            unit_slope=True,
+            make_row=lambda fit, claim=claim: ratio_row(claim, fit),
+        )
+        if r is not None:
+            unit_fits[rel] = fit
             rows.append((claim, r))
     if len(unit_fits) >= 2:
-        claim = SAME_CLAIM
-        rows.append((claim, same_ratio_row(claim, unit_fits)))
+        rows.append((SAME_CLAIM, same_ratio_row(SAME_CLAIM, unit_fits)))
     return rows

@@ -27,9 +27,8 @@ References
 from __future__ import annotations
 
 from verification.figures.phase_diagram import (
-    adaptive_phase_diagram,
-    analyze_boundary,
-    boundary_fits,
+    budget_checked_row,
+    diagram_data,
     grid_phase_diagram,
     plot_phase_diagrams,
 )
@@ -109,8 +108,6 @@ def figure8_data(
     weight decay as the columns.  The defaults are the quick tier; the tiers are declared in
     :data:`verification.figures.registry.FIGURES` (``"fig8"``).
     """
-    if design not in ("grid", "adaptive"):
-        raise ValueError(f"design must be 'grid' or 'adaptive', got {design!r}")
     params = {
         "relations": [str(r) for r in relations],
         "log_eta_enc": float(log_eta_enc),
@@ -123,54 +120,18 @@ def figure8_data(
         "eval_every": int(eval_every),
         "design": design,
     }
-    options = {k: v for k, v in dict(adaptive or {}).items() if k != "dense_runs_per_relation"}
-    if design == "adaptive":
-        diagram = adaptive_phase_diagram(
-            params["relations"],
-            x_axis=("log_wd_dec", "wd_dec", params["log_wd_dec"]),
-            y_axis=("log_eta_dec", "eta_dec"),
-            y_range=(min(params["log_eta_dec"]), max(params["log_eta_dec"])),
-            fixed={"eta_enc": 10.0 ** params["log_eta_enc"]},
-            seeds=params["seeds"],
-            seed=params["seed"],
-            steps=params["steps"],
-            n=params["n"],
-            eval_every=params["eval_every"],
-            device=device,
-            progress=progress,
-            executor=executor,
-            cache=cache,
-            chunk_size=chunk_size,
-            **options,
-        )
-    else:
-        diagram = wd_phase_diagram(
-            params["relations"],
-            log_eta_enc=params["log_eta_enc"],
-            log_wd_dec=params["log_wd_dec"],
-            log_eta_dec=params["log_eta_dec"],
-            seeds=params["seeds"],
-            seed=params["seed"],
-            steps=params["steps"],
-            n=params["n"],
-            eval_every=params["eval_every"],
-            device=device,
-            progress=progress,
-            executor=executor,
-            cache=cache,
-            chunk_size=chunk_size,
-        )
-    boundary = {rel: analyze_boundary(diagram, rel, x_key="log_wd_dec") for rel in params["relations"]}
-    per_rel = (adaptive or {}).get("dense_runs_per_relation") or (
-        len(params["log_wd_dec"]) * len(params["log_eta_dec"]) * params["seeds"]
+    return diagram_data(
+        params,
+        x_key="log_wd_dec",
+        x_field="wd_dec",
+        fixed={"eta_enc": 10.0 ** params["log_eta_enc"]},
+        adaptive=adaptive,
+        device=device,
+        progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
     )
-    cost = {
-        "runs": len(diagram["phase"]),
-        "model_steps": int(diagram.get("model_steps", 0)),
-        "dense_runs": len(params["relations"]) * int(per_rel),
-        "dense_model_steps_bound": len(params["relations"]) * int(per_rel) * params["steps"],
-    }
-    return {"params": params, "diagram": diagram, "boundary": boundary, "cost": cost}
 
 
 def plot(data, out_dir) -> list[str]:
@@ -206,19 +167,18 @@ def claims(settings) -> list[str]:
 
 def evaluate(data) -> list[tuple[str, dict]]:
     """Report rows for Figure 8 (Eq. 12): the boundary does not move with the decoder's weight decay."""
-    from verification.verdicts import budget_check, slope_row
+    from verification.verdicts import slope_row
 
-    diagram = data["diagram"]
-    quarter = max(1, int(diagram["steps"]) // 4)
     rows = []
     for rel in data["params"]["relations"]:
         claim = CLAIM.format(rel=rel)
-        free, _ = boundary_fits(diagram, rel, x_key="log_wd_dec")
-        if free is None:
-            continue
-        r = slope_row(claim, free, expected=0.0)
-        free_q, _ = boundary_fits(diagram, rel, x_key="log_wd_dec", budget=quarter)
-        if free_q is not None:
-            r = budget_check(r, free.estimate("slope", level=0.9), free_q.estimate("slope", level=0.9))
-        rows.append((claim, r))
+        r, _ = budget_checked_row(
+            data["diagram"],
+            rel,
+            x_key="log_wd_dec",
+            quantity="slope",
+            make_row=lambda fit, claim=claim: slope_row(claim, fit, expected=0.0),
+        )
+        if r is not None:
+            rows.append((claim, r))
     return rows

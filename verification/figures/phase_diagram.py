@@ -41,6 +41,8 @@ __all__ = [
     "boundary_runs",
     "boundary_fits",
     "analyze_boundary",
+    "diagram_data",
+    "budget_checked_row",
     "plot_phase_diagrams",
 ]
 
@@ -393,6 +395,98 @@ def analyze_boundary(diagram, relation, *, x_key="log_eta_enc", y_key="log_eta_d
         out["critical_ratio"] = 10.0**unit.intercept
     out["level"] = level
     return out
+
+
+def diagram_data(
+    params: dict,
+    *,
+    x_key: str,
+    x_field: str,
+    fixed=None,
+    adaptive=None,
+    device=None,
+    progress=False,
+    executor=None,
+    cache=None,
+    chunk_size=None,
+) -> dict:
+    """Train the phase diagram ``params`` describes, fit every relation's boundary, count the cost.
+
+    ``params`` holds ``relations``, the columns ``params[x_key]``, ``log_eta_dec``, ``seeds``,
+    ``seed``, ``steps``, ``n``, ``eval_every`` and ``design``: ``"grid"`` (every point of
+    ``params[x_key] x log_eta_dec``) or ``"adaptive"`` (:func:`adaptive_phase_diagram` over the
+    range of ``log_eta_dec``, options ``adaptive``; its ``dense_runs_per_relation`` is the dense
+    design the cost is compared with).  ``x_field`` is the :class:`~verification.training.TrainConfig`
+    field of the columns, ``fixed`` further fields of every run.  Returns the figure's data:
+    ``params``, ``diagram``, ``boundary`` (:func:`analyze_boundary` per relation) and ``cost``
+    (runs and model-steps against the dense design's).
+    """
+    if params["design"] not in ("grid", "adaptive"):
+        raise ValueError(f"design must be 'grid' or 'adaptive', got {params['design']!r}")
+    options = dict(adaptive or {})
+    dense_per_rel = options.pop("dense_runs_per_relation", None)
+    run = {
+        "seeds": params["seeds"],
+        "seed": params["seed"],
+        "steps": params["steps"],
+        "n": params["n"],
+        "eval_every": params["eval_every"],
+        "fixed": fixed,
+        "device": device,
+        "progress": progress,
+        "executor": executor,
+        "cache": cache,
+        "chunk_size": chunk_size,
+    }
+    if params["design"] == "adaptive":
+        diagram = adaptive_phase_diagram(
+            params["relations"],
+            x_axis=(x_key, x_field, params[x_key]),
+            y_axis=("log_eta_dec", "eta_dec"),
+            y_range=(min(params["log_eta_dec"]), max(params["log_eta_dec"])),
+            **run,
+            **options,
+        )
+    else:
+        diagram = grid_phase_diagram(
+            params["relations"],
+            axes=[(x_key, x_field, params[x_key]), ("log_eta_dec", "eta_dec", params["log_eta_dec"])],
+            **run,
+        )
+    per_rel = int(dense_per_rel or len(params[x_key]) * len(params["log_eta_dec"]) * params["seeds"])
+    dense = len(params["relations"]) * per_rel
+    return {
+        "params": params,
+        "diagram": diagram,
+        "boundary": {rel: analyze_boundary(diagram, rel, x_key=x_key) for rel in params["relations"]},
+        "cost": {
+            "runs": len(diagram["phase"]),
+            "model_steps": int(diagram["model_steps"]),
+            "dense_runs": dense,
+            "dense_model_steps_bound": dense * params["steps"],
+        },
+    }
+
+
+def budget_checked_row(diagram, relation, *, x_key, quantity, make_row, unit_slope=False):
+    """A boundary row, checked at a quarter of the budget (:func:`verification.verdicts.budget_check`).
+
+    ``make_row(fit)`` builds the row from the free-slope fit (or, ``unit_slope=True``, the slope-1
+    fit); ``quantity`` (``"slope"``, ``"intercept"``) is compared between the full and the quarter
+    budget.  Returns ``(row, fit)``, or ``(None, None)`` when the runs do not support the fit.
+    """
+    from verification.verdicts import budget_check
+
+    pick = 1 if unit_slope else 0
+    fit = boundary_fits(diagram, relation, x_key=x_key, unit_slope=unit_slope)[pick]
+    if fit is None:
+        return None, None
+    row = make_row(fit)
+    quarter = max(1, int(diagram["steps"]) // 4)
+    fit_q = boundary_fits(diagram, relation, x_key=x_key, unit_slope=unit_slope, budget=quarter)[pick]
+    if fit_q is not None:
+        row = budget_check(row, fit.estimate(quantity, level=0.9), fit_q.estimate(quantity, level=0.9))
+    return row, fit
 
 
 def _write_csv(diagram, path):

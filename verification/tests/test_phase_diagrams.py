@@ -1,6 +1,6 @@
-"""Figure 5 of [1]: the generalization/memorization boundary in the (eta_enc, eta_dec) plane.
+"""The phase diagrams of [1]: Figure 5 (eta_enc, eta_dec) and Figure 8 (wd_dec, eta_dec).
 
-Prediction (Theorem 3, Eq. (12); Section IV, Figure 5)
+Figure 5. Prediction (Theorem 3, Eq. (12); Section IV, Figure 5)
     P1. The boundary is a constant-ratio line: in the axes (x = log10 eta_enc, y = log10 eta_dec)
         its slope is 1 (the paper's "slope -1" refers to its figure's axis orientation).
     P2. "Generalization requires eta_dec / eta_enc <~ 10".
@@ -19,6 +19,19 @@ Verdicts
     P3 every pair of relations within half a decade; each also at a quarter of the budget (a row
     whose estimate moves outside its interval is inconclusive).  This module checks the data.
 
+Figure 8. Prediction (Eq. (12)): the probability of generalization depends on the learning rates and
+the initialisation only, so in the plane (x = log10 wd_dec, y = log10 eta_dec) at fixed eta_enc the
+generalization/memorization boundary is horizontal: slope 0.
+
+Measured quantity
+    As for Figure 5: every run of the diagram enters a maximum-likelihood fit of the boundary line
+    (:func:`verification.statistics.fit_boundary`); a weight decay at which every run generalizes
+    bounds the line instead of being dropped.
+
+Verdict
+    In ``verification/tests/test_predictions.py`` (:func:`verification.figures.figure8.evaluate`):
+    slope 0 within 0.25 (TOST), also at a quarter of the budget.  This module checks the data.
+
 [1] D. D. Baek, Z. Liu, M. Tegmark, GenEFT (2025).
 """
 
@@ -29,21 +42,24 @@ from verification.figures.phase_diagram import boundary_runs
 from verification.figures.registry import FIGURES
 from verification.phases import classify_phase
 
-KEY = "fig5"
-X_KEY = "log_eta_enc"
-QUICK_SETTINGS = FIGURES[KEY].settings("quick")
+#: figure -> its column axis
+COLUMNS = {"fig5": "log_eta_enc", "fig8": "log_wd_dec"}
 
 
-@pytest.fixture(scope="module")
-def quick(results_cache):
-    return FIGURES[KEY].compute(QUICK_SETTINGS, device="cpu", cache=results_cache, tier="quick")
+@pytest.fixture(scope="module", params=sorted(COLUMNS))
+def quick(request, results_cache):
+    key = request.param
+    data = FIGURES[key].compute(
+        FIGURES[key].settings("quick"), device="cpu", cache=results_cache, tier="quick"
+    )
+    return key, data
 
 
 def test_every_run_is_in_the_diagram(quick):
-    d = quick["diagram"]
-    s = QUICK_SETTINGS
-    per_rel = len(s[X_KEY]) * len(s["log_eta_dec"]) * s["seeds"]
-    assert len(d["phase"]) == len(s["relations"]) * per_rel
+    key, data = quick
+    d, s = data["diagram"], FIGURES[key].settings("quick")
+    per_rel = len(s[COLUMNS[key]]) * len(s["log_eta_dec"]) * s["seeds"]
+    assert len(d["phase"]) == len(s["relations"]) * per_rel == data["cost"]["runs"]
     assert set(d["phase"]) <= {"generalization", "grokking", "memorization", "confusion"}
     assert all(0 <= r <= s["steps"] for r in d["steps_run"])
 
@@ -51,7 +67,8 @@ def test_every_run_is_in_the_diagram(quick):
 def test_phases_at_the_full_budget_are_the_stored_ones(quick):
     """Re-classifying every run from its first-reached steps at its own budget gives its phase, so
     the quarter-budget boundary of the verdicts is read off the same runs consistently."""
-    d = quick["diagram"]
+    _, data = quick
+    d = data["diagram"]
     again = [
         classify_phase(a, b, budget=d["steps"], gap=d["gap"])
         for a, b in zip(d["steps_to_train"], d["steps_to_test"])
@@ -61,9 +78,10 @@ def test_phases_at_the_full_budget_are_the_stored_ones(quick):
 
 def test_boundary_uses_every_column(quick):
     """Censored columns (all or none generalize) enter the fit as bounds, never dropped."""
-    for rel in QUICK_SETTINGS["relations"]:
-        b = quick["boundary"][rel]
-        x, _, _ = boundary_runs(quick["diagram"], rel, x_key=X_KEY)
+    key, data = quick
+    for rel in data["params"]["relations"]:
+        b = data["boundary"][rel]
+        x, _, _ = boundary_runs(data["diagram"], rel, x_key=COLUMNS[key])
         assert len(b["columns"]) == np.unique(x).size
         assert sum(c["runs"] for c in b["columns"]) == x.size
         lo, hi = b["slope_interval"]
