@@ -527,7 +527,7 @@ def plot_phase_diagrams(
     diagram = data["diagram"]
     relations = data["params"]["relations"]
     ncol = len(relations)
-    fig, axes = plt.subplots(1, ncol, figsize=(4.4 * ncol, 4.4), squeeze=False)
+    fig, axes = plt.subplots(1, ncol, figsize=(max(4.4 * ncol, 6.4), 4.4), squeeze=False)
     xs_all, ys_all = np.unique(diagram[x_key]), np.unique(diagram[y_key])
     dx = float(np.diff(xs_all).min()) if xs_all.size > 1 else 0.5
     dy = float(np.diff(ys_all).min()) if ys_all.size > 1 else 0.5

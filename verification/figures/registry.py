@@ -209,7 +209,7 @@ _FIG5_QUICK = {
 #: design it replaces (``dense_runs_per_relation``: Figure 5's 13 x 17 points at 0.25 decade and
 #: Figure 8's 9 x 13, 3 seeds each), which is also the report's cost comparison.
 _ADAPTIVE = {
-    "initial_points": 3,
+    "initial_points": 2,
     "precision": 0.5,
     "resolution": 0.125,
     "max_rounds": 4,
@@ -403,7 +403,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                     "full": {
                         "relations": ["mod3", "greater", "bipartite"],
                         "log_eta_enc": -5.0,
-                        "log_wd_dec": _grid(-4.0, 0.0, 0.5),
+                        "log_wd_dec": _grid(-4.0, 0.0, 1.0),
                         "log_eta_dec": _grid(-5.0, -2.0, 0.25),
                         "seeds": 2,
                         "steps": 100_000,
