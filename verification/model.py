@@ -32,23 +32,17 @@ References
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 
+from effective_theory._checks import check_int
+
 __all__ = ["MODES", "ModelConfig", "AutoEncoder", "parameter_shapes", "init_parameters"]
 
 #: ways to combine the two embeddings into the decoder input
 MODES = ("concat", "diff", "sqdiff")
-
-
-def _check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
 
 
 @dataclass(frozen=True)
@@ -90,9 +84,9 @@ class ModelConfig:
 
     def validate(self) -> None:
         """Raise ValueError/TypeError for an impossible architecture."""
-        _check_int(self.embed_dim, "embed_dim", 1)
-        _check_int(self.depth, "depth", 0)
-        _check_int(self.width, "width", 1)
+        check_int(self.embed_dim, "embed_dim", minimum=1)
+        check_int(self.depth, "depth", minimum=0)
+        check_int(self.width, "width", minimum=1)
         if self.mode not in MODES:
             raise ValueError(f"unknown mode {self.mode!r}; choose one of {', '.join(MODES)}")
 

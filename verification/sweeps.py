@@ -31,6 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from effective_theory._checks import check_int
+
 __all__ = [
     "PHASE_CHUNK",
     "PhaseDiagramResult",
@@ -136,14 +138,6 @@ def _config_from_dict(d: dict):
     return TrainConfig(**d)
 
 
-def _check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
 def phase_chunks(
     configs,
     *,
@@ -188,10 +182,10 @@ def phase_chunks(
     for k, cfg in enumerate(configs):
         if not isinstance(cfg, TrainConfig):
             raise TypeError(f"configs[{k}] must be a TrainConfig, got {type(cfg).__name__}")
-    steps = _check_int(steps, "steps", 0)
-    chunk_size = _check_int(chunk_size, "chunk_size", 1)
-    eval_every = _check_int(eval_every, "eval_every", 1)
-    gap = _check_int(gap, "gap", 0)
+    steps = check_int(steps, "steps", minimum=0)
+    chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
+    eval_every = check_int(eval_every, "eval_every", minimum=1)
+    gap = check_int(gap, "gap", minimum=0)
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0 <= threshold < 1:
         raise ValueError(f"threshold must be a number in [0, 1), got {threshold!r}")
     if device is None:

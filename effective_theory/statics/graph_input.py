@@ -50,6 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from effective_theory._checks import check_int
 from effective_theory._hashing import multiset_ids, row_ids
 from effective_theory.statics._graph_files import FORMATS, read_file, show
 from effective_theory.statics.automorphisms import ColouredGraph
@@ -221,14 +222,6 @@ def _fill_missing(values, keys, attr, what, default, available=None):
 # --------------------------------------------------------------------------
 # edge arrays
 # --------------------------------------------------------------------------
-def _check_n(n) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"n must be a non-negative integer, got {show(n)}")
-    if n < 0:
-        raise ValueError(f"n must be non-negative, got {show(n)}")
-    return int(n)
-
-
 def from_edges(edges, n=None, *, directed=False, labels=None, vertex_colors=None) -> EdgeList:
     """Validate an ``(m, 2)`` array of vertex ids in ``0..n-1``.
 
@@ -282,7 +275,7 @@ def from_edges(edges, n=None, *, directed=False, labels=None, vertex_colors=None
     a = a.astype(np.int64)
     if a.size and a.min() < 0:
         raise ValueError(f"negative node id {int(a.min())} in edges")
-    n = int(a.max()) + 1 if n is None and a.size else (0 if n is None else _check_n(n))
+    n = int(a.max()) + 1 if n is None and a.size else (0 if n is None else check_int(n, "n", minimum=0))
     if a.size and a.max() >= n:
         raise ValueError(f"node id {int(a.max())} out of range for n={n} (ids must be 0..n-1)")
     if labels is not None:

@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from effective_theory._checks import check_int
+
 __all__ = [
     "Relation",
     "as_relation_matrix",
@@ -88,9 +90,7 @@ def as_relation_matrix(R, *, name="relation") -> np.ndarray:
         bad = (a != 0) & (a != 1)
         if bad.any():
             i, j = np.argwhere(bad)[0]
-            raise ValueError(
-                f"{name} must be binary (0/1); entry ({i}, {j}) is {a[i, j]!r}"
-            )
+            raise ValueError(f"{name} must be binary (0/1); entry ({i}, {j}) is {a[i, j]!r}")
         a = a.astype(bool)
     a = np.array(a, dtype=bool, copy=True)
     a.setflags(write=False)
@@ -165,14 +165,6 @@ class Relation:
         return is_strict_total_order(self)
 
 
-def _check_n(n) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"n must be an integer, got {type(n).__name__}")
-    if n < 0:
-        raise ValueError(f"n must be non-negative, got {n}")
-    return int(n)
-
-
 def equal_mod(n: int, k: int) -> Relation:
     """Equality modulo ``k`` on ``{0, ..., n-1}`` (Table I): ``R(x, y)`` iff ``x = y (mod k)``.
 
@@ -183,10 +175,8 @@ def equal_mod(n: int, k: int) -> Relation:
     >>> int(equal_mod(30, 3).matrix.sum()) == 3 * 10**2
     True
     """
-    n = _check_n(n)
-    k = _check_n(k)
-    if k < 1:
-        raise ValueError(f"k must be at least 1, got {k}")
+    n = check_int(n, "n", minimum=0)
+    k = check_int(k, "k", minimum=1)
     x = np.arange(n)
     return Relation((x[:, None] % k) == (x[None, :] % k), name=f"mod{k}")
 
@@ -203,7 +193,7 @@ def greater_than(n: int) -> Relation:
     >>> bool(R.matrix[0, 3]), bool(R.matrix[3, 0]), R.is_strict_total_order()
     (True, False, True)
     """
-    n = _check_n(n)
+    n = check_int(n, "n", minimum=0)
     x = np.arange(n)
     return Relation(x[:, None] < x[None, :], name="greater")
 
@@ -226,7 +216,7 @@ def complete_bipartite(n: int, S=None) -> Relation:
     >>> int(R.matrix.sum()) == 2 * 12 * 18
     True
     """
-    n = _check_n(n)
+    n = check_int(n, "n", minimum=0)
     in_S = np.zeros(n, dtype=bool)
     if S is None:
         in_S[: n // 2] = True
