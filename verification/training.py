@@ -71,6 +71,7 @@ from types import SimpleNamespace
 import numpy as np
 import torch
 
+from effective_theory._checks import check_int
 from effective_theory.statics.relations import relation_by_name
 from verification import _step_kernels
 from verification.model import init_parameters, parameter_shapes
@@ -582,12 +583,6 @@ def _check_schedule(*, steps, eval_every, gap, threshold) -> None:
         raise ValueError(f"threshold must be in [0, 1), got {threshold}")
 
 
-def _positive_int(value, name) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def _parallel_settings(dev, chunk_size, workers, num_threads) -> tuple[int, int, int]:
     """``(chunk_size, workers, num_threads)`` with the device's defaults filled in."""
     if chunk_size is None:
@@ -598,9 +593,9 @@ def _parallel_settings(dev, chunk_size, workers, num_threads) -> tuple[int, int,
     if num_threads is None:
         num_threads = 1
     return (
-        _positive_int(chunk_size, "chunk_size"),
-        _positive_int(workers, "workers"),
-        _positive_int(num_threads, "num_threads"),
+        check_int(chunk_size, "chunk_size", minimum=1),
+        check_int(workers, "workers", minimum=1),
+        check_int(num_threads, "num_threads", minimum=1),
     )
 
 

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from effective_theory._checks import check_int
+
 __all__ = [
     "mean_and_sem",
     "binomial_sem",
@@ -67,11 +69,7 @@ def write_csv(path: str, header: Sequence[str], rows: Iterable[Sequence]) -> str
 
 def check_positive_int(value, name: str) -> int:
     """Return ``value`` as an int, raising TypeError/ValueError unless it is a positive integer."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return int(value)
+    return check_int(value, name, minimum=1)
 
 
 def check_fractions(fractions, name: str = "fractions") -> list[float]:

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
+from effective_theory._checks import check_int
 from effective_theory.statics.bounds.equivalence_posterior import (
     DEFAULT_MAX_STATES,
     EquivalencePrior,
@@ -422,7 +423,7 @@ def accuracy_upper_bound(
 
     if kind == "total_order":
         if method == "paper":
-            n_orderings = _positive_int(n_orderings, "n_orderings")
+            n_orderings = check_int(n_orderings, "n_orderings", minimum=1)
             if sampler == "topological":
 
                 def counts_fn(ui, uj):
@@ -444,7 +445,7 @@ def accuracy_upper_bound(
             p = np.where(known, closure.values, p)
             return AccuracyBound(_bound_from_p(p, known), 0.0, "exact", n_inf, p)
         except DownsetLatticeTooLarge:
-            S = _positive_int(n_samples if n_samples is not None else 500, "n_samples")
+            S = check_int(n_samples if n_samples is not None else 500, "n_samples", minimum=1)
             pos = bubley_dyer_sample(closure.before, S, seed=seed)
             p, se = _order_posterior(
                 lambda ui, uj: batch_pair_counts(pos, ui, uj, N_BATCHES), closure.values, known, S
@@ -459,8 +460,10 @@ def accuracy_upper_bound(
         E = a
     lab = _equivalence_labels(E)
     if lab is None:
-        what = "complete bipartite (its complement is not an equivalence)" if kind == "bipartite" else (
-            "an equivalence relation"
+        what = (
+            "complete bipartite (its complement is not an equivalence)"
+            if kind == "bipartite"
+            else ("an equivalence relation")
         )
         raise ValueError(f"relation is not {what}")
     sizes = np.bincount(lab)
@@ -477,7 +480,7 @@ def accuracy_upper_bound(
         pe = equivalence_pair_probabilities(eclosure.block, eclosure.conflicts(), pr, max_states=max_states)
         se, used = 0.0, "exact"
     except StateSpaceTooLarge:
-        S = _positive_int(n_samples if n_samples is not None else 5000, "n_samples")
+        S = check_int(n_samples if n_samples is not None else 5000, "n_samples", minimum=1)
         pe, se_lin = equivalence_pair_frequencies(eclosure.block, eclosure.conflicts(), pr, S, seed=seed)
         used = "sampler:importance"
         # delta method: bound = const + (1/n^2) sum_ij sign(p_ij - 1/2) p_ij near the estimate
@@ -494,9 +497,3 @@ def _is_strict_total_order(a):
     if not np.array_equal(np.sort(rank), np.arange(n)):
         return False
     return bool(np.array_equal(a, rank[:, None] < rank[None, :]))
-
-
-def _positive_int(x, name):
-    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 1:
-        raise ValueError(f"{name} must be a positive integer, got {x!r}")
-    return int(x)
