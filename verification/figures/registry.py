@@ -336,6 +336,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Eq. 12, Fig. 6",
                 module="verification.figures.figure6",
                 data="figure6_data",
+                data_version=2,
                 trains=True,
                 tiers={
                     "quick": {
