@@ -317,8 +317,22 @@ def plot(data: dict, out_dir: str) -> list[str]:
     import matplotlib.pyplot as plt
 
     os.makedirs(out_dir, exist_ok=True)
-    fig, ax = plt.subplots(figsize=(5.5, 4.2))
-    ax.plot(data["bound_ratios"], data["bound"], "k-", label="Eq. (12) bound")
+    fig, ax = plt.subplots(figsize=(6.0, 5.0))
+    ax.plot(
+        data["bound_ratios"],
+        data["bound"],
+        "k-",
+        label=rf"Eq. (12), $\sigma_a/\sigma_c$ = {data['sigma_ratio']:g}",
+    )
+    measured = [p["sigma_ratio_measured"] for p in data["points"] if "sigma_ratio_measured" in p]
+    if measured:
+        s = float(np.mean(measured))
+        ax.plot(
+            data["bound_ratios"],
+            [generalization_bound(1.0, r, sigma_ratio=s) for r in data["bound_ratios"]],
+            "k--",
+            label=rf"Eq. (12), $\sigma_a/\sigma_c$ = {s:.3f} (measured at init)",
+        )
     scales = sorted({p["init_scale"] for p in data["points"]})
     for s in scales:
         pts = sorted((p for p in data["points"] if p["init_scale"] == s), key=lambda p: p["ratio"])
@@ -328,14 +342,14 @@ def plot(data: dict, out_dir: str) -> list[str]:
             yerr=[p["sem"] for p in pts],
             marker="o",
             capsize=3,
-            label=f"init scale {s:g}",
+            label=f"init scale {s:g} (± binomial SE)",
         )
     ax.set_xscale("log")
     ax.set_xlabel(r"$\eta_{dec} / \eta_{enc}$")
     ax.set_ylabel("probability of generalization")
     ax.set_ylim(-0.03, 1.03)
     ax.set_title(f"{data['relation']}, {data['seeds']} seeds/point, {data['steps']} steps")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     fig.tight_layout()
     png = os.path.join(out_dir, "figure6.png")
     fig.savefig(png, dpi=130)
