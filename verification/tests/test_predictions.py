@@ -35,26 +35,6 @@ FINDINGS = {
     ("quick", "table2", "Table II: n log2 <d> approximates the bits of the tree class (n = 30)"): (
         "n log2 <d> = 47.55 bits vs exact 137.39 bits (-65.4%)"
     ),
-    (
-        "quick",
-        "fig2",
-        "Eq. (5) roughly agrees with the exact Bayes bound f_UB of the same training sets (mod3)",
-    ): ("Eq. 5 = 0.8668 vs exact 0.7583 at fraction 0.04 (gap 0.1085 > 0.05; 5 training sets)"),
-    (
-        "quick",
-        "fig2",
-        "Eq. (5) roughly agrees with the exact Bayes bound f_UB of the same training sets (mod5)",
-    ): ("Eq. 5 = 0.9280 vs exact 0.8653 at fraction 0.06 (gap 0.0627 > 0.05)"),
-    (
-        "quick",
-        "fig2",
-        "Eq. (5) roughly agrees with the exact Bayes bound f_UB of the same training sets (greater)",
-    ): ("Eq. 5 = 0.7986 vs exact 0.8527 at fraction 0.06 (gap 0.0542 > 0.05)"),
-    (
-        "quick",
-        "fig2",
-        "Eq. (5) roughly agrees with the exact Bayes bound f_UB of the same training sets (bipartite)",
-    ): "Eq. 5 = 0.7518 vs exact 0.6361 at fraction 0.02 (gap 0.1156 > 0.05)",
     ("quick", "fig2", "p_* = 1/3 for greater-than (un-inferred entries guessed with probability 2/3)"): (
         "mean min(p, 1-p) of the exact posterior = 0.2102 at fraction 0.1 (range 0.210-0.330)"
     ),
