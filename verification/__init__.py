@@ -4,9 +4,10 @@ Layers (each imports only the ones before it; ``tests/test_architecture.py`` che
 
 * :mod:`verification.runtime` -- executors (in-process, Ray) and the on-disk result cache;
 * :mod:`verification.model`, :mod:`verification.training` -- the model of Section II (Table III
-  defaults) and the batched ensemble trainer; :mod:`verification.phases` -- Table IV phases and
-  phase boundaries; :mod:`verification.sweeps` -- sweeps in cached chunks;
-  :mod:`verification.verdicts` -- the verdicts of the phase-boundary predictions;
+  defaults) and the batched ensemble trainer; :mod:`verification.phases` -- the phases of
+  Table IV; :mod:`verification.sweeps` -- sweeps in cached chunks;
+  :mod:`verification.statistics` -- estimators and tests; :mod:`verification.verdicts` -- every
+  report row's claim, test and margin;
 * :mod:`verification.figures` -- the paper's results, one module each, and their registry
   (:data:`verification.figures.registry.FIGURES`: settings per tier, data, plot, checks);
 * :mod:`verification.report`, :mod:`verification.reproduce`, :mod:`verification.cli` -- the

@@ -27,7 +27,6 @@ from verification import (
     train_ensemble,
     train_reference,
 )
-from verification.phases import column_boundaries, fit_boundary_line
 
 ATOL = 1e-4
 RTOL = 1e-4
@@ -274,25 +273,6 @@ def test_classify_phase_invariants(s_train, s_test, budget, gap):
     # a longer budget never un-reaches an accuracy: generalizing stays generalizing
     if verification.is_generalizing(phase):
         assert verification.is_generalizing(classify_phase(s_train, s_test, budget=budget + 1000, gap=gap))
-
-
-def test_column_boundary_and_line_recover_a_known_boundary():
-    # boundary y* = x + 1 on a 0.5-step grid: columns put it midway between grid points
-    xs, ys, gs = [], [], []
-    for x in np.arange(-4, -1.9, 0.5):
-        for y in np.arange(-4.25, 0, 0.5):
-            xs.append(x)
-            ys.append(y)
-            gs.append(y < x + 1)
-    cols = column_boundaries(xs, ys, gs)
-    assert all(c["censored"] is None and c["errors"] == 0 for c in cols)
-    fit = fit_boundary_line(cols)
-    assert fit["slope"] == pytest.approx(1.0)
-    assert fit["intercept"] == pytest.approx(1.0)
-    # one misclassified run moves nothing; censored columns are reported
-    gs[0] = not gs[0]
-    assert column_boundaries(xs, ys, gs)[0]["errors"] == 1
-    assert column_boundaries([0, 0], [0, 1], [True, True])[0]["censored"] == "all_generalize"
 
 
 def test_final_accuracies_match_the_returned_parameters():
