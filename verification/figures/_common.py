@@ -23,6 +23,7 @@ __all__ = [
     "check_positive_int",
     "check_fractions",
     "model_seeds",
+    "seeded_configs",
 ]
 
 
@@ -70,6 +71,26 @@ def write_csv(path: str, header: Sequence[str], rows: Iterable[Sequence]) -> str
 def check_positive_int(value, name: str) -> int:
     """Return ``value`` as an int, raising TypeError/ValueError unless it is a positive integer."""
     return check_int(value, name, minimum=1)
+
+
+def seeded_configs(points, seeds, **common) -> list[list]:
+    """One validated :class:`~verification.train_config.TrainConfig` per model seed at each point.
+
+    ``points`` are dicts of the fields that vary (learning rates, a ``model``, ...), ``common`` the
+    fields every run shares; model seed ``s`` sets both the initialisation and the training split,
+    so points are compared on identical training sets.
+    """
+    from verification.train_config import TrainConfig
+
+    groups = []
+    for fields in points:
+        group = []
+        for s in seeds:
+            cfg = TrainConfig(**common, **fields, seed=s, split_seed=s)
+            cfg.validate()
+            group.append(cfg)
+        groups.append(group)
+    return groups
 
 
 def check_fractions(fractions, name: str = "fractions") -> list[float]:

@@ -38,7 +38,13 @@ from collections import Counter
 
 import numpy as np
 
-from verification.figures._common import binomial_sem, check_positive_int, model_seeds, write_csv
+from verification.figures._common import (
+    binomial_sem,
+    check_positive_int,
+    model_seeds,
+    seeded_configs,
+    write_csv,
+)
 
 __all__ = [
     "GENERALIZING_PHASES",
@@ -137,7 +143,6 @@ def generalization_counts(
         of each phase), ``test_acc`` (per seed) and ``bound`` (Eq. 12).
     """
     from verification.sweeps import train_points
-    from verification.training import TrainConfig
 
     seeds = check_positive_int(seeds, "seeds")
     steps = check_positive_int(steps, "steps")
@@ -150,25 +155,13 @@ def generalization_counts(
         )
     if not pts:
         raise ValueError("points must not be empty")
-    per_model = model_seeds(seed, seeds)
-    groups = []
-    for eta_enc, eta_dec, scale in pts:
-        group = []
-        for s in per_model:
-            cfg = TrainConfig(
-                relation=relation,
-                n=n,
-                train_fraction=train_fraction,
-                eta_enc=eta_enc,
-                eta_dec=eta_dec,
-                init_enc=scale,
-                init_dec=scale,
-                seed=s,
-                split_seed=s,
-            )
-            cfg.validate()
-            group.append(cfg)
-        groups.append(group)
+    groups = seeded_configs(
+        [{"eta_enc": e, "eta_dec": d, "init_enc": s, "init_dec": s} for e, d, s in pts],
+        model_seeds(seed, seeds),
+        relation=relation,
+        n=n,
+        train_fraction=train_fraction,
+    )
     runs = train_points(
         groups,
         steps=steps,

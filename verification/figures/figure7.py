@@ -31,6 +31,7 @@ from verification.figures._common import (
     check_positive_int,
     mean_and_sem,
     model_seeds,
+    seeded_configs,
     write_csv,
 )
 
@@ -97,7 +98,6 @@ def goldilocks_data(
     """
     from verification.model import ModelConfig
     from verification.sweeps import train_points
-    from verification.training import TrainConfig
 
     ds = [int(d) for d in depths]
     if not ds:
@@ -110,25 +110,15 @@ def goldilocks_data(
     steps = check_positive_int(steps, "steps")
     width = check_positive_int(width, "width")
     (train_fraction,) = check_fractions([train_fraction], "train_fraction")
-    per_model = model_seeds(seed, seeds)
-    groups = []
-    for d in ds:
-        model = ModelConfig(embed_dim=embed_dim, depth=d, width=width, mode=mode)
-        group = []
-        for s in per_model:
-            cfg = TrainConfig(
-                relation=relation,
-                n=n,
-                train_fraction=train_fraction,
-                eta_enc=eta,
-                eta_dec=eta,
-                seed=s,
-                split_seed=s,
-                model=model,
-            )
-            cfg.validate()
-            group.append(cfg)
-        groups.append(group)
+    groups = seeded_configs(
+        [{"model": ModelConfig(embed_dim=embed_dim, depth=d, width=width, mode=mode)} for d in ds],
+        model_seeds(seed, seeds),
+        relation=relation,
+        n=n,
+        train_fraction=train_fraction,
+        eta_enc=eta,
+        eta_dec=eta,
+    )
     runs = train_points(
         groups,
         steps=steps,
