@@ -14,7 +14,10 @@ linear read-out ``z = h_L w + b``; the predicted probability that ``R(x_i, x_j) 
 ``h_0`` (logistic regression on the combined embeddings).
 
 Initialisation: embeddings ``init_enc * N(0, 1)``; decoder weights and biases ``init_dec`` times
-PyTorch's ``nn.Linear`` default ``U(-1/sqrt(fan_in), 1/sqrt(fan_in))``.  The draws come from one
+PyTorch's ``nn.Linear`` default ``U(-1/sqrt(fan_in), 1/sqrt(fan_in))`` (``init="uniform"``, the
+default, which every table of the report uses unless it says otherwise), or ``init_dec * N(0, 1)``
+(``init="normal"``: "drawn from a standard normal distribution scaled by the initialization
+factor", the caption of Figure 6 of [1]_; used by Figure 6b).  The draws come from one
 ``torch.Generator`` seeded per model, in a fixed order (embeddings, then each layer's weight and
 bias), so a model's initial parameters depend on its seed only -- never on which ensemble it is
 trained in.
@@ -39,10 +42,13 @@ from torch import nn
 
 from effective_theory._checks import check_int
 
-__all__ = ["MODES", "ModelConfig", "AutoEncoder", "parameter_shapes", "init_parameters"]
+__all__ = ["MODES", "INITS", "ModelConfig", "AutoEncoder", "parameter_shapes", "init_parameters"]
 
 #: ways to combine the two embeddings into the decoder input
 MODES = ("concat", "diff", "sqdiff")
+
+#: decoder initialisations: nn.Linear's uniform default (scaled), or a scaled standard normal
+INITS = ("uniform", "normal")
 
 
 @dataclass(frozen=True)
@@ -127,12 +133,22 @@ def parameter_shapes(model: ModelConfig, n: int) -> list[tuple[str, tuple[int, .
 
 
 def init_parameters(
-    model: ModelConfig, n: int, *, seed: int, init_enc: float = 1.0, init_dec: float = 1.0
+    model: ModelConfig,
+    n: int,
+    *,
+    seed: int,
+    init_enc: float = 1.0,
+    init_dec: float = 1.0,
+    init: str = "uniform",
 ) -> dict[str, torch.Tensor]:
     """Seeded initial parameters of one model (float32, CPU).
 
-    Embeddings are ``init_enc * N(0, 1)``; each decoder layer's weight and bias are ``init_dec``
-    times ``U(-1/sqrt(fan_in), 1/sqrt(fan_in))`` (PyTorch's ``nn.Linear`` default).
+    Embeddings are ``init_enc * N(0, 1)``.  Each decoder layer's weight and bias are, with
+    ``init="uniform"`` (the default), ``init_dec`` times ``U(-1/sqrt(fan_in), 1/sqrt(fan_in))``
+    (PyTorch's ``nn.Linear`` default), and with ``init="normal"`` ``init_dec * N(0, 1)`` (the
+    caption of Figure 6 of [1]_: standard normal times the initialisation scale, no fan-in
+    factor).  The draws are in the same order for both, so the embeddings do not depend on
+    ``init``.
 
     Examples
     --------
@@ -142,14 +158,23 @@ def init_parameters(
     True
     >>> bool(a["W0"].abs().max() <= 1 / 4 ** 0.5)   # fan_in = 2 d = 4
     True
+    >>> c = init_parameters(ModelConfig(), 30, seed=3, init="normal", init_dec=2.0)
+    >>> bool(torch.equal(a["E"], c["E"])), round(float(c["W1"].std()), 1)   # std = init_dec
+    (True, 2.0)
     """
+    if init not in INITS:
+        raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
     g = torch.Generator().manual_seed(int(seed))
     params = {"E": init_enc * torch.randn(n, model.embed_dim, generator=g)}
     for layer, (fan_in, fan_out) in enumerate(model.layer_dims):
-        bound = init_dec / math.sqrt(fan_in)
         # drawn in nn.Linear's (out, in) order, stored transposed
-        w = (torch.rand(fan_out, fan_in, generator=g) * 2 - 1) * bound
-        b = (torch.rand(fan_out, generator=g) * 2 - 1) * bound
+        if init == "normal":
+            w = torch.randn(fan_out, fan_in, generator=g) * init_dec
+            b = torch.randn(fan_out, generator=g) * init_dec
+        else:
+            bound = init_dec / math.sqrt(fan_in)
+            w = (torch.rand(fan_out, fan_in, generator=g) * 2 - 1) * bound
+            b = (torch.rand(fan_out, generator=g) * 2 - 1) * bound
         params[f"W{layer}"] = w.t().contiguous()
         params[f"b{layer}"] = b.reshape(1, fan_out)
     return params

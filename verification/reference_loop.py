@@ -46,7 +46,12 @@ def train_reference(config: TrainConfig, *, steps=1_000, device="cpu", num_threa
         config.model,
         n,
         init_parameters(
-            config.model, n, seed=config.seed, init_enc=config.init_enc, init_dec=config.init_dec
+            config.model,
+            n,
+            seed=config.seed,
+            init_enc=config.init_enc,
+            init_dec=config.init_dec,
+            init=config.init,
         ),
     ).to(dev)
     tr, te = split_pairs(config)

@@ -76,6 +76,8 @@ class PhaseDiagramResult:
         Table IV phase of each config (:func:`~verification.phases.classify_phase`).
     embeddings : list of ndarray (n, d), or None
         Final embeddings, when asked for (``keep_embeddings=True``).
+    snapshot_steps, snapshots : list of ndarray, or None
+        Per config, the steps and embeddings ``(S, n, d)`` recorded with ``snapshot_every``.
     """
 
     configs: list
@@ -88,6 +90,8 @@ class PhaseDiagramResult:
     final_loss: np.ndarray
     phases: list
     embeddings: list | None = None
+    snapshot_steps: list | None = None
+    snapshots: list | None = None
 
     def __len__(self):
         return len(self.configs)
@@ -126,7 +130,12 @@ class PhaseDiagramResult:
 def _config_dict(cfg) -> dict:
     from verification.runtime.result_cache import to_jsonable
 
-    return to_jsonable(cfg)
+    d = to_jsonable(cfg)
+    if d.get("init") == "uniform":
+        # the default decoder initialisation is left out, so chunk keys made before the option
+        # existed still find their cached results
+        del d["init"]
+    return d
 
 
 def _config_from_dict(d: dict):
@@ -149,12 +158,15 @@ def phase_chunks(
     early_stop: bool = True,
     device: str | None = "cpu",
     keep_embeddings: bool = False,
+    snapshot_every: int | None = None,
 ) -> tuple[list[dict], list[list[int]]]:
     """Split a grid of configs into JSON chunk configurations of one architecture each.
 
     Configs are grouped by architecture ``(n, model, optimizer)`` in order of first appearance
     (a chunk is one batched group of :func:`~verification.training.train_ensemble`), and each
-    group is cut, in grid order, into chunks of at most ``chunk_size`` configs.
+    group is cut, in grid order, into chunks of at most ``chunk_size`` configs.  ``snapshot_every``
+    (embedding snapshots, :func:`~verification.training.train_ensemble`) enters a chunk's
+    configuration only when given, so the keys of chunks without snapshots do not change.
 
     Returns
     -------
@@ -209,6 +221,8 @@ def phase_chunks(
         "device": device,
         "keep_embeddings": bool(keep_embeddings),
     }
+    if snapshot_every is not None:
+        options["snapshot_every"] = check_int(snapshot_every, "snapshot_every", minimum=1)
     chunks, members = [], []
     for idx in groups.values():
         for start in range(0, len(idx), chunk_size):
@@ -236,6 +250,7 @@ def run_phase_chunk(chunk: dict) -> dict:
         early_stop=chunk["early_stop"],
         threshold=chunk["threshold"],
         gap=chunk["gap"],
+        snapshot_every=chunk.get("snapshot_every"),
     )
     out = {
         "steps_to_train": res.steps_to_train,
@@ -249,6 +264,9 @@ def run_phase_chunk(chunk: dict) -> dict:
     }
     if chunk.get("keep_embeddings"):
         out["embeddings"] = [np.asarray(e) for e in res.embeddings]
+    if chunk.get("snapshot_every") is not None:
+        out["snapshot_steps"] = res.snapshot_steps
+        out["snapshots"] = res.snapshots
     return to_jsonable(out)
 
 
@@ -272,6 +290,7 @@ def run_phase_diagram(
     keep_embeddings: bool = False,
     progress: bool = False,
     desc: str = "phase diagram",
+    snapshot_every: int | None = None,
 ) -> PhaseDiagramResult:
     """Train every config of a phase-diagram grid and classify its phase (Table IV of [1]_).
 
@@ -300,6 +319,8 @@ def run_phase_diagram(
         Also return (and cache) the final embeddings.
     progress : bool
         Progress bar over chunks.
+    snapshot_every : int, optional
+        Also return (and cache) embedding snapshots every ``snapshot_every`` steps.
 
     Returns
     -------
@@ -328,6 +349,7 @@ def run_phase_diagram(
         early_stop=early_stop,
         device=device,
         keep_embeddings=keep_embeddings,
+        snapshot_every=snapshot_every,
     )
     owned = not isinstance(executor, Executor)
     ex = get_executor("local" if executor is None else executor)
@@ -339,19 +361,30 @@ def run_phase_diagram(
     K = len(configs)
     cols = {f: [None] * K for f in _FIELDS}
     embeddings = [None] * K if keep_embeddings else None
+    snap_steps = [None] * K if snapshot_every is not None else None
+    snaps = [None] * K if snapshot_every is not None else None
     for part, out in zip(members, outs):
         for r, k in enumerate(part):
             for f in _FIELDS:
                 cols[f][k] = out[f][r]
             if keep_embeddings:
                 embeddings[k] = np.asarray(out["embeddings"][r], dtype=np.float32)
+            if snaps is not None:
+                snap_steps[k] = np.asarray(out["snapshot_steps"][r], dtype=np.int64)
+                snaps[k] = np.asarray(out["snapshots"][r], dtype=np.float32)
     ints = {f: np.asarray(cols[f], dtype=np.int64) for f in ("steps_to_train", "steps_to_test", "steps_run")}
     floats = {
         f: np.asarray([_float(x) for x in cols[f]])
         for f in ("train_acc", "test_acc", "full_acc", "final_loss")
     }
     return PhaseDiagramResult(
-        configs=configs, phases=list(cols["phase"]), embeddings=embeddings, **ints, **floats
+        configs=configs,
+        phases=list(cols["phase"]),
+        embeddings=embeddings,
+        snapshot_steps=snap_steps,
+        snapshots=snaps,
+        **ints,
+        **floats,
     )
 
 
@@ -368,6 +401,7 @@ def train_grid(
     cache=None,
     chunk_size=None,
     desc="phase diagram",
+    snapshot_every=None,
 ):
     """Train a grid of configs: one batched ensemble, or chunks through an executor and a cache.
 
@@ -379,7 +413,8 @@ def train_grid(
 
     Every chunking gives the same numbers as the single call (the trainer's arithmetic for a model
     does not depend on its batch; checked in ``tests/verification/test_sweeps.py``).  ``desc`` labels the
-    progress bar over chunks.
+    progress bar over chunks; ``snapshot_every`` records embedding snapshots (``snapshot_steps``,
+    ``snapshots`` of the result).
     """
     configs = list(configs)
     if executor is None and cache is None and chunk_size is None:
@@ -393,6 +428,7 @@ def train_grid(
             early_stop=early_stop,
             device=device,
             progress=progress,
+            snapshot_every=snapshot_every,
         )
     return run_phase_diagram(
         configs,
@@ -406,6 +442,7 @@ def train_grid(
         device=device,
         progress=progress,
         desc=desc,
+        snapshot_every=snapshot_every,
     )
 
 
@@ -422,6 +459,7 @@ def train_points(
     cache=None,
     chunk_size=None,
     desc="phase diagram",
+    snapshot_every=None,
 ) -> list[dict]:
     """Train the runs of several design points at once; the results regrouped per point.
 
@@ -436,12 +474,16 @@ def train_points(
         The configs of each point.
     steps, eval_every, gap, early_stop, device, progress, executor, cache, chunk_size, desc :
         As in :func:`train_grid`.
+    snapshot_every : int, optional
+        Record embedding snapshots every ``snapshot_every`` steps (a multiple of ``eval_every``).
 
     Returns
     -------
     list of dict
         Per point: ``phase`` (list of str), ``steps_to_train``, ``steps_to_test``, ``steps_run``
-        (lists of int), ``train_acc``, ``test_acc``, ``full_acc`` (lists of float).
+        (lists of int), ``train_acc``, ``test_acc``, ``full_acc`` (lists of float); with
+        ``snapshot_every`` also ``snapshot_steps`` (per run, a list of int) and ``snapshots``
+        (per run, an ``(S, n, d)`` array).
 
     Examples
     --------
@@ -466,6 +508,7 @@ def train_points(
         cache=cache,
         chunk_size=chunk_size,
         desc=desc,
+        snapshot_every=snapshot_every,
     )
     out, start = [], 0
     for p in points:
@@ -482,4 +525,7 @@ def train_points(
                 "steps_run": [int(v) for v in res.steps_run[sl]],
             }
         )
+        if snapshot_every is not None:
+            out[-1]["snapshot_steps"] = [np.asarray(v).tolist() for v in res.snapshot_steps[sl]]
+            out[-1]["snapshots"] = [np.asarray(v) for v in res.snapshots[sl]]
     return out

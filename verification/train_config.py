@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from effective_theory.statics.relations import relation_by_name
-from verification.model import ModelConfig
+from verification.model import INITS, ModelConfig
 
 __all__ = ["OPTIMIZERS", "TrainConfig", "split_pairs", "resolve_device"]
 
@@ -64,7 +64,12 @@ class TrainConfig:
     init_enc : float
         Embeddings start as ``init_enc * N(0, 1)``.
     init_dec : float
-        Multiplier on the decoder's default (``nn.Linear``) initialisation.
+        Scale of the decoder's initialisation.
+    init : {"uniform", "normal"}
+        Decoder initialisation (:func:`~verification.model.init_parameters`): ``init_dec`` times
+        ``nn.Linear``'s ``U(-1/sqrt(fan_in), 1/sqrt(fan_in))`` (default; every table of the
+        report uses it unless it says otherwise), or ``init_dec * N(0, 1)`` (the caption of
+        Figure 6 of [1]_).
     optimizer : {"adam", "sgd"}
     seed : int
         Seeds the initialisation and, unless ``split_seed`` is given, the train/test split.
@@ -102,6 +107,7 @@ class TrainConfig:
     seed: int = 0
     split_seed: int | None = None
     model: ModelConfig = field(default_factory=ModelConfig)
+    init: str = "uniform"
 
     def __post_init__(self):
         self.validate()
@@ -122,6 +128,8 @@ class TrainConfig:
             check_real(getattr(self, name), name, positive=True)
         for name in ("wd_enc", "wd_dec", "init_enc", "init_dec"):
             check_real(getattr(self, name), name, nonnegative=True)
+        if self.init not in INITS:
+            raise ValueError(f"unknown init {self.init!r}; choose one of {', '.join(INITS)}")
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
         for name in ("seed", "split_seed"):

@@ -130,6 +130,11 @@ class EnsembleResult:
         :func:`~verification.phases.classify_phase` with ``budget=steps`` and the given gap.
     final_loss : ndarray of float, shape (K,)
         Training loss at the last evaluation.
+    params : list of dict
+        Final parameters of each model (numpy, :func:`~verification.model.parameter_shapes` layout).
+    snapshot_steps, snapshots : list of ndarray, or None
+        With ``snapshot_every``: per model, the steps ``0, k, 2k, ...`` and its last step, and its
+        embeddings after that many updates, shape ``(S, n, d)``.
     """
 
     configs: list
@@ -143,6 +148,8 @@ class EnsembleResult:
     phases: list
     final_loss: np.ndarray = None
     params: list = field(default=None, repr=False)
+    snapshot_steps: list = field(default=None, repr=False)
+    snapshots: list = field(default=None, repr=False)
 
     def __len__(self):
         return len(self.configs)
@@ -203,7 +210,9 @@ class _Group:
     def _stack_parameters(self, cfgs):
         K = len(cfgs)
         inits = [
-            init_parameters(self.arch, self.n, seed=c.seed, init_enc=c.init_enc, init_dec=c.init_dec)
+            init_parameters(
+                self.arch, self.n, seed=c.seed, init_enc=c.init_enc, init_dec=c.init_dec, init=c.init
+            )
             for c in cfgs
         ]
         blocks, lr, wd = [], [], []
@@ -487,6 +496,7 @@ def train_ensemble(
     num_threads=None,
     chunk_size=None,
     workers=None,
+    snapshot_every=None,
 ) -> EnsembleResult:
     """Train every config as one batched computation (grouped by architecture).
 
@@ -526,6 +536,11 @@ def train_ensemble(
         ``workers``.  Default: the number of cores up to 2 on CPU; on CUDA 8 (batches in flight
         together, each on its own stream, its steps between evaluations replayed as a CUDA graph).
 
+    snapshot_every : int, optional
+        Record every model's embeddings every ``snapshot_every`` steps (a multiple of
+        ``eval_every``: snapshots are taken at evaluations, so the steps between them run as
+        without) and after its last step (``EnsembleResult.snapshots``).  Default: none.
+
     Returns
     -------
     EnsembleResult
@@ -544,12 +559,20 @@ def train_ensemble(
     """
     configs = _checked_configs(configs)
     _check_schedule(steps=steps, eval_every=eval_every, gap=gap, threshold=threshold)
+    if snapshot_every is not None:
+        snapshot_every = check_int(snapshot_every, "snapshot_every", minimum=1)
+        if snapshot_every % eval_every:
+            raise ValueError(
+                f"snapshot_every ({snapshot_every}) must be a multiple of eval_every ({eval_every})"
+            )
     dev = resolve_device(device)
     chunk_size, workers, num_threads = _parallel_settings(dev, chunk_size, workers, num_threads)
     batches = _batches(configs, chunk_size, workers if dev.type == "cpu" else 1)
-    outcomes = _Outcomes(len(configs), steps, threshold)
+    outcomes = _Outcomes(len(configs), steps, threshold, snapshots=snapshot_every is not None)
     _kernels_for(dev)  # built once here, before any worker thread asks for it
-    schedule = _Schedule(steps=steps, eval_every=eval_every, early_stop=early_stop)
+    schedule = _Schedule(
+        steps=steps, eval_every=eval_every, early_stop=early_stop, snapshot_every=snapshot_every
+    )
     with _progress_bar(progress, steps * len(batches)) as bar, _torch_threads(num_threads):
         jobs = [functools.partial(_train_batch, configs, m, dev, schedule, outcomes, bar) for m in batches]
         _run_concurrently(jobs, workers)
@@ -628,6 +651,7 @@ class _Schedule:
     steps: int
     eval_every: int
     early_stop: bool
+    snapshot_every: int | None = None
 
 
 class _Outcomes:
@@ -636,8 +660,10 @@ class _Outcomes:
     Batches running in different threads write disjoint models (rows), so no lock is needed.
     """
 
-    def __init__(self, K, steps, threshold):
+    def __init__(self, K, steps, threshold, *, snapshots=False):
         self.steps, self.threshold = steps, threshold
+        # per model: [(step, embeddings)], when snapshots are recorded
+        self.snaps = [[] for _ in range(K)] if snapshots else None
         self.s_train = np.full(K, -1, dtype=np.int64)
         self.s_test = np.full(K, -1, dtype=np.int64)
         self.steps_run = np.full(K, steps, dtype=np.int64)
@@ -656,6 +682,14 @@ class _Outcomes:
         self.s_test[members[hit_te]] = s
         return (self.s_train[members] >= 0) & (self.s_test[members] >= 0)
 
+    def snapshot(self, members, E, s, rows=None) -> None:
+        """Record the embeddings ``E`` (K, n, d) of local ``rows`` (default all) after ``s`` updates."""
+        E = E.detach().cpu().numpy()
+        for r in range(len(members)) if rows is None else rows:
+            snaps = self.snaps[int(members[r])]
+            if not snaps or snaps[-1][0] != s:
+                snaps.append((s, E[r].copy()))
+
     def record_final(self, members, final, rows, steps_run) -> None:
         """Store the final statistics ``final`` (from :meth:`_Group.final_stats`) of local ``rows``."""
         tr, te, fu, lo, ps = final
@@ -669,11 +703,17 @@ class _Outcomes:
             )
             self.params[k] = ps[r]
             self.steps_run[k] = steps_run
+            if self.snaps is not None and (not self.snaps[k] or self.snaps[k][-1][0] != steps_run):
+                self.snaps[k].append((steps_run, ps[r]["E"].copy()))
 
     def result(self, configs, *, gap) -> EnsembleResult:
         embeddings = [p["E"] for p in self.params]
         if len({e.shape for e in embeddings}) == 1:
             embeddings = np.stack(embeddings)
+        snap_steps = snaps = None
+        if self.snaps is not None:
+            snap_steps = [np.asarray([s for s, _ in x], dtype=np.int64) for x in self.snaps]
+            snaps = [np.stack([e for _, e in x]) for x in self.snaps]
         budget = max(self.steps, 1)
         phases = [
             classify_phase(int(a), int(b), budget=budget, gap=gap) for a, b in zip(self.s_train, self.s_test)
@@ -690,6 +730,8 @@ class _Outcomes:
             phases=phases,
             final_loss=self.final_loss,
             params=self.params,
+            snapshot_steps=snap_steps,
+            snapshots=snaps,
         )
 
 
@@ -716,6 +758,8 @@ def _run_schedule(group, runner, schedule, outcomes, bar) -> None:
             runner.step(s + 1)
             bar.update(1)
             continue
+        if schedule.snapshot_every is not None and s % schedule.snapshot_every == 0:
+            outcomes.snapshot(group.members, group.E, s)
         stats = group.gradient(True)
         train_acc, test_acc, _loss = (x.cpu().numpy() for x in stats)
         settled = outcomes.note_reached(group.members, train_acc, test_acc, s)

@@ -12,7 +12,7 @@ figure's data, plot or checks are first needed.
 Examples
 --------
 >>> [f.number for f in FIGURES.values()]
-['table2', '2', '3', '4', '5', '6', '7', '8']
+['table2', '2', '3', '4', '5', '6', '7', '8', '6b']
 >>> FIGURES["fig7"].settings("full")["steps"]
 100000
 >>> FIGURES["fig7"].settings("full", seed=2)["seed"]  # --seed is added to the tier's seed
@@ -421,6 +421,42 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 },
                 caption="Phases over the decoder weight decay and learning rate at fixed eta_enc; the "
                 "dashed line is a weight-decay-independent boundary.",
+            ),
+            Figure(
+                key="fig6b",
+                number="6b",
+                title="Figure 6b: repon collisions in trained networks against Eq. 12 and the F formula",
+                source="Eqs. 8, 12, Thms. 1-3",
+                module="verification.figures.figure6b",
+                data="figure6b_data",
+                trains=True,
+                tiers={
+                    "quick": {
+                        "ratios": [0.1, 1.0, 10.0],
+                        "optimizers": ["sgd", "adam"],
+                        "inits": ["normal", "uniform"],
+                        "seeds": 4,
+                        "steps": 1500,
+                        "snapshot_every": 100,
+                        "sgd_eta_dec": 1.0,
+                        "adam_eta_enc": 1e-3,
+                        "seed": 0,
+                    },
+                    "full": {
+                        "ratios": [0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0],
+                        "optimizers": ["sgd", "adam"],
+                        "inits": ["normal", "uniform"],
+                        "seeds": 24,
+                        "steps": 20_000,
+                        "snapshot_every": 500,
+                        "sgd_eta_dec": 1.0,
+                        "adam_eta_enc": 1e-3,
+                        "seed": 1,
+                    },
+                },
+                caption="Fraction of same-class embedding pairs collided at the end of training against "
+                "the collision probability predicted from the same networks at initialisation (Eq. 12 "
+                "and the F formula), for SGD and Adam, normal and uniform decoder initialisation.",
             ),
         )
     }
