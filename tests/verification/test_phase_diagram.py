@@ -7,6 +7,7 @@ from verification.figures.phase_diagram import (
     adaptive_phase_diagram,
     analyze_boundary,
     boundary_runs,
+    column_next_points,
     grid_phase_diagram,
 )
 from verification.phases import classify_phase
@@ -77,3 +78,53 @@ def test_bad_design_arguments():
             y_range=(-1.0, -4.0),
             **TINY,
         )
+
+
+def test_column_split_at_the_range_end_is_searched_inside_the_range():
+    """Seeds split at the lower end and memorization at the upper end: the column stays open, the
+    next points are the middle of the range and more seeds at the split end (not a point past the
+    end, which would close the column after one round)."""
+    why, pts = column_next_points(
+        [-5, -5, -2, -2],
+        [True, False, False, False],
+        y_range=(-5, -2),
+        precision=0.5,
+        resolution=0.125,
+        edge_runs=6,
+    )
+    assert why is None and pts == [-3.5, -5.0]
+    # the end has its edge_runs: only the inside point
+    why, pts = column_next_points(
+        [-5] * 6 + [-2, -2],
+        [True, False] * 3 + [False, False],
+        y_range=(-5, -2),
+        precision=0.5,
+        resolution=0.125,
+        edge_runs=6,
+    )
+    assert why is None and -5 < pts[0] < -2 and -5.0 not in pts
+
+
+def test_column_entirely_on_one_side_is_censored():
+    why, pts = column_next_points(
+        [-5, -5, -2, -2], [True] * 4, y_range=(-5, -2), precision=0.5, resolution=0.125, edge_runs=6
+    )
+    assert (why, pts) == ("beyond the range", [])
+    why, pts = column_next_points(
+        [-5, -5, -2, -2], [False] * 4, y_range=(-5, -2), precision=0.5, resolution=0.125, edge_runs=6
+    )
+    assert (why, pts) == ("beyond the range", [])
+
+
+def test_separated_column_is_bisected_and_finishes_precise():
+    y = [-5.0, -5.0, -2.0, -2.0]
+    g = [True, True, False, False]
+    for _ in range(12):
+        why, pts = column_next_points(y, g, y_range=(-5, -2), precision=0.5, resolution=0.125)
+        if why is not None:
+            break
+        assert all(-5 <= p <= -2 for p in pts)
+        for p in pts:  # a sharp boundary at -3.6
+            y += [p, p]
+            g += [p < -3.6, p < -3.6]
+    assert why == "precise"

@@ -38,6 +38,7 @@ __all__ = [
     "PHASE_COLOURS",
     "grid_phase_diagram",
     "adaptive_phase_diagram",
+    "column_next_points",
     "boundary_runs",
     "boundary_fits",
     "analyze_boundary",
@@ -143,6 +144,81 @@ def grid_phase_diagram(
     return out
 
 
+def column_next_points(y, generalized, *, y_range, precision, resolution, edge_runs=None):
+    """The next decoder rates of one column of a sequential phase diagram, or why it is finished.
+
+    The column's boundary ``y0`` (where ``P(generalize) = 1/2``) is fitted by
+    :func:`verification.statistics.propose_column_points` (probit maximum likelihood, profile
+    interval at 95 %).  Then:
+
+    * ``"precise"``: the interval is narrower than ``precision``;
+    * otherwise the proposed points that lie in ``y_range`` (bisection of the interval, or a step
+      outward while the column is censored);
+    * if every proposal lies outside ``y_range`` (the interval reaches past an end of the range,
+      e.g. a column whose runs at the range's end are split), the range is searched *inside*:
+      the midpoint of the part of the interval within the range, plus more seeds at the range's
+      end on the interval's unbounded side while that end has fewer than ``edge_runs`` runs.
+      Only when that part is narrower than ``precision`` is the column finished, ``"beyond the range"`` (its boundary lies within
+      ``precision`` of the end, or past it: a censored column, which enters the boundary fit as
+      the bound it is).
+
+    Before this rule (session 4), a column whose seeds split at the range's end was closed after
+    its first round although the range inside was never sampled (the first run of Figure 8's
+    full tier: 10 of 15 columns closed with 4 runs each).
+
+    Parameters
+    ----------
+    y, generalized : sequences
+        The column's non-confusion runs: decoder rate (log10) and whether the run generalized.
+    y_range : (float, float)
+        Allowed rates.
+    precision, resolution : float
+        Stopping width of the interval, and the grid new points are rounded to.
+    edge_runs : int, optional
+        Runs at the range's end beyond which no more seeds are put there (default: no more).
+
+    Returns
+    -------
+    (str or None, list of float)
+        Why the column is finished (``None`` while open) and its next points.
+
+    Examples
+    --------
+    Seeds split at the lower end, memorization at the upper end: search inside the range.
+
+    >>> column_next_points([-5, -5, -2, -2], [True, False, False, False], y_range=(-5, -2),
+    ...                    precision=0.5, resolution=0.125, edge_runs=6)
+    (None, [-3.5, -5.0])
+    """
+    from verification.statistics import propose_column_points
+
+    lo, hi = (float(v) for v in y_range)
+    yv = [float(v) for v in y]
+    prop = propose_column_points(
+        yv,
+        list(generalized),
+        precision=precision,
+        resolution=resolution,
+        s_min=precision / 4,
+        step=2 * resolution,
+    )
+    if prop["done"]:
+        return "precise", []
+    inside = [p for p in prop["next"] if lo - 1e-9 <= p <= hi + 1e-9]
+    if inside:
+        return None, inside
+    a_int, b_int = prop["interval"]
+    a, b = max(a_int, lo), min(b_int, hi)
+    if not b - a >= precision:
+        return "beyond the range", []
+    points = [round(0.5 * (a + b) / resolution) * resolution]
+    for end, open_side in ((lo, not math.isfinite(a_int)), (hi, not math.isfinite(b_int))):
+        runs = sum(abs(v - end) < 1e-9 for v in yv)
+        if open_side and edge_runs is not None and runs < edge_runs:
+            points.append(end)
+    return None, [float(p) for p in dict.fromkeys(points)]
+
+
 def adaptive_phase_diagram(
     relations,
     *,
@@ -174,9 +250,10 @@ def adaptive_phase_diagram(
     ``y_range`` (``seeds`` runs each).  After every round the column's boundary is fitted
     (:func:`verification.statistics.propose_column_points`: a probit fit of the column, bisection
     of its profile-likelihood interval, a step outward while the column is censored); the column
-    is done when its 95 % interval is narrower than ``precision`` decades, or when the next point
-    would leave ``y_range`` (the boundary lies beyond the range: a censored column, kept as the
-    bound it is).  All proposed points of all columns and relations train as one batch per round,
+    is done when its 95 % interval is narrower than ``precision`` decades, or when the part of the
+    interval inside ``y_range`` is (the boundary lies at or beyond an end of the range: a censored
+    column, kept as the bound it is); :func:`column_next_points` is the rule.
+    All proposed points of all columns and relations train as one batch per round,
     through the result cache when one is given (a finished round is not recomputed), so the rounds
     cost a few batched ensembles instead of a dense grid.
 
@@ -203,8 +280,6 @@ def adaptive_phase_diagram(
         ``model_steps``, ``open_columns``), ``model_steps`` (steps actually trained) and
         ``columns_done``.
     """
-    from verification.statistics import propose_column_points
-
     if isinstance(relations, str):
         relations = [relations]
     xcol, xfield, xs = x_axis
@@ -300,16 +375,13 @@ def adaptive_phase_diagram(
                 continue
             yv = [diagram[ycol][i] for i in sel]
             g = [is_generalizing(diagram["phase"][i]) for i in sel]
-            prop = propose_column_points(
-                yv, g, precision=precision, resolution=resolution, s_min=precision / 4, step=2 * resolution
+            why, points = column_next_points(
+                yv, g, y_range=(lo, hi), precision=precision, resolution=resolution, edge_runs=3 * seeds
             )
-            inside = [p for p in prop["next"] if lo - 1e-9 <= p <= hi + 1e-9]
-            if prop["done"]:
-                done[(rel, x)] = "precise"
-            elif not inside:
-                done[(rel, x)] = "beyond the range"
+            if why is None:
+                nxt[(rel, x)] = points
             else:
-                nxt[(rel, x)] = inside
+                done[(rel, x)] = why
         todo = nxt
     for key in todo:
         done[key] = "budget exhausted"

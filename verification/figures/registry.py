@@ -309,6 +309,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Eq. 12, Fig. 5",
                 module="verification.figures.figure5",
                 data="figure5_data",
+                data_version=2,
                 trains=True,
                 tiers={
                     "quick": _FIG5_QUICK,
@@ -386,6 +387,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Eq. 12, Fig. 8",
                 module="verification.figures.figure8",
                 data="figure8_data",
+                data_version=2,
                 trains=True,
                 tiers={
                     "quick": {
