@@ -158,9 +158,9 @@ def column_next_points(y, generalized, *, y_range, precision, resolution, edge_r
       e.g. a column whose runs at the range's end are split), the range is searched *inside*:
       the midpoint of the part of the interval within the range, plus more seeds at the range's
       end on the interval's unbounded side while that end has fewer than ``edge_runs`` runs.
-      Only when that part is narrower than ``precision`` is the column finished, ``"beyond the range"`` (its boundary lies within
-      ``precision`` of the end, or past it: a censored column, which enters the boundary fit as
-      the bound it is).
+      Only when that part is narrower than ``precision`` is the column finished, ``"beyond the
+      range"`` (its boundary lies within ``precision`` of the end, or past it: a censored column,
+      which enters the boundary fit as the bound it is).
 
     Before this rule (session 4), a column whose seeds split at the range's end was closed after
     its first round although the range inside was never sampled (the first run of Figure 8's
