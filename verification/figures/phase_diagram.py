@@ -585,9 +585,10 @@ def plot_phase_diagrams(
 ) -> list[str]:
     """One panel per relation (PNG) and the runs (CSV); return the paths.
 
-    Each sampled point is a square coloured by its majority phase over seeds (key below the
-    panels); the fitted boundary is the solid line, with the per-column boundary and its interval
-    as black bars; the reference line of the paper is dashed.
+    Each sampled point is a rectangle split into one stripe per run, coloured by the run's phase
+    (key below the panels), so that points whose seeds disagree are visible; the fitted boundary
+    is the solid line, with the per-column boundary and its interval as black bars; the reference
+    line of the paper is dashed.
     """
     import matplotlib
 
@@ -610,9 +611,15 @@ def plot_phase_diagrams(
         for k, r in enumerate(diagram["relation"]):
             if r == rel:
                 points.setdefault((diagram[x_key][k], diagram[y_key][k]), []).append(diagram["phase"][k])
+        order = list(PHASE_COLOURS)
         for (xv, yv), ph in points.items():
-            major = max(PHASE_COLOURS, key=ph.count)
-            ax.add_patch(plt.Rectangle((xv - dx / 2, yv - dy / 2), dx, dy, color=PHASE_COLOURS[major], lw=0))
+            # one vertical stripe per run (seed), so that a point whose seeds disagree shows it
+            ph = sorted(ph, key=order.index)
+            w = dx / len(ph)
+            for j, p in enumerate(ph):
+                ax.add_patch(
+                    plt.Rectangle((xv - dx / 2 + j * w, yv - dy / 2), w, dy, color=PHASE_COLOURS[p], lw=0)
+                )
         b = data["boundary"][rel]
         for c in b.get("columns", []):
             lo = c["interval"][0] if math.isfinite(c["interval"][0]) else ylim[0]
