@@ -410,17 +410,23 @@ def plot(data: dict, out_dir: str) -> list[str]:
     return [png, csv_path]
 
 
-def _claim(formula_key, optimizer) -> str:
+def _claim(formula_key, optimizer, init) -> str:
     name = _OPTIMIZER_NAMES.get(optimizer, optimizer)
-    return f"collided fraction in networks = {FORMULAS[formula_key]} from initial quantities ({name})"
+    return (
+        f"collided fraction in networks = {FORMULAS[formula_key]} from initial quantities "
+        f"({name}, {init} init)"
+    )
 
 
 THEOREM1_CLAIM = "Theorem 1: a run generalizes exactly when its same-class embeddings have collided"
 
 
 def claims(settings) -> list[str]:
-    """The predictions :func:`evaluate` checks, one per optimizer and formula, and Theorem 1."""
-    return [_claim(f, o) for o in settings["optimizers"] for f in FORMULAS] + [THEOREM1_CLAIM]
+    """The predictions :func:`evaluate` checks, one per optimizer, initialisation and formula, and
+    Theorem 1."""
+    return [
+        _claim(f, o, i) for o in settings["optimizers"] for i in settings["inits"] for f in FORMULAS
+    ] + [THEOREM1_CLAIM]
 
 
 def evaluate(data) -> list[tuple[str, dict]]:
@@ -429,14 +435,14 @@ def evaluate(data) -> list[tuple[str, dict]]:
     from verification.verdicts import ALPHA, row
 
     rows = []
-    optimizers = list(dict.fromkeys(p["optimizer"] for p in data["points"]))
-    for o in optimizers:
-        pts = [p for p in data["points"] if p["optimizer"] == o]
+    arms = list(dict.fromkeys((p["optimizer"], p["init"]) for p in data["points"]))
+    for o, init in arms:
+        pts = [p for p in data["points"] if p["optimizer"] == o and p["init"] == init]
         for key in FORMULAS:
             parts, texts = [], []
             for p in pts:
                 diff = [r["collision_fraction"] - r[key] for r in p["runs"]]
-                label = f"{p['init']} init, ratio {p['ratio']:g}"
+                label = f"ratio {p['ratio']:g}"
                 s = _point_summary(p)
                 texts.append(f"{label}: {s['measured']:.2f} vs {s[key]:.2f}")
                 if len(diff) < 2 or not np.isfinite(diff).all():
@@ -446,7 +452,7 @@ def evaluate(data) -> list[tuple[str, dict]]:
                         label, t_estimate(diff), target=0.0, margin=COLLISION_MARGIN, alpha=ALPHA
                     )
                 )
-            claim = _claim(key, o)
+            claim = _claim(key, o, init)
             if not parts:
                 rows.append(
                     (

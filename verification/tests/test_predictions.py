@@ -50,38 +50,42 @@ FINDINGS = {
         "sigma_a/sigma_c measured on the networks at initialisation (decoder Jacobian RMS over repon RMS) "
         "is 0.044 +- 0.013, so the bound is lower still (0.020 at ratio 1) against 12/12 generalizing"
     ),
-    # Figure 6b (issue 12): mod3, 4 seeds a point, 1500 steps, ratios 0.1/1/10, normal and uniform init
+    # Figure 6b (issue 12): mod3, 4 seeds a point, 1500 steps, ratios 0.1/1/10; measured vs predicted
     (
         "quick",
         "fig6b",
-        "collided fraction in networks = F formula P_{m,d} from initial quantities (SGD)",
+        "collided fraction in networks = F formula P_{m,d} from initial quantities (SGD, normal init)",
     ): (
-        "normal init: measured 0.19/0.09/0.03 vs predicted 1.00 (sigma_a/sigma_c ~ 20 from the saturated "
-        "N(0,1) decoder); uniform init: measured 0.61/0.28/0.09 vs predicted 0.16/0.02/0.00"
+        "measured 0.19/0.09/0.03 vs predicted 1.00/1.00/1.00 "
+        "(sigma_a/sigma_c ~ 20 from the saturated N(0,1) decoder)"
     ),
     (
         "quick",
         "fig6b",
-        "collided fraction in networks = Eq. 12 from initial quantities (SGD)",
+        "collided fraction in networks = Eq. 12 from initial quantities (SGD, normal init)",
     ): (
-        "normal init: measured 0.19/0.09/0.03 vs Eq. 12 0.93/0.78/0.47; "
-        "uniform: 0.61/0.28/0.09 vs 0.06/0.02/0.01"
+        "measured 0.19/0.09/0.03 vs Eq. 12 0.93/0.78/0.47"
     ),
     (
         "quick",
         "fig6b",
-        "collided fraction in networks = F formula P_{m,d} from initial quantities (Adam)",
+        "collided fraction in networks = F formula P_{m,d} from initial quantities (Adam, normal init)",
     ): (
-        "normal init: measured 0.05/0.03/0.02 vs predicted 1.00; uniform init: measured 0.26/0.11/0.08 vs "
-        "predicted 0.94/0.35/0.05"
+        "measured 0.05/0.03/0.02 vs predicted 1.00/1.00/1.00"
     ),
     (
         "quick",
         "fig6b",
-        "collided fraction in networks = Eq. 12 from initial quantities (Adam)",
+        "collided fraction in networks = Eq. 12 from initial quantities (Adam, normal init)",
     ): (
-        "normal init: measured 0.05/0.03/0.02 vs Eq. 12 0.85/0.68/0.33 "
-        "(uniform init agrees: 0.26/0.11/0.08 vs 0.26/0.09/0.03)"
+        "measured 0.05/0.03/0.02 vs Eq. 12 0.85/0.68/0.33"
+    ),
+    (
+        "quick",
+        "fig6b",
+        "collided fraction in networks = F formula P_{m,d} from initial quantities (Adam, uniform init)",
+    ): (
+        "measured 0.26/0.11/0.08 vs predicted 0.94/0.35/0.05"
     ),
     ("quick", "fig6b", "Theorem 1: a run generalizes exactly when its same-class embeddings have collided"): (
         "48 runs: generalized & collided 0, generalized only 24, collided only 0, neither 24: runs "
