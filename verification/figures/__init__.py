@@ -12,7 +12,11 @@
 * :mod:`~verification.figures.figure5` -- the phase diagram over the learning rates;
 * :mod:`~verification.figures.figure6` -- the probability of generalization against Eq. (12);
 * :mod:`~verification.figures.figure7` -- the Goldilocks zone of decoder depth;
-* :mod:`~verification.figures.figure8` -- the phase diagram over the decoder's weight decay.
+* :mod:`~verification.figures.figure8` -- the phase diagram over the decoder's weight decay;
+* :mod:`~verification.figures.phase_diagram` -- the phase diagrams' designs (dense, sequential),
+  boundary fits and plots (Figures 5 and 8);
+* :mod:`~verification.figures.seed_rounds` -- seeds in rounds, the sequential design of Figures 3
+  and 6.
 """
 
 from effective_theory._lazy import attach

@@ -55,6 +55,7 @@ __all__ = [
     "theory_curve",
     "crossing_fraction",
     "accuracy_curves",
+    "sequential_curves",
     "figure3_data",
     "plot",
     "evaluate",
@@ -282,6 +283,49 @@ def accuracy_curves(
     return out
 
 
+def _specs(panels) -> list[tuple[str, list[dict]]]:
+    specs = []
+    for relation, variants in panels:
+        rel = _relation_key(relation)
+        vs = [_check_variant(v) for v in (variants if variants is not None else _variants_for(rel, "quick"))]
+        if not vs:
+            raise ValueError("variants must not be empty")
+        specs.append((rel, vs))
+    return specs
+
+
+def _config(rel, v, f, s, *, n, eta_enc, eta_dec):
+    """The run of decoder ``v`` on relation ``rel`` at training fraction ``f`` with model seed ``s``."""
+    from verification.model import ModelConfig
+    from verification.training import TrainConfig
+
+    model = ModelConfig(embed_dim=v["embed_dim"], depth=v["depth"], width=v["width"], mode=v["mode"])
+    cfg = TrainConfig(
+        relation=rel,
+        n=n,
+        train_fraction=f,
+        eta_enc=eta_enc,
+        eta_dec=eta_dec,
+        seed=s,
+        split_seed=s,
+        model=model,
+    )
+    cfg.validate()
+    return cfg
+
+
+def _check_run(fractions, seeds, steps, n, alpha):
+    fr = check_fractions(fractions)
+    if any(b <= a for a, b in zip(fr, fr[1:])):
+        raise ValueError("fractions must be strictly increasing")
+    seeds = check_positive_int(seeds, "seeds")
+    steps = check_positive_int(steps, "steps")
+    n = check_positive_int(n, "n")
+    if not 0.0 < alpha < 1.0:
+        raise ValueError(f"alpha must lie in (0, 1), got {alpha}")
+    return fr, seeds, steps, n
+
+
 def _curves(
     panels,
     *,
@@ -301,47 +345,23 @@ def _curves(
     cache=None,
     chunk_size=None,
 ) -> list[dict]:
-    """Train the models of several (relation, variants) panels in one ensemble call.
+    """Train the models of several (relation, variants) panels in one ensemble call (dense design).
 
     Models of equal architecture are batched together by the trainer whatever their relation,
-    so one call for all panels costs little more than one call per architecture.
+    so one call for all panels costs little more than one call per architecture.  Each panel
+    also gets ``model_steps``, the steps its runs trained.
     """
-    from verification.model import ModelConfig
     from verification.sweeps import train_grid
-    from verification.training import TrainConfig
 
-    fr = check_fractions(fractions)
-    if any(b <= a for a, b in zip(fr, fr[1:])):
-        raise ValueError("fractions must be strictly increasing")
-    seeds = check_positive_int(seeds, "seeds")
-    steps = check_positive_int(steps, "steps")
-    n = check_positive_int(n, "n")
-    if not 0.0 < alpha < 1.0:
-        raise ValueError(f"alpha must lie in (0, 1), got {alpha}")
+    fr, seeds, steps, n = _check_run(fractions, seeds, steps, n, alpha)
     per_model = model_seeds(seed, seeds)
-    specs, configs, index = [], [], []
-    for pi, (relation, variants) in enumerate(panels):
-        rel = _relation_key(relation)
-        vs = [_check_variant(v) for v in (variants if variants is not None else _variants_for(rel, "quick"))]
-        if not vs:
-            raise ValueError("variants must not be empty")
-        specs.append((rel, vs))
+    specs = _specs(panels)
+    configs, index = [], []
+    for pi, (rel, vs) in enumerate(specs):
         for vi, v in enumerate(vs):
-            model = ModelConfig(embed_dim=v["embed_dim"], depth=v["depth"], width=v["width"], mode=v["mode"])
             for fi, f in enumerate(fr):
                 for si, s in enumerate(per_model):
-                    cfg = TrainConfig(
-                        relation=rel,
-                        n=n,
-                        train_fraction=f,
-                        eta_enc=eta_enc,
-                        eta_dec=eta_dec,
-                        seed=s,
-                        split_seed=s,
-                        model=model,
-                    )
-                    cfg.validate()
-                    configs.append(cfg)
+                    configs.append(_config(rel, v, f, s, n=n, eta_enc=eta_enc, eta_dec=eta_dec))
                     index.append((pi, vi, fi, si))
     res = train_grid(
         configs,
@@ -357,60 +377,255 @@ def _curves(
     )
 
     acc = [{key: np.zeros((len(vs), len(fr), seeds)) for key in ("full", "train", "test")} for _, vs in specs]
+    used = [0] * len(specs)
     for k, (pi, vi, fi, si) in enumerate(index):
         acc[pi]["full"][vi, fi, si] = res.full_acc[k]
         acc[pi]["train"][vi, fi, si] = res.train_acc[k]
         acc[pi]["test"][vi, fi, si] = res.test_acc[k]
-
-    fine = np.unique(np.concatenate([np.linspace(1.0 / (n * n), 1.0, 400), fr]))
+        used[pi] += int(res.steps_run[k])
+    common = {"n": n, "steps": steps, "seeds": seeds, "alpha": alpha, "eta_enc": eta_enc, "eta_dec": eta_dec}
     outputs = []
-    for (rel, vs), a in zip(specs, acc):
-        exact = exact_bounds(rel, n, fr, per_model)
-        theory = theory_curve(rel, n, fr)
-        theory_fine = theory_curve(rel, n, fine)
-        theory_cross = crossing_fraction(fine, theory_fine["f_ub"], alpha)
-        out_variants = []
-        for vi, v in enumerate(vs):
-            stats = [mean_and_sem(a["full"][vi, fi]) for fi in range(len(fr))]
-            mean = [m for m, _ in stats]
-            cross = crossing_fraction(fr, mean, alpha)
-            out_variants.append(
-                {
-                    "label": variant_label(v),
-                    **v,
-                    "full_acc": a["full"][vi].tolist(),
-                    "train_acc": a["train"][vi].tolist(),
-                    "test_acc": a["test"][vi].tolist(),
-                    "mean": mean,
-                    "sem": [s for _, s in stats],
-                    "crossing": cross,
-                    "inductive_gap": None if cross is None or theory_cross is None else cross - theory_cross,
-                }
-            )
-        outputs.append(
+    for (rel, vs), a, ms in zip(specs, acc, used):
+        lists = {key: [a[key][vi].tolist() for vi in range(len(vs))] for key in a}
+        out = _panel(rel, vs, fr, lists, exact_bounds(rel, n, fr, per_model), **common)
+        outputs.append({**out, "model_steps": ms})
+    return outputs
+
+
+def _panel(rel, vs, fr, acc, exact, *, n, steps, seeds, alpha, eta_enc, eta_dec) -> dict:
+    """One panel of the figure from its accuracies ``acc[key][variant][fraction]`` (lists over seeds,
+    of any lengths) and the exact bounds of the training sets (:func:`exact_bounds`)."""
+    fine = np.unique(np.concatenate([np.linspace(1.0 / (n * n), 1.0, 400), fr]))
+    theory = theory_curve(rel, n, fr)
+    theory_fine = theory_curve(rel, n, fine)
+    theory_cross = crossing_fraction(fine, theory_fine["f_ub"], alpha)
+    out_variants = []
+    for vi, v in enumerate(vs):
+        stats = [mean_and_sem(acc["full"][vi][fi]) for fi in range(len(fr))]
+        mean = [m for m, _ in stats]
+        cross = crossing_fraction(fr, mean, alpha)
+        out_variants.append(
             {
-                "relation": rel,
-                "n": n,
-                "steps": steps,
-                "seeds": seeds,
-                "alpha": alpha,
-                "eta_enc": eta_enc,
-                "eta_dec": eta_dec,
-                "fractions": fr,
-                "b": theory["b"],
-                "b_over_n2": theory["b_over_n2"],
-                "p_star": theory["p_star"],
-                "f_ub": theory["f_ub"],
-                "theory_fractions": fine.tolist(),
-                "theory_f_ub": theory_fine["f_ub"],
-                "theory_crossing": theory_cross,
-                "exact_f_ub": exact["bound"],
-                "exact_f_ub_stderr": exact["stderr"],
-                "exact_f_ub_method": exact["method"],
-                "variants": out_variants,
+                "label": variant_label(v),
+                **v,
+                "full_acc": acc["full"][vi],
+                "train_acc": acc["train"][vi],
+                "test_acc": acc["test"][vi],
+                "mean": mean,
+                "sem": [s for _, s in stats],
+                "crossing": cross,
+                "inductive_gap": None if cross is None or theory_cross is None else cross - theory_cross,
             }
         )
-    return outputs
+    return {
+        "relation": rel,
+        "n": n,
+        "steps": steps,
+        "seeds": seeds,
+        "alpha": alpha,
+        "eta_enc": eta_enc,
+        "eta_dec": eta_dec,
+        "fractions": fr,
+        "b": theory["b"],
+        "b_over_n2": theory["b_over_n2"],
+        "p_star": theory["p_star"],
+        "f_ub": theory["f_ub"],
+        "theory_fractions": fine.tolist(),
+        "theory_f_ub": theory_fine["f_ub"],
+        "theory_crossing": theory_cross,
+        "exact_f_ub": exact["bound"],
+        "exact_f_ub_stderr": exact["stderr"],
+        "exact_f_ub_method": exact["method"],
+        "variants": out_variants,
+    }
+
+
+def _low_pairs(rel, vs, fr):
+    """``(biased, default)`` variant indices and the fractions <= LOW_MAX of the advantage row, or None."""
+    try:
+        ib = vs.index(_check_variant(INDUCTIVE_BIAS_VARIANTS[rel]))
+        idf = vs.index(DEFAULT_VARIANT)
+    except (KeyError, ValueError):
+        return None
+    return ib, idf, [fi for fi, f in enumerate(fr) if f <= LOW_MAX]
+
+
+def sequential_curves(
+    panels,
+    *,
+    fractions,
+    schedule,
+    precision,
+    rows,
+    max_runs=None,
+    steps,
+    n,
+    eta_enc,
+    eta_dec,
+    alpha,
+    seed,
+    eval_every,
+    device,
+    progress,
+    executor=None,
+    cache=None,
+    chunk_size=None,
+) -> dict:
+    """The panels of :func:`figure3_data` with seeds in rounds (the sequential design, issue 15).
+
+    Every ``(relation, decoder, fraction)`` point gets seeds in rounds up to ``schedule[r]``
+    (the dense design's model seeds, in order; ``schedule[-1]`` is the cap), all open points of a
+    round in one batched call through the cache
+    (:func:`verification.figures.seed_rounds.seed_rounds`).  The claims of :func:`evaluate` are
+    group-sequential one-sided t tests with at most ``len(schedule)`` looks and Bonferroni alpha
+    spending (:func:`verification.statistics.sequential_mean_verdict`):
+
+    * each point's accuracy minus the exact Bayes bound of its own training sets ``<= 1/n^2``
+      (the row holds when every point holds: a point stops at ``ALPHA / rows`` to hold and at
+      ``ALPHA / (rows * points of the panel)`` to fail, :func:`verification.figures.seed_rounds.row_levels`);
+    * the inductive-bias decoder's advantage over Table III at fractions <= LOW_MAX (per seed,
+      over the seeds every one of those points has; stops at ``ALPHA / rows``): its points stay
+      open until it stops;
+    * a point also stops when its test's interval (simultaneous over the looks, level
+      ``1 - 2 ALPHA``) is narrower than ``precision``, at the cap, or when ``max_runs`` is spent.
+
+    The rise row (:func:`rise_verdict`) is a seed bootstrap of the whole curve, a fixed-sample
+    test, so the inductive-bias decoder's points always run to the cap.  Every run trains all
+    ``steps`` (no early stopping: the final accuracy is the measurement).
+
+    Returns
+    -------
+    dict
+        ``relations`` (panels as in the dense design, each variant with ``looks`` and ``stopped``
+        per fraction and ragged ``full_acc``; each panel with ``advantage_looks``, ``max_looks``
+        and ``model_steps``), ``rounds``, ``runs``, ``model_steps``.
+    """
+    from verification.figures.seed_rounds import check_schedule, row_levels, seed_rounds
+    from verification.statistics import sequential_mean_verdict, stopping_reason
+    from verification.verdicts import ALPHA
+
+    schedule = check_schedule(schedule)
+    fr, cap, steps, n = _check_run(fractions, schedule[-1], steps, n, alpha)
+    if schedule[0] < 2:
+        raise ValueError("a t test needs at least two seeds: the first round must have >= 2")
+    specs = _specs(panels)
+    per_model = model_seeds(seed, cap)
+    points = [
+        (pi, vi, fi) for pi, (_, vs) in enumerate(specs) for vi in range(len(vs)) for fi in range(len(fr))
+    ]
+    if max_runs is not None and max_runs < 2 * len(points):
+        raise ValueError(f"max_runs must allow two seeds (a t test) at each of the {len(points)} points")
+    exact = [exact_bounds(rel, n, fr, per_model) for rel, _ in specs]
+    slack = 1.0 / n**2
+    K = len(schedule)
+    low = [_low_pairs(rel, vs, fr) for rel, vs in specs]
+    adv_looks = [[] for _ in specs]
+    closed: dict = {}  # test -> why it stopped (sticky)
+
+    def make_configs(point, indices):
+        pi, vi, fi = point
+        rel, vs = specs[pi]
+        return [
+            _config(rel, vs[vi], fr[fi], per_model[j], n=n, eta_enc=eta_enc, eta_dec=eta_dec) for j in indices
+        ]
+
+    def update(state):
+        res, looks = state["results"], state["looks"]
+        for point in state["open"]:
+            pi, vi, fi = point
+            if ("bound", point) in closed or not looks[point]:
+                continue
+            acc = np.asarray(res[point]["full_acc"])
+            d = acc - np.asarray(exact[pi]["bound"][fi][: acc.size])
+            v = sequential_mean_verdict(
+                "d", d, looks[point], bound=0.0, margin=slack, max_looks=K, alpha=ALPHA
+            )
+            a_hold, a_fail = row_levels(ALPHA, rows=rows, parts=len(specs[pi][1]) * len(fr))
+            why = stopping_reason(v, alpha_hold=a_hold, alpha_fail=a_fail, precision=precision)
+            if why is not None:
+                closed[("bound", point)] = why
+        for pi, pair in enumerate(low):
+            if pair is None:
+                continue
+            ib, idf, lows = pair
+            members = [(pi, vi, fi) for vi in (ib, idf) for fi in lows]
+            nc = min(len(res[p]["full_acc"]) for p in members)
+            if nc in schedule and (not adv_looks[pi] or nc > adv_looks[pi][-1]):
+                adv_looks[pi].append(nc)
+            if ("advantage", pi) in closed or not adv_looks[pi]:
+                continue
+            values = _advantage(res, pi, ib, idf, lows, nc)
+            v = sequential_mean_verdict(
+                "adv", values, adv_looks[pi], bound=0.0, direction=">=", max_looks=K, alpha=ALPHA
+            )
+            a_hold, a_fail = row_levels(ALPHA, rows=rows)
+            why = stopping_reason(v, alpha_hold=a_hold, alpha_fail=a_fail, precision=precision)
+            if why is not None:
+                closed[("advantage", pi)] = why
+        out = {}
+        for point in state["open"]:
+            pi, vi, fi = point
+            pair = low[pi]
+            if pair is not None and vi == pair[0]:
+                continue  # the rise row's bootstrap needs the whole curve at the cap
+            if ("bound", point) not in closed:
+                continue
+            why = f"bound {closed[('bound', point)]}"
+            if pair is not None and vi == pair[1] and fi in pair[2]:
+                if ("advantage", pi) not in closed:
+                    continue
+                why += f", advantage {closed[('advantage', pi)]}"
+            out[point] = why
+        return out
+
+    d = seed_rounds(
+        points,
+        make_configs,
+        update,
+        schedule=schedule,
+        steps=steps,
+        max_runs=max_runs,
+        early_stop=False,
+        eval_every=eval_every,
+        device=device,
+        progress=progress,
+        executor=executor,
+        cache=cache,
+        chunk_size=chunk_size,
+        desc="figure 3 round",
+    )
+    for pi, pair in enumerate(low):
+        if pair is not None:  # the budget ended the design between two looks: the seeds so far
+            nc = min(
+                len(d["results"][points.index((pi, vi, fi))]["full_acc"]) for vi in pair[:2] for fi in pair[2]
+            )
+            if nc >= 2 and nc > (adv_looks[pi][-1] if adv_looks[pi] else 0):
+                adv_looks[pi].append(nc)
+    where = {p: i for i, p in enumerate(points)}
+    common = {"n": n, "steps": steps, "seeds": cap, "alpha": alpha, "eta_enc": eta_enc, "eta_dec": eta_dec}
+    outputs = []
+    for pi, (rel, vs) in enumerate(specs):
+        mine = [[where[(pi, vi, fi)] for fi in range(len(fr))] for vi in range(len(vs))]
+        acc = {
+            key: [[d["results"][i][f"{key}_acc"] for i in row] for row in mine]
+            for key in ("full", "train", "test")
+        }
+        out = _panel(rel, vs, fr, acc, exact[pi], **common)
+        for vi, v in enumerate(out["variants"]):
+            v["looks"] = [d["looks"][i] for i in mine[vi]]
+            v["stopped"] = [d["stopped"][i] for i in mine[vi]]
+        out["advantage_looks"] = adv_looks[pi]
+        out["max_looks"] = K
+        out["model_steps"] = int(sum(sum(d["results"][i]["steps_run"]) for row in mine for i in row))
+        outputs.append(out)
+    return {"relations": outputs, "rounds": d["rounds"], "runs": d["runs"], "model_steps": d["model_steps"]}
+
+
+def _advantage(res, pi, ib, idf, lows, nc) -> np.ndarray:
+    """Per seed (the first ``nc``): mean over the low fractions of biased - Table III accuracy."""
+    biased = np.array([res[(pi, ib, fi)]["full_acc"][:nc] for fi in lows])
+    default = np.array([res[(pi, idf, fi)]["full_acc"][:nc] for fi in lows])
+    return (biased - default).mean(axis=0)
 
 
 def exact_bounds(relation: str, n: int, fractions, seeds) -> dict:
@@ -455,6 +670,8 @@ def figure3_data(
     alpha: float = 0.9,
     seed: int = 0,
     eval_every: int = 100,
+    design: str = "dense",
+    sequential=None,
     device: str | None = None,
     progress: bool = False,
     executor=None,
@@ -469,29 +686,57 @@ def figure3_data(
     rounding of the batched sums).  ``executor``, ``cache`` and ``chunk_size`` train in chunks
     through an executor and the on-disk result cache (:func:`~verification.sweeps.train_grid`;
     default: one batched ensemble in this process).
+
+    ``design="dense"`` trains ``seeds`` models at every (relation, decoder, fraction);
+    ``design="sequential"`` trains them in rounds and stops each point when its claims are decided,
+    precise or capped at ``seeds`` (:func:`sequential_curves`, options ``sequential``:
+    ``schedule`` ending at ``seeds``, ``precision``, ``rows``, ``max_runs``).  Returns
+    ``relations`` (the panels), ``design`` and ``cost`` (runs and model-steps against the dense
+    design's); the sequential design adds ``sequential`` (its options) and ``rounds``.
     """
     panels = [(r, _variants_for(r, variant_set)) for r in relations]
     if not panels:
         raise ValueError("relations must not be empty")
+    seeds = check_positive_int(seeds, "seeds")
+    run = {
+        "fractions": fractions,
+        "steps": steps,
+        "n": n,
+        "eta_enc": 1e-3,
+        "eta_dec": 1e-3,
+        "alpha": alpha,
+        "seed": seed,
+        "eval_every": eval_every,
+        "device": device,
+        "progress": progress,
+        "executor": executor,
+        "cache": cache,
+        "chunk_size": chunk_size,
+    }
+    dense = sum(len(vs) for _, vs in panels) * len(list(fractions)) * seeds
+    extra = {}
+    if design == "dense":
+        out = _curves(panels, seeds=seeds, early_stop=False, **run)
+        runs, model_steps = dense, sum(p["model_steps"] for p in out)
+    elif design == "sequential":
+        options = dict(sequential or {})
+        if list(options.get("schedule", []))[-1:] != [seeds]:
+            raise ValueError(f"the sequential schedule must end at the seed cap seeds = {seeds}")
+        d = sequential_curves(panels, **options, **run)
+        out, runs, model_steps = d["relations"], d["runs"], d["model_steps"]
+        extra = {"sequential": {**options, "max_looks": len(options["schedule"])}, "rounds": d["rounds"]}
+    else:
+        raise ValueError(f"design must be 'dense' or 'sequential', got {design!r}")
     return {
-        "relations": _curves(
-            panels,
-            fractions=fractions,
-            seeds=seeds,
-            steps=steps,
-            n=n,
-            eta_enc=1e-3,
-            eta_dec=1e-3,
-            alpha=alpha,
-            seed=seed,
-            early_stop=False,
-            eval_every=eval_every,
-            device=device,
-            progress=progress,
-            executor=executor,
-            cache=cache,
-            chunk_size=chunk_size,
-        )
+        "relations": out,
+        "design": design,
+        **extra,
+        "cost": {
+            "runs": runs,
+            "model_steps": int(model_steps),
+            "dense_runs": dense,
+            "dense_model_steps_bound": dense * int(steps),
+        },
     }
 
 
@@ -517,7 +762,8 @@ def plot(data: dict, out_dir: str) -> list[str]:
                 rows.append([d["relation"], v["label"], f, m, s, th, d["b_over_n2"], v["inductive_gap"]])
         ax.set_xlabel("training data fraction")
         ax.set_ylabel(f"accuracy over all {d['n']}$^2$ pairs")
-        ax.set_title(f"{d['relation']} ({d['seeds']} seeds, {d['steps']} steps)")
+        seeds = f"<= {d['seeds']} seeds, sequential" if _sequential(d) else f"{d['seeds']} seeds"
+        ax.set_title(f"{d['relation']} ({seeds}, {d['steps']} steps)")
         ax.set_ylim(0.4, 1.02)
         ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
@@ -554,25 +800,58 @@ def _variant(panel, spec):
     raise KeyError(spec)
 
 
+def _common_seeds(rows) -> np.ndarray:
+    """``rows`` (lists over seeds, e.g. one per fraction) cut to the seeds all of them have."""
+    k = min(len(r) for r in rows)
+    return np.array([list(r)[:k] for r in rows], dtype=float).reshape(len(rows), k)
+
+
 def bias_advantage(panel) -> np.ndarray:
-    """Per seed: mean over fractions <= LOW_MAX of (inductive-bias - Table III decoder) accuracy."""
-    fr = np.asarray(panel["fractions"])
-    low = fr <= LOW_MAX
-    biased = np.asarray(_variant(panel, INDUCTIVE_BIAS_VARIANTS[panel["relation"]])["full_acc"])[low]
-    default = np.asarray(_variant(panel, DEFAULT_VARIANT)["full_acc"])[low]
-    return (biased - default).mean(axis=0)
+    """Per seed: mean over fractions <= LOW_MAX of (inductive-bias - Table III decoder) accuracy.
+
+    Seeds are paired (seed ``i`` has the same training set for both decoders); in a sequential
+    design only the seeds every one of these points has enter.
+    """
+    low = [fi for fi, f in enumerate(panel["fractions"]) if f <= LOW_MAX]
+    biased = _variant(panel, INDUCTIVE_BIAS_VARIANTS[panel["relation"]])["full_acc"]
+    default = _variant(panel, DEFAULT_VARIANT)["full_acc"]
+    both = _common_seeds([biased[fi] for fi in low] + [default[fi] for fi in low])
+    return (both[: len(low)] - both[len(low) :]).mean(axis=0)
+
+
+def _sequential(panel) -> bool:
+    return "max_looks" in panel
 
 
 def bound_parts(panel) -> list:
     """One-sided checks that each decoder's accuracy stays below the exact Bayes bound of the same
     training sets, one per (decoder, fraction): per-seed accuracy minus bound, t test of ``<= 0``
-    with a slack of one table entry (``1 / n^2``)."""
-    from verification.statistics import one_sided_verdict, t_estimate
+    with a slack of one table entry (``1 / n^2``).  A sequential panel (:func:`sequential_curves`)
+    gets the group-sequential t test of its looks
+    (:func:`verification.statistics.sequential_mean_verdict`)."""
+    from verification.statistics import one_sided_verdict, sequential_mean_verdict, t_estimate
     from verification.verdicts import ALPHA
 
-    bound = np.asarray(panel["exact_f_ub"])
     slack = 1.0 / panel["n"] ** 2
     parts = []
+    if _sequential(panel):
+        for v in panel["variants"]:
+            for fi, f in enumerate(panel["fractions"]):
+                acc = np.asarray(v["full_acc"][fi], dtype=float)
+                d = acc - np.asarray(panel["exact_f_ub"][fi][: acc.size])
+                parts.append(
+                    sequential_mean_verdict(
+                        f"{v['label']} at {f:g}",
+                        d,
+                        v["looks"][fi],
+                        bound=0.0,
+                        margin=slack,
+                        max_looks=panel["max_looks"],
+                        alpha=ALPHA,
+                    )
+                )
+        return parts
+    bound = np.asarray(panel["exact_f_ub"])
     for v in panel["variants"]:
         acc = np.asarray(v["full_acc"])
         for fi, f in enumerate(panel["fractions"]):
@@ -602,7 +881,7 @@ def rise_verdict(panel, *, n_boot: int = 2000, seed: int = 0):
     from verification.verdicts import ALPHA
 
     v = _variant(panel, INDUCTIVE_BIAS_VARIANTS[panel["relation"]])
-    acc = np.asarray(v["full_acc"])  # (fractions, seeds)
+    acc = _common_seeds(v["full_acc"])  # (fractions, seeds)
     fr = panel["fractions"]
     scale = panel["b_over_n2"]
     rng = np.random.default_rng(seed)
@@ -614,6 +893,8 @@ def rise_verdict(panel, *, n_boot: int = 2000, seed: int = 0):
     half = math.log10(SCALE)
     outside = float(np.mean(np.abs(logs) > half))
     cross = v["crossing"]
+    if any(len(r) != k for r in v["full_acc"]):  # a sequential design cut short by its budget
+        cross = crossing_fraction(fr, acc.mean(axis=1), panel["alpha"])
     est = math.inf if cross is None else math.log10(cross / scale)
     # a resample that never crosses is above every finite one: quantiles on a finite stand-in
     finite = np.where(np.isfinite(logs), logs, np.finfo(float).max)
@@ -657,13 +938,34 @@ def evaluate(data) -> list[tuple[str, dict]]:
     """Report rows for Figure 3 (Section III): the inductive bias helps; no decoder beats the exact
     Bayes bound of its own training sets (a check that would catch label leakage); the biased
     decoder rises near ``b / n^2``."""
-    from verification.verdicts import bound_rows, mean_at_least_row, row
+    from verification.statistics import sequential_mean_verdict
+    from verification.verdicts import ALPHA, bound_rows, mean_at_least_row, row
 
     rows = []
     for panel in data["relations"]:
         rel = panel["relation"]
         claim = f"inductive-bias decoder beats the Table III decoder at fractions <= {LOW_MAX}, {rel}"
-        rows.append((claim, mean_at_least_row(claim, bias_advantage(panel), theory="difference > 0")))
+        if _sequential(panel):
+            K = panel["max_looks"]
+            v = sequential_mean_verdict(
+                claim,
+                bias_advantage(panel),
+                panel["advantage_looks"],
+                bound=0.0,
+                direction=">=",
+                max_looks=K,
+                alpha=ALPHA,
+            )
+            r = row(
+                v,
+                theory="difference > 0",
+                tolerance=f"group-sequential one-sided t test (<= {K} looks, Bonferroni alpha spending)",
+            )
+            tests = f"group-sequential one-sided t tests (<= {K} looks, Bonferroni alpha spending)"
+        else:
+            r = mean_at_least_row(claim, bias_advantage(panel), theory="difference > 0")
+            tests = "one-sided t tests"
+        rows.append((claim, r))
         claim = f"accuracy stays below the exact Bayes bound f_UB of the same training sets, {rel}"
         rows.append(
             (
@@ -672,7 +974,7 @@ def evaluate(data) -> list[tuple[str, dict]]:
                     claim,
                     bound_parts(panel),
                     theory="acc <= f_UB (each decoder, each fraction)",
-                    tolerance="one-sided t tests, slack 1/n^2, all of",
+                    tolerance=f"{tests}, slack 1/n^2, all of",
                 ),
             )
         )
