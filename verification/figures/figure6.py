@@ -110,6 +110,8 @@ def generalization_counts(
     steps: int = 3000,
     n: int = 30,
     train_fraction: float = 0.75,
+    init: str = "uniform",
+    optimizer: str = "adam",
     sigma_ratio: float = 1.0,
     seed: int = 0,
     device: str | None = None,
@@ -134,6 +136,13 @@ def generalization_counts(
         Step budget of the phase classification (Table IV; paper: 10^5).
     n, train_fraction : int, float
         Elements and training fraction (Table III: 30, 0.75).
+    init : {"uniform", "normal"}
+        Decoder initialisation (:func:`verification.model.init_parameters`): ``"uniform"`` (PyTorch's
+        ``nn.Linear`` default times the scale; what the report's tables use) or ``"normal"`` (standard
+        normal times the scale, the caption of Figure 6 of [1]_).
+    optimizer : {"adam", "sgd"}
+        Adam (the report's tables) or plain gradient descent, the discrete gradient flow Eq. (12) is
+        derived for (give it larger rates, e.g. ``--eta-enc 0.1``: at Adam's 1e-3 SGD barely moves).
     sigma_ratio : float
         ``sigma_a / sigma_c`` used for the bound.
     seed : int
@@ -162,6 +171,8 @@ def generalization_counts(
         relation=relation,
         n=n,
         train_fraction=train_fraction,
+        init=init,
+        optimizer=optimizer,
     )
     runs = train_points(
         groups,
@@ -236,6 +247,8 @@ def sequential_counts(
     steps: int = 3000,
     n: int = 30,
     train_fraction: float = 0.75,
+    init: str = "uniform",
+    optimizer: str = "adam",
     sigma_ratio: float = 1.0,
     seed: int = 0,
     device: str | None = None,
@@ -288,7 +301,13 @@ def sequential_counts(
     ):
         raise ValueError(f"the budget must allow one run of {steps} steps at each of the {len(pts)} points")
     seeds = model_seeds(seed, schedule[-1])
-    common = {"relation": relation, "n": n, "train_fraction": train_fraction}
+    common = {
+        "relation": relation,
+        "n": n,
+        "train_fraction": train_fraction,
+        "init": init,
+        "optimizer": optimizer,
+    }
     bounds = [generalization_bound(e, d, sigma_ratio=sigma_ratio) for e, d, _ in pts]
     max_looks = len(schedule)
     alpha_hold, alpha_fail = row_levels(ALPHA, rows=rows, parts=len(pts))
@@ -361,7 +380,12 @@ def initial_sigma_ratio(config) -> float:
 
     n = config.n
     params = init_parameters(
-        config.model, n, seed=config.seed, init_enc=config.init_enc, init_dec=config.init_dec
+        config.model,
+        n,
+        seed=config.seed,
+        init_enc=config.init_enc,
+        init_dec=config.init_dec,
+        init=config.init,
     )
     net = AutoEncoder(config.model, n, params)
     train, _ = split_pairs(config)
@@ -393,6 +417,8 @@ def figure6_data(
     steps: int = 3000,
     n: int = 30,
     train_fraction: float = 0.75,
+    init: str = "uniform",
+    optimizer: str = "adam",
     sigma_ratio: float = 1.0,
     seed: int = 0,
     design: str = "dense",
@@ -427,6 +453,8 @@ def figure6_data(
         "steps": steps,
         "n": n,
         "train_fraction": train_fraction,
+        "init": init,
+        "optimizer": optimizer,
         "sigma_ratio": sigma_ratio,
         "seed": seed,
         "device": device,
@@ -458,6 +486,8 @@ def figure6_data(
         "train_fraction": train_fraction,
         "steps": steps,
         "seeds": seeds,
+        "init": init,
+        "optimizer": optimizer,
         "sigma_ratio": sigma_ratio,
         "design": design,
         "points": pts,
