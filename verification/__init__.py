@@ -7,7 +7,8 @@ Layers (each imports only the ones before it; ``tests/test_architecture.py`` che
   defaults) and the batched ensemble trainer; :mod:`verification.phases` -- the phases of
   Table IV; :mod:`verification.sweeps` -- sweeps in cached chunks;
   :mod:`verification.statistics` -- estimators and tests; :mod:`verification.verdicts` -- every
-  report row's claim, test and margin;
+  report row's claim, test and margin; :mod:`verification.mechanism` -- the repon geometry of
+  trained embeddings and the initial quantities Eq. (12) needs (Figure 6b);
 * :mod:`verification.figures` -- the paper's results, one module each, and their registry
   (:data:`verification.figures.registry.FIGURES`: settings per tier, data, plot, checks);
 * :mod:`verification.report`, :mod:`verification.reproduce`, :mod:`verification.cli` -- the

@@ -1,7 +1,7 @@
 """The paper's results: one module each, and the registry that declares them once.
 
 * :mod:`~verification.figures.registry` -- :data:`~verification.figures.registry.FIGURES`: for
-  Table II and each of Figures 2-8, its title, paper source, settings at the quick and full tiers,
+  Table II and each of Figures 2-8 and 6b, its title, paper source, settings at the quick and full tiers,
   and its data, plot and check functions (read by ``geneft figure``, ``geneft reproduce`` and
   ``pytest verification/``);
 * :mod:`~verification.figures.table2` -- Table II and the paper's relations' description lengths;
@@ -11,6 +11,8 @@
   Eqs. (12)-(13);
 * :mod:`~verification.figures.figure5` -- the phase diagram over the learning rates;
 * :mod:`~verification.figures.figure6` -- the probability of generalization against Eq. (12);
+* :mod:`~verification.figures.figure6b` -- repon collisions measured inside trained networks
+  against Eq. (12) and the F formula from the same networks' initial quantities (issue 12);
 * :mod:`~verification.figures.figure7` -- the Goldilocks zone of decoder depth;
 * :mod:`~verification.figures.figure8` -- the phase diagram over the decoder's weight decay;
 * :mod:`~verification.figures.phase_diagram` -- the phase diagrams' designs (dense, sequential),
