@@ -128,3 +128,17 @@ def test_separated_column_is_bisected_and_finishes_precise():
             y += [p, p]
             g += [p < -3.6, p < -3.6]
     assert why == "precise"
+
+
+def test_adaptive_csv_has_one_row_per_run(adaptive, tmp_path):
+    """The CSV of an adaptive design lists every run (its per-round ``rounds`` list must not truncate it)."""
+    import csv
+
+    from verification.figures.phase_diagram import _write_csv
+
+    path = tmp_path / "d.csv"
+    _write_csv(adaptive, path)
+    with open(path) as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(adaptive["phase"]) > len(adaptive["rounds"])
+    assert "rounds" not in rows[0]

@@ -562,7 +562,9 @@ def budget_checked_row(diagram, relation, *, x_key, quantity, make_row, unit_slo
 
 
 def _write_csv(diagram, path):
-    keys = [k for k in diagram if isinstance(diagram[k], list)]
+    # one row per run: only the per-run columns (an adaptive design's ``rounds`` is per round)
+    runs = len(diagram["phase"])
+    keys = [k for k in diagram if isinstance(diagram[k], list) and len(diagram[k]) == runs]
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(keys)
