@@ -106,6 +106,30 @@ for _rel, _slope in _FIG8_FULL.items():
         f"inconclusive: slope {_slope} (budget not converged); for wd_dec <= 1e-2 the runs' phases are "
         "identical seed for seed, at wd_dec >= 0.1 memorization turns into grokking (docs/findings.md)"
     )
+# Figure 3 at the paper's scale (session 4: 1,170 runs of the seeds-in-rounds design, 2 x 10^4 steps)
+FINDINGS.update(
+    {
+        (
+            "full",
+            "fig3",
+            "accuracy stays below the exact Bayes bound f_UB of the same training sets, mod3",
+        ): (
+            "inconclusive: p_hold 0.54 (accuracy and bound both about 1 at large fractions); part closest to "
+            "failing -0.138 [-0.152, -0.120]"
+        ),
+        ("full", "fig3", "the inductive-bias decoder's rise happens near b/n^2, mod3"): (
+            "inconclusive: crossing at fraction 0.203 = 4.6 b/n^2, log10 ratio 0.661 [0.585, 0.768] against "
+            "a factor-5 margin"
+        ),
+        (
+            "full",
+            "fig3",
+            "accuracy stays below the exact Bayes bound f_UB of the same training sets, greater",
+        ): (
+            "inconclusive: p_hold 0.025 raw, 0.074 Holm; part closest to failing -0.18 [-0.221, -0.138]"
+        ),
+    }
+)
 for (_t, _f, _p), _why in list(FINDINGS.items()):
     if _f in ("table2",):  # exact counts: the same at every tier
         FINDINGS[("full", _f, _p)] = _why
