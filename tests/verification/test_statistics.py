@@ -180,6 +180,17 @@ def test_all_of_and_holm_adjust():
     assert "inconclusive" in adj[0].text() and "detectable" in adj[0].text()
 
 
+def test_all_of_shows_the_part_that_decides_the_lean():
+    """An undecided row shows the part that keeps it from holding, a failing row the part that fails."""
+    clear = binomial_bound_verdict("clear", 0, 60, bound=0.3)  # far below the bound
+    weak = binomial_bound_verdict("weak", 2, 8, bound=0.3)  # undecided
+    row = all_of("both", [clear, weak])
+    assert row.p_hold == weak.p_hold and row.estimate == weak.estimate
+    bad = binomial_bound_verdict("bad", 12, 12, bound=0.392)
+    row = all_of("all", [clear, weak, bad])
+    assert row.verdict == "fails" and row.estimate == bad.estimate
+
+
 def test_difference_estimate_combines_in_quadrature():
     d = difference_estimate(normal_estimate(1.0, 0.3), normal_estimate(0.6, 0.4))
     assert d.value == pytest.approx(0.4) and d.se == pytest.approx(0.5)

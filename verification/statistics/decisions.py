@@ -313,7 +313,11 @@ def all_of(claim, verdicts: Sequence[Verdict]) -> Verdict:
     **holds** when every part holds (intersection-union test: ``p_hold = max`` of the parts, no
     adjustment needed); **fails** when some part fails after a Bonferroni correction within the
     row (``p_fail = min(1, m min p_fail)``).  Estimate, interval and target are those of the part
-    with the strongest evidence against the claim.
+    that decides the row's lean: the part with the strongest evidence against the claim when the
+    row is nearer to failing than to holding (``m min p_fail < max p_hold``), otherwise the part
+    with the weakest evidence for it (the one that keeps the row from holding).  Showing the
+    part nearest to failing for a row that is merely undecided would print a decisive-looking
+    interval beside an inconclusive verdict.
     """
     vs = list(verdicts)
     if not vs:
@@ -325,16 +329,17 @@ def all_of(claim, verdicts: Sequence[Verdict]) -> Verdict:
     p_hold = max(v.p_hold for v in vs)
     worst = min(vs, key=lambda v: v.p_fail)
     p_fail = min(1.0, len(vs) * worst.p_fail)
+    shown = worst if p_fail < p_hold else max(vs, key=lambda v: v.p_hold)
     dirs = {v.direction for v in vs}
-    test = f"all of {len(vs)}: {worst.test}" if len(vs) > 1 else worst.test
+    test = f"all of {len(vs)}: {shown.test}" if len(vs) > 1 else shown.test
     return _make(
         claim,
         dirs.pop() if len(dirs) == 1 else "mixed",
         test,
-        worst.estimate,
-        worst.interval,
-        worst.target,
-        worst.margin,
+        shown.estimate,
+        shown.interval,
+        shown.target,
+        shown.margin,
         p_hold,
         p_fail,
         alpha,

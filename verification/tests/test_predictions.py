@@ -114,8 +114,8 @@ FINDINGS.update(
             "fig3",
             "accuracy stays below the exact Bayes bound f_UB of the same training sets, mod3",
         ): (
-            "inconclusive: p_hold 0.54 (accuracy and bound both about 1 at large fractions); part closest to "
-            "failing -0.138 [-0.152, -0.120]"
+            "inconclusive: p_hold 0.54 (accuracy and bound both about 1 at large fractions); limiting part "
+            "-0.004 [-0.018, 0.010]"
         ),
         ("full", "fig3", "the inductive-bias decoder's rise happens near b/n^2, mod3"): (
             "inconclusive: crossing at fraction 0.203 = 4.6 b/n^2, log10 ratio 0.661 [0.585, 0.768] against "
@@ -126,7 +126,7 @@ FINDINGS.update(
             "fig3",
             "accuracy stays below the exact Bayes bound f_UB of the same training sets, greater",
         ): (
-            "inconclusive: p_hold 0.025 raw, 0.074 Holm; part closest to failing -0.18 [-0.221, -0.138]"
+            "inconclusive: p_hold 0.025 raw, 0.074 Holm; limiting part -0.0055 [-0.0108, -0.0002]"
         ),
     }
 )
