@@ -304,9 +304,11 @@ def run_phase_diagram(
     chunk_size : int
         Configs per chunk, i.e. per batched ensemble and per Ray task.  Part of the cache key.
     executor : str or Executor, optional
-        ``"local"`` (default), ``"ray"``, or an executor from :func:`verification.runtime.get_executor`
-        (to pass a cluster address, resources per task, retries).  An executor created here from a
-        name is closed at the end.
+        ``"local"``, ``"ray"``, or an executor from :func:`verification.runtime.get_executor`
+        (to pass a cluster address, resources per task, retries, local ``jobs``).  Default: a
+        :class:`~verification.runtime.executor.LocalExecutor` with
+        :func:`~verification.runtime.executor.default_jobs` of the device (on the CPU, one chunk
+        per core).  An executor created here is closed at the end.
     cache : ResultCache, optional
         Finished chunks are loaded from / stored in it (namespace :data:`PHASE_CHUNK`).
     eval_every, threshold, gap, early_stop :
@@ -336,7 +338,7 @@ def run_phase_diagram(
     >>> bool((res.steps_run <= 20).all())
     True
     """
-    from verification.runtime.executor import Executor, get_executor
+    from verification.runtime.executor import Executor, LocalExecutor, default_jobs, get_executor
 
     configs = list(configs)
     chunks, members = phase_chunks(
@@ -352,7 +354,11 @@ def run_phase_diagram(
         snapshot_every=snapshot_every,
     )
     owned = not isinstance(executor, Executor)
-    ex = get_executor("local" if executor is None else executor)
+    if executor is None:
+        # every core busy on the CPU: chunks side by side, one core each
+        ex = LocalExecutor(jobs=default_jobs(chunks[0]["device"]) if chunks else 1)
+    else:
+        ex = get_executor(executor)
     try:
         outs = ex.map(run_phase_chunk, chunks, cache=cache, name=PHASE_CHUNK, progress=progress, desc=desc)
     finally:

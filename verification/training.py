@@ -62,7 +62,6 @@ import contextlib
 import functools
 import math
 import numbers
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -77,6 +76,7 @@ from verification import _step_kernels
 from verification.model import init_parameters, parameter_shapes
 from verification.phases import classify_phase
 from verification.reference_loop import train_reference
+from verification.runtime.executor import task_cores
 from verification.train_config import (
     ADAM_BETAS,
     ADAM_EPS,
@@ -159,9 +159,18 @@ class EnsembleResult:
 # one batch of models: parameters, data and the batched step
 
 
+_KERNELS_LOCK = threading.Lock()
+
+
 def _kernels_for(device):
-    """The fused elementwise kernels of a step: compiled loops on the CPU, torch elsewhere."""
-    return _step_kernels.numba_kernels() if device.type == "cpu" else _step_kernels.TORCH
+    """The fused elementwise kernels of a step: compiled loops on the CPU, torch elsewhere.
+
+    Built (compiled) once, under a lock: concurrent sweeps' first calls wait for one build.
+    """
+    if device.type != "cpu":
+        return _step_kernels.TORCH
+    with _KERNELS_LOCK:
+        return _step_kernels.numba_kernels()
 
 
 class _Pairs:
@@ -533,7 +542,9 @@ def train_ensemble(
     workers : int, optional
         Batches trained concurrently in Python threads (torch kernels and the compiled CPU
         kernels release the GIL); each batch is single-threaded, so the results do not depend on
-        ``workers``.  Default: the number of cores up to 2 on CPU; on CUDA 8 (batches in flight
+        ``workers``.  Default on CPU: the cores this call may use, up to 2
+        (:func:`~verification.runtime.executor.task_cores`: all of them, or a chunk's share on
+        the threads of a :class:`~verification.runtime.executor.LocalExecutor`); on CUDA 8 (batches in flight
         together, each on its own stream, its steps between evaluations replayed as a CUDA graph).
 
     snapshot_every : int, optional
@@ -612,7 +623,7 @@ def _parallel_settings(dev, chunk_size, workers, num_threads) -> tuple[int, int,
         chunk_size = 8 if dev.type == "cpu" else 4096
     if workers is None:
         # CPU: one single-threaded batch per core; CUDA: up to 8 batches in flight, one stream each
-        workers = min(2, os.cpu_count() or 1) if dev.type == "cpu" else 8
+        workers = min(2, task_cores()) if dev.type == "cpu" else 8
     if num_threads is None:
         num_threads = 1
     return (
@@ -859,15 +870,30 @@ def _progress_bar(show, total):
         bar.close()
 
 
+_THREADS_LOCK = threading.Lock()
+_THREADS_STATE = {"users": 0, "restore": None}
+
+
 @contextlib.contextmanager
 def _torch_threads(num_threads):
-    """torch's intra-op CPU threads set to ``num_threads`` inside the block, restored after."""
-    old = torch.get_num_threads()
-    try:
+    """torch's intra-op CPU threads set to ``num_threads`` inside the block, restored after.
+
+    The setting is process-wide, so concurrent blocks (chunks of a sweep trained side by side on
+    the threads of a :class:`~verification.runtime.executor.LocalExecutor`) share it: the first
+    to enter saves the old value and the last to leave restores it.
+    """
+    with _THREADS_LOCK:
+        if _THREADS_STATE["users"] == 0:
+            _THREADS_STATE["restore"] = torch.get_num_threads()
+        _THREADS_STATE["users"] += 1
         torch.set_num_threads(num_threads)
+    try:
         yield
     finally:
-        torch.set_num_threads(old)
+        with _THREADS_LOCK:
+            _THREADS_STATE["users"] -= 1
+            if _THREADS_STATE["users"] == 0:
+                torch.set_num_threads(_THREADS_STATE["restore"])
 
 
 def _run_concurrently(jobs, workers) -> None:

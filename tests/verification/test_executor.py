@@ -185,3 +185,69 @@ def test_command_line_ray_options_reach_the_ray_executor():
     assert isinstance(ex, RayExecutor)
     assert (ex.address, ex.num_cpus_per_task, ex.num_gpus_per_task, ex.max_retries) == (
         "ray://head:10001", 4.0, 1.0, 7)
+
+
+# --- chunks side by side on threads (LocalExecutor(jobs=...))
+
+
+def test_jobs_give_the_same_results_in_order_and_store_every_chunk(tmp_path):
+    chunks = [{"i": i} for i in (5, 3, 1, 4, 2, 0, 6)]
+    serial = LocalExecutor().map(square_chunk, chunks, cache=ResultCache(tmp_path / "a"), name="sq")
+    cache = ResultCache(tmp_path / "b")
+    threaded = LocalExecutor(jobs=3).map(square_chunk, chunks, cache=cache, name="sq", progress=True)
+    assert threaded == serial
+    assert (cache.hits, cache.misses) == (0, 7)
+    assert len(list((tmp_path / "b").glob("sq-*.json"))) == 7
+
+
+def test_jobs_run_chunks_at_the_same_time_each_told_its_share_of_the_cores():
+    import os
+    import threading
+
+    from verification.runtime.executor import task_cores
+
+    barrier = threading.Barrier(2, timeout=10)  # both chunks must be running at once to pass it
+    seen = []
+
+    def chunk_fn(chunk):
+        barrier.wait()
+        seen.append((threading.current_thread().name, task_cores()))
+        return chunk["i"]
+
+    assert LocalExecutor(jobs=2).map(chunk_fn, [{"i": 0}, {"i": 1}]) == [0, 1]
+    assert len({name for name, _ in seen}) == 2
+    assert all(name != threading.current_thread().name for name, _ in seen)
+    assert {cores for _, cores in seen} == {max(1, (os.cpu_count() or 1) // 2)}
+    # one chunk, or jobs=1: the calling thread, with every core
+    one = LocalExecutor(jobs=2).map(lambda c: (threading.current_thread().name, task_cores()), [{"i": 0}])
+    assert one == [(threading.current_thread().name, os.cpu_count() or 1)]
+
+
+def test_an_error_with_jobs_stops_new_chunks_keeps_finished_ones_and_raises(tmp_path):
+    import threading
+
+    started = []
+    gate = threading.Event()
+
+    def fn(chunk):
+        started.append(chunk["i"])
+        if chunk["i"] == 0:
+            gate.wait(10)  # still running when chunk 1 fails: it must finish and be stored
+            return square_chunk(chunk)
+        gate.set()
+        raise Interrupt("chunk 1 failed")
+
+    cache = ResultCache(tmp_path)
+    chunks = [{"i": i} for i in range(6)]
+    with pytest.raises(Interrupt, match="chunk 1 failed"):
+        LocalExecutor(jobs=2).map(fn, chunks, cache=cache, name="sq")
+    assert sorted(started) == [0, 1]  # nothing new started after the failure
+    assert cache.load("sq", {"i": 0}) is not None and cache.load("sq", {"i": 1}) is None
+
+
+def test_jobs_is_checked_and_reaches_the_executor():
+    assert repr(get_executor("local", jobs=2)) == "LocalExecutor(jobs=2)"
+    with pytest.raises(ValueError, match="jobs must be >= 1"):
+        LocalExecutor(jobs=0)
+    with pytest.raises(TypeError, match="jobs must be an integer"):
+        LocalExecutor(jobs=1.5)

@@ -132,3 +132,19 @@ def test_bad_input():
         run_phase_diagram(grid, steps=10, device=0)
     with pytest.raises(ValueError, match="unknown executor"):
         run_phase_diagram(grid, steps=10, executor="spark")
+
+
+def test_chunks_trained_side_by_side_give_the_numbers_of_one_at_a_time(tmp_path):
+    """LocalExecutor(jobs=2): concurrent chunks, each on one core, are bit-identical to serial ones."""
+    grid = mixed_grid() + [
+        TrainConfig(relation="mod3", n=6, eta_enc=10.0 ** (-3 + s % 3), eta_dec=1e-2, seed=s) for s in range(7)
+    ]
+    threads = torch.get_num_threads()
+    serial = run_phase_diagram(grid, steps=STEPS, chunk_size=3, gap=50, executor=LocalExecutor())
+    side = run_phase_diagram(grid, steps=STEPS, chunk_size=3, gap=50, executor=LocalExecutor(jobs=2))
+    default = run_phase_diagram(grid, steps=STEPS, chunk_size=3, gap=50)  # jobs = the cores
+    for res in (side, default):
+        for f in ("steps_to_train", "steps_to_test", "train_acc", "test_acc", "full_acc", "final_loss"):
+            np.testing.assert_array_equal(getattr(res, f), getattr(serial, f), err_msg=f)
+        assert list(res.phases) == list(serial.phases)
+    assert torch.get_num_threads() == threads  # the concurrent chunks restored torch's setting

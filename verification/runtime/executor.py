@@ -38,6 +38,8 @@ from __future__ import annotations
 import abc
 import numbers
 import os
+import queue
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,8 @@ __all__ = [
     "EXECUTORS",
     "Executor",
     "LocalExecutor",
+    "default_jobs",
+    "task_cores",
     "RayExecutor",
     "MissingDependencyError",
     "get_executor",
@@ -198,19 +202,131 @@ class Executor(abc.ABC):
 
 
 class LocalExecutor(Executor):
-    """Runs the chunks one after the other in this process.
+    """Runs the chunks in this process: one after the other, or ``jobs`` at a time on threads.
 
-    The chunk function does its own batching (one :func:`train_ensemble` call per
-    chunk trains the whole chunk at once), so the local executor adds no
-    parallelism of its own.  An error in a chunk stops the sweep there; the
-    chunks finished before it are already in the cache.
+    Parameters
+    ----------
+    jobs : int
+        Chunks computed at once (default 1).  With ``jobs > 1`` and more than one chunk to
+        compute, each chunk runs on a worker thread of its own, which :func:`task_cores` tells
+        that it may use ``os.cpu_count() // jobs`` cores (at least one): for training sweeps on
+        the CPU, ``jobs`` = the number of cores keeps every core busy while the chunks of a sweep
+        last, where one chunk at a time leaves a core idle whenever one of its two halves settles
+        early.  The chunk function must then be thread-safe and release the GIL in its heavy work
+        (torch and the compiled training kernels do), and, being pure, its results do not depend
+        on ``jobs``.  A single chunk, or ``jobs = 1``, runs in the calling thread with every core.
+
+    Notes
+    -----
+    Finished chunks are stored (and the progress bar advanced) by the calling thread, as each
+    completes.  An error in a chunk stops the sweep: no further chunk starts, the chunks already
+    running finish and are stored, then the error is raised.  An interruption (Ctrl-C) returns
+    at once; the worker threads are daemons, so the chunks they were computing are lost and
+    every finished one is already in the cache.
     """
 
     name = "local"
 
+    def __init__(self, jobs: int = 1):
+        self.jobs = _check_count(jobs, "jobs", minimum=1)
+
     def _run(self, fn, items, finished):
-        for i, chunk in items:
-            finished(i, fn(chunk))
+        if self.jobs == 1 or len(items) == 1:
+            for i, chunk in items:
+                finished(i, fn(chunk))
+            return
+        _run_on_threads(fn, items, finished, min(self.jobs, len(items)), _cores_per_job(self.jobs))
+
+    def __repr__(self):
+        return "LocalExecutor()" if self.jobs == 1 else f"LocalExecutor(jobs={self.jobs})"
+
+
+#: per-thread facts of the chunk being computed (``cores``: what :func:`task_cores` returns)
+_TASK = threading.local()
+
+
+def task_cores() -> int:
+    """Cores the calling code may use: its share on a :class:`LocalExecutor` worker thread.
+
+    ``os.cpu_count()`` elsewhere.  Training reads it to choose how many batches of a chunk run
+    side by side (:func:`verification.training.train_ensemble`'s ``workers``).
+
+    Examples
+    --------
+    >>> task_cores() == (os.cpu_count() or 1)
+    True
+    """
+    return getattr(_TASK, "cores", None) or (os.cpu_count() or 1)
+
+
+def default_jobs(device: str = "cpu") -> int:
+    """Chunks a :class:`LocalExecutor` computes at once by default for training on ``device``.
+
+    Every core on the CPU (each chunk trains single-threaded); one on a GPU, where a chunk already
+    keeps several batches in flight on streams of their own and CUDA-graph capture must not
+    overlap another thread's launches.
+
+    Examples
+    --------
+    >>> default_jobs("cuda")
+    1
+    >>> default_jobs("cpu") == (os.cpu_count() or 1)
+    True
+    """
+    return (os.cpu_count() or 1) if device == "cpu" else 1
+
+
+def _cores_per_job(jobs: int) -> int:
+    return max(1, (os.cpu_count() or 1) // jobs)
+
+
+def _run_on_threads(fn, items, finished, threads: int, cores: int) -> None:
+    """``finished(i, fn(chunk))`` for every item, ``threads`` chunks at a time (see LocalExecutor)."""
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for item in items:
+        todo.put(item)
+    done: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def work():
+        _TASK.cores = cores
+        try:
+            while not stop.is_set():
+                try:
+                    i, chunk = todo.get_nowait()
+                except queue.Empty:
+                    break
+                try:
+                    done.put((i, True, fn(chunk)))
+                except BaseException as exc:  # handed to the calling thread, which raises it
+                    stop.set()
+                    done.put((i, False, exc))
+        finally:
+            done.put(None)
+
+    for k in range(threads):
+        threading.Thread(target=work, name=f"geneft-chunk-{k}", daemon=True).start()
+    running, error = threads, None
+    try:
+        while running:
+            try:
+                message = done.get(timeout=0.2)  # a timeout keeps Ctrl-C responsive
+            except queue.Empty:
+                continue
+            if message is None:
+                running -= 1
+                continue
+            i, ok, value = message
+            if ok:
+                finished(i, value)
+            elif error is None:
+                error = value
+                stop.set()
+    except BaseException:
+        stop.set()
+        raise
+    if error is not None:
+        raise error
 
 
 def _package_root() -> str:
@@ -423,8 +539,8 @@ def get_executor(
     max_retries : int
         Retries of a chunk whose Ray worker died.
     **kwargs
-        Further options of :class:`RayExecutor` (``runtime_env``, ``max_in_flight``,
-        ``init_kwargs``).
+        ``jobs`` of :class:`LocalExecutor`; further options of :class:`RayExecutor`
+        (``runtime_env``, ``max_in_flight``, ``init_kwargs``).
 
     Raises
     ------
@@ -445,6 +561,7 @@ def get_executor(
     if isinstance(name, Executor):
         return name
     if name == "local":
+        jobs = kwargs.pop("jobs", 1)
         extra = [
             k
             for k, v in (("address", address), ("num_gpus_per_task", num_gpus_per_task or None))
@@ -452,7 +569,7 @@ def get_executor(
         ] + sorted(kwargs)
         if extra:
             raise ValueError(f"{', '.join(extra)} only apply to the Ray executor (executor='ray')")
-        return LocalExecutor()
+        return LocalExecutor(jobs=jobs)
     if name == "ray":
         return RayExecutor(
             address=address,
@@ -486,6 +603,14 @@ def add_executor_arguments(parser) -> None:
         default="local",
         help="'local': in-process (default); 'ray': one Ray task per chunk of the sweep "
         '(needs pip install "geneft[ray]")',
+    )
+    g.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="local executor: chunks trained at once, one core each (default: every core with "
+        "--device cpu, 1 with cuda)",
     )
     g.add_argument(
         "--ray-address",
@@ -532,8 +657,10 @@ def executor_from_args(args) -> Executor:
     >>> import argparse
     >>> p = argparse.ArgumentParser()
     >>> add_executor_arguments(p)
-    >>> executor_from_args(p.parse_args([]))
+    >>> executor_from_args(p.parse_args(["--jobs", "1"]))
     LocalExecutor()
+    >>> executor_from_args(p.parse_args(["--jobs", "2"]))
+    LocalExecutor(jobs=2)
     >>> executor_from_args(p.parse_args(["--ray-address", "auto"]))
     Traceback (most recent call last):
     ...
@@ -546,7 +673,14 @@ def executor_from_args(args) -> Executor:
             raise ValueError("--ray-address needs --executor ray")
         if getattr(args, "ray_gpus_per_task", 0):
             raise ValueError("--ray-gpus-per-task needs --executor ray")
-        return LocalExecutor()
+        jobs = getattr(args, "jobs", None)
+        if jobs is None:
+            return LocalExecutor(jobs=default_jobs(getattr(args, "device", None) or "cpu"))
+        if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+            raise ValueError(f"--jobs must be a positive integer, got {jobs!r}")
+        return LocalExecutor(jobs=jobs)
+    if getattr(args, "jobs", None) is not None:
+        raise ValueError("--jobs applies to the local executor (a Ray task per chunk runs them all)")
     return get_executor(
         name,
         address=address,
