@@ -58,7 +58,8 @@ def main(argv=None) -> int:
     best = {}
     results = {}
     for _ in range(args.rounds):
-        for label, ex in (("one chunk at a time", LocalExecutor()), (f"jobs={jobs}", LocalExecutor(jobs=jobs))):
+        designs = (("one chunk at a time", LocalExecutor()), (f"jobs={jobs}", LocalExecutor(jobs=jobs)))
+        for label, ex in designs:
             t = time.perf_counter()
             res = run_phase_diagram(grid, steps=args.steps, chunk_size=CHUNK, executor=ex)
             wall = time.perf_counter() - t

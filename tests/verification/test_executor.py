@@ -170,6 +170,19 @@ def test_command_line_options_make_the_executor(monkeypatch):
         executor_from_args(_parse(["--ray-address", "auto"]))
     with pytest.raises(ValueError, match="--ray-gpus-per-task needs --executor ray"):
         executor_from_args(_parse(["--ray-gpus-per-task", "1"]))
+    import argparse
+    import os
+
+    from verification.runtime import default_jobs
+
+    # --jobs: default one chunk per core on the CPU, one on CUDA
+    assert executor_from_args(_parse([])).jobs == default_jobs("cpu") == (os.cpu_count() or 1)
+    assert executor_from_args(argparse.Namespace(device="cuda", executor="local")).jobs == 1
+    assert executor_from_args(_parse(["--jobs", "3"])).jobs == 3
+    with pytest.raises(ValueError, match="--jobs must be a positive integer, got 0"):
+        executor_from_args(_parse(["--jobs", "0"]))
+    with pytest.raises(ValueError, match="--jobs applies to the local executor"):
+        executor_from_args(_parse(["--executor", "ray", "--jobs", "2"]))
     monkeypatch.setitem(sys.modules, "ray", None)
     with pytest.raises(ValueError, match=r'pip install "geneft\[ray\]"'):  # the CLI prints it in one line
         executor_from_args(_parse(["--executor", "ray"]))

@@ -137,7 +137,8 @@ def test_bad_input():
 def test_chunks_trained_side_by_side_give_the_numbers_of_one_at_a_time(tmp_path):
     """LocalExecutor(jobs=2): concurrent chunks, each on one core, are bit-identical to serial ones."""
     grid = mixed_grid() + [
-        TrainConfig(relation="mod3", n=6, eta_enc=10.0 ** (-3 + s % 3), eta_dec=1e-2, seed=s) for s in range(7)
+        TrainConfig(relation="mod3", n=6, eta_enc=10.0 ** (-3 + s % 3), eta_dec=1e-2, seed=s)
+        for s in range(7)
     ]
     threads = torch.get_num_threads()
     serial = run_phase_diagram(grid, steps=STEPS, chunk_size=3, gap=50, executor=LocalExecutor())
