@@ -51,8 +51,10 @@ def main(argv=None) -> int:
         for k in range(args.chunks * CHUNK)
     ]
     jobs = default_jobs("cpu")
-    print(f"{len(grid)} runs in {args.chunks} chunks of {CHUNK}, {args.steps} steps, {jobs} cores, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"{len(grid)} runs in {args.chunks} chunks of {CHUNK}, {args.steps} steps, {jobs} cores, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     run_phase_diagram(grid[:2], steps=5, chunk_size=CHUNK, executor=LocalExecutor())  # warm-up
 
     best = {}
@@ -69,8 +71,10 @@ def main(argv=None) -> int:
     for f in ("steps_to_train", "steps_to_test", "full_acc", "final_loss"):
         np.testing.assert_array_equal(getattr(a, f), getattr(b, f), err_msg=f)
     model_steps = int(a.steps_run.sum())
-    print(f"model-steps {model_steps:,} ({model_steps / (len(grid) * args.steps):.0%} of the budget: "
-          "early stopping)")
+    print(
+        f"model-steps {model_steps:,} ({model_steps / (len(grid) * args.steps):.0%} of the budget: "
+        "early stopping)"
+    )
     rates = {}
     for label, wall in best.items():
         rates[label] = model_steps / wall
