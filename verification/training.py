@@ -62,6 +62,7 @@ import contextlib
 import functools
 import math
 import numbers
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -76,7 +77,6 @@ from verification import _step_kernels
 from verification.model import init_parameters, parameter_shapes
 from verification.phases import classify_phase
 from verification.reference_loop import train_reference
-from verification.runtime.executor import task_cores
 from verification.train_config import (
     ADAM_BETAS,
     ADAM_EPS,
@@ -542,9 +542,7 @@ def train_ensemble(
     workers : int, optional
         Batches trained concurrently in Python threads (torch kernels and the compiled CPU
         kernels release the GIL); each batch is single-threaded, so the results do not depend on
-        ``workers``.  Default on CPU: the cores this call may use, up to 2
-        (:func:`~verification.runtime.executor.task_cores`: all of them, or a chunk's share on
-        the threads of a :class:`~verification.runtime.executor.LocalExecutor`); on CUDA 8 (batches in flight
+        ``workers``.  Default: the number of cores up to 2 on CPU; on CUDA 8 (batches in flight
         together, each on its own stream, its steps between evaluations replayed as a CUDA graph).
 
     snapshot_every : int, optional
@@ -585,7 +583,10 @@ def train_ensemble(
         steps=steps, eval_every=eval_every, early_stop=early_stop, snapshot_every=snapshot_every
     )
     with _progress_bar(progress, steps * len(batches)) as bar, _torch_threads(num_threads):
-        jobs = [functools.partial(_train_batch, configs, m, dev, schedule, outcomes, bar) for m in batches]
+        jobs = [
+            functools.partial(_train_batch, configs, m, dev, schedule, outcomes, bar, num_threads)
+            for m in batches
+        ]
         _run_concurrently(jobs, workers)
     return outcomes.result(configs, gap=gap)
 
@@ -623,7 +624,7 @@ def _parallel_settings(dev, chunk_size, workers, num_threads) -> tuple[int, int,
         chunk_size = 8 if dev.type == "cpu" else 4096
     if workers is None:
         # CPU: one single-threaded batch per core; CUDA: up to 8 batches in flight, one stream each
-        workers = min(2, task_cores()) if dev.type == "cpu" else 8
+        workers = min(2, _CPU_COUNT) if dev.type == "cpu" else 8
     if num_threads is None:
         num_threads = 1
     return (
@@ -746,13 +747,30 @@ class _Outcomes:
         )
 
 
+_CPU_COUNT = os.cpu_count() or 1
+#: one slot per core: a CPU batch trains while it holds one, whichever train_ensemble call (chunks
+#: of a sweep trained side by side) it belongs to, so the process never runs more single-threaded
+#: batches than cores and a core freed by a batch that settled early goes to a waiting one
+_CPU_SLOTS = threading.BoundedSemaphore(_CPU_COUNT)
+
+
 @torch.no_grad()  # grad mode is per thread: set in the thread that trains
-def _train_batch(configs, members, device, schedule, outcomes, bar) -> None:
-    """Train the models ``members`` of ``configs`` as one batch (on its own CUDA stream on a GPU)."""
-    group = _Group(configs, members, device)
-    runner = _StepRunner(group)
-    with runner.stream_context():
-        _run_schedule(group, runner, schedule, outcomes, bar)
+def _train_batch(configs, members, device, schedule, outcomes, bar, num_threads=1) -> None:
+    """Train the models ``members`` of ``configs`` as one batch (on its own CUDA stream on a GPU;
+    on the CPU holding one of the process's :data:`_CPU_SLOTS`).
+
+    torch's intra-op thread count is set again here, in the thread that trains: a thread other than
+    the one that called ``torch.set_num_threads`` starts with the default (every core), so two
+    worker threads would each run their products on all cores -- twice as many threads as cores,
+    spinning on each other (same numbers, measured slower).
+    """
+    if device.type == "cpu":
+        torch.set_num_threads(num_threads)
+    with _CPU_SLOTS if device.type == "cpu" else contextlib.nullcontext():
+        group = _Group(configs, members, device)
+        runner = _StepRunner(group)
+        with runner.stream_context():
+            _run_schedule(group, runner, schedule, outcomes, bar)
 
 
 def _run_schedule(group, runner, schedule, outcomes, bar) -> None:

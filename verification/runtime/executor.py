@@ -49,7 +49,6 @@ __all__ = [
     "Executor",
     "LocalExecutor",
     "default_jobs",
-    "task_cores",
     "RayExecutor",
     "MissingDependencyError",
     "get_executor",
@@ -208,13 +207,15 @@ class LocalExecutor(Executor):
     ----------
     jobs : int
         Chunks computed at once (default 1).  With ``jobs > 1`` and more than one chunk to
-        compute, each chunk runs on a worker thread of its own, which :func:`task_cores` tells
-        that it may use ``os.cpu_count() // jobs`` cores (at least one): for training sweeps on
-        the CPU, ``jobs`` = the number of cores keeps every core busy while the chunks of a sweep
-        last, where one chunk at a time leaves a core idle whenever one of its two halves settles
-        early.  The chunk function must then be thread-safe and release the GIL in its heavy work
-        (torch and the compiled training kernels do), and, being pure, its results do not depend
-        on ``jobs``.  A single chunk, or ``jobs = 1``, runs in the calling thread with every core.
+        compute, each chunk runs on a worker thread of its own.  For training sweeps on the CPU,
+        ``jobs`` = the number of cores keeps every core busy while the chunks of a sweep last:
+        each chunk trains as batches on threads, and the trainer lets at most one batch per core
+        run at a time across all chunks (:func:`verification.training.train_ensemble`), so a core
+        whose batch has settled early takes a waiting batch of another chunk instead of idling
+        until its own chunk's other batch ends.  The chunk function must be thread-safe and
+        release the GIL in its heavy work (torch and the compiled training kernels do); being
+        pure, its results do not depend on ``jobs``.  A single chunk, or ``jobs = 1``, runs in
+        the calling thread.
 
     Notes
     -----
@@ -235,28 +236,10 @@ class LocalExecutor(Executor):
             for i, chunk in items:
                 finished(i, fn(chunk))
             return
-        _run_on_threads(fn, items, finished, min(self.jobs, len(items)), _cores_per_job(self.jobs))
+        _run_on_threads(fn, items, finished, min(self.jobs, len(items)))
 
     def __repr__(self):
         return "LocalExecutor()" if self.jobs == 1 else f"LocalExecutor(jobs={self.jobs})"
-
-
-#: per-thread facts of the chunk being computed (``cores``: what :func:`task_cores` returns)
-_TASK = threading.local()
-
-
-def task_cores() -> int:
-    """Cores the calling code may use: its share on a :class:`LocalExecutor` worker thread.
-
-    ``os.cpu_count()`` elsewhere.  Training reads it to choose how many batches of a chunk run
-    side by side (:func:`verification.training.train_ensemble`'s ``workers``).
-
-    Examples
-    --------
-    >>> task_cores() == (os.cpu_count() or 1)
-    True
-    """
-    return getattr(_TASK, "cores", None) or (os.cpu_count() or 1)
 
 
 def default_jobs(device: str = "cpu") -> int:
@@ -276,11 +259,7 @@ def default_jobs(device: str = "cpu") -> int:
     return (os.cpu_count() or 1) if device == "cpu" else 1
 
 
-def _cores_per_job(jobs: int) -> int:
-    return max(1, (os.cpu_count() or 1) // jobs)
-
-
-def _run_on_threads(fn, items, finished, threads: int, cores: int) -> None:
+def _run_on_threads(fn, items, finished, threads: int) -> None:
     """``finished(i, fn(chunk))`` for every item, ``threads`` chunks at a time (see LocalExecutor)."""
     todo: queue.SimpleQueue = queue.SimpleQueue()
     for item in items:
@@ -289,7 +268,6 @@ def _run_on_threads(fn, items, finished, threads: int, cores: int) -> None:
     stop = threading.Event()
 
     def work():
-        _TASK.cores = cores
         try:
             while not stop.is_set():
                 try:

@@ -419,3 +419,47 @@ def test_replayed_steps_equal_eager_steps(kernels, monkeypatch):
     assert (runs["eager"].steps_run < 300).any(), "some model should stop early (a new capture)"
     for k in range(len(cfgs)):
         _assert_same_run(runs["eager"], k, runs["replay"], k)
+
+
+def test_cpu_batches_of_concurrent_calls_never_outnumber_the_cores(monkeypatch):
+    """Chunks trained side by side share the cores: at most one batch per core runs at a time."""
+    import threading
+    import time
+
+    active, peak, lock = [0], [0], threading.Lock()
+    real = training._run_schedule
+
+    def counting(*args):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.05)  # room for another batch to start, if it may
+        try:
+            real(*args)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    monkeypatch.setattr(training, "_run_schedule", counting)
+    grid = [TrainConfig(relation="mod3", n=6, eta_enc=1e-2, eta_dec=1e-2, seed=s) for s in range(6)]
+    alone = train_ensemble(grid, steps=20, device="cpu")
+
+    def peak_with(slots):
+        monkeypatch.setattr(training, "_CPU_SLOTS", threading.BoundedSemaphore(slots))
+        peak[0] = 0
+        out = []
+        def call():
+            out.append(train_ensemble(grid, steps=20, device="cpu", chunk_size=2, workers=3))
+
+        calls = [threading.Thread(target=call) for _ in range(2)]
+        for t in calls:
+            t.start()
+        for t in calls:
+            t.join()
+        for res in out:
+            np.testing.assert_array_equal(res.full_acc, alone.full_acc)
+        return peak[0]
+
+    assert peak_with(1) == 1  # one slot: one batch at a time across both calls and their workers
+    assert peak_with(2) == 2
+    assert peak_with(8) > 2  # the control: without the limit the six batches overlap
