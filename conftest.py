@@ -1,4 +1,4 @@
-"""Shared pytest configuration: the ``--full`` tier, the shared result cache, and the verdicts of a tier.
+"""Shared pytest configuration: the ``--full`` tier, ``--only``, the shared result cache, the verdicts.
 
 The verification suite reads its verdicts from :func:`verification.reproduce.evaluate_tier` through
 the result cache that ``geneft reproduce`` fills, so the two agree row by row; the session ends with
@@ -26,6 +26,35 @@ def pytest_addoption(parser):
             "(default: geneft-results/.cache, the cache of `geneft reproduce`; 'none': keep nothing)"
         ),
     )
+
+
+    parser.addoption(
+        "--only",
+        default=None,
+        metavar="KEYS",
+        help=(
+            "comma-separated registry keys or numbers (fig3,fig8 or 3,8): check only these results, "
+            "Holm-adjusted among themselves as `geneft reproduce --only` does; the other results' "
+            "tests are skipped"
+        ),
+    )
+
+
+def _only(config):
+    """The registry keys of ``--only`` (None: every result); a UsageError names an unknown one."""
+    value = config.getoption("--only")
+    if not value:
+        return None
+    from verification.figures.registry import FIGURES
+
+    numbers = {f.number: k for k, f in FIGURES.items()}
+    keys = []
+    for name in (part.strip().lower() for part in value.split(",")):
+        key = name if name in FIGURES else numbers.get(name)
+        if key is None:
+            raise pytest.UsageError(f"--only: unknown result {name!r}; choose from {', '.join(FIGURES)}")
+        keys.append(key)
+    return keys
 
 
 def pytest_configure(config):
@@ -70,16 +99,27 @@ _ROWS = pytest.StashKey[dict]()
 
 @pytest.fixture(scope="session")
 def tier_checks(request, results_cache):
-    """``tier_checks(tier)`` -> ``{(figure key, prediction): Check}`` (Holm-adjusted, cached)."""
+    """``tier_checks(tier, key)`` -> ``{(figure key, prediction): Check}`` (Holm-adjusted, cached).
+
+    With ``--only``, only those results are computed and adjusted together, and a test of another
+    result (``key``) is skipped.
+    """
+    from verification.figures.registry import FIGURES
     from verification.reproduce import evaluate_tier
 
     memo = request.config.stash.setdefault(_ROWS, {})
     progress = request.config.getoption("capture") == "no"
+    only = _only(request.config)
+    figures = None if only is None else {k: FIGURES[k] for k in only}
 
-    def get(tier: str):
+    def get(tier: str, key: str | None = None):
+        if only is not None and key is not None and key not in only:
+            pytest.skip(f"{key} is not among --only {','.join(only)}")
         if tier not in memo:
             device = "cpu" if tier == "quick" else None
-            memo[tier] = evaluate_tier(tier, device=device, cache=results_cache, progress=progress)
+            memo[tier] = evaluate_tier(
+                tier, device=device, cache=results_cache, progress=progress, figures=figures
+            )
         return memo[tier]
 
     return get

@@ -87,3 +87,21 @@ def test_figures_by_number_or_key():
     assert get_figure("5") is get_figure("fig5") is FIGURES["fig5"]
     with pytest.raises(ValueError, match="unknown figure"):
         get_figure("9")
+
+
+def test_pytest_only_option_names_registry_results():
+    """``pytest verification/ --only fig3,8``: keys or numbers; an unknown one is a usage error."""
+    import conftest
+
+    class Config:
+        def __init__(self, value):
+            self.value = value
+
+        def getoption(self, name):
+            assert name == "--only"
+            return self.value
+
+    assert conftest._only(Config(None)) is None
+    assert conftest._only(Config("fig3, 8,table2")) == ["fig3", "fig8", "table2"]
+    with pytest.raises(pytest.UsageError, match="unknown result 'fig9'"):
+        conftest._only(Config("fig3,fig9"))

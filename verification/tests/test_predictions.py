@@ -151,7 +151,7 @@ def _params(tier: str):
 
 
 def _check(tier_checks, tier, key, claim):
-    checks = tier_checks(tier)
+    checks = tier_checks(tier, key)
     assert (key, claim) in checks, (
         f"{key} has no row {claim!r}; rows: {sorted(p for k, p in checks if k == key)}"
     )
