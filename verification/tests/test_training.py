@@ -433,7 +433,7 @@ def test_cpu_batches_of_concurrent_calls_never_outnumber_the_cores(monkeypatch):
         with lock:
             active[0] += 1
             peak[0] = max(peak[0], active[0])
-        time.sleep(0.05)  # room for another batch to start, if it may
+        time.sleep(0.2)  # room for another batch to start, if it may
         try:
             real(*args)
         finally:
