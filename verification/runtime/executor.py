@@ -245,7 +245,8 @@ class LocalExecutor(Executor):
 def default_jobs(device: str = "cpu") -> int:
     """Chunks a :class:`LocalExecutor` computes at once by default for training on ``device``.
 
-    Every core on the CPU (each chunk trains single-threaded); one on a GPU, where a chunk already
+    Every core on the CPU (the trainer still runs at most one batch per core, whichever chunk it
+    belongs to: :func:`verification.training.train_ensemble`); one on a GPU, where a chunk already
     keeps several batches in flight on streams of their own and CUDA-graph capture must not
     overlap another thread's launches.
 
