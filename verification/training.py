@@ -542,8 +542,12 @@ def train_ensemble(
     workers : int, optional
         Batches trained concurrently in Python threads (torch kernels and the compiled CPU
         kernels release the GIL); each batch is single-threaded, so the results do not depend on
-        ``workers``.  Default: the number of cores up to 2 on CPU; on CUDA 8 (batches in flight
-        together, each on its own stream, its steps between evaluations replayed as a CUDA graph).
+        ``workers``.  On the CPU each batch trains while it holds one of the process's slots, one
+        per core, so calls running side by side (the chunks of a sweep on a
+        :class:`~verification.runtime.executor.LocalExecutor` with ``jobs``) never train more
+        batches at once than there are cores.  Default: the number of cores up to 2 on CPU; on
+        CUDA 8 (batches in flight together, each on its own stream, its steps between evaluations
+        replayed as a CUDA graph).
 
     snapshot_every : int, optional
         Record every model's embeddings every ``snapshot_every`` steps (a multiple of
