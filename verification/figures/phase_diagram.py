@@ -346,7 +346,9 @@ def adaptive_phase_diagram(
             executor=executor,
             cache=cache,
             chunk_size=chunk_size,
-            desc=f"round {r + 1}",
+            desc=f"round {r + 1} (of at most {max_rounds}; {len(diagram['phase'])} runs before it"
+            + ("" if max_runs is None else f", at most {int(max_runs)}")
+            + ")",
         )
         for (rel, x, yv, k), res in zip(points, results):
             m = len(res["phase"])

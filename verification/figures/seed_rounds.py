@@ -95,6 +95,16 @@ def _allocate(request: dict, allowed: float, have: dict, cost: dict, looked: dic
     return alloc
 
 
+def _spent(runs, max_runs, model_steps, max_model_steps) -> str:
+    """What a round's progress bar says of the design's budget used before it (the whole figure's
+    progress, next to the round's own bar and ETA)."""
+    if max_model_steps is not None:
+        return f" ({model_steps / max_model_steps:.0%} of the model-step cap used)"
+    if max_runs is not None:
+        return f" ({runs} of at most {max_runs} runs)"
+    return ""
+
+
 def _next_look(n: int, schedule) -> int:
     return next(t for t in schedule if t > n)
 
@@ -214,7 +224,7 @@ def seed_rounds(
             executor=executor,
             cache=cache,
             chunk_size=chunk_size,
-            desc=f"{desc} {r + 1}",
+            desc=f"{desc} {r + 1}{_spent(runs, max_runs, model_steps, max_model_steps)}",
         )
         spent = 0
         for p, out in zip(alloc, trained):
