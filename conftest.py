@@ -26,8 +26,6 @@ def pytest_addoption(parser):
             "(default: geneft-results/.cache, the cache of `geneft reproduce`; 'none': keep nothing)"
         ),
     )
-
-
     parser.addoption(
         "--only",
         default=None,

@@ -355,7 +355,7 @@ def run_phase_diagram(
     )
     owned = not isinstance(executor, Executor)
     if executor is None:
-        # every core busy on the CPU: chunks side by side, one core each
+        # every core busy on the CPU: chunks side by side (the trainer runs one batch per core)
         ex = LocalExecutor(jobs=default_jobs(chunks[0]["device"]) if chunks else 1)
     else:
         ex = get_executor(executor)

@@ -900,9 +900,11 @@ _THREADS_STATE = {"users": 0, "restore": None}
 def _torch_threads(num_threads):
     """torch's intra-op CPU threads set to ``num_threads`` inside the block, restored after.
 
-    The setting is process-wide, so concurrent blocks (chunks of a sweep trained side by side on
-    the threads of a :class:`~verification.runtime.executor.LocalExecutor`) share it: the first
-    to enter saves the old value and the last to leave restores it.
+    torch reports one process-wide value, so concurrent blocks (chunks of a sweep trained side by
+    side on the threads of a :class:`~verification.runtime.executor.LocalExecutor`) share it: the
+    first to enter saves the old value and the last to leave restores it.  (The products of a
+    thread that did not call ``torch.set_num_threads`` still use every core, so each batch sets
+    it again in its own thread: :func:`_train_batch`.)
     """
     with _THREADS_LOCK:
         if _THREADS_STATE["users"] == 0:
