@@ -5,8 +5,8 @@ Workload: a Figure 6-like sweep (relation mod 3, n = 30, the Table III model, Ad
 early stopping on, cut into chunks of 16 configs as the full tiers cut them.  A chunk trains as
 two batches of 8 on the two cores; when the models of one batch settle early, that core idles
 until the other batch ends.  :class:`~verification.runtime.executor.LocalExecutor` with
-``jobs`` = the number of cores runs whole chunks side by side instead, one core each, so a core
-that finishes takes the next chunk.
+``jobs`` = the number of cores runs chunks side by side instead, and the trainer runs at most one
+batch per core across them, so a core that finishes takes a waiting batch of another chunk.
 
 Both designs run in the same process, interleaved over ``--rounds`` (the best round of each
 is kept), and give bit-identical results (checked here).  The last line reads
