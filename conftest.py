@@ -43,16 +43,12 @@ def _only(config):
     value = config.getoption("--only")
     if not value:
         return None
-    from verification.figures.registry import FIGURES
+    from verification.figures.registry import get_figure
 
-    numbers = {f.number: k for k, f in FIGURES.items()}
-    keys = []
-    for name in (part.strip().lower() for part in value.split(",")):
-        key = name if name in FIGURES else numbers.get(name)
-        if key is None:
-            raise pytest.UsageError(f"--only: unknown result {name!r}; choose from {', '.join(FIGURES)}")
-        keys.append(key)
-    return keys
+    try:
+        return [get_figure(name).key for name in value.split(",")]
+    except ValueError as exc:
+        raise pytest.UsageError(f"--only: {exc}") from None
 
 
 def pytest_configure(config):

@@ -31,6 +31,7 @@ torch's vectorised tanh here, which is what a step's elementwise time was spent 
 from __future__ import annotations
 
 import functools
+import threading
 from types import SimpleNamespace
 
 import numpy as np
@@ -283,7 +284,18 @@ def _numba_kernels():
 TORCH = _torch_kernels()
 
 
-@functools.cache
+_BUILD_LOCK = threading.Lock()
+
+
 def numba_kernels():
-    """The compiled CPU kernels (numba is imported, and each kernel compiled, on first use)."""
+    """The compiled CPU kernels (numba is imported, and each kernel compiled, on first use).
+
+    Built once, under a lock: the first calls of sweeps trained side by side wait for one build.
+    """
+    with _BUILD_LOCK:
+        return _numba_kernels_once()
+
+
+@functools.cache
+def _numba_kernels_once():
     return _numba_kernels()

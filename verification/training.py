@@ -159,18 +159,9 @@ class EnsembleResult:
 # one batch of models: parameters, data and the batched step
 
 
-_KERNELS_LOCK = threading.Lock()
-
-
 def _kernels_for(device):
-    """The fused elementwise kernels of a step: compiled loops on the CPU, torch elsewhere.
-
-    Built (compiled) once, under a lock: concurrent sweeps' first calls wait for one build.
-    """
-    if device.type != "cpu":
-        return _step_kernels.TORCH
-    with _KERNELS_LOCK:
-        return _step_kernels.numba_kernels()
+    """The fused elementwise kernels of a step: compiled loops on the CPU, torch elsewhere."""
+    return _step_kernels.numba_kernels() if device.type == "cpu" else _step_kernels.TORCH
 
 
 class _Pairs:

@@ -103,5 +103,5 @@ def test_pytest_only_option_names_registry_results():
 
     assert conftest._only(Config(None)) is None
     assert conftest._only(Config("fig3, 8,table2")) == ["fig3", "fig8", "table2"]
-    with pytest.raises(pytest.UsageError, match="unknown result 'fig9'"):
+    with pytest.raises(pytest.UsageError, match="unknown figure 'fig9'"):
         conftest._only(Config("fig3,fig9"))

@@ -655,7 +655,7 @@ def executor_from_args(args) -> Executor:
         jobs = getattr(args, "jobs", None)
         if jobs is None:
             return LocalExecutor(jobs=default_jobs(getattr(args, "device", None) or "cpu"))
-        if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        if jobs < 1:  # an int from argparse; LocalExecutor checks the rest
             raise ValueError(f"--jobs must be a positive integer, got {jobs!r}")
         return LocalExecutor(jobs=jobs)
     if getattr(args, "jobs", None) is not None:
