@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from effective_theory import equal_mod, greater_than
-from verification.mechanism.initial_quantities import initial_quantities, predicted_collision
+from verification.mechanism.initial_quantities import initial_quantities, initial_widths, predicted_collision
 from verification.mechanism.repon_geometry import (
     COLLISION_FRACTION,
     chance_collision_probability,
@@ -185,6 +185,24 @@ def test_effective_rates_of_gradient_descent_are_nominal():
     assert q["d"] == 2 and 10 < q["m"] < 24  # 0.75 of the 2 n - 1 pairs an element is in
     p = predicted_collision(q["eta_x"], q["eta_A"], q["sigma_a"], q["sigma_c"], m=q["m"], d=q["d"])
     assert p["p_eq12"] == pytest.approx(q["p_eq12"]) and 0 <= p["p_matrix"] <= 1
+
+
+def test_initial_widths_of_a_linear_decoder_are_closed_form():
+    """Depth 0, concat: every pair's Jacobian row is the weight row ``W0``, so ``sigma_a = RMS(W0)``;
+    ``sigma_c`` is the RMS of ``(E_a - E_b)/2`` over the mod-3 classes.  Figure 6 uses the same numbers."""
+    from verification.figures.figure6 import initial_sigma_ratio
+
+    cfg = TrainConfig(n=12, seed=4, model=ModelConfig(depth=0), init_dec=0.7, init_enc=1.3)
+    p = init_parameters(cfg.model, cfg.n, seed=cfg.seed, init_enc=cfg.init_enc, init_dec=cfg.init_dec)
+    w = initial_widths(cfg)
+    W0 = p["W0"].numpy().astype(float)
+    assert w["sigma_a"] == pytest.approx(float(np.sqrt(np.mean(W0**2))), rel=1e-6)
+    E = p["E"].numpy().astype(float)
+    a, b = same_class_pairs(indistinguishable_classes(equal_mod(12, 3)))
+    assert w["sigma_c"] == pytest.approx(float(np.sqrt(np.mean(((E[a] - E[b]) / 2) ** 2))), rel=1e-6)
+    assert initial_sigma_ratio(cfg) == w["sigma_ratio"] == w["sigma_a"] / w["sigma_c"]
+    q = initial_quantities(cfg)
+    assert (q["sigma_a"], q["sigma_c"]) == (w["sigma_a"], w["sigma_c"])
 
 
 def test_adam_effective_rate_is_eta_over_rms_gradient():

@@ -367,44 +367,16 @@ def initial_sigma_ratio(config) -> float:
 
     Eq. (12) is derived for a linear decoder ``A`` with i.i.d. entries of width ``sigma_a`` acting on
     a repon pair of half separation ``r`` with entries of width ``sigma_c``.  For the network at
-    initialisation, ``A`` is the decoder's Jacobian with respect to the first element's embedding
-    at the training pairs (``sigma_a`` its root-mean-square entry) and ``r0 = (x_a - x_b)/2`` over the
-    pairs of elements the relation cannot tell apart (equal rows of the relation matrix; for mod 3
-    the classes), ``sigma_c`` its root-mean-square component.
+    initialisation, ``A`` is the decoder's Jacobian with respect to both embeddings of every training
+    pair (``sigma_a`` its root-mean-square entry) and ``r0 = (x_a - x_b)/2`` over the pairs of
+    elements the relation cannot tell apart (equal rows and columns of the relation matrix; for
+    mod 3 the classes), ``sigma_c`` its root-mean-square component: the toolkit's one estimator,
+    :func:`verification.mechanism.initial_quantities.initial_widths` (``nan`` when no two elements
+    are alike).
     """
-    import torch
+    from verification.mechanism.initial_quantities import initial_widths
 
-    from effective_theory import relation_by_name
-    from verification.model import AutoEncoder, init_parameters
-    from verification.train_config import split_pairs
-
-    n = config.n
-    params = init_parameters(
-        config.model,
-        n,
-        seed=config.seed,
-        init_enc=config.init_enc,
-        init_dec=config.init_dec,
-        init=config.init,
-    )
-    net = AutoEncoder(config.model, n, params)
-    train, _ = split_pairs(config)
-    i, j = torch.as_tensor(train // n), torch.as_tensor(train % n)
-    emb = net.embedding.detach()
-    e1 = emb[i].clone().requires_grad_(True)
-    e2 = emb[j]
-    mode = config.model.mode
-    h = torch.cat([e1, e2], dim=-1) if mode == "concat" else (e1 - e2 if mode == "diff" else (e1 - e2) ** 2)
-    net.decoder(h).sum().backward()  # each logit depends on its own pair's e1 only: rows are Jacobians
-    sigma_a = float(e1.grad.pow(2).mean().sqrt())
-    R = np.asarray(relation_by_name(config.relation, n).matrix, dtype=bool)
-    a, b = np.triu_indices(n, 1)
-    same = np.all(R[a] == R[b], axis=1)
-    if not same.any():
-        return float("nan")
-    r0 = (emb[a[same]] - emb[b[same]]) / 2
-    sigma_c = float(r0.pow(2).mean().sqrt())
-    return sigma_a / sigma_c
+    return initial_widths(config)["sigma_ratio"]
 
 
 def figure6_data(

@@ -378,7 +378,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Eq. 12, Fig. 6",
                 module="verification.figures.figure6",
                 data="figure6_data",
-                data_version=3,
+                data_version=4,
                 trains=True,
                 tiers={
                     "quick": {

@@ -60,7 +60,7 @@ import numpy as np
 
 from verification.mechanism.repon_geometry import indistinguishable_classes, same_class_pairs
 
-__all__ = ["INITIAL_STEPS", "initial_quantities", "predicted_collision"]
+__all__ = ["INITIAL_STEPS", "initial_quantities", "initial_widths", "predicted_collision"]
 
 #: updates over which the effective learning rates are measured: one, so that for plain gradient
 #: descent they are the nominal rates exactly and for Adam ``eta / RMS(gradient)`` (its first step moves
@@ -119,6 +119,65 @@ def _loss_gradients(config, params):
     return net.embedding.grad.numpy().astype(float), g_dec.astype(float)
 
 
+def _initial_params(config) -> dict:
+    from verification.model import init_parameters
+
+    return {
+        k: v.numpy()
+        for k, v in init_parameters(
+            config.model,
+            config.n,
+            seed=config.seed,
+            init_enc=config.init_enc,
+            init_dec=config.init_dec,
+            init=config.init,
+        ).items()
+    }
+
+
+def _widths(config, p0, J0) -> tuple[float, float]:
+    from effective_theory import relation_by_name
+
+    labels = indistinguishable_classes(relation_by_name(config.relation, config.n))
+    a, b = same_class_pairs(labels)
+    sigma_c = _rms((p0["E"][a] - p0["E"][b]) / 2) if len(a) else float("nan")
+    return _rms(J0), sigma_c
+
+
+def initial_widths(config) -> dict:
+    """``sigma_a`` and ``sigma_c`` of Eq. (12), measured on one network at initialisation.
+
+    The one estimator of the two widths in the toolkit (the Figure 6 bound with measured widths and
+    :func:`initial_quantities` both use it); see the module docstring for the definitions:
+    ``sigma_a`` is the root-mean-square entry of the decoder's Jacobian with respect to both
+    embeddings of every training pair, ``sigma_c`` the root-mean-square component of the half
+    separation ``r_0 = (E_a - E_b)/2`` over the same-class pairs (``nan`` when a relation has
+    none).  Costs one forward and backward pass; trains nothing.
+
+    Parameters
+    ----------
+    config : TrainConfig
+        The run (relation, initialisation, seed, split).
+
+    Returns
+    -------
+    dict
+        ``sigma_a``, ``sigma_c`` and their ratio ``sigma_ratio``.
+
+    Examples
+    --------
+    >>> from verification.train_config import TrainConfig
+    >>> w = initial_widths(TrainConfig(n=12, seed=1))
+    >>> w["sigma_ratio"] == w["sigma_a"] / w["sigma_c"] and w["sigma_a"] > 0
+    True
+    """
+    config.validate()
+    p0 = _initial_params(config)
+    J0, *_ = _jacobian(config, p0)
+    sigma_a, sigma_c = _widths(config, p0, J0)
+    return {"sigma_a": sigma_a, "sigma_c": sigma_c, "sigma_ratio": sigma_a / sigma_c}
+
+
 def initial_quantities(config, *, steps: int = INITIAL_STEPS) -> dict:
     """``eta_x``, ``eta_A``, ``sigma_a``, ``sigma_c``, ``(m, d)`` of one network at initialisation.
 
@@ -150,23 +209,11 @@ def initial_quantities(config, *, steps: int = INITIAL_STEPS) -> dict:
     >>> round(q["eta_x"], 4), round(q["eta_A"], 4), round(q["eta_dec_eff"], 4)
     (0.02, 0.01, 0.01)
     """
-    from effective_theory import relation_by_name
-    from verification.model import init_parameters
     from verification.reference_loop import train_reference
 
     config.validate()
     n = config.n
-    p0 = {
-        k: v.numpy()
-        for k, v in init_parameters(
-            config.model,
-            n,
-            seed=config.seed,
-            init_enc=config.init_enc,
-            init_dec=config.init_dec,
-            init=config.init,
-        ).items()
-    }
+    p0 = _initial_params(config)
     pk = train_reference(config, steps=int(steps), num_threads=1)["params"]
     gE, g_dec = _loss_gradients(config, p0)
 
@@ -182,10 +229,7 @@ def initial_quantities(config, *, steps: int = INITIAL_STEPS) -> dict:
     G = gz @ X0
     eta_A = _rms(Jk.mean(0) - J0.mean(0)) / steps / _rms(G)
 
-    sigma_a = _rms(J0)
-    labels = indistinguishable_classes(relation_by_name(config.relation, n))
-    a, b = same_class_pairs(labels)
-    sigma_c = _rms((p0["E"][a] - p0["E"][b]) / 2) if len(a) else float("nan")
+    sigma_a, sigma_c = _widths(config, p0, J0)
     counts = np.zeros(n)
     i, j = train // n, train % n
     np.add.at(counts, i, 1)
