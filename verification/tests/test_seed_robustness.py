@@ -5,18 +5,41 @@ The quick tier is run with two experiment seeds (through the shared result cache
 may go from holds or fails to inconclusive, never from holds to fails or back.  A flip would mean
 the experiment is too small for its statistics or the statistics are wrong.  Slow (two quick
 tiers, about 10 minutes on two cores): it runs with ``--full``.
+
+The same holds at the paper's scale for Figure 5's phase diagrams (issue 15): its full tier at
+seeds 0 and 1 (``geneft reproduce --full --only fig5 [--seed 1]``, hours each on a CPU; reused from
+the cache when there), its rows Holm-adjusted among themselves as ``--only fig5`` does.
 """
 
 import pytest
 
+from verification.figures.registry import FIGURES, get_figure
 from verification.reproduce import evaluate_tier
 
 SEEDS = (0, 1)
+
+#: the figures whose full tiers are compared between the two seeds
+FULL_TIER_FIGURES = ("fig5",)
 
 
 @pytest.mark.slow
 def test_no_quick_verdict_flips_between_seeds(results_cache):
     a, b = (evaluate_tier("quick", seed=s, device="cpu", cache=results_cache) for s in SEEDS)
+    _assert_no_flip(a, b)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", FULL_TIER_FIGURES)
+def test_no_full_tier_verdict_flips_between_seeds(request, results_cache, key):
+    only = request.config.getoption("--only")
+    if only and key not in [get_figure(k).key for k in only.split(",")]:
+        pytest.skip(f"{key} is not among --only {only}")
+    figures = {key: FIGURES[key]}
+    a, b = (evaluate_tier("full", seed=s, device=None, cache=results_cache, figures=figures) for s in SEEDS)
+    _assert_no_flip(a, b)
+
+
+def _assert_no_flip(a, b):
     assert a.keys() == b.keys()
     flips = [
         f"{key}: {pred}: seed {SEEDS[0]} {a[(key, pred)].verdict} ({a[(key, pred)].measured}), "
