@@ -158,25 +158,49 @@ def ratio_row(claim: str, fit_unit_slope) -> dict:
     return row(v, theory=f"log10 r* <= {bound:g} (r* <~ 10)", tolerance="one-sided, profile likelihood")
 
 
-def same_ratio_row(claim: str, fits: dict) -> dict:
-    """The critical ratio is the same for every pair of relations, within ``MARGINS["same_ratio"]``."""
+def same_ratio_row(claim: str, fits: dict, fits_quarter: dict | None = None) -> dict:
+    """The critical ratio is the same for every pair of relations, within ``MARGINS["same_ratio"]``.
+
+    ``fits`` maps each relation to its constant-ratio boundary fit at the budget ``T``;
+    ``fits_quarter``, the same at ``T / 4``, checks budget convergence as :func:`budget_check` does
+    for one estimate: the row becomes inconclusive when some pair's difference of ``log10 r*`` at
+    ``T / 4`` lies outside that pair's interval at ``T`` (a relation without a fit at ``T / 4``
+    counts as moved).
+    """
     names = list(fits)
     ests = {r: fits[r].estimate("intercept", level=1 - 2 * ALPHA) for r in names}
-    parts = [
-        equivalence_verdict(
-            f"{a} vs {b}",
-            difference_estimate(ests[a], ests[b]),
-            target=0.0,
-            margin=MARGINS["same_ratio"],
-            alpha=ALPHA,
-        )
-        for i, a in enumerate(names)
-        for b in names[i + 1 :]
-    ]
-    if not parts:
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    if not pairs:
         raise ValueError("same_ratio_row needs at least two relations")
+    diffs = {(a, b): difference_estimate(ests[a], ests[b]) for a, b in pairs}
+    parts = [
+        equivalence_verdict(f"{a} vs {b}", diffs[a, b], target=0.0, margin=MARGINS["same_ratio"], alpha=ALPHA)
+        for a, b in pairs
+    ]
     v = all_of(claim, parts)
-    return row(v, theory="equal log10 r*", tolerance=f"every pair within ± {MARGINS['same_ratio']} (TOST)")
+    out = row(v, theory="equal log10 r*", tolerance=f"every pair within ± {MARGINS['same_ratio']} (TOST)")
+    shown = next((a, b) for (a, b), part in zip(pairs, parts) if part.estimate == v.estimate)
+    out["measured"] = f"{shown[0]} - {shown[1]}: " + out["measured"]
+    if fits_quarter is None:
+        return out
+    moved, texts = [], []
+    for a, b in pairs:
+        fa, fb = fits_quarter.get(a), fits_quarter.get(b)
+        q = math.nan
+        if fa is not None and fb is not None:
+            level = 1 - 2 * ALPHA
+            q = fa.estimate("intercept", level=level).value - fb.estimate("intercept", level=level).value
+        lo, hi = diffs[a, b].interval(1 - 2 * ALPHA)
+        if not (math.isfinite(q) and lo <= q <= hi):
+            moved.append(f"{a} - {b}")
+        if (a, b) == shown:
+            texts.append(f"at T/4: {q:.3g}")
+    if moved:
+        texts.append(f"{', '.join(moved)} outside the interval at T: budget not converged")
+        out["verdict"] = "inconclusive"
+        out["forced_inconclusive"] = "budget not converged"
+    out["measured"] += "; " + "; ".join(texts)
+    return out
 
 
 def budget_check(rows_at_t: dict, est_t, est_quarter) -> dict:

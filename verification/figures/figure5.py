@@ -34,6 +34,7 @@ References
 from __future__ import annotations
 
 from verification.figures.phase_diagram import (
+    boundary_fits,
     budget_checked_row,
     diagram_data,
     grid_phase_diagram,
@@ -193,7 +194,7 @@ def evaluate(data) -> list[tuple[str, dict]]:
     from verification.verdicts import ratio_row, same_ratio_row, slope_row
 
     diagram = data["diagram"]
-    rows, unit_fits = [], {}
+    rows, unit_fits, quarter_fits = [], {}, {}
     for rel in data["params"]["relations"]:
         claim = SLOPE_CLAIM.format(rel=rel)
         r, _ = budget_checked_row(
@@ -217,6 +218,9 @@ def evaluate(data) -> list[tuple[str, dict]]:
         if r is not None:
             unit_fits[rel] = fit
             rows.append((claim, r))
+            quarter_fits[rel] = boundary_fits(
+                diagram, rel, x_key="log_eta_enc", unit_slope=True, budget=max(1, int(diagram["steps"]) // 4)
+            )[1]
     if len(unit_fits) >= 2:
-        rows.append((SAME_CLAIM, same_ratio_row(SAME_CLAIM, unit_fits)))
+        rows.append((SAME_CLAIM, same_ratio_row(SAME_CLAIM, unit_fits, quarter_fits)))
     return rows
