@@ -171,17 +171,29 @@ def main(argv=None):
     figure2_data(n=8, fractions=(0.1,), draws=1, n_orderings=10, progress=False)  # compile / load numba cache
     print(f"warm-up (numba compile or cache load): {time.perf_counter() - t0:.1f} s")
 
-    print(f"\nFull Figure 2: {len(DEFAULT_RELATIONS)} relations x {len(fractions)} fractions x {draws} draws,"
-          f" n = {n}, {args.orderings} orderings per draw (greater-than)")
+    print(
+        f"\nFull Figure 2: {len(DEFAULT_RELATIONS)} relations x {len(fractions)} fractions x {draws} draws,"
+        f" n = {n}, {args.orderings} orderings per draw (greater-than)"
+    )
     results = {}
     for curve in ("paper", "paper-uniform", "exact"):
         t = time.perf_counter()
-        data = figure2_data(n=n, fractions=fractions, draws=draws, n_orderings=args.orderings,
-                            curves=(curve,), seed=0, progress=False)
+        data = figure2_data(
+            n=n,
+            fractions=fractions,
+            draws=draws,
+            n_orderings=args.orderings,
+            curves=(curve,),
+            seed=0,
+            progress=False,
+        )
         dt = time.perf_counter() - t
         results[curve] = (dt, data)
-        used = {name: e["curves"][curve]["methods_used"] for name, e in data["relations"].items()
-                if curve in e["curves"]}
+        used = {
+            name: e["curves"][curve]["methods_used"]
+            for name, e in data["relations"].items()
+            if curve in e["curves"]
+        }
         print(f"  {curve:14s} {dt:8.1f} s   methods used: {used}")
 
     # plain Python vs numba, paper method, same subset (every fraction, 2 draws); the toolkit side
@@ -215,15 +227,23 @@ def main(argv=None):
     n_sub = len(DEFAULT_RELATIONS) * len(sub_fr) * sub_draws
     speedup = t_plain / t_fast
     print(f"\nPaper method on a subset ({n_sub} draws: 4 relations x {len(sub_fr)} fractions x {sub_draws}):")
-    print(f"  wall time: plain Python {t_plain:8.2f} s   numba toolkit {t_fast:8.3f} s"
-          f"   speed-up {speedup:6.1f}x")
-    print(f"  CPU time:  plain Python {c_plain:8.2f} s   numba toolkit {c_fast:8.3f} s"
-          f"   speed-up {c_plain / c_fast:6.1f}x")
-    print(f"  max |plain - toolkit|: equivalence/bipartite {max(diff_eq):.1e} (same recipe),"
-          f" greater-than {max(diff_gt):.2f} standard errors (different random streams)")
+    print(
+        f"  wall time: plain Python {t_plain:8.2f} s   numba toolkit {t_fast:8.3f} s"
+        f"   speed-up {speedup:6.1f}x"
+    )
+    print(
+        f"  CPU time:  plain Python {c_plain:8.2f} s   numba toolkit {c_fast:8.3f} s"
+        f"   speed-up {c_plain / c_fast:6.1f}x"
+    )
+    print(
+        f"  max |plain - toolkit|: equivalence/bipartite {max(diff_eq):.1e} (same recipe),"
+        f" greater-than {max(diff_gt):.2f} standard errors (different random streams)"
+    )
     full_plain = t_plain / n_sub * len(DEFAULT_RELATIONS) * len(fractions) * draws
-    print(f"  plain Python extrapolated to the full figure: {full_plain:.0f} s"
-          f" ({full_plain / results['paper'][0]:.0f}x the toolkit's measured full-figure time)")
+    print(
+        f"  plain Python extrapolated to the full figure: {full_plain:.0f} s"
+        f" ({full_plain / results['paper'][0]:.0f}x the toolkit's measured full-figure time)"
+    )
 
     tp = results["paper"][0]
     te = results["exact"][0]

@@ -48,13 +48,16 @@ def main(argv=None) -> int:
     from verification.training import TrainConfig
 
     rates = np.logspace(-3, -0.5, args.configs)
-    grid = [TrainConfig(relation="mod3", n=9, eta_enc=float(r), eta_dec=1e-2, seed=k)
-            for k, r in enumerate(rates)]
+    grid = [
+        TrainConfig(relation="mod3", n=9, eta_enc=float(r), eta_dec=1e-2, seed=k) for k, r in enumerate(rates)
+    ]
     kw = {"steps": args.steps, "chunk_size": args.chunk_size, "gap": 100}
     n_chunks = -(-args.configs // args.chunk_size)
-    print(f"sweep: {args.configs} configs (n=9, {args.steps} steps), {n_chunks} chunks of <= "
-          f"{args.chunk_size}; Ray: {args.workers} workers x 1 CPU; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"sweep: {args.configs} configs (n=9, {args.steps} steps), {n_chunks} chunks of <= "
+        f"{args.chunk_size}; Ray: {args.workers} workers x 1 CPU; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
 
     t = time.perf_counter()
     local = run_phase_diagram(grid, executor=LocalExecutor(), **kw)
@@ -63,8 +66,11 @@ def main(argv=None) -> int:
     LocalExecutor().map(_noop, list(range(args.noop_tasks)))
     t_local_noop = time.perf_counter() - t
 
-    ex = RayExecutor(num_cpus_per_task=1, max_retries=1, init_kwargs={
-        "num_cpus": args.workers, "object_store_memory": 80 * 2**20, "logging_level": "ERROR"})
+    ex = RayExecutor(
+        num_cpus_per_task=1,
+        max_retries=1,
+        init_kwargs={"num_cpus": args.workers, "object_store_memory": 80 * 2**20, "logging_level": "ERROR"},
+    )
     try:
         t = time.perf_counter()
         ex.start()
@@ -81,8 +87,11 @@ def main(argv=None) -> int:
     finally:
         ex.close()
 
-    same = all(np.array_equal(getattr(local, f), getattr(r, f), equal_nan=True) and local.phases == r.phases
-               for r in (cold, warm) for f in ("steps_to_train", "steps_to_test", "full_acc", "final_loss"))
+    same = all(
+        np.array_equal(getattr(local, f), getattr(r, f), equal_nan=True) and local.phases == r.phases
+        for r in (cold, warm)
+        for f in ("steps_to_train", "steps_to_test", "full_acc", "final_loss")
+    )
     rows = [
         ("in-process sweep", t_local, 1.0),
         ("Ray start (ray.init, local instance)", t_start, None),
@@ -94,8 +103,10 @@ def main(argv=None) -> int:
     for name, sec, ratio in rows:
         print(f"{name:40s} {sec:9.2f} {'' if ratio is None else f'{ratio:12.2f}x':>13s}")
     per_task = (t_noop - t_local_noop) / args.noop_tasks
-    print(f"no-op chunks: {args.noop_tasks} in {t_noop:.2f} s on Ray vs {t_local_noop * 1e3:.2f} ms "
-          f"in-process: {per_task * 1e3:.1f} ms fixed cost per Ray task")
+    print(
+        f"no-op chunks: {args.noop_tasks} in {t_noop:.2f} s on Ray vs {t_local_noop * 1e3:.2f} ms "
+        f"in-process: {per_task * 1e3:.1f} ms fixed cost per Ray task"
+    )
     print(f"results identical to the in-process run: {same}")
     return 0 if same else 1
 

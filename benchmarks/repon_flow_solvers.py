@@ -38,13 +38,16 @@ def main(argv=None):
         def rhs(_t, z):
             a, c = z[:n], z[n:]
             return np.concatenate([-2 * eta_A * c**2 * a, -eta_x * a**2 * c])
+
         return solve_ivp(rhs, (0, t_end), np.concatenate([a0, c0]), rtol=1e-10, atol=1e-12).y[:, -1]
 
     t_ivp, y = _timed(ivp, 1)
     t_cf, (a, c) = _timed(lambda: et.reduced_flow_solution(a0, c0, t_end, eta_x, eta_A))
     err = max(np.abs(a - y[:n]).max(), np.abs(c - y[n:]).max())
-    print(f"Eq. 10, n = {n}: solve_ivp {t_ivp:.3f} s, closed form {t_cf:.5f} s, ratio {t_ivp / t_cf:.0f}x, "
-          f"max |diff| {err:.1e}")
+    print(
+        f"Eq. 10, n = {n}: solve_ivp {t_ivp:.3f} s, closed form {t_cf:.5f} s, ratio {t_ivp / t_cf:.0f}x, "
+        f"max |diff| {err:.1e}"
+    )
 
     m = d = 2
     nm = min(n, 2000)
@@ -54,24 +57,33 @@ def main(argv=None):
     def ivp_matrix():
         def rhs(_t, z):
             A = z[: nm * m * d].reshape(nm, m, d)
-            r = z[nm * m * d:].reshape(nm, d)
+            r = z[nm * m * d :].reshape(nm, d)
             Ar = np.einsum("nij,nj->ni", A, r)
-            return np.concatenate([(-2 * eta_A * Ar[:, :, None] * r[:, None, :]).ravel(),
-                                   (-eta_x * np.einsum("nij,ni->nj", A, Ar)).ravel()])
+            return np.concatenate(
+                [
+                    (-2 * eta_A * Ar[:, :, None] * r[:, None, :]).ravel(),
+                    (-eta_x * np.einsum("nij,ni->nj", A, Ar)).ravel(),
+                ]
+            )
+
         z0 = np.concatenate([A0.ravel(), r0.ravel()])
-        return solve_ivp(rhs, (0, t_end), z0, rtol=1e-10, atol=1e-12).y[nm * m * d:, -1].reshape(nm, d)
+        return solve_ivp(rhs, (0, t_end), z0, rtol=1e-10, atol=1e-12).y[nm * m * d :, -1].reshape(nm, d)
 
     t_ivp, r_ivp = _timed(ivp_matrix, 1)
     t_cf, r_cf = _timed(lambda: et.matrix_flow_solution(A0, r0, t_end, eta_x, eta_A))
-    print(f"Eq. 8, n = {nm}, m = d = 2: solve_ivp {t_ivp:.3f} s, closed form {t_cf:.5f} s, "
-          f"ratio {t_ivp / t_cf:.0f}x, max |diff| {np.abs(r_ivp - r_cf).max():.1e}")
+    print(
+        f"Eq. 8, n = {nm}, m = d = 2: solve_ivp {t_ivp:.3f} s, closed form {t_cf:.5f} s, "
+        f"ratio {t_ivp / t_cf:.0f}x, max |diff| {np.abs(r_ivp - r_cf).max():.1e}"
+    )
 
     t_mc, res = _timed(lambda: et.simulate_reduced_flow(eta_x, eta_A, 1.0, 1.0, n=n, seed=2), 1)
     a0, c0 = et.sample_initial_conditions(n, 1.0, 1.0, seed=2)
     t_rule, pred = _timed(lambda: et.collides(a0, c0, eta_x, eta_A))
     same = np.array_equal(pred, res.extra["collided"])
-    print(f"Eq. 12 Monte Carlo, n = {n}: integrated {t_mc:.3f} s, phase rule {t_rule:.5f} s, ratio "
-          f"{t_mc / t_rule:.0f}x, identical verdicts: {same}")
+    print(
+        f"Eq. 12 Monte Carlo, n = {n}: integrated {t_mc:.3f} s, phase rule {t_rule:.5f} s, ratio "
+        f"{t_mc / t_rule:.0f}x, identical verdicts: {same}"
+    )
     return 0
 
 

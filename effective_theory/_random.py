@@ -14,11 +14,17 @@ from numba import njit
 
 from effective_theory._hashing import GOLDEN, M1, M2
 
-__all__ = ["PARALLEL_MIN_WORK", "splitmix", "rand_below", "rand_unit", "stream_seeds", "seed_words",
-           "threads_for_work"]
+__all__ = [
+    "PARALLEL_MIN_WORK",
+    "splitmix",
+    "rand_below",
+    "rand_unit",
+    "stream_seeds",
+    "seed_words",
+    "threads_for_work",
+]
 
 _U64 = np.uint64
-
 
 
 @njit(cache=True, inline="always")

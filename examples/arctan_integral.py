@@ -3,7 +3,6 @@
 Run: python examples/arctan_integral.py [--latex FILE]
 """
 
-
 import numpy as np
 from derivation_cli import parser, write_latex
 
@@ -18,9 +17,11 @@ def main(argv=None):
         p = et.representation_learning_probability(ratio, 1.0, 1.0, 1.0)
         print(f"  eta_x/eta_A = {ratio:5.1f}: p_r = {p:.4f}")
     res = et.simulate_reduced_flow(2.0, 1.0, 1.0, 1.0, n=2000, seed=0)
-    print(f"Monte Carlo of Eq. 10 (n = {res.n}): {res.fraction:.4f} vs Eq. 12 {res.theory:.4f} "
-          f"(z = {res.z:+.2f}, SE = {res.stderr:.4f}); signed-domain reading would give "
-          f"{0.5 + np.arctan(1.0) / np.pi:.4f}")
+    print(
+        f"Monte Carlo of Eq. 10 (n = {res.n}): {res.fraction:.4f} vs Eq. 12 {res.theory:.4f} "
+        f"(z = {res.z:+.2f}, SE = {res.stderr:.4f}); signed-domain reading would give "
+        f"{0.5 + np.arctan(1.0) / np.pi:.4f}"
+    )
     write_latex(args.latex, et.derive_wedge_probability())
     return 0
 

@@ -3,7 +3,6 @@
 Run: python examples/conservation_law.py [--latex FILE]
 """
 
-
 import numpy as np
 from derivation_cli import parser, write_latex
 
@@ -22,15 +21,26 @@ def main(argv=None):
     print(f"start (a2, c) = ({a0}, {c0}), C = {et.conserved_quantity(a0, c0, eta_x, eta_A):.6f}")
     for t in (0.0, 1.0, 10.0, 100.0):
         a, c = et.reduced_flow_solution(a0, c0, t, eta_x, eta_A)
-        print(f"  t = {t:6.1f}: a2 = {a:.6f}, c = {c:.3e}, C = {et.conserved_quantity(a, c, eta_x, eta_A):.6f}")
+        print(
+            f"  t = {t:6.1f}: a2 = {a:.6f}, c = {c:.3e}, C = {et.conserved_quantity(a, c, eta_x, eta_A):.6f}"
+        )
     print("  predicted end point (a2*, c*) =", tuple(float(v) for v in et.fixed_point(a0, c0, eta_x, eta_A)))
     A0 = np.array([[1.0, 1.0], [0.0, 1.0]])
     r0 = np.array([0.6, 0.0])
     print("matrix flow: A0 = [[1, 1], [0, 1]], r0 = (0.6, 0) is not an eigenvector of A0^T A0;")
     print("  Eq. 11 with a2 = |A0 r_hat| says collide:", bool(et.collides(1.0, 0.6, 1.0, 1.0)))
     print("  exact rule M0 > 0 says collide:         ", bool(et.matrix_flow_collides(A0, r0, 1.0, 1.0)))
-    print("  |r(t)| from the closed form at t = 1e3:  ", float(np.linalg.norm(et.matrix_flow_solution(A0, r0, 1e3, 1, 1))))
-    write_latex(args.latex, et.derive_conserved_quantity(), et.derive_conserved_matrix(2), et.derive_full_conserved_matrix(2), title='Conserved quantities of the repon flows (Eqs. 8, 10, 11; Eq. 6)')
+    print(
+        "  |r(t)| from the closed form at t = 1e3:  ",
+        float(np.linalg.norm(et.matrix_flow_solution(A0, r0, 1e3, 1, 1))),
+    )
+    write_latex(
+        args.latex,
+        et.derive_conserved_quantity(),
+        et.derive_conserved_matrix(2),
+        et.derive_full_conserved_matrix(2),
+        title="Conserved quantities of the repon flows (Eqs. 8, 10, 11; Eq. 6)",
+    )
     return 0
 
 

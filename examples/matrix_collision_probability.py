@@ -26,24 +26,32 @@ def main(argv=None, *, n=None):
     print(D.report(latex=True))
     ex, eA, sa, sc = 2.0, 1.0, 1.0, 1.0
     print(f"eta_x = {ex}, eta_A = {eA}, sigma_a = {sa}, sigma_c = {sc} (K = 1; Eq. 12 = 0.5)")
-    print(f"  {'m':>2} {'d':>2}  {'theory':>7}  {'M0 > 0':>7}  {'SE':>6}  {'z':>6}  {'Eq. 12 bound?':>13}  "
-          f"{'K*':>7}  Cauchy-Schwarz bound")
+    print(
+        f"  {'m':>2} {'d':>2}  {'theory':>7}  {'M0 > 0':>7}  {'SE':>6}  {'z':>6}  {'Eq. 12 bound?':>13}  "
+        f"{'K*':>7}  Cauchy-Schwarz bound"
+    )
     for m, d in SHAPES:
         res = et.matrix_collision_check(ex, eA, sa, sc, n=n, m=m, d=d, seed=0)
         cmp = et.matrix_collision_vs_eq12(ex, eA, sa, sc, m, d)
-        print(f"  {m:2d} {d:2d}  {res.theory:7.4f}  {res.fraction:7.4f}  {res.stderr:6.4f}  {res.z:+6.2f}  "
-              f"{str(cmp.eq12_is_upper_bound):>13}  {cmp.crossover_K:7.3f}  {cmp.wedge_bound:.4f}")
+        print(
+            f"  {m:2d} {d:2d}  {res.theory:7.4f}  {res.fraction:7.4f}  {res.stderr:6.4f}  {res.z:+6.2f}  "
+            f"{str(cmp.eq12_is_upper_bound):>13}  {cmp.crossover_K:7.3f}  {cmp.wedge_bound:.4f}"
+        )
     print("Eq. 12 versus the general formula over K (m = 3, d = 2: crossover at K* = 1):")
     for K in (0.25, 0.5, 1.0, 2.0, 4.0):
         cmp = et.matrix_collision_vs_eq12(2.0 * K**2, 1.0, 1.0, 1.0, 3, 2)
-        print(f"  K = {K:4.2f}: general {cmp.general:.4f}, Eq. 12 {cmp.eq12:.4f}, bound {cmp.eq12_is_upper_bound}")
+        print(
+            f"  K = {K:4.2f}: general {cmp.general:.4f}, Eq. 12 {cmp.eq12:.4f}, bound {cmp.eq12_is_upper_bound}"
+        )
     print("Lower bound from M_full (whole loss Eq. 6, b(0) = 0, y = 1), integrated:")
     for m, d in ((1, 1), (2, 2)):
         res = et.simulate_full_pair_flow(ex, eA, sa, sc, n=min(n, 1000), m=m, d=d, y=1.0, seed=1)
-        print(f"  m = d = {m}: collided {res.fraction:.4f} >= P(M0 > 0) = {res.theory:.4f} "
-              f"(SE {res.stderr:.4f}, z = {res.z:+.2f}); runs with M0 > 0 that stayed apart: "
-              f"{res.extra['bound_violations']} (undecided {res.extra['undecided_bound_runs']}); "
-              f"M_full drift {res.extra['M_full_drift']:.1e}")
+        print(
+            f"  m = d = {m}: collided {res.fraction:.4f} >= P(M0 > 0) = {res.theory:.4f} "
+            f"(SE {res.stderr:.4f}, z = {res.z:+.2f}); runs with M0 > 0 that stayed apart: "
+            f"{res.extra['bound_violations']} (undecided {res.extra['undecided_bound_runs']}); "
+            f"M_full drift {res.extra['M_full_drift']:.1e}"
+        )
     if args.latex:
         Path(args.latex).write_text(et.latex_document(D, et.derive_full_conserved_matrix(2)))
         print(f"wrote {args.latex}")

@@ -3,7 +3,6 @@
 Run: python examples/repon_ansatz_derivation.py [--latex FILE]
 """
 
-
 from derivation_cli import parser, write_latex
 
 import effective_theory as et

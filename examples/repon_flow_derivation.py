@@ -6,7 +6,6 @@ d = 2 and 3 the status of each step and the terms the paper drops.
 Run: python examples/repon_flow_derivation.py [--latex FILE]
 """
 
-
 import sympy as sp
 from derivation_cli import parser, write_latex
 

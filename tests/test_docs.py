@@ -50,7 +50,7 @@ def cited_equations(text: str) -> set[str]:
             cited.add(label)
             if k == 0:
                 continue
-            between = chain[refs[k - 1].end():ref.start()]
+            between = chain[refs[k - 1].end() : ref.start()]
             prev = refs[k - 1].group(1)
             (p0, a), (p1, b) = _key(prev), _key(label)
             if RANGE_SEP.match(between) and p0 == p1 and a < b:
@@ -192,8 +192,20 @@ def sphinx_build(tmp_path_factory):
     pytest.importorskip("numpydoc")
     out = tmp_path_factory.mktemp("html")
     doctrees = tmp_path_factory.mktemp("doctrees")
-    cmd = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-           "-d", str(doctrees), str(DOCS), str(out)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-W",
+        "--keep-going",
+        "-q",
+        "-b",
+        "html",
+        "-d",
+        str(doctrees),
+        str(DOCS),
+        str(out),
+    ]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     return proc, out
 
@@ -208,8 +220,9 @@ def test_sphinx_build_has_no_warnings(sphinx_build):
 def test_every_doc_page_is_in_the_toctree(sphinx_build):
     """Every page built (so every page that exists) is reachable, and every API page documents code."""
     _proc, out = sphinx_build  # --keep-going writes every page even when a warning fails the build
-    pages = {p.relative_to(DOCS).with_suffix("").as_posix() for p in DOCS.rglob("*.md")
-             if "_build" not in p.parts}
+    pages = {
+        p.relative_to(DOCS).with_suffix("").as_posix() for p in DOCS.rglob("*.md") if "_build" not in p.parts
+    }
     built = {p.relative_to(out).with_suffix("").as_posix() for p in out.rglob("*.html")}
     assert pages <= built, sorted(pages - built)
     for page in (DOCS / "api").glob("*.md"):

@@ -180,37 +180,76 @@ def derive_wedge_probability():
     sigma_a, sigma_c, eta_x, eta_A, K, k = sp.symbols("sigma_a sigma_c eta_x eta_A K k", positive=True)
     density = sp.exp(-((a / sigma_a) ** 2 + (c / sigma_c) ** 2) / 2) / (2 * sp.pi * sigma_a * sigma_c)
     phi = sp.exp(-(u**2) / 2) / sp.sqrt(2 * sp.pi)
-    steps = [DerivationStep(
-        "normalisation",
-        "the Gaussian density (Eq. 12's 1/(2 pi sigma_a sigma_x) with sigma_x read as sigma_c) "
-        "integrates to 1", sp.Integral(density, (a, -sp.oo, sp.oo), (c, -sp.oo, sp.oo)), sp.Integer(1))]
-    steps.append(DerivationStep(
-        "standardise", "with a = sigma_a u, c = sigma_c v: (c/a)^2/k^2 = (v/u)^2/K^2, K = k sigma_a/sigma_c",
-        sp.Subs((c / a) ** 2 / k**2, (c, a), (sigma_c * v, sigma_a * u)),
-        (v / u) ** 2 / K**2, where=((K, k * sigma_a / sigma_c),)))
+    steps = [
+        DerivationStep(
+            "normalisation",
+            "the Gaussian density (Eq. 12's 1/(2 pi sigma_a sigma_x) with sigma_x read as sigma_c) "
+            "integrates to 1",
+            sp.Integral(density, (a, -sp.oo, sp.oo), (c, -sp.oo, sp.oo)),
+            sp.Integer(1),
+        )
+    ]
+    steps.append(
+        DerivationStep(
+            "standardise",
+            "with a = sigma_a u, c = sigma_c v: (c/a)^2/k^2 = (v/u)^2/K^2, K = k sigma_a/sigma_c",
+            sp.Subs((c / a) ** 2 / k**2, (c, a), (sigma_c * v, sigma_a * u)),
+            (v / u) ** 2 / K**2,
+            where=((K, k * sigma_a / sigma_c),),
+        )
+    )
     u_pos = sp.Symbol("u0", positive=True)
-    steps.append(DerivationStep(
-        "inner integral", "P(|v| < K u | u) = erf(K u / sqrt 2) for u > 0",
-        sp.Integral(phi.subs(u, v), (v, -K * u_pos, K * u_pos)), sp.erf(K * u_pos / sp.sqrt(2))))
+    steps.append(
+        DerivationStep(
+            "inner integral",
+            "P(|v| < K u | u) = erf(K u / sqrt 2) for u > 0",
+            sp.Integral(phi.subs(u, v), (v, -K * u_pos, K * u_pos)),
+            sp.erf(K * u_pos / sp.sqrt(2)),
+        )
+    )
     # polar: radial integral times the angular measure of the wedge (4 copies of [0, atan K))
     radial = rho * sp.exp(-(rho**2) / 2) / (2 * sp.pi)
     polar = 4 * sp.Integral(radial, (rho, 0, sp.oo), (theta, 0, sp.atan(K)))
-    steps.append(DerivationStep(
-        "polar", "polar coordinates: |v| < K|u| is 4 sectors of opening atan K; p = 4 atan(K)/(2 pi)",
-        polar, 2 * sp.atan(K) / sp.pi))
+    steps.append(
+        DerivationStep(
+            "polar",
+            "polar coordinates: |v| < K|u| is 4 sectors of opening atan K; p = 4 atan(K)/(2 pi)",
+            polar,
+            2 * sp.atan(K) / sp.pi,
+        )
+    )
     u0 = sp.Symbol("u0", positive=True)
     cart = 2 * sp.Integral(phi.subs(u, u0) * sp.erf(K * u0 / sp.sqrt(2)), (u0, 0, sp.oo))
-    steps.append(DerivationStep(
-        "cartesian", "independent check: 2 * int_0^oo phi(u) erf(K u/sqrt 2) du = (2/pi) atan K",
-        cart, 2 * sp.atan(K) / sp.pi))
+    steps.append(
+        DerivationStep(
+            "cartesian",
+            "independent check: 2 * int_0^oo phi(u) erf(K u/sqrt 2) du = (2/pi) atan K",
+            cart,
+            2 * sp.atan(K) / sp.pi,
+        )
+    )
     Phi = (1 + sp.erf(K * u0 / sp.sqrt(2))) / 2
     signed = 2 * sp.Integral(phi.subs(u, u0) * Phi, (u0, 0, sp.oo))
-    steps.append(DerivationStep(
-        "signed domain", "the literal domain c/a < k of Eq. 12 (no absolute values) has probability "
-        "1/2 + atan(K)/pi, not (2/pi) atan K", signed, 2 * sp.atan(K) / sp.pi, expect_exact=False))
-    steps.append(DerivationStep(
-        "Eq. 12", "K = (sigma_a/sigma_c) sqrt(eta_x/(2 eta_A)) gives Eq. 12",
-        sp.Subs(2 * sp.atan(K) / sp.pi, K, sigma_a / sigma_c * sp.sqrt(eta_x / (2 * eta_A))),
-        2 / sp.pi * sp.atan(sigma_a / sigma_c * sp.sqrt(eta_x / (2 * eta_A)))))
-    return Derivation(title="Eq. 12: Gaussian probability of the collision wedge", steps=tuple(steps),
-                      symbols=dict(K=K, k=k, sigma_a=sigma_a, sigma_c=sigma_c, eta_x=eta_x, eta_A=eta_A))
+    steps.append(
+        DerivationStep(
+            "signed domain",
+            "the literal domain c/a < k of Eq. 12 (no absolute values) has probability "
+            "1/2 + atan(K)/pi, not (2/pi) atan K",
+            signed,
+            2 * sp.atan(K) / sp.pi,
+            expect_exact=False,
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "Eq. 12",
+            "K = (sigma_a/sigma_c) sqrt(eta_x/(2 eta_A)) gives Eq. 12",
+            sp.Subs(2 * sp.atan(K) / sp.pi, K, sigma_a / sigma_c * sp.sqrt(eta_x / (2 * eta_A))),
+            2 / sp.pi * sp.atan(sigma_a / sigma_c * sp.sqrt(eta_x / (2 * eta_A))),
+        )
+    )
+    return Derivation(
+        title="Eq. 12: Gaussian probability of the collision wedge",
+        steps=tuple(steps),
+        symbols=dict(K=K, k=k, sigma_a=sigma_a, sigma_c=sigma_c, eta_x=eta_x, eta_A=eta_A),
+    )

@@ -49,8 +49,12 @@ __all__ = [
 
 def _matrix_symbols(m, d):
     """``A``, ``r`` and their time derivatives as matrix symbols, for printing a step in matrix notation."""
-    return (sp.MatrixSymbol("A", m, d), sp.MatrixSymbol("r", d, 1), sp.MatrixSymbol("Adot", m, d),
-            sp.MatrixSymbol("rdot", d, 1))
+    return (
+        sp.MatrixSymbol("A", m, d),
+        sp.MatrixSymbol("r", d, 1),
+        sp.MatrixSymbol("Adot", m, d),
+        sp.MatrixSymbol("rdot", d, 1),
+    )
 
 
 def _rates(eta_x, eta_A):
@@ -198,61 +202,130 @@ def derive_conserved_quantity() -> Derivation:
     eq10 = ((sp.Derivative(a2t, t), -2 * eta_A * ct**2 * a2t), (sp.Derivative(ct, t), -eta_x * a2t**2 * ct))
     Ct = C.subs({a2: a2t, c: ct})
     steps = [
-        DerivationStep("Eq. 11: dC/dt", "C = a2^2/(2 eta_A) - c^2/eta_x is conserved along Eq. 10",
-                       sp.Derivative(Ct, t), sp.Integer(0), where=eq10),
-        DerivationStep("fixed line c = 0", "every (a2, 0) is a fixed point of Eq. 10",
-                       sp.Matrix([sp.Subs(da2, c, 0), sp.Subs(dc, c, 0)]), sp.zeros(2, 1)),
-        DerivationStep("fixed line a2 = 0", "every (0, c) is a fixed point of Eq. 10",
-                       sp.Matrix([sp.Subs(da2, a2, 0), sp.Subs(dc, a2, 0)]), sp.zeros(2, 1)),
-        DerivationStep("monotone a2^2", "d(a2^2)/dt = -4 eta_A c^2 a2^2 <= 0",
-                       sp.Derivative(a2t**2, t), -4 * eta_A * ct**2 * a2t**2, where=eq10[:1]),
-        DerivationStep("monotone c^2", "d(c^2)/dt = -2 eta_x a2^2 c^2 <= 0",
-                       sp.Derivative(ct**2, t), -2 * eta_x * a2t**2 * ct**2, where=eq10[1:]),
+        DerivationStep(
+            "Eq. 11: dC/dt",
+            "C = a2^2/(2 eta_A) - c^2/eta_x is conserved along Eq. 10",
+            sp.Derivative(Ct, t),
+            sp.Integer(0),
+            where=eq10,
+        ),
+        DerivationStep(
+            "fixed line c = 0",
+            "every (a2, 0) is a fixed point of Eq. 10",
+            sp.Matrix([sp.Subs(da2, c, 0), sp.Subs(dc, c, 0)]),
+            sp.zeros(2, 1),
+        ),
+        DerivationStep(
+            "fixed line a2 = 0",
+            "every (0, c) is a fixed point of Eq. 10",
+            sp.Matrix([sp.Subs(da2, a2, 0), sp.Subs(dc, a2, 0)]),
+            sp.zeros(2, 1),
+        ),
+        DerivationStep(
+            "monotone a2^2",
+            "d(a2^2)/dt = -4 eta_A c^2 a2^2 <= 0",
+            sp.Derivative(a2t**2, t),
+            -4 * eta_A * ct**2 * a2t**2,
+            where=eq10[:1],
+        ),
+        DerivationStep(
+            "monotone c^2",
+            "d(c^2)/dt = -2 eta_x a2^2 c^2 <= 0",
+            sp.Derivative(ct**2, t),
+            -2 * eta_x * a2t**2 * ct**2,
+            where=eq10[1:],
+        ),
     ]
     Cp, Cn = sp.symbols("C_+ C_-", positive=True)
-    steps.append(DerivationStep(
-        "C > 0 end point", "C > 0: the hyperbola meets c = 0 at a2* = +-sqrt(2 eta_A C) (collision)",
-        sp.Subs(C, (a2, c), (sp.sqrt(2 * eta_A * Cp), 0)), Cp))
-    steps.append(DerivationStep(
-        "C < 0 end point", "C < 0: the hyperbola meets a2 = 0 at c* = +-sqrt(-eta_x C) (no collision)",
-        sp.Subs(C, (a2, c), (0, sp.sqrt(eta_x * Cn))), -Cn))
-    steps.append(DerivationStep(
-        "wedge", "C = (a2^2/eta_x)(eta_x/(2 eta_A) - (c/a2)^2): C > 0 iff |c|/|a2| < sqrt(eta_x/(2 eta_A))",
-        C, a2**2 / eta_x * (eta_x / (2 * eta_A) - (c / a2) ** 2)))
+    steps.append(
+        DerivationStep(
+            "C > 0 end point",
+            "C > 0: the hyperbola meets c = 0 at a2* = +-sqrt(2 eta_A C) (collision)",
+            sp.Subs(C, (a2, c), (sp.sqrt(2 * eta_A * Cp), 0)),
+            Cp,
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "C < 0 end point",
+            "C < 0: the hyperbola meets a2 = 0 at c* = +-sqrt(-eta_x C) (no collision)",
+            sp.Subs(C, (a2, c), (0, sp.sqrt(eta_x * Cn))),
+            -Cn,
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "wedge",
+            "C = (a2^2/eta_x)(eta_x/(2 eta_A) - (c/a2)^2): C > 0 iff |c|/|a2| < sqrt(eta_x/(2 eta_A))",
+            C,
+            a2**2 / eta_x * (eta_x / (2 * eta_A) - (c / a2) ** 2),
+        )
+    )
     # closed form of w = c^2
     w0 = sp.Symbol("w_0", positive=True)
     Cs = sp.Symbol("C", real=True)
-    steps.append(DerivationStep(
-        "c^2 ODE", "with a2^2 = 2 eta_A (C + c^2/eta_x): d(c^2)/dt = -4 eta_A (eta_x C + c^2) c^2",
-        sp.Derivative(ct**2, t), -4 * eta_A * (eta_x * Cs + ct**2) * ct**2,
-        where=eq10[1:] + ((a2t**2, 2 * eta_A * (Cs + ct**2 / eta_x)),)))
+    steps.append(
+        DerivationStep(
+            "c^2 ODE",
+            "with a2^2 = 2 eta_A (C + c^2/eta_x): d(c^2)/dt = -4 eta_A (eta_x C + c^2) c^2",
+            sp.Derivative(ct**2, t),
+            -4 * eta_A * (eta_x * Cs + ct**2) * ct**2,
+            where=eq10[1:] + ((a2t**2, 2 * eta_A * (Cs + ct**2 / eta_x)),),
+        )
+    )
     w = sp.Symbol("w")
     wsol = eta_x * Cs * w0 / ((eta_x * Cs + w0) * sp.exp(4 * eta_A * eta_x * Cs * t) - w0)
-    steps.append(DerivationStep(
-        "c^2(t) closed form", "w(t) = eta_x C w0 / ((eta_x C + w0) exp(4 eta_A eta_x C t) - w0) solves it",
-        sp.Derivative(wsol, t), -4 * eta_A * (eta_x * Cs + w) * w, where=((w, wsol),)))
+    steps.append(
+        DerivationStep(
+            "c^2(t) closed form",
+            "w(t) = eta_x C w0 / ((eta_x C + w0) exp(4 eta_A eta_x C t) - w0) solves it",
+            sp.Derivative(wsol, t),
+            -4 * eta_A * (eta_x * Cs + w) * w,
+            where=((w, wsol),),
+        )
+    )
     steps.append(DerivationStep("c^2(0)", "initial value", sp.Subs(wsol, t, 0), w0))
-    steps.append(DerivationStep(
-        "limit C > 0", "t -> oo with C > 0: c^2 -> 0 (repons collide)",
-        sp.Limit(wsol.subs(Cs, Cp), t, sp.oo), sp.Integer(0)))
-    steps.append(DerivationStep(
-        "limit C < 0", "t -> oo with C < 0: c^2 -> -eta_x C (repons stay apart)",
-        sp.Limit(wsol.subs(Cs, -Cn), t, sp.oo), eta_x * Cn))
+    steps.append(
+        DerivationStep(
+            "limit C > 0",
+            "t -> oo with C > 0: c^2 -> 0 (repons collide)",
+            sp.Limit(wsol.subs(Cs, Cp), t, sp.oo),
+            sp.Integer(0),
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "limit C < 0",
+            "t -> oo with C < 0: c^2 -> -eta_x C (repons stay apart)",
+            sp.Limit(wsol.subs(Cs, -Cn), t, sp.oo),
+            eta_x * Cn,
+        )
+    )
     J = sp.Matrix([da2, dc]).jacobian([a2, c])
     a_s, c_s = sp.symbols("a_* c_*", positive=True)
     mu = sp.Symbol("mu")
-    steps.append(DerivationStep(
-        "stability on c = 0",
-        "characteristic polynomial of the Jacobian at (a*, 0): eigenvalues 0 (along the line) and "
-        "-eta_x a*^2 (attracting)",
-        sp.Determinant(sp.ImmutableMatrix(J.subs({a2: a_s, c: 0}) - mu * sp.eye(2))),
-        mu * (mu + eta_x * a_s**2)))
-    steps.append(DerivationStep(
-        "stability on a2 = 0", "at (0, c*): eigenvalues 0 and -2 eta_A c*^2 (attracting)",
-        sp.Determinant(sp.ImmutableMatrix(J.subs({a2: 0, c: c_s}) - mu * sp.eye(2))),
-        mu * (mu + 2 * eta_A * c_s**2)))
-    return Derivation(title="Conserved quantity Eq. 11, fixed points and phase rule", steps=tuple(steps),
-                      symbols=dict(a2=a2, c=c, eta_A=eta_A, eta_x=eta_x, t=t, C=C))
+    steps.append(
+        DerivationStep(
+            "stability on c = 0",
+            "characteristic polynomial of the Jacobian at (a*, 0): eigenvalues 0 (along the line) and "
+            "-eta_x a*^2 (attracting)",
+            sp.Determinant(sp.ImmutableMatrix(J.subs({a2: a_s, c: 0}) - mu * sp.eye(2))),
+            mu * (mu + eta_x * a_s**2),
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "stability on a2 = 0",
+            "at (0, c*): eigenvalues 0 and -2 eta_A c*^2 (attracting)",
+            sp.Determinant(sp.ImmutableMatrix(J.subs({a2: 0, c: c_s}) - mu * sp.eye(2))),
+            mu * (mu + 2 * eta_A * c_s**2),
+        )
+    )
+    return Derivation(
+        title="Conserved quantity Eq. 11, fixed points and phase rule",
+        steps=tuple(steps),
+        symbols=dict(a2=a2, c=c, eta_A=eta_A, eta_x=eta_x, t=t, C=C),
+    )
 
 
 def conserved_matrix(A, r, eta_x, eta_A):
@@ -360,19 +433,34 @@ def derive_conserved_matrix(d: int = 2, m: int | None = None) -> Derivation:
     M = A.T * A / (2 * eta_A) - r * r.T / eta_x
     Am, rm, Adot, rdot = _matrix_symbols(m, d)
     dM_m = (Adot.T * Am + Am.T * Adot) / (2 * eta_A) - (rdot * rm.T + rm * rdot.T) / eta_x
-    steps = [DerivationStep(
-        "dM/dt", "M = A^T A/(2 eta_A) - r r^T/eta_x is conserved by Eq. 8 (matrix Eq. 11): dM/dt, with "
-        "Eq. 8 inserted for dA/dt and dr/dt, vanishes identically",
-        dM_m, sp.zeros(d, d), where=((Adot, dA), (rdot, dr), (Am, A), (rm, r)))]
-    steps.append(DerivationStep(
-        "closed r equation",
-        "eliminating A^T A = 2 eta_A (M + r r^T/eta_x): dr/dt = -2 eta_A (eta_x M + |r|^2) r",
-        rdot, -2 * eta_A * (eta_x * M + (r.T * r)[0] * sp.eye(d)) * r, where=((rdot, dr),)))
+    steps = [
+        DerivationStep(
+            "dM/dt",
+            "M = A^T A/(2 eta_A) - r r^T/eta_x is conserved by Eq. 8 (matrix Eq. 11): dM/dt, with "
+            "Eq. 8 inserted for dA/dt and dr/dt, vanishes identically",
+            dM_m,
+            sp.zeros(d, d),
+            where=((Adot, dA), (rdot, dr), (Am, A), (rm, r)),
+        )
+    ]
+    steps.append(
+        DerivationStep(
+            "closed r equation",
+            "eliminating A^T A = 2 eta_A (M + r r^T/eta_x): dr/dt = -2 eta_A (eta_x M + |r|^2) r",
+            rdot,
+            -2 * eta_A * (eta_x * M + (r.T * r)[0] * sp.eye(d)) * r,
+            where=((rdot, dr),),
+        )
+    )
     a, c = sp.symbols("a_2 c", real=True)
-    steps.append(DerivationStep("d = 1 is Eq. 11", "for m = d = 1 (A = a2, r = c), M is C of Eq. 11",
-                                sp.Subs(A[0, 0] ** 2 / (2 * eta_A) - r[0] ** 2 / eta_x,
-                                        (A[0, 0], r[0]), (a, c)),
-                                a**2 / (2 * eta_A) - c**2 / eta_x))
+    steps.append(
+        DerivationStep(
+            "d = 1 is Eq. 11",
+            "for m = d = 1 (A = a2, r = c), M is C of Eq. 11",
+            sp.Subs(A[0, 0] ** 2 / (2 * eta_A) - r[0] ** 2 / eta_x, (A[0, 0], r[0]), (a, c)),
+            a**2 / (2 * eta_A) - c**2 / eta_x,
+        )
+    )
     # closed form in the eigenbasis (d = 2, M = diag(mu1, mu2))
     mu1, mu2 = sp.symbols("mu_1 mu_2", real=True, nonzero=True)
     w10, w20 = sp.symbols("w_10 w_20", positive=True)
@@ -380,15 +468,28 @@ def derive_conserved_matrix(d: int = 2, m: int | None = None) -> Derivation:
     den = 1 + sum(w0 * (1 - sp.exp(-4 * eta_A * eta_x * mu * t)) / (eta_x * mu) for w0, mu in pairs)
     w = [w0 * sp.exp(-4 * eta_A * eta_x * mu * t) / den for w0, mu in ((w10, mu1), (w20, mu2))]
     lhs = sp.Matrix([sp.Derivative(wi, t) for wi in w])
-    rhs = sp.Matrix([-4 * eta_A * (eta_x * mu + w[0] + w[1]) * wi
-                     for wi, mu in zip(w, (mu1, mu2), strict=True)])
-    steps.append(DerivationStep(
-        "w_i(t) solves the flow", "w_i = r_i^2 in M's eigenbasis: w_i(t) = w_i0 exp(-4 eta_A eta_x mu_i t) / "
-        "(1 + sum_j w_j0 (1 - exp(-4 eta_A eta_x mu_j t))/(eta_x mu_j))", lhs, rhs))
-    steps.append(DerivationStep("w_i(0)", "initial values", sp.Matrix([sp.Subs(wi, t, 0) for wi in w]),
-                                sp.Matrix([w10, w20])))
-    return Derivation(title=f"Conserved matrix of the full flow Eq. 8 (d = {d}, m = {m})", steps=tuple(steps),
-                      symbols=dict(A=A, r=r, M=M))
+    rhs = sp.Matrix(
+        [-4 * eta_A * (eta_x * mu + w[0] + w[1]) * wi for wi, mu in zip(w, (mu1, mu2), strict=True)]
+    )
+    steps.append(
+        DerivationStep(
+            "w_i(t) solves the flow",
+            "w_i = r_i^2 in M's eigenbasis: w_i(t) = w_i0 exp(-4 eta_A eta_x mu_i t) / "
+            "(1 + sum_j w_j0 (1 - exp(-4 eta_A eta_x mu_j t))/(eta_x mu_j))",
+            lhs,
+            rhs,
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "w_i(0)", "initial values", sp.Matrix([sp.Subs(wi, t, 0) for wi in w]), sp.Matrix([w10, w20])
+        )
+    )
+    return Derivation(
+        title=f"Conserved matrix of the full flow Eq. 8 (d = {d}, m = {m})",
+        steps=tuple(steps),
+        symbols=dict(A=A, r=r, M=M),
+    )
 
 
 def full_conserved_matrix(A, r, s, eta_x, eta_A):
@@ -459,42 +560,77 @@ def derive_full_conserved_matrix(d: int = 2, m: int | None = None) -> Derivation
     Am, rm, Adot, rdot = _matrix_symbols(m, d)
     sm, sdot = sp.MatrixSymbol("s", d, 1), sp.MatrixSymbol("sdot", d, 1)
     Mf = Am.T * Am / (2 * eta_A) - (rm * rm.T + sm * sm.T) / eta_x
-    dMf = ((Adot.T * Am + Am.T * Adot) / (2 * eta_A)
-           - (rdot * rm.T + rm * rdot.T + sdot * sm.T + sm * sdot.T) / eta_x)
+    dMf = (Adot.T * Am + Am.T * Adot) / (2 * eta_A) - (
+        rdot * rm.T + rm * rdot.T + sdot * sm.T + sm * sdot.T
+    ) / eta_x
     explicit = ((Am, A), (rm, r), (sm, s))
     flow = ((Adot, F["dA"]), (rdot, F["dr"]), (sdot, F["ds"]))
-    steps = [DerivationStep(
-        "dM_full/dt",
-        "M_full = A^T A/(2 eta_A) - (r r^T + s s^T)/eta_x is conserved by the exact flow of Eq. 6 "
-        "(decoder bias b, target y and centroid s included)",
-        dMf, sp.zeros(d, d), where=flow + explicit)]
+    steps = [
+        DerivationStep(
+            "dM_full/dt",
+            "M_full = A^T A/(2 eta_A) - (r r^T + s s^T)/eta_x is conserved by the exact flow of Eq. 6 "
+            "(decoder bias b, target y and centroid s included)",
+            dMf,
+            sp.zeros(d, d),
+            where=flow + explicit,
+        )
+    ]
     X1, X2 = sp.MatrixSymbol("x_1", d, 1), sp.MatrixSymbol("x_2", d, 1)
-    steps.append(DerivationStep(
-        "balancedness",
-        "x1 x1^T + x2 x2^T = 2 (r r^T + s s^T): M_full = A^T A/(2 eta_A) - X X^T/(2 eta_x) "
-        "with X = [x1, x2], "
-        "the learning-rate weighted layer balancedness of two-layer linear networks "
-        "(Arora, Cohen, Hazan 2018; Du, Hu, Lee 2018)",
-        X1 * X1.T + X2 * X2.T, 2 * (rm * rm.T + sm * sm.T),
-        where=((X1, x1), (X2, x2), (x1, s + r), (x2, s - r), (rm, r), (sm, s))))
-    steps.append(DerivationStep(
-        "s = 0 gives M", "at s = 0 (Appendix C's x1 + x2 = 0 at t = 0) M_full is the conserved M of Eq. 8",
-        Mf, Am.T * Am / (2 * eta_A) - rm * rm.T / eta_x, where=explicit + ((s, sp.zeros(d, 1)),)))
-    steps.append(DerivationStep(
-        "r.dr/dt", "r^T dr/dt = -eta_x |A r|^2: dr/dt = 0 needs A r = 0",
-        rm.T * rdot, -eta_x * (Am * rm).T * (Am * rm), where=flow[1:2] + explicit))
+    steps.append(
+        DerivationStep(
+            "balancedness",
+            "x1 x1^T + x2 x2^T = 2 (r r^T + s s^T): M_full = A^T A/(2 eta_A) - X X^T/(2 eta_x) "
+            "with X = [x1, x2], "
+            "the learning-rate weighted layer balancedness of two-layer linear networks "
+            "(Arora, Cohen, Hazan 2018; Du, Hu, Lee 2018)",
+            X1 * X1.T + X2 * X2.T,
+            2 * (rm * rm.T + sm * sm.T),
+            where=((X1, x1), (X2, x2), (x1, s + r), (x2, s - r), (rm, r), (sm, s)),
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "s = 0 gives M",
+            "at s = 0 (Appendix C's x1 + x2 = 0 at t = 0) M_full is the conserved M of Eq. 8",
+            Mf,
+            Am.T * Am / (2 * eta_A) - rm * rm.T / eta_x,
+            where=explicit + ((s, sp.zeros(d, 1)),),
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "r.dr/dt",
+            "r^T dr/dt = -eta_x |A r|^2: dr/dt = 0 needs A r = 0",
+            rm.T * rdot,
+            -eta_x * (Am * rm).T * (Am * rm),
+            where=flow[1:2] + explicit,
+        )
+    )
     q, rho, sigma = sp.symbols("q rho sigma", real=True)  # |A r|^2, |r|^2, s^T r
     quad = rm.T * Mf * rm
-    steps.append(DerivationStep(
-        "quadratic form", "r^T M_full r = |A r|^2/(2 eta_A) - (|r|^4 + (s^T r)^2)/eta_x",
-        quad, ((Am * rm).T * (Am * rm)) / (2 * eta_A)
-        - ((rm.T * rm) * (rm.T * rm) + (sm.T * rm) * (sm.T * rm)) / eta_x, where=explicit))
-    steps.append(DerivationStep(
-        "non-collision fixed point",
-        "at a fixed point with r != 0 (A r = 0, so |A r|^2 = q = 0): "
-        "r^T M_full r = -(|r|^4 + (s^T r)^2)/eta_x "
-        "< 0, so M_full is not positive definite; M_full(0) > 0 therefore forces a collision",
-        sp.Subs(q / (2 * eta_A) - (rho**2 + sigma**2) / eta_x, q, 0), -(rho**2 + sigma**2) / eta_x,
-        assumptions=("q = |A r|^2, rho = |r|^2, sigma = s^T r",)))
-    return Derivation(title=f"Conserved matrix of the whole pair loss Eq. 6 (d = {d}, m = {m})",
-                      steps=tuple(steps), symbols=dict(A=A, b=b, y=y, s=s, r=r, eta_A=eta_A, eta_x=eta_x))
+    steps.append(
+        DerivationStep(
+            "quadratic form",
+            "r^T M_full r = |A r|^2/(2 eta_A) - (|r|^4 + (s^T r)^2)/eta_x",
+            quad,
+            ((Am * rm).T * (Am * rm)) / (2 * eta_A)
+            - ((rm.T * rm) * (rm.T * rm) + (sm.T * rm) * (sm.T * rm)) / eta_x,
+            where=explicit,
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "non-collision fixed point",
+            "at a fixed point with r != 0 (A r = 0, so |A r|^2 = q = 0): "
+            "r^T M_full r = -(|r|^4 + (s^T r)^2)/eta_x "
+            "< 0, so M_full is not positive definite; M_full(0) > 0 therefore forces a collision",
+            sp.Subs(q / (2 * eta_A) - (rho**2 + sigma**2) / eta_x, q, 0),
+            -(rho**2 + sigma**2) / eta_x,
+            assumptions=("q = |A r|^2, rho = |r|^2, sigma = s^T r",),
+        )
+    )
+    return Derivation(
+        title=f"Conserved matrix of the whole pair loss Eq. 6 (d = {d}, m = {m})",
+        steps=tuple(steps),
+        symbols=dict(A=A, b=b, y=y, s=s, r=r, eta_A=eta_A, eta_x=eta_x),
+    )

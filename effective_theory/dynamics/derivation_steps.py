@@ -183,7 +183,8 @@ class DerivationStep:
         s = " = ".join(sp.latex(side) for side in self.sides)
         if self.where:
             s += r",\quad\text{where }" + r",\ ".join(
-                sp.latex(old) + " = " + sp.latex(new) for old, new in _where_pairs(self.where))
+                sp.latex(old) + " = " + sp.latex(new) for old, new in _where_pairs(self.where)
+            )
         if not self.holds:
             s += r" \quad\text{(dropped: }" + sp.latex(self.residual) + r"\text{)}"
         return s
@@ -210,9 +211,20 @@ class DerivationStep:
         return "$$" + self.latex() + "$$"
 
 
-_TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                "<": r"\textless{}", ">": r"\textgreater{}"}
+_TEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
 
 
 def _tex_text(s: str) -> str:
@@ -264,8 +276,9 @@ class Derivation:
         return latex_document(self)
 
     def _repr_latex_(self) -> str:
-        rows = [r"\text{" + step.label.replace("_", r"\_") + r"}: & \quad " + step.latex()
-                for step in self.steps]
+        rows = [
+            r"\text{" + step.label.replace("_", r"\_") + r"}: & \quad " + step.latex() for step in self.steps
+        ]
         return r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$"
 
 
@@ -281,8 +294,14 @@ def latex_document(*derivations: Derivation, title: str | None = None) -> str:
     True
     """
     title = title or (derivations[0].title if len(derivations) == 1 else "Derivations")
-    head = [r"\documentclass[10pt]{article}", r"\usepackage{amsmath,amssymb}",
-            r"\setlength{\textwidth}{17cm}\setlength{\oddsidemargin}{-0.5cm}",
-            r"\allowdisplaybreaks", r"\title{" + _tex_text(title) + "}", r"\date{}",
-            r"\begin{document}", r"\maketitle"]
+    head = [
+        r"\documentclass[10pt]{article}",
+        r"\usepackage{amsmath,amssymb}",
+        r"\setlength{\textwidth}{17cm}\setlength{\oddsidemargin}{-0.5cm}",
+        r"\allowdisplaybreaks",
+        r"\title{" + _tex_text(title) + "}",
+        r"\date{}",
+        r"\begin{document}",
+        r"\maketitle",
+    ]
     return "\n".join(head + [D.latex_section() for D in derivations] + [r"\end{document}", ""])

@@ -267,9 +267,15 @@ def matrix_collision_vs_eq12(eta_x, eta_A, sigma_a, sigma_c, m, d) -> MatrixColl
     general = float(matrix_collision_probability(eta_x, eta_A, sigma_a, sigma_c, m, d))
     eq12 = float(representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c))
     return MatrixCollisionProbability(
-        K=float(_argument(eta_x, eta_A, sigma_a, sigma_c)), m=int(m), d=int(d), general=general, eq12=eq12,
+        K=float(_argument(eta_x, eta_A, sigma_a, sigma_c)),
+        m=int(m),
+        d=int(d),
+        general=general,
+        eq12=eq12,
         wedge_bound=float(wedge_bound_probability(eta_x, eta_A, sigma_a, sigma_c, m, d)),
-        eq12_is_upper_bound=bool(general <= eq12 + 1e-12), crossover_K=eq12_bound_crossover(m, d))
+        eq12_is_upper_bound=bool(general <= eq12 + 1e-12),
+        crossover_K=eq12_bound_crossover(m, d),
+    )
 
 
 _CLOSED_FORMS = {1: "2 atan(K)/pi (Eq. 12)", 2: "1 - 1/sqrt(1 + K^2)", 3: "(2/pi)(atan K - K/(1 + K^2))"}
@@ -308,8 +314,9 @@ def derive_matrix_collision_probability(d: int = 2, m: int | None = None):
     m = d if m is None else m
     m, d = _dims(m, d)
     if m < d:
-        raise ValueError(f"m >= d needed (for m < d the probability is 0: A0^T A0 is singular), "
-                         f"got m={m}, d={d}")
+        raise ValueError(
+            f"m >= d needed (for m < d the probability is 0: A0^T A0 is singular), got m={m}, d={d}"
+        )
     nu = m - d + 1
     eta_A, eta_x, K = sp.symbols("eta_A eta_x K", positive=True)
     steps = []
@@ -318,13 +325,17 @@ def derive_matrix_collision_probability(d: int = 2, m: int | None = None):
     W = sp.Matrix(d, d, lambda i, j: sp.Symbol(f"w_{min(i, j) + 1}{max(i, j) + 1}", real=True))
     r = sp.Matrix(d, 1, lambda i, _j: sp.Symbol(f"r_{i + 1}", real=True))
     Wm, rm = sp.MatrixSymbol("W", d, d), sp.MatrixSymbol("r", d, 1)
-    steps.append(DerivationStep(
-        "rank-one criterion",
-        "matrix determinant lemma: M0 = W/(2 eta_A) - r r^T/eta_x (W = A0^T A0 > 0) has at most one "
-        "non-positive eigenvalue, so M0 > 0 iff r^T W^-1 r < eta_x/(2 eta_A)",
-        sp.Determinant(Wm / (2 * eta_A) - rm * rm.T / eta_x),
-        sp.Determinant(Wm / (2 * eta_A)) * (sp.Identity(1) - 2 * eta_A / eta_x * (rm.T * Wm.I * rm)),
-        where=((Wm, W), (rm, r)), assumptions=("W = A0^T A0 positive definite (m >= d)",)))
+    steps.append(
+        DerivationStep(
+            "rank-one criterion",
+            "matrix determinant lemma: M0 = W/(2 eta_A) - r r^T/eta_x (W = A0^T A0 > 0) has at most one "
+            "non-positive eigenvalue, so M0 > 0 iff r^T W^-1 r < eta_x/(2 eta_A)",
+            sp.Determinant(Wm / (2 * eta_A) - rm * rm.T / eta_x),
+            sp.Determinant(Wm / (2 * eta_A)) * (sp.Identity(1) - 2 * eta_A / eta_x * (rm.T * Wm.I * rm)),
+            where=((Wm, W), (rm, r)),
+            assumptions=("W = A0^T A0 positive definite (m >= d)",),
+        )
+    )
 
     A = sp.Matrix(m, d, lambda i, j: sp.Symbol(f"A_{i + 1}{j + 1}", real=True))
     # 2. Schur complement: 1/(W^-1)_dd = |P_perp a_d|^2, the residual of column d regressed on the others
@@ -337,19 +348,29 @@ def derive_matrix_collision_probability(d: int = 2, m: int | None = None):
         P_perp = sp.eye(m) - Al * (Al.T * Al).inv() * Al.T
         resid = P_perp * a_d
     rho = sp.Symbol("rho", positive=True)
-    steps.append(DerivationStep(
-        "Schur complement",
-        "rotation invariance (A0 Q has the law of A0 for orthogonal Q; choose Q^T r0 = |r0| e_d) gives "
-        "r0^T W^-1 r0 = |r0|^2/rho with rho = 1/(W^-1)_dd independent of r0; rho is the squared residual of "
-        "the last column a_d of A0 regressed on the other d - 1 columns",
-        rho, (resid.T * resid)[0], where=((rho, 1 / W.inv()[d - 1, d - 1]), (W, A.T * A)),
-        assumptions=("A0 has i.i.d. Gaussian entries (its law is rotation invariant)",)))
-    steps.append(DerivationStep(
-        "degrees of freedom",
-        "the residual projector P = I - A_<(A_<^T A_<)^-1 A_<^T has trace m - d + 1: for Gaussian a_d "
-        "independent of A_<, rho/sigma_a^2 ~ chi^2_{m-d+1}, while |r0|^2/sigma_c^2 ~ chi^2_d",
-        sp.Trace(sp.ImmutableMatrix(P_perp)), sp.Integer(nu),
-        assumptions=("a_d ~ N(0, sigma_a^2 I_m) independent of A_<", "r0 ~ N(0, sigma_c^2 I_d)")))
+    steps.append(
+        DerivationStep(
+            "Schur complement",
+            "rotation invariance (A0 Q has the law of A0 for orthogonal Q; choose Q^T r0 = |r0| e_d) gives "
+            "r0^T W^-1 r0 = |r0|^2/rho with rho = 1/(W^-1)_dd independent of r0; rho is the squared "
+            "residual of "
+            "the last column a_d of A0 regressed on the other d - 1 columns",
+            rho,
+            (resid.T * resid)[0],
+            where=((rho, 1 / W.inv()[d - 1, d - 1]), (W, A.T * A)),
+            assumptions=("A0 has i.i.d. Gaussian entries (its law is rotation invariant)",),
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "degrees of freedom",
+            "the residual projector P = I - A_<(A_<^T A_<)^-1 A_<^T has trace m - d + 1: for Gaussian a_d "
+            "independent of A_<, rho/sigma_a^2 ~ chi^2_{m-d+1}, while |r0|^2/sigma_c^2 ~ chi^2_d",
+            sp.Trace(sp.ImmutableMatrix(P_perp)),
+            sp.Integer(nu),
+            assumptions=("a_d ~ N(0, sigma_a^2 I_m) independent of A_<", "r0 ~ N(0, sigma_c^2 I_d)"),
+        )
+    )
 
     # 4. ratio of chi-squares, for general degrees of freedom 2a, 2b
     a, b, x, v, t = sp.symbols("a b x v t", positive=True)
@@ -359,40 +380,65 @@ def derive_matrix_collision_probability(d: int = 2, m: int | None = None):
 
     beta = sp.gamma(a) * sp.gamma(b) / sp.gamma(a + b)
     f_ratio = x ** (a - 1) * (1 + x) ** (-a - b) / beta
-    steps.append(DerivationStep(
-        "ratio density",
-        "X = chi^2_{2a}/chi^2_{2b} (independent) has density int_0^oo v f_2a(x v) f_2b(v) dv = "
-        "x^(a-1) (1+x)^(-a-b)/B(a, b)",
-        sp.Integral(v * chi2(x * v, a) * chi2(v, b), (v, 0, sp.oo)), f_ratio,
-        assumptions=("chi^2_{2a} and chi^2_{2b} independent",)))
+    steps.append(
+        DerivationStep(
+            "ratio density",
+            "X = chi^2_{2a}/chi^2_{2b} (independent) has density int_0^oo v f_2a(x v) f_2b(v) dv = "
+            "x^(a-1) (1+x)^(-a-b)/B(a, b)",
+            sp.Integral(v * chi2(x * v, a) * chi2(v, b), (v, 0, sp.oo)),
+            f_ratio,
+            assumptions=("chi^2_{2a} and chi^2_{2b} independent",),
+        )
+    )
+
     def P_integral(dd, nn):
         fx = f_ratio.subs({a: sp.Rational(dd, 2), b: sp.Rational(nn, 2)})
         return sp.Integral(fx, (x, 0, K**2))
 
     beta_density = (t ** (a - 1) * (1 - t) ** (b - 1) / beta).subs(
-        {a: sp.Rational(d, 2), b: sp.Rational(nu, 2)})
-    steps.append(DerivationStep(
-        "incomplete beta",
-        f"x = t/(1 - t) maps P(X < K^2) (here X = chi^2_{d}/chi^2_{nu}) to the regularised incomplete beta "
-        f"I_{{K^2/(1+K^2)}}({d}/2, {nu}/2): both sides vanish at K = 0 and have equal K-derivatives",
-        sp.Derivative(P_integral(d, nu), K),
-        sp.Derivative(sp.Integral(beta_density, (t, 0, K**2 / (1 + K**2))), K)))
+        {a: sp.Rational(d, 2), b: sp.Rational(nu, 2)}
+    )
+    steps.append(
+        DerivationStep(
+            "incomplete beta",
+            f"x = t/(1 - t) maps P(X < K^2) (here X = chi^2_{d}/chi^2_{nu}) to the regularised "
+            "incomplete beta "
+            f"I_{{K^2/(1+K^2)}}({d}/2, {nu}/2): both sides vanish at K = 0 and have equal K-derivatives",
+            sp.Derivative(P_integral(d, nu), K),
+            sp.Derivative(sp.Integral(beta_density, (t, 0, K**2 / (1 + K**2))), K),
+        )
+    )
     y = sp.Symbol("y", positive=True)
-    steps.append(DerivationStep(
-        "F distribution",
-        "F_{d1,d2}(y) = I_{d1 y/(d1 y + d2)}(d1/2, d2/2); at y = K^2 (m-d+1)/d the argument is K^2/(1+K^2), "
-        "so P = F_{d, m-d+1}(K^2 (m-d+1)/d)",
-        sp.Subs(d * y / (d * y + nu), y, K**2 * nu / d), K**2 / (1 + K**2)))
-    closed = {1: 2 * sp.atan(K) / sp.pi, 2: 1 - 1 / sp.sqrt(1 + K**2),
-              3: 2 / sp.pi * (sp.atan(K) - K / (1 + K**2))}
+    steps.append(
+        DerivationStep(
+            "F distribution",
+            "F_{d1,d2}(y) = I_{d1 y/(d1 y + d2)}(d1/2, d2/2); at y = K^2 (m-d+1)/d the argument is "
+            "K^2/(1+K^2), "
+            "so P = F_{d, m-d+1}(K^2 (m-d+1)/d)",
+            sp.Subs(d * y / (d * y + nu), y, K**2 * nu / d),
+            K**2 / (1 + K**2),
+        )
+    )
+    closed = {
+        1: 2 * sp.atan(K) / sp.pi,
+        2: 1 - 1 / sp.sqrt(1 + K**2),
+        3: 2 / sp.pi * (sp.atan(K) - K / (1 + K**2)),
+    }
     if m == d and d in closed:
-        steps.append(DerivationStep(
-            "this (m, d)", f"m = d = {d}: P = {_CLOSED_FORMS[d]}", P_integral(d, nu), closed[d]))
-    steps.append(DerivationStep(
-        "m = d = 1 is Eq. 12",
-        "for m = d = 1 (chi^2_1/chi^2_1, the ratio of two squared standard normals) "
-        "P = (2/pi) atan K: Eq. 12",
-        P_integral(1, 1), 2 * sp.atan(K) / sp.pi))
+        steps.append(
+            DerivationStep(
+                "this (m, d)", f"m = d = {d}: P = {_CLOSED_FORMS[d]}", P_integral(d, nu), closed[d]
+            )
+        )
+    steps.append(
+        DerivationStep(
+            "m = d = 1 is Eq. 12",
+            "for m = d = 1 (chi^2_1/chi^2_1, the ratio of two squared standard normals) "
+            "P = (2/pi) atan K: Eq. 12",
+            P_integral(1, 1),
+            2 * sp.atan(K) / sp.pi,
+        )
+    )
 
     # Cauchy-Schwarz gap (d = 2 explicit; for d = 1 it is an equality)
     if d >= 2:
@@ -402,12 +448,19 @@ def derive_matrix_collision_probability(d: int = 2, m: int | None = None):
         p_, q_, s_ = W2[0, 0], W2[0, 1], W2[1, 1]
         r1_, r2_ = r2
         gap = (p_ * r1_ * r2_ - q_ * r1_**2 + q_ * r2_**2 - r1_ * r2_ * s_) ** 2 / (p_ * s_ - q_**2)
-        steps.append(DerivationStep(
-            "Cauchy-Schwarz",
-            "(r^T W r)(r^T W^-1 r) - |r|^4 is a square over det W >= 0 (d = 2): a collision "
-            "(r^T W^-1 r < eta_x/(2 eta_A)) implies the Eq. 11 wedge for a2 = |A0 r_hat|, c = |r|",
-            (r2m.T * W2m * r2m) * (r2m.T * W2m.I * r2m) - (r2m.T * r2m) * (r2m.T * r2m), gap,
-            where=((W2m, W2), (r2m, r2))))
-    return Derivation(title=f"Collision probability of the matrix flow Eq. 8 from i.i.d. Gaussian A0, r0 "
-                            f"(m = {m}, d = {d})", steps=tuple(steps),
-                      symbols=dict(K=K, eta_A=eta_A, eta_x=eta_x))
+        steps.append(
+            DerivationStep(
+                "Cauchy-Schwarz",
+                "(r^T W r)(r^T W^-1 r) - |r|^4 is a square over det W >= 0 (d = 2): a collision "
+                "(r^T W^-1 r < eta_x/(2 eta_A)) implies the Eq. 11 wedge for a2 = |A0 r_hat|, c = |r|",
+                (r2m.T * W2m * r2m) * (r2m.T * W2m.I * r2m) - (r2m.T * r2m) * (r2m.T * r2m),
+                gap,
+                where=((W2m, W2), (r2m, r2)),
+            )
+        )
+    return Derivation(
+        title=f"Collision probability of the matrix flow Eq. 8 from i.i.d. Gaussian A0, r0 "
+        f"(m = {m}, d = {d})",
+        steps=tuple(steps),
+        symbols=dict(K=K, eta_A=eta_A, eta_x=eta_x),
+    )

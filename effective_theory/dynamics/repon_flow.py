@@ -87,10 +87,18 @@ def pair_loss(d: int = 2, m: int | None = None) -> tuple:
     _check_dims(d, m)
     A = sp.Matrix(m, d, lambda i, j: sp.Symbol(f"A{i + 1}{j + 1}", real=True))
     S = dict(
-        A=A, b=_vec("b", m), y=_vec("y", m), x1=_vec("x_1", d), x2=_vec("x_2", d),
-        s=_vec("s", d), r=_vec("r", d),
-        eta_A=sp.Symbol("eta_A", positive=True), eta_x=sp.Symbol("eta_x", positive=True),
-        t=sp.Symbol("t", nonnegative=True), d=d, m=m,
+        A=A,
+        b=_vec("b", m),
+        y=_vec("y", m),
+        x1=_vec("x_1", d),
+        x2=_vec("x_2", d),
+        s=_vec("s", d),
+        r=_vec("r", d),
+        eta_A=sp.Symbol("eta_A", positive=True),
+        eta_x=sp.Symbol("eta_x", positive=True),
+        t=sp.Symbol("t", nonnegative=True),
+        d=d,
+        m=m,
     )
     res1 = A * S["x1"] + S["b"] - S["y"]
     res2 = A * S["x2"] + S["b"] - S["y"]
@@ -181,97 +189,203 @@ def derive_repon_flow(d: int = 2, m: int | None = None) -> Derivation:
     given_loss = ((ell, loss),)
     given_split = given_loss + ((x1, s + r), (x2, s - r))  # x1 = s + r, x2 = s - r
     comp = sp.Rational(1, 2) * sum(
-        (sum(A[k, j] * x[j] for j in range(d)) + b[k] - y[k]) ** 2 for x in (x1, x2) for k in range(m))
-    steps.append(DerivationStep(
-        "Eq. 6", "pair loss l = 1/2(|A x1 + b - y|^2 + |A x2 + b - y|^2), written in components",
-        ell, comp, where=((ell, loss_m), (Am, A), (bm, b), (ym, y), (x1m, x1), (x2m, x2))))
+        (sum(A[k, j] * x[j] for j in range(d)) + b[k] - y[k]) ** 2 for x in (x1, x2) for k in range(m)
+    )
+    steps.append(
+        DerivationStep(
+            "Eq. 6",
+            "pair loss l = 1/2(|A x1 + b - y|^2 + |A x2 + b - y|^2), written in components",
+            ell,
+            comp,
+            where=((ell, loss_m), (Am, A), (bm, b), (ym, y), (x1m, x1), (x2m, x2)),
+        )
+    )
 
     # --- C1: the gradient flow of Eq. (7), derived by differentiating Eq. (6)
-    steps.append(DerivationStep(
-        "C1: dA/dt", "-eta_A dl/dA equals the paper's C1 expression",
-        -eta_A * nabla(A), -eta_A * (A * (x1 * x1.T + x2 * x2.T) + (b - y) * (x1 + x2).T), where=given_loss))
-    steps.append(DerivationStep(
-        "C1: db/dt",
-        "-eta_A dl/db versus the paper's C1 -eta_A(A(x1+x2) + b - y): C1 drops a factor 2 on (b - y) "
-        "(a typo: the paper's own b(t) = (1 - exp(-2 eta_A t)) y needs the factor 2)",
-        -eta_A * nabla(b), -eta_A * (A * (x1 + x2) + b - y), expect_exact=False, where=given_loss))
+    steps.append(
+        DerivationStep(
+            "C1: dA/dt",
+            "-eta_A dl/dA equals the paper's C1 expression",
+            -eta_A * nabla(A),
+            -eta_A * (A * (x1 * x1.T + x2 * x2.T) + (b - y) * (x1 + x2).T),
+            where=given_loss,
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "C1: db/dt",
+            "-eta_A dl/db versus the paper's C1 -eta_A(A(x1+x2) + b - y): C1 drops a factor 2 on (b - y) "
+            "(a typo: the paper's own b(t) = (1 - exp(-2 eta_A t)) y needs the factor 2)",
+            -eta_A * nabla(b),
+            -eta_A * (A * (x1 + x2) + b - y),
+            expect_exact=False,
+            where=given_loss,
+        )
+    )
     for name, x in (("dx1/dt", x1), ("dx2/dt", x2)):
-        steps.append(DerivationStep(
-            f"C1: {name}", "-eta_x dl/dx_i = -eta_x A^T (A x_i + b - y)",
-            -eta_x * nabla(x), -eta_x * A.T * (A * x + b - y), where=given_loss))
+        steps.append(
+            DerivationStep(
+                f"C1: {name}",
+                "-eta_x dl/dx_i = -eta_x A^T (A x_i + b - y)",
+                -eta_x * nabla(x),
+                -eta_x * A.T * (A * x + b - y),
+                where=given_loss,
+            )
+        )
 
     # --- centroid / half-separation split (exact change of variables)
     e = A * s + b - y
     vel_r = (-eta_x * nabla(x1) + eta_x * nabla(x2)) / 2  # (dx1/dt - dx2/dt)/2
     vel_s = (-eta_x * nabla(x1) - eta_x * nabla(x2)) / 2  # (dx1/dt + dx2/dt)/2
-    steps.append(DerivationStep(
-        "split", "with x1 = s + r, x2 = s - r and e = A s + b - y: l = |e|^2 + |A r|^2 (identity)",
-        ell, (e.T * e)[0] + ((A * r).T * (A * r))[0], where=given_split))
-    steps.append(DerivationStep(
-        "C3: dr/dt", "(dx1/dt - dx2/dt)/2 = -eta_x A^T A r holds exactly, with no assumption",
-        vel_r, -eta_x * A.T * A * r, where=given_split))
-    steps.append(DerivationStep(
-        "ds/dt", "centroid velocity (dx1/dt + dx2/dt)/2 = -eta_x A^T e (identity)",
-        vel_s, -eta_x * A.T * e, where=given_split))
+    steps.append(
+        DerivationStep(
+            "split",
+            "with x1 = s + r, x2 = s - r and e = A s + b - y: l = |e|^2 + |A r|^2 (identity)",
+            ell,
+            (e.T * e)[0] + ((A * r).T * (A * r))[0],
+            where=given_split,
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "C3: dr/dt",
+            "(dx1/dt - dx2/dt)/2 = -eta_x A^T A r holds exactly, with no assumption",
+            vel_r,
+            -eta_x * A.T * A * r,
+            where=given_split,
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "ds/dt",
+            "centroid velocity (dx1/dt + dx2/dt)/2 = -eta_x A^T e (identity)",
+            vel_s,
+            -eta_x * A.T * e,
+            where=given_split,
+        )
+    )
     at_s0 = {s[i]: 0 for i in range(d)}
-    steps.append(DerivationStep(
-        "x1+x2=0 preserved?",
-        "at s = 0 the centroid still moves: ds/dt = -eta_x A^T (b - y) != 0, so x1 + x2 = 0 is "
-        "not preserved unless A^T (b - y) = 0",
-        vel_s, sp.zeros(d, 1), assumptions=("s = (x1 + x2)/2 = 0 at this instant",),
-        expect_exact=False, where=given_split + ((s, sp.zeros(d, 1)),)))
+    steps.append(
+        DerivationStep(
+            "x1+x2=0 preserved?",
+            "at s = 0 the centroid still moves: ds/dt = -eta_x A^T (b - y) != 0, so x1 + x2 = 0 is "
+            "not preserved unless A^T (b - y) = 0",
+            vel_s,
+            sp.zeros(d, 1),
+            assumptions=("s = (x1 + x2)/2 = 0 at this instant",),
+            expect_exact=False,
+            where=given_split + ((s, sp.zeros(d, 1)),),
+        )
+    )
 
     # --- b(t): db/dt at s = 0 is -2 eta_A (b - y); its solution with b(0) = 0
     b_t = (1 - sp.exp(-2 * eta_A * t)) * y
-    steps.append(DerivationStep(
-        "b(t)", "b(t) = (1 - exp(-2 eta_A t)) y solves db/dt = -eta_A dl/db = -2 eta_A (A s + b - y) "
-        "with b(0) = 0",
-        b_t.applyfunc(lambda v: sp.Derivative(v, t)), -eta_A * nabla(b),
-        assumptions=("A (x1 + x2) = 0 for all t (s = 0 kept, which the flow does not do)", "b(0) = 0"),
-        where=given_split + ((s, sp.zeros(d, 1)), (b, b_t))))
+    steps.append(
+        DerivationStep(
+            "b(t)",
+            "b(t) = (1 - exp(-2 eta_A t)) y solves db/dt = -eta_A dl/db = -2 eta_A (A s + b - y) "
+            "with b(0) = 0",
+            b_t.applyfunc(lambda v: sp.Derivative(v, t)),
+            -eta_A * nabla(b),
+            assumptions=("A (x1 + x2) = 0 for all t (s = 0 kept, which the flow does not do)", "b(0) = 0"),
+            where=given_split + ((s, sp.zeros(d, 1)), (b, b_t)),
+        )
+    )
 
     # --- C2
-    steps.append(DerivationStep(
-        "C2: dA/dt", "with x1 = r, x2 = -r the (b - y)(x1 + x2)^T term vanishes: dA/dt = -2 eta_A A r r^T",
-        -eta_A * nabla(A), -2 * eta_A * A * r * r.T, assumptions=("x1 + x2 = 0 at this instant",),
-        where=given_loss + ((x1, r), (x2, -r))))
+    steps.append(
+        DerivationStep(
+            "C2: dA/dt",
+            "with x1 = r, x2 = -r the (b - y)(x1 + x2)^T term vanishes: dA/dt = -2 eta_A A r r^T",
+            -eta_A * nabla(A),
+            -2 * eta_A * A * r * r.T,
+            assumptions=("x1 + x2 = 0 at this instant",),
+            where=given_loss + ((x1, r), (x2, -r)),
+        )
+    )
     for name, x in (("C2: dx1/dt", x1), ("C2: dx2/dt", x2)):
-        steps.append(DerivationStep(
-            name, "inserting b(t): dx_i/dt = -eta_x A^T A x_i + eta_x exp(-2 eta_A t) A^T y",
-            -eta_x * nabla(x), -eta_x * A.T * A * x + eta_x * sp.exp(-2 * eta_A * t) * A.T * y,
-            assumptions=("b(t) = (1 - exp(-2 eta_A t)) y",), where=given_loss + ((b, b_t),)))
+        steps.append(
+            DerivationStep(
+                name,
+                "inserting b(t): dx_i/dt = -eta_x A^T A x_i + eta_x exp(-2 eta_A t) A^T y",
+                -eta_x * nabla(x),
+                -eta_x * A.T * A * x + eta_x * sp.exp(-2 * eta_A * t) * A.T * y,
+                assumptions=("b(t) = (1 - exp(-2 eta_A t)) y",),
+                where=given_loss + ((b, b_t),),
+            )
+        )
 
     # --- Eq. 8 / C3 for dA/dt: what is dropped when s != 0
-    steps.append(DerivationStep(
-        "Eq. 8: dA/dt",
-        "exact dA/dt in (s, r) versus Eq. 8's -2 eta_A A r r^T: the dropped term is -2 eta_A e s^T",
-        -eta_A * nabla(A), -2 * eta_A * A * r * r.T, expect_exact=False, where=given_split))
-    steps.append(DerivationStep(
-        "Eq. 8: dropped term", "the term Eq. 8 drops from dA/dt is exactly -2 eta_A e s^T",
-        steps[-1].residual, -2 * eta_A * e * s.T))
+    steps.append(
+        DerivationStep(
+            "Eq. 8: dA/dt",
+            "exact dA/dt in (s, r) versus Eq. 8's -2 eta_A A r r^T: the dropped term is -2 eta_A e s^T",
+            -eta_A * nabla(A),
+            -2 * eta_A * A * r * r.T,
+            expect_exact=False,
+            where=given_split,
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "Eq. 8: dropped term",
+            "the term Eq. 8 drops from dA/dt is exactly -2 eta_A e s^T",
+            steps[-1].residual,
+            -2 * eta_A * e * s.T,
+        )
+    )
     # de/dt = (dA/dt) s + A ds/dt + db/dt, printed in matrix notation
     F = exact_pair_flow(d, m)
-    Adot, sdot, bdot = (sp.MatrixSymbol("Adot", m, d), sp.MatrixSymbol("sdot", d, 1),
-                        sp.MatrixSymbol("bdot", m, 1))
+    Adot, sdot, bdot = (
+        sp.MatrixSymbol("Adot", m, d),
+        sp.MatrixSymbol("sdot", d, 1),
+        sp.MatrixSymbol("bdot", m, 1),
+    )
     sm = sp.MatrixSymbol("s", d, 1)
     de_m = Adot * sm + Am * sdot + bdot
     given_de = ((Adot, F["dA"]), (sdot, F["ds"]), (bdot, F["db"]), (Am, A), (sm, s))
     on_manifold = ((s, sp.zeros(d, 1)), (b, y))
-    steps.append(DerivationStep(
-        "invariant manifold: ds/dt", "on s = 0, e = 0 (b = y) the centroid stays put",
-        vel_s, sp.zeros(d, 1), assumptions=("s = 0", "b = y (so e = 0)"), where=given_split + on_manifold))
-    steps.append(DerivationStep(
-        "invariant manifold: de/dt", "on s = 0, e = 0 the residual stays zero, so Eq. 8 is exact there",
-        de_m, sp.zeros(m, 1), assumptions=("s = 0", "b = y (so e = 0)"), where=given_de + on_manifold))
-    steps.append(DerivationStep(
-        "late time: de/dt",
-        "at s = 0 the residual decays, de/dt = -(2 eta_A + eta_x A A^T) e, so the dropped term "
-        "-2 eta_A e s^T dies out at late times (t >> 1/(2 eta_A))",
-        de_m, -(2 * eta_A * sp.eye(m) + eta_x * A * A.T) * e.subs(at_s0),
-        assumptions=("s = 0 at this instant",), where=given_de + ((s, sp.zeros(d, 1)),)))
+    steps.append(
+        DerivationStep(
+            "invariant manifold: ds/dt",
+            "on s = 0, e = 0 (b = y) the centroid stays put",
+            vel_s,
+            sp.zeros(d, 1),
+            assumptions=("s = 0", "b = y (so e = 0)"),
+            where=given_split + on_manifold,
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "invariant manifold: de/dt",
+            "on s = 0, e = 0 the residual stays zero, so Eq. 8 is exact there",
+            de_m,
+            sp.zeros(m, 1),
+            assumptions=("s = 0", "b = y (so e = 0)"),
+            where=given_de + on_manifold,
+        )
+    )
+    steps.append(
+        DerivationStep(
+            "late time: de/dt",
+            "at s = 0 the residual decays, de/dt = -(2 eta_A + eta_x A A^T) e, so the dropped term "
+            "-2 eta_A e s^T dies out at late times (t >> 1/(2 eta_A))",
+            de_m,
+            -(2 * eta_A * sp.eye(m) + eta_x * A * A.T) * e.subs(at_s0),
+            assumptions=("s = 0 at this instant",),
+            where=given_de + ((s, sp.zeros(d, 1)),),
+        )
+    )
     U = sp.Rational(1, 2) * ((A * r).T * (A * r))[0]
-    steps.append(DerivationStep(
-        "potential", "dr/dt = -eta_x grad_r U with U = r^T A^T A r / 2 (Hooke-like attraction)",
-        vel_r, -eta_x * r.applyfunc(lambda v: sp.Derivative(U, v)), where=given_split))
+    steps.append(
+        DerivationStep(
+            "potential",
+            "dr/dt = -eta_x grad_r U with U = r^T A^T A r / 2 (Hooke-like attraction)",
+            vel_r,
+            -eta_x * r.applyfunc(lambda v: sp.Derivative(U, v)),
+            where=given_split,
+        )
+    )
     return Derivation(
-        title=f"Eq. 6 -> C1 -> C2 -> C3 / Eq. 8 (d = {d}, m = {m})", steps=tuple(steps), symbols=S)
+        title=f"Eq. 6 -> C1 -> C2 -> C3 / Eq. 8 (d = {d}, m = {m})", steps=tuple(steps), symbols=S
+    )

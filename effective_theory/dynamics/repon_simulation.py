@@ -138,8 +138,9 @@ def classify_collision(sep0, sepT, amp0, ampT, tol=1e-3):
     return rs < ra, (rs > tol) & (ra > tol)
 
 
-def simulate_reduced_flow(eta_x, eta_A, sigma_a, sigma_c, n=10_000, *, N=1, t_max=None, seed=None,
-                          rtol=1e-8, atol=1e-10):
+def simulate_reduced_flow(
+    eta_x, eta_A, sigma_a, sigma_c, n=10_000, *, N=1, t_max=None, seed=None, rtol=1e-8, atol=1e-10
+):
     """Integrate Eq. (10) (or its ``N``-cluster version) from ``n`` Gaussian initial conditions.
 
     In log variables :math:`u = \\ln|a_2|, v = \\ln|c|` the flow
@@ -193,8 +194,13 @@ def simulate_reduced_flow(eta_x, eta_A, sigma_a, sigma_c, n=10_000, *, N=1, t_ma
     CT = aT**2 / kappa - cT**2 / eta_x
     drift = float(np.max(np.abs(CT - C0) / (a0**2 / kappa + c0**2 / eta_x)))
     theory = float(representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c, N=N))
-    return MonteCarloResult(float(collided.mean()), theory, n, int(undecided.sum()),
-                            dict(C_drift=drift, nfev=int(sol.nfev), predicted=C0 > 0, collided=collided))
+    return MonteCarloResult(
+        float(collided.mean()),
+        theory,
+        n,
+        int(undecided.sum()),
+        dict(C_drift=drift, nfev=int(sol.nfev), predicted=C0 > 0, collided=collided),
+    )
 
 
 def _random_orthogonal(rng, n, k):
@@ -254,8 +260,9 @@ def _check_matrix_args(m, d, perturbation):
         raise ValueError(f"perturbation must be >= 0, got {perturbation!r}")
 
 
-def matrix_collision_rules(eta_x, eta_A, sigma_a, sigma_c, n=100_000, *, m=2, d=2, init="ansatz",
-                           perturbation=0.0, seed=None):
+def matrix_collision_rules(
+    eta_x, eta_A, sigma_a, sigma_c, n=100_000, *, m=2, d=2, init="ansatz", perturbation=0.0, seed=None
+):
     """Collision probabilities of the matrix flow Eq. (8) from the exact rule, without integrating.
 
     Draws ``n`` initial conditions (``init="ansatz"``: :func:`ansatz_initial_conditions`
@@ -290,8 +297,13 @@ def matrix_collision_rules(eta_x, eta_A, sigma_a, sigma_c, n=100_000, *, m=2, d=
     naive = a2**2 / (2 * eta_A) - c**2 / eta_x > 0
     exact = matrix_flow_collides(A0, r0, eta_x, eta_A)
     p = float(representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c))
-    out = dict(exact=float(exact.mean()), naive=float(naive.mean()), eq12=p,
-               agree=float((exact == naive).mean()), stderr=float(np.sqrt(p * (1 - p) / n)))
+    out = dict(
+        exact=float(exact.mean()),
+        naive=float(naive.mean()),
+        eq12=p,
+        agree=float((exact == naive).mean()),
+        stderr=float(np.sqrt(p * (1 - p) / n)),
+    )
     if init == "iid" and perturbation == 0:
         from effective_theory.dynamics.matrix_collision import (
             matrix_collision_probability,
@@ -300,13 +312,30 @@ def matrix_collision_rules(eta_x, eta_A, sigma_a, sigma_c, n=100_000, *, m=2, d=
 
         g = float(matrix_collision_probability(eta_x, eta_A, sigma_a, sigma_c, m, d))
         gc = min(max(g, 1.0 / n), 1 - 1.0 / n)
-        out.update(general=g, general_stderr=float(np.sqrt(gc * (1 - gc) / n)),
-                   wedge_bound=float(wedge_bound_probability(eta_x, eta_A, sigma_a, sigma_c, m, d)))
+        out.update(
+            general=g,
+            general_stderr=float(np.sqrt(gc * (1 - gc) / n)),
+            wedge_bound=float(wedge_bound_probability(eta_x, eta_A, sigma_a, sigma_c, m, d)),
+        )
     return out
 
 
-def simulate_matrix_flow(eta_x, eta_A, sigma_a, sigma_c, n=1000, *, m=2, d=2, init="ansatz",
-                         perturbation=0.0, tau_max=400.0, seed=None, rtol=1e-8, atol=1e-13):
+def simulate_matrix_flow(
+    eta_x,
+    eta_A,
+    sigma_a,
+    sigma_c,
+    n=1000,
+    *,
+    m=2,
+    d=2,
+    init="ansatz",
+    perturbation=0.0,
+    tau_max=400.0,
+    seed=None,
+    rtol=1e-8,
+    atol=1e-13,
+):
     """Integrate the full matrix flow Eq. (8) of [1]_ with scipy from ``n`` random initial conditions.
 
     Initial conditions as in :func:`matrix_collision_rules`.  Each sample runs
@@ -348,7 +377,7 @@ def simulate_matrix_flow(eta_x, eta_A, sigma_a, sigma_c, n=1000, *, m=2, d=2, in
     def rhs(_tau, z):
         z = z.reshape(n, k)
         A = z[:, : m * d].reshape(n, m, d)
-        r = z[:, m * d:]
+        r = z[:, m * d :]
         Ar = (A @ r[:, :, None])[:, :, 0]
         dA = -2 * eta_A * Ar[:, :, None] * r[:, None, :]
         dr = -eta_x * (np.swapaxes(A, 1, 2) @ Ar[:, :, None])[:, :, 0]
@@ -360,7 +389,7 @@ def simulate_matrix_flow(eta_x, eta_A, sigma_a, sigma_c, n=1000, *, m=2, d=2, in
         raise RuntimeError(f"solve_ivp failed: {sol.message}")
     zT = sol.y[:, -1].reshape(n, k)
     AT = zT[:, : m * d].reshape(n, m, d)
-    rT = zT[:, m * d:]
+    rT = zT[:, m * d :]
     sep0, sepT = np.linalg.norm(r0, axis=1), np.linalg.norm(rT, axis=1)
     amp0 = np.linalg.norm(np.einsum("nij,nj->ni", A0, r0), axis=1) / sep0
     # amplitude along the current direction; r may have collapsed to ~0, so use r0's direction as fallback
@@ -375,14 +404,25 @@ def simulate_matrix_flow(eta_x, eta_A, sigma_a, sigma_c, n=1000, *, m=2, d=2, in
     cf_err = float((np.linalg.norm(rT - r_exact, axis=1) / sep0).max())
     theory = float(representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c))
     return MonteCarloResult(
-        float(collided.mean()), theory, n, int(undecided.sum()),
-        dict(agree_exact=float((exact == collided).mean()), agree_naive=float((naive == collided).mean()),
-             M_drift=drift, closed_form_error=cf_err, exact_fraction=float(exact.mean()),
-             naive_fraction=float(naive.mean()), nfev=int(sol.nfev)))
+        float(collided.mean()),
+        theory,
+        n,
+        int(undecided.sum()),
+        dict(
+            agree_exact=float((exact == collided).mean()),
+            agree_naive=float((naive == collided).mean()),
+            M_drift=drift,
+            closed_form_error=cf_err,
+            exact_fraction=float(exact.mean()),
+            naive_fraction=float(naive.mean()),
+            nfev=int(sol.nfev),
+        ),
+    )
 
 
-def simulate_pair_gradient_descent(eta_x, eta_A, sigma_a, sigma_c, n=10_000, *, step=0.01, y=0.0,
-                                   t_max=None, seed=None):
+def simulate_pair_gradient_descent(
+    eta_x, eta_A, sigma_a, sigma_c, n=10_000, *, step=0.01, y=0.0, t_max=None, seed=None
+):
     """Discrete gradient descent on the pair loss Eq. (6) itself (scalar decoder, ``m = d = 1``).
 
     Each iteration updates ``A -= step eta_A dl/dA``, ``b -= step eta_A dl/db``,
@@ -439,15 +479,37 @@ def simulate_pair_gradient_descent(eta_x, eta_A, sigma_a, sigma_c, n=10_000, *, 
     theory = float(representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c))
     C0 = a0**2 / (2 * eta_A) - c0**2 / eta_x
     return MonteCarloResult(
-        float(collided.mean()), theory, n, int(undecided.sum()),
-        dict(diverged=int(diverged.sum()), max_centroid=float(max_s[~diverged].max(initial=0.0)),
-             max_dropped_ratio=float(np.median(max_ratio[~diverged])),
-             agree_C=float(((C0 > 0) == collided).mean()),
-             step=step, n_iter=n_iter))
+        float(collided.mean()),
+        theory,
+        n,
+        int(undecided.sum()),
+        dict(
+            diverged=int(diverged.sum()),
+            max_centroid=float(max_s[~diverged].max(initial=0.0)),
+            max_dropped_ratio=float(np.median(max_ratio[~diverged])),
+            agree_C=float(((C0 > 0) == collided).mean()),
+            step=step,
+            n_iter=n_iter,
+        ),
+    )
 
 
-def simulate_cluster_flow(eta_x, eta_A, sigma_a, sigma_c, N, n=2000, *, spread=0.0, tau_max=400.0, seed=None,
-                          step=None, t_max=None, rtol=1e-6, atol=1e-12):
+def simulate_cluster_flow(
+    eta_x,
+    eta_A,
+    sigma_a,
+    sigma_c,
+    N,
+    n=2000,
+    *,
+    spread=0.0,
+    tau_max=400.0,
+    seed=None,
+    step=None,
+    t_max=None,
+    rtol=1e-6,
+    atol=1e-12,
+):
     """Integrate one repon and ``N`` others, each with its own coordinate, for Eq. (13) of [1]_.
 
     Scalar decoder ``a`` (``m = d = 1``), ``b = y = 0``; the lone repon sits at
@@ -486,8 +548,11 @@ def simulate_cluster_flow(eta_x, eta_A, sigma_a, sigma_c, N, n=2000, *, spread=0
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(int(np.ceil(t_max / step))):
                 res = a[:, None] * xs + b[:, None]
-                a, b, xs = (a - step * eta_A * (res * xs).sum(axis=1), b - step * eta_A * res.sum(axis=1),
-                            xs - step * eta_x * a[:, None] * res)
+                a, b, xs = (
+                    a - step * eta_A * (res * xs).sum(axis=1),
+                    b - step * eta_A * res.sum(axis=1),
+                    xs - step * eta_x * a[:, None] * res,
+                )
         bad = ~np.isfinite(a) | ~np.isfinite(xs).all(axis=1)
         aT = np.where(bad, 0.0, a)
         xT = np.where(bad[:, None], np.inf, xs)
@@ -499,20 +564,21 @@ def simulate_cluster_flow(eta_x, eta_A, sigma_a, sigma_c, N, n=2000, *, spread=0
 
     def rhs(_tau, z):
         a = z[:n]
-        b = z[n:2 * n]
-        xs = z[2 * n:].reshape(n, N + 1)
+        b = z[n : 2 * n]
+        xs = z[2 * n :].reshape(n, N + 1)
         res = a[:, None] * xs + b[:, None]
         da = -eta_A * (res * xs).sum(axis=1) / lam
         db = -eta_A * res.sum(axis=1) / lam
         dx = -eta_x * (a / lam)[:, None] * res
         return np.concatenate([da, db, dx.ravel()])
 
-    sol = solve_ivp(rhs, (0.0, tau_max), np.concatenate([a0, np.zeros(n), x.ravel()]), method="RK45",
-                    rtol=rtol, atol=atol)
+    sol = solve_ivp(
+        rhs, (0.0, tau_max), np.concatenate([a0, np.zeros(n), x.ravel()]), method="RK45", rtol=rtol, atol=atol
+    )
     if not sol.success:  # pragma: no cover
         raise RuntimeError(f"solve_ivp failed: {sol.message}")
     aT = sol.y[:n, -1]
-    xT = sol.y[2 * n:, -1].reshape(n, N + 1)
+    xT = sol.y[2 * n :, -1].reshape(n, N + 1)
     return _cluster_result(eta_x, eta_A, sigma_a, sigma_c, N, x, xT, a0, aT, dict(nfev=int(sol.nfev)))
 
 
@@ -524,12 +590,14 @@ def _cluster_result(eta_x, eta_A, sigma_a, sigma_c, N, x, xT, a0, aT, extra):
     collided, undecided = classify_collision(sep0, sepT, a0, aT)
     theory = float(representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c, N=N))
     eq12 = float(representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c))
-    return MonteCarloResult(float(collided.mean()), theory, len(a0), int(undecided.sum()),
-                            dict(eq12=eq12, **extra))
+    return MonteCarloResult(
+        float(collided.mean()), theory, len(a0), int(undecided.sum()), dict(eq12=eq12, **extra)
+    )
 
 
-def simulate_pair_flow(eta_x, eta_A, sigma_a, sigma_c, n=4000, *, y=1.0, tau_max=2000.0, seed=None,
-                       rtol=1e-8, atol=1e-13):
+def simulate_pair_flow(
+    eta_x, eta_A, sigma_a, sigma_c, n=4000, *, y=1.0, tau_max=2000.0, seed=None, rtol=1e-8, atol=1e-13
+):
     """Integrate the full gradient flow Eq. (7) of the pair loss Eq. (6) with the paper's ``b(0) = 0``.
 
     Scalar decoder (``m = d = 1``): state ``(A, b, x1, x2)`` with ``A = a2 ~ N(0, sigma_a^2)``,
@@ -554,8 +622,9 @@ def simulate_pair_flow(eta_x, eta_A, sigma_a, sigma_c, n=4000, *, y=1.0, tau_max
         A, b, x1, x2 = z.reshape(4, n)
         r1 = A * x1 + b - y
         r2 = A * x2 + b - y
-        return np.concatenate([-eta_A * (r1 * x1 + r2 * x2), -eta_A * (r1 + r2),
-                               -eta_x * A * r1, -eta_x * A * r2]) / np.tile(lam, 4)
+        return np.concatenate(
+            [-eta_A * (r1 * x1 + r2 * x2), -eta_A * (r1 + r2), -eta_x * A * r1, -eta_x * A * r2]
+        ) / np.tile(lam, 4)
 
     z0 = np.concatenate([a0, np.zeros(n), c0, -c0])
     sol = solve_ivp(rhs, (0.0, tau_max), z0, method="RK45", rtol=rtol, atol=atol)
@@ -565,10 +634,17 @@ def simulate_pair_flow(eta_x, eta_A, sigma_a, sigma_c, n=4000, *, y=1.0, tau_max
     collided, undecided = classify_collision(c0, (x1T - x2T) / 2, a0, AT)
     C0 = a0**2 / (2 * eta_A) - c0**2 / eta_x
     theory = float(representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c))
-    return MonteCarloResult(float(collided.mean()), theory, n, int(undecided.sum()),
-                            dict(agree_C=float(((C0 > 0) == collided).mean()),
-                                 final_centroid_median=float(np.median(np.abs(x1T + x2T) / 2)),
-                                 nfev=int(sol.nfev)))
+    return MonteCarloResult(
+        float(collided.mean()),
+        theory,
+        n,
+        int(undecided.sum()),
+        dict(
+            agree_C=float(((C0 > 0) == collided).mean()),
+            final_centroid_median=float(np.median(np.abs(x1T + x2T) / 2)),
+            nfev=int(sol.nfev),
+        ),
+    )
 
 
 def matrix_collision_check(eta_x, eta_A, sigma_a, sigma_c, n=100_000, *, m=2, d=2, seed=None):
@@ -597,14 +673,37 @@ def matrix_collision_check(eta_x, eta_A, sigma_a, sigma_c, n=100_000, *, m=2, d=
     res = MonteCarloResult(out["exact"], out["general"], n)
     eq12 = out["eq12"]
     return MonteCarloResult(
-        out["exact"], out["general"], n,
-        extra=dict(eq12=eq12, wedge_bound=out["wedge_bound"], naive=out["naive"],
-                   eq12_is_upper_bound=bool(out["general"] <= eq12 + 1e-12),
-                   eq12_z=float((out["exact"] - eq12) / out["stderr"]), stderr=res.stderr, m=m, d=d))
+        out["exact"],
+        out["general"],
+        n,
+        extra=dict(
+            eq12=eq12,
+            wedge_bound=out["wedge_bound"],
+            naive=out["naive"],
+            eq12_is_upper_bound=bool(out["general"] <= eq12 + 1e-12),
+            eq12_z=float((out["exact"] - eq12) / out["stderr"]),
+            stderr=res.stderr,
+            m=m,
+            d=d,
+        ),
+    )
 
 
-def simulate_full_pair_flow(eta_x, eta_A, sigma_a, sigma_c, n=1000, *, m=2, d=2, y=1.0, tau_max=20000.0,
-                            seed=None, rtol=1e-8, atol=1e-12):
+def simulate_full_pair_flow(
+    eta_x,
+    eta_A,
+    sigma_a,
+    sigma_c,
+    n=1000,
+    *,
+    m=2,
+    d=2,
+    y=1.0,
+    tau_max=20000.0,
+    seed=None,
+    rtol=1e-8,
+    atol=1e-12,
+):
     """Integrate the exact gradient flow Eq. (7) of the whole loss Eq. (6) from Appendix C's start.
 
     State ``(A, b, x1, x2)`` with ``A0`` (``m x d``) i.i.d. :math:`N(0, \\sigma_a^2)`,
@@ -643,16 +742,20 @@ def simulate_full_pair_flow(eta_x, eta_A, sigma_a, sigma_c, n=1000, *, m=2, d=2,
     r0 = sigma_c * rng.standard_normal((n, d))
     yv = np.zeros(m)
     yv[0] = y
-    lam = (eta_x * np.einsum("nij,nij->n", A0, A0) + 2 * eta_A * (np.einsum("ni,ni->n", r0, r0) + 1)
-           + eta_x * abs(y) + 1.0)
+    lam = (
+        eta_x * np.einsum("nij,nij->n", A0, A0)
+        + 2 * eta_A * (np.einsum("ni,ni->n", r0, r0) + 1)
+        + eta_x * abs(y)
+        + 1.0
+    )
     k = m * d + m + 2 * d
 
     def rhs(_tau, z):
         z = z.reshape(n, k)
         A = z[:, : m * d].reshape(n, m, d)
-        b = z[:, m * d: m * d + m]
-        x1 = z[:, m * d + m: m * d + m + d]
-        x2 = z[:, m * d + m + d:]
+        b = z[:, m * d : m * d + m]
+        x1 = z[:, m * d + m : m * d + m + d]
+        x2 = z[:, m * d + m + d :]
         e1 = np.einsum("nij,nj->ni", A, x1) + b - yv  # residuals A x_i + b - y
         e2 = np.einsum("nij,nj->ni", A, x2) + b - yv
         dA = -eta_A * (e1[:, :, None] * x1[:, None, :] + e2[:, :, None] * x2[:, None, :])
@@ -667,7 +770,7 @@ def simulate_full_pair_flow(eta_x, eta_A, sigma_a, sigma_c, n=1000, *, m=2, d=2,
         raise RuntimeError(f"solve_ivp failed: {sol.message}")
     zT = sol.y[:, -1].reshape(n, k)
     AT = zT[:, : m * d].reshape(n, m, d)
-    x1T, x2T = zT[:, m * d + m: m * d + m + d], zT[:, m * d + m + d:]
+    x1T, x2T = zT[:, m * d + m : m * d + m + d], zT[:, m * d + m + d :]
     rT, sT = (x1T - x2T) / 2, (x1T + x2T) / 2
     sep0, sepT = np.linalg.norm(r0, axis=1), np.linalg.norm(rT, axis=1)
     amp0 = np.linalg.norm(np.einsum("nij,nj->ni", A0, r0), axis=1) / sep0
@@ -680,9 +783,17 @@ def simulate_full_pair_flow(eta_x, eta_A, sigma_a, sigma_c, n=1000, *, m=2, d=2,
     drift = float((np.abs(MT - M0).max(axis=(1, 2)) / np.abs(M0).max(axis=(1, 2))).max())
     theory = float(matrix_collision_probability(eta_x, eta_A, sigma_a, sigma_c, m, d))
     return MonteCarloResult(
-        float(collided.mean()), theory, n, int(undecided.sum()),
-        dict(exact_fraction=float(exact.mean()), bound_violations=int((exact & ~collided & ~undecided).sum()),
-             undecided_bound_runs=int((exact & ~collided & undecided).sum()),
-             M_full_drift=drift,
-             eq12=float(representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c)),
-             final_centroid_median=float(np.median(np.linalg.norm(sT, axis=1))), nfev=int(sol.nfev)))
+        float(collided.mean()),
+        theory,
+        n,
+        int(undecided.sum()),
+        dict(
+            exact_fraction=float(exact.mean()),
+            bound_violations=int((exact & ~collided & ~undecided).sum()),
+            undecided_bound_runs=int((exact & ~collided & undecided).sum()),
+            M_full_drift=drift,
+            eq12=float(representation_learning_probability(eta_x, eta_A, sigma_a, sigma_c)),
+            final_centroid_median=float(np.median(np.linalg.norm(sT, axis=1))),
+            nfev=int(sol.nfev),
+        ),
+    )

@@ -326,8 +326,10 @@ def relation_class_bits(name: str, n: int, *, side: int | None = None) -> float:
         mult: dict[int, int] = {}
         for s in sizes:
             mult[s] = mult.get(s, 0) + 1
-        return log2_factorial(n) - sum(log2_factorial(s) for s in sizes) - sum(
-            log2_factorial(c) for c in mult.values()
+        return (
+            log2_factorial(n)
+            - sum(log2_factorial(s) for s in sizes)
+            - sum(log2_factorial(c) for c in mult.values())
         )
     if parsed.kind == "total_order":
         return log2_factorial(n)
@@ -344,8 +346,14 @@ class Table2Row:
     exact_bits: float | None
 
 
-def table_ii(n: int = 30, *, k: int = 3, mean_chain_length: float = 3.0, mean_depth: float = 3.0,
-             bipartite_sides: tuple[int, int] | None = None) -> list[Table2Row]:
+def table_ii(
+    n: int = 30,
+    *,
+    k: int = 3,
+    mean_chain_length: float = 3.0,
+    mean_depth: float = 3.0,
+    bipartite_sides: tuple[int, int] | None = None,
+) -> list[Table2Row]:
     """All rows of Table II of [1]_ for ``n`` elements.
 
     Parameters
@@ -382,11 +390,17 @@ def table_ii(n: int = 30, *, k: int = 3, mean_chain_length: float = 3.0, mean_de
             bits_equivalence(n, k),
             bits_equivalence(n, k, exact=True, equal_sizes=equal),
         ),
-        Table2Row("total order", "log2 n! ~ n log2(n/e)", bits_total_order(n, exact=False),
-                  bits_total_order(n)),
-        Table2Row("complete bipartite", "n", bits_complete_bipartite(n),
-                  bits_complete_bipartite(n, exact=True)),
-        Table2Row("incomplete bipartite", "|S1||S2|", bits_incomplete_bipartite(s1, s2),
-                  bits_incomplete_bipartite(s1, s2)),
+        Table2Row(
+            "total order", "log2 n! ~ n log2(n/e)", bits_total_order(n, exact=False), bits_total_order(n)
+        ),
+        Table2Row(
+            "complete bipartite", "n", bits_complete_bipartite(n), bits_complete_bipartite(n, exact=True)
+        ),
+        Table2Row(
+            "incomplete bipartite",
+            "|S1||S2|",
+            bits_incomplete_bipartite(s1, s2),
+            bits_incomplete_bipartite(s1, s2),
+        ),
         Table2Row("tree", "n log2 <d>", bits_tree(n, mean_depth), bits_tree(n, exact=True)),
     ]

@@ -38,8 +38,7 @@ def test_repon_flow_dropped_terms_are_what_docs_say(d, m):
     # C1's db/dt lacks eta_A (y - b)... i.e. the factor 2 on (b - y)
     assert et.simplify_residual(D["C1: db/dt"].residual, -eta_A * (b - y)) == sp.zeros(m, 1)
     # at s = 0 the centroid moves with -eta_x A^T (b - y)
-    assert et.simplify_residual(
-        D["x1+x2=0 preserved?"].residual, -eta_x * A.T * (b - y)) == sp.zeros(d, 1)
+    assert et.simplify_residual(D["x1+x2=0 preserved?"].residual, -eta_x * A.T * (b - y)) == sp.zeros(d, 1)
     # Eq. 8 drops -2 eta_A e s^T, nonzero for s != 0
     e = A * s + b - y
     dropped = D["Eq. 8: dA/dt"].residual
@@ -61,7 +60,8 @@ def test_repon_flow_bad_dimension(bad, exc):
 
 
 @pytest.mark.parametrize(
-    "d, m", [(2, 2), pytest.param(3, 3, marks=pytest.mark.slow), pytest.param(2, 3, marks=pytest.mark.slow)])
+    "d, m", [(2, 2), pytest.param(3, 3, marks=pytest.mark.slow), pytest.param(2, 3, marks=pytest.mark.slow)]
+)
 def test_ansatz_steps(d, m):
     D = et.derive_repon_ansatz(d, m)
     for step in D.steps:
@@ -156,10 +156,18 @@ def test_cluster_bad_N(bad):
 
 # --- how the derivations read (issue 12, part 4)
 
+
 def _readable_derivations():
-    return [et.derive_repon_flow(1), et.derive_repon_ansatz(2), et.derive_conserved_quantity(),
-            et.derive_conserved_matrix(2), et.derive_full_conserved_matrix(1), et.derive_wedge_probability(),
-            et.derive_multi_repon_flow(1), et.derive_matrix_collision_probability(2)]
+    return [
+        et.derive_repon_flow(1),
+        et.derive_repon_ansatz(2),
+        et.derive_conserved_quantity(),
+        et.derive_conserved_matrix(2),
+        et.derive_full_conserved_matrix(1),
+        et.derive_wedge_probability(),
+        et.derive_multi_repon_flow(1),
+        et.derive_matrix_collision_probability(2),
+    ]
 
 
 def _is_zero_expr(e):

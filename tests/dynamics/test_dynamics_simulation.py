@@ -78,8 +78,9 @@ def test_matrix_flow_solution_matches_scipy():
             return np.concatenate([(-2 * eta_A * np.outer(A @ r, r)).ravel(), -eta_x * A.T @ A @ r])
 
         sol = solve_ivp(rhs, (0, 3.0), np.concatenate([A0.ravel(), r0]), rtol=1e-11, atol=1e-13)
-        np.testing.assert_allclose(et.matrix_flow_solution(A0, r0, 3.0, eta_x, eta_A), sol.y[6:, -1],
-                                   rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(
+            et.matrix_flow_solution(A0, r0, 3.0, eta_x, eta_A), sol.y[6:, -1], rtol=1e-7, atol=1e-10
+        )
         AT, rT = sol.y[:6, -1].reshape(3, 2), sol.y[6:, -1]
         M0 = et.conserved_matrix(A0, r0, eta_x, eta_A)
         np.testing.assert_allclose(et.conserved_matrix(AT, rT, eta_x, eta_A), M0, atol=1e-8)
@@ -104,12 +105,14 @@ def test_matrix_rules_in_ansatz_regime_match_eq12():
 
 @pytest.mark.parametrize("init, perturbation", [("ansatz", 0.3), ("iid", 0.0)])
 def test_matrix_flow_outside_ansatz_follows_conserved_matrix(init, perturbation):
-    res = et.simulate_matrix_flow(2.0, 1.0, 1.0, 1.0, n=500, m=2, d=2, init=init, perturbation=perturbation,
-                                  seed=23)
+    res = et.simulate_matrix_flow(
+        2.0, 1.0, 1.0, 1.0, n=500, m=2, d=2, init=init, perturbation=perturbation, seed=23
+    )
     assert res.extra["agree_exact"] >= 1 - res.n_undecided / res.n
     assert res.extra["agree_naive"] < res.extra["agree_exact"]  # the Eq. 11 rule misclassifies here
-    out = et.matrix_collision_rules(2.0, 1.0, 1.0, 1.0, n=N_RULES, m=2, d=2, init=init,
-                                    perturbation=perturbation, seed=24)
+    out = et.matrix_collision_rules(
+        2.0, 1.0, 1.0, 1.0, n=N_RULES, m=2, d=2, init=init, perturbation=perturbation, seed=24
+    )
     # exact collision implies the naive wedge (Cauchy-Schwarz): the Eq. 11 rule over-predicts
     assert out["exact"] <= out["naive"]
     assert out["exact"] < out["eq12"] - Z_TOL * out["stderr"]
@@ -125,17 +128,26 @@ def test_gradient_descent_converges_to_flow():
     assert abs(res.fraction - res.theory) <= Z_TOL * res.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "discrete GD with eta_x*step = 1 (step 0.5, eta_x = 2, eta_A = 1, sigma = 1): collided fraction "
-    "0.4364 vs Eq. 12 0.5 (n = 10^4, seed 31, z = -12.7); 1375 runs diverge"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "discrete GD with eta_x*step = 1 (step 0.5, eta_x = 2, eta_A = 1, sigma = 1): collided fraction "
+        "0.4364 vs Eq. 12 0.5 (n = 10^4, seed 31, z = -12.7); 1375 runs diverge"
+    ),
+)
 def test_large_step_gradient_descent_matches_eq12():
     res = et.simulate_pair_gradient_descent(2.0, 1.0, 1.0, 1.0, n=N_HEADLINE, step=0.5, seed=31)
     assert abs(res.fraction - res.theory) <= Z_TOL * res.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Appendix C's b(0) = 0 with target y = 1 (eta_x = 2, eta_A = 1, sigma = 1): GD step 0.05 gives "
-    "0.5679 vs Eq. 12 0.5 (n = 10^4, seed 31, z = +13.6); the term -2 eta_A e s^T dropped by Eq. 8 matters"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Appendix C's b(0) = 0 with target y = 1 (eta_x = 2, eta_A = 1, sigma = 1): GD step 0.05 gives "
+        "0.5679 vs Eq. 12 0.5 (n = 10^4, seed 31, z = +13.6); the term -2 eta_A e s^T dropped by Eq. 8 "
+        "matters"
+    ),
+)
 def test_paper_initialisation_b0_zero_matches_eq12():
     res = et.simulate_pair_gradient_descent(2.0, 1.0, 1.0, 1.0, n=N_HEADLINE, step=0.05, y=1.0, seed=31)
     assert abs(res.fraction - res.theory) <= Z_TOL * res.stderr
@@ -152,7 +164,8 @@ def test_on_invariant_manifold_dropped_term_vanishes():
 
 
 @pytest.mark.parametrize(
-    "m, d, n", [(1, 1, 400), (2, 2, 400), pytest.param(2, 2, 2000, marks=pytest.mark.slow)])
+    "m, d, n", [(1, 1, 400), (2, 2, 400), pytest.param(2, 2, 2000, marks=pytest.mark.slow)]
+)
 def test_full_loss_collides_at_least_as_often_as_M0_positive(m, d, n):
     """Lower bound P(collision) >= P(M0 > 0) for the whole loss Eq. 6 from s(0) = 0, b(0) = 0, y = 1."""
     res = et.simulate_full_pair_flow(2.0, 1.0, 1.0, 1.0, n=n, m=m, d=d, y=1.0, seed=51)
@@ -223,22 +236,31 @@ def test_numeric_helpers_bad_rates():
         et.reduced_flow_solution(1.0, 1.0, 1.0, 0.0, 1.0)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "full matrix flow Eq. 8 (m = d = 2) from i.i.d. Gaussian A0 (sigma_a = 1) and r0 (sigma_c = 1), "
-    "eta_x = 2, eta_A = 1: integrated n = 1000 (seed 25) collide 0.301 (z = -12.6), exact rule M0 > 0 on "
-    "n = 10^5 gives 0.2935 vs Eq. 12 0.5; Eq. 11 applied to (|A0 r_hat0|, |r0|) gives 0.4994 but "
-    "misclassifies 20.6% of runs. Not a failure of the theory: the derived F-family probability "
-    "1 - 2^-1/2 = 0.2929 (matrix_collision_probability) holds: "
-    "test_matrix_flow_iid_initialisation_matches_f_family"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "full matrix flow Eq. 8 (m = d = 2) from i.i.d. Gaussian A0 (sigma_a = 1) and r0 (sigma_c = 1), "
+        "eta_x = 2, eta_A = 1: integrated n = 1000 (seed 25) collide 0.301 (z = -12.6), exact rule M0 > 0 on "
+        "n = 10^5 gives 0.2935 vs Eq. 12 0.5; Eq. 11 applied to (|A0 r_hat0|, |r0|) gives 0.4994 but "
+        "misclassifies 20.6% of runs. Not a failure of the theory: the derived F-family probability "
+        "1 - 2^-1/2 = 0.2929 (matrix_collision_probability) holds: "
+        "test_matrix_flow_iid_initialisation_matches_f_family"
+    ),
+)
 def test_matrix_flow_iid_initialisation_matches_eq12():
     res = et.simulate_matrix_flow(2.0, 1.0, 1.0, 1.0, n=1000, m=2, d=2, init="iid", seed=25)
     assert abs(res.fraction - res.theory) <= Z_TOL * res.stderr
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "one repon against N = 5 others whose positions are jittered by 0.3 sigma_c (eta_x = eta_A, sigma = 1): "
-    "0.2255 collide vs Eq. 13 0.3190 (n = 2000, seed 42, z = -9.0); Eq. 13 needs an exactly clustered N"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "one repon against N = 5 others whose positions are jittered by 0.3 sigma_c (eta_x = eta_A, "
+        "sigma = 1): "
+        "0.2255 collide vs Eq. 13 0.3190 (n = 2000, seed 42, z = -9.0); Eq. 13 needs an exactly clustered N"
+    ),
+)
 def test_spread_cluster_matches_eq13():
     res = et.simulate_cluster_flow(1.0, 1.0, 1.0, 1.0, 5, n=2000, spread=0.3, seed=42)
     assert abs(res.fraction - res.theory) <= Z_TOL * res.stderr

@@ -16,8 +16,11 @@ DYNAMICS_EXAMPLES = {
     "arctan_integral.py": ["polar", "cartesian", "Monte Carlo of Eq. 10"],
     "multi_repon_formula.py": ["Eq. 13", "cluster members move together (N = 3, separate symbols): True"],
     "repon_numerical_checks.py": ["Eq. 10 (reduced flow)", "exact rule M0 > 0", "N = 5, cluster spread 0.3"],
-    "matrix_collision_probability.py": ["rank-one criterion", "Cauchy-Schwarz bound",
-                                        "Lower bound from M_full"],
+    "matrix_collision_probability.py": [
+        "rank-one criterion",
+        "Cauchy-Schwarz bound",
+        "Lower bound from M_full",
+    ],
 }
 # keyword arguments that keep each example within seconds in the test run
 QUICK = {"repon_numerical_checks.py": dict(n=100), "matrix_collision_probability.py": dict(n=200)}
@@ -59,16 +62,27 @@ def _check_latex(path: Path, tmp_path: Path):
     doc.encode("ascii")  # pdflatex without inputenc: ASCII only
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex not installed: structure checked only")
-    out = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", path.name], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", path.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stdout[-2000:]
     assert (tmp_path / path.with_suffix(".pdf").name).stat().st_size > 0
 
 
-@pytest.mark.parametrize("name", ["repon_flow_derivation.py", "conservation_law.py",
-                                  pytest.param("arctan_integral.py", marks=pytest.mark.slow),
-                                  pytest.param("multi_repon_formula.py", marks=pytest.mark.slow),
-                                  pytest.param("repon_ansatz_derivation.py", marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "repon_flow_derivation.py",
+        "conservation_law.py",
+        pytest.param("arctan_integral.py", marks=pytest.mark.slow),
+        pytest.param("multi_repon_formula.py", marks=pytest.mark.slow),
+        pytest.param("repon_ansatz_derivation.py", marks=pytest.mark.slow),
+    ],
+)
 def test_example_latex_document_compiles(name, tmp_path, capsys):
     tex = tmp_path / (name[:-3] + ".tex")
     assert _load(name).main(["--latex", str(tex)]) == 0

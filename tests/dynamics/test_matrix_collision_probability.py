@@ -52,10 +52,14 @@ def test_closed_forms_and_eq12_special_case():
     ex = 2 * K**2  # eta_A = sigma = 1 gives K
     p11 = et.matrix_collision_probability(ex, 1.0, 1.0, 1.0, 1, 1)
     np.testing.assert_allclose(p11, et.representation_learning_probability(ex, 1.0, 1.0, 1.0), rtol=1e-12)
-    np.testing.assert_allclose(et.matrix_collision_probability(ex, 1.0, 1.0, 1.0, 2, 2),
-                               1 - 1 / np.sqrt(1 + K**2), rtol=1e-12)
-    np.testing.assert_allclose(et.matrix_collision_probability(ex, 1.0, 1.0, 1.0, 3, 3),
-                               2 / np.pi * (np.arctan(K) - K / (1 + K**2)), rtol=1e-10)
+    np.testing.assert_allclose(
+        et.matrix_collision_probability(ex, 1.0, 1.0, 1.0, 2, 2), 1 - 1 / np.sqrt(1 + K**2), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        et.matrix_collision_probability(ex, 1.0, 1.0, 1.0, 3, 3),
+        2 / np.pi * (np.arctan(K) - K / (1 + K**2)),
+        rtol=1e-10,
+    )
 
 
 @pytest.mark.parametrize("d, m", [(1, 1), (2, 2), (1, 2), (2, 3), pytest.param(3, 3, marks=pytest.mark.slow)])
@@ -95,8 +99,9 @@ def test_vs_eq12_record():
     assert not et.matrix_collision_vs_eq12(8.0, 1.0, 1.0, 1.0, 3, 2).eq12_is_upper_bound  # K = 2 > K* = 1
 
 
-@pytest.mark.parametrize("kwargs", [dict(eta_x=-1.0), dict(sigma_c=0.0), dict(m=0), dict(d=1.5),
-                                    dict(eta_A=float("nan"))])
+@pytest.mark.parametrize(
+    "kwargs", [dict(eta_x=-1.0), dict(sigma_c=0.0), dict(m=0), dict(d=1.5), dict(eta_A=float("nan"))]
+)
 def test_bad_input(kwargs):
     args = dict(eta_x=1.0, eta_A=1.0, sigma_a=1.0, sigma_c=1.0, m=2, d=2) | kwargs
     with pytest.raises(ValueError):

@@ -39,8 +39,11 @@ def test_closure_equals_entries_fixed_in_every_consistent_relation(kind):
 
 
 def test_full_and_empty_masks():
-    for R, kind in ((equal_mod(9, 3), "equivalence"), (greater_than(9), "total_order"),
-                    (complete_bipartite(9), "bipartite")):
+    for R, kind in (
+        (equal_mod(9, 3), "equivalence"),
+        (greater_than(9), "total_order"),
+        (complete_bipartite(9), "bipartite"),
+    ):
         c = inference_closure(R, np.ones((9, 9), bool), kind=kind)
         assert c.n_inferred == 81 and np.array_equal(c.values, R.matrix.astype(np.int8))
         c0 = inference_closure(R, np.zeros((9, 9), bool), kind=kind)

@@ -92,8 +92,9 @@ def test_map_through_a_partly_filled_cache_equals_computing_everything(values, c
         pre = [c for k, c in enumerate(chunks) if k in cached]
         LocalExecutor().map(square_chunk, pre, cache=cache, name="sq")
         computed = []
-        out = LocalExecutor().map(lambda c: computed.append(c) or square_chunk(c), chunks, cache=cache,
-                                  name="sq")
+        out = LocalExecutor().map(
+            lambda c: computed.append(c) or square_chunk(c), chunks, cache=cache, name="sq"
+        )
         expected = LocalExecutor().map(square_chunk, chunks, cache=ResultCache(root + "/ref"), name="sq")
         assert out == expected
         assert all(c not in pre for c in computed)
@@ -192,12 +193,29 @@ def test_command_line_ray_options_reach_the_ray_executor():
     pytest.importorskip("ray")
     from verification.runtime import RayExecutor, executor_from_args
 
-    ex = executor_from_args(_parse(["--executor", "ray", "--ray-address", "ray://head:10001",
-                                    "--ray-cpus-per-task", "4", "--ray-gpus-per-task", "1",
-                                    "--ray-max-retries", "7"]))
+    ex = executor_from_args(
+        _parse(
+            [
+                "--executor",
+                "ray",
+                "--ray-address",
+                "ray://head:10001",
+                "--ray-cpus-per-task",
+                "4",
+                "--ray-gpus-per-task",
+                "1",
+                "--ray-max-retries",
+                "7",
+            ]
+        )
+    )
     assert isinstance(ex, RayExecutor)
     assert (ex.address, ex.num_cpus_per_task, ex.num_gpus_per_task, ex.max_retries) == (
-        "ray://head:10001", 4.0, 1.0, 7)
+        "ray://head:10001",
+        4.0,
+        1.0,
+        7,
+    )
 
 
 # --- chunks side by side on threads (LocalExecutor(jobs=...))

@@ -10,8 +10,14 @@ from effective_theory.statics.class_description_length import relation_class_bit
 from verification.cli import main
 from verification.figures.figure2 import figure2_data, plot_figure2
 
-SMALL = dict(n=10, relations=("mod5", "greater", "bipartite"), fractions=(0.0, 0.1, 1.0), draws=2,
-             n_orderings=50, progress=False)
+SMALL = dict(
+    n=10,
+    relations=("mod5", "greater", "bipartite"),
+    fractions=(0.0, 0.1, 1.0),
+    draws=2,
+    n_orderings=50,
+    progress=False,
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +53,22 @@ def test_plot_writes_png_and_csv(data, tmp_path):
 
 
 def test_cli(tmp_path, capsys):
-    args = ["figure", "2", "--out", str(tmp_path), "--n", "6", "--draws", "1", "--fractions", "0.2",
-            "--n-orderings", "20", "--relations", "mod3,greater"]
+    args = [
+        "figure",
+        "2",
+        "--out",
+        str(tmp_path),
+        "--n",
+        "6",
+        "--draws",
+        "1",
+        "--fractions",
+        "0.2",
+        "--n-orderings",
+        "20",
+        "--relations",
+        "mod3,greater",
+    ]
     assert main(args) == 0
     assert (tmp_path / "figure2.png").exists() and (tmp_path / "figure2.json").exists()
     assert main(["figure", "2", "--out", str(tmp_path), "--fractions", "1.5"]) == 2

@@ -28,8 +28,12 @@ from verification.training import TrainConfig  # noqa: E402
 STEPS = 300
 OPTIONS = {"steps": STEPS, "eval_every": 10, "gap": 100}
 #: a 2 x 2 grid of (eta_enc, eta_dec); at this budget it shows several phases
-GRID = [TrainConfig(relation="mod3", n=9, eta_enc=10.0**a, eta_dec=10.0**b, seed=s)
-        for a in (-2, -1) for b in (-2, -1) for s in (0,)]
+GRID = [
+    TrainConfig(relation="mod3", n=9, eta_enc=10.0**a, eta_dec=10.0**b, seed=s)
+    for a in (-2, -1)
+    for b in (-2, -1)
+    for s in (0,)
+]
 FIELDS = ("steps_to_train", "steps_to_test", "train_acc", "test_acc", "full_acc", "steps_run", "final_loss")
 
 
@@ -41,8 +45,16 @@ def ray_executor():
     os.environ.pop("RAY_ADDRESS", None)  # a local instance of our own, whatever the environment says
     if ray.is_initialized():  # pragma: no cover - another test module left Ray running
         ray.shutdown()
-    ex = RayExecutor(max_retries=2, num_cpus_per_task=1, init_kwargs={
-        "num_cpus": 2, "object_store_memory": 80 * 2**20, "logging_level": "ERROR", "log_to_driver": False})
+    ex = RayExecutor(
+        max_retries=2,
+        num_cpus_per_task=1,
+        init_kwargs={
+            "num_cpus": 2,
+            "object_store_memory": 80 * 2**20,
+            "logging_level": "ERROR",
+            "log_to_driver": False,
+        },
+    )
     ex.start()
     try:
         yield ex
@@ -159,8 +171,9 @@ def test_retried_chunk_lands_in_the_cache(ray_executor, tmp_path):
     items = [{"index": i, "chunk": c} for i, c in enumerate(chunks)]
     cache = ResultCache(tmp_path / "cache")
     (tmp_path / "marks").mkdir()
-    out = ray_executor.map(crash_once(run_phase_chunk, str(tmp_path / "marks"), victim=1), items, cache=cache,
-                           name="wrapped")
+    out = ray_executor.map(
+        crash_once(run_phase_chunk, str(tmp_path / "marks"), victim=1), items, cache=cache, name="wrapped"
+    )
     attempts = [len((tmp_path / "marks" / f"attempts-{i}").read_text().split()) for i in range(len(chunks))]
     assert attempts == [1, 2]  # chunk 1 ran twice: its first worker died
     assert cache.load("wrapped", items[1]) == out[1]

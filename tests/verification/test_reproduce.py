@@ -35,12 +35,23 @@ def fake_figures(monkeypatch):
 
     mod.data = data
     mod.plot = lambda d, out: []
-    mod.evaluate = lambda d: [("square of k", {"theory": str(d["k"] ** 2), "measured": str(d["square"]),
-                                              "tolerance": "0", "verdict": "holds"})]
+    mod.evaluate = lambda d: [
+        (
+            "square of k",
+            {"theory": str(d["k"] ** 2), "measured": str(d["square"]), "tolerance": "0", "verdict": "holds"},
+        )
+    ]
     monkeypatch.setitem(sys.modules, mod.__name__, mod)
     figs = {
-        key: Figure(key=key, number=key, title=f"task {key}", source="test", module=mod.__name__, data="data",
-                    tiers={"quick": {"k": k}, "full": {"k": 10 * k}})
+        key: Figure(
+            key=key,
+            number=key,
+            title=f"task {key}",
+            source="test",
+            module=mod.__name__,
+            data="data",
+            tiers={"quick": {"k": k}, "full": {"k": 10 * k}},
+        )
         for key, k in (("one", 1), ("two", 2))
     }
     return figs, mod

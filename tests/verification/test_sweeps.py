@@ -22,8 +22,17 @@ def mixed_grid():
     out = []
     for s in range(3):
         out.append(TrainConfig(relation="mod3", n=6, eta_enc=1e-2, eta_dec=1e-2, seed=s))
-        out.append(TrainConfig(relation="greater", n=6, eta_enc=1e-2, eta_dec=1e-2, seed=s, optimizer="sgd",
-                               model=ModelConfig(depth=1, width=8)))
+        out.append(
+            TrainConfig(
+                relation="greater",
+                n=6,
+                eta_enc=1e-2,
+                eta_dec=1e-2,
+                seed=s,
+                optimizer="sgd",
+                model=ModelConfig(depth=1, width=8),
+            )
+        )
     return out
 
 
@@ -64,8 +73,14 @@ def test_every_chunking_equals_one_unchunked_run(tmp_path):
     whole = train_grid(grid, steps=60, eval_every=5, gap=20, early_stop=False, device="cpu")
     for chunk_size in (1, 3, 8, 16):
         part = train_grid(
-            grid, steps=60, eval_every=5, gap=20, early_stop=False, device="cpu",
-            cache=ResultCache(tmp_path / str(chunk_size)), chunk_size=chunk_size,
+            grid,
+            steps=60,
+            eval_every=5,
+            gap=20,
+            early_stop=False,
+            device="cpu",
+            cache=ResultCache(tmp_path / str(chunk_size)),
+            chunk_size=chunk_size,
         )
         for f in ("steps_to_train", "steps_to_test", "train_acc", "test_acc", "full_acc", "steps_run"):
             np.testing.assert_array_equal(getattr(part, f), getattr(whole, f), err_msg=f)
@@ -81,11 +96,19 @@ def test_cached_sweep_resumes_with_identical_results(tmp_path):
     # drop one chunk's file (as if the sweep had been interrupted) and rerun
     chunks, _ = phase_chunks(grid, steps=STEPS, chunk_size=2, keep_embeddings=True)
     cache.path(PHASE_CHUNK, chunks[1]).unlink()
-    again = run_phase_diagram(grid, steps=STEPS, chunk_size=2, cache=cache, keep_embeddings=True,
-                              executor=LocalExecutor())
+    again = run_phase_diagram(
+        grid, steps=STEPS, chunk_size=2, cache=cache, keep_embeddings=True, executor=LocalExecutor()
+    )
     assert (cache.hits, cache.misses) == (3, 5)
-    for f in ("steps_to_train", "steps_to_test", "train_acc", "test_acc", "full_acc", "steps_run",
-              "final_loss"):
+    for f in (
+        "steps_to_train",
+        "steps_to_test",
+        "train_acc",
+        "test_acc",
+        "full_acc",
+        "steps_run",
+        "final_loss",
+    ):
         np.testing.assert_array_equal(getattr(first, f), getattr(again, f), err_msg=f)
     assert first.phases == again.phases
     assert all(np.array_equal(a, b) for a, b in zip(first.embeddings, again.embeddings))

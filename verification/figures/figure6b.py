@@ -424,9 +424,9 @@ THEOREM1_CLAIM = "Theorem 1: a run generalizes exactly when its same-class embed
 def claims(settings) -> list[str]:
     """The predictions :func:`evaluate` checks, one per optimizer, initialisation and formula, and
     Theorem 1."""
-    return [
-        _claim(f, o, i) for o in settings["optimizers"] for i in settings["inits"] for f in FORMULAS
-    ] + [THEOREM1_CLAIM]
+    return [_claim(f, o, i) for o in settings["optimizers"] for i in settings["inits"] for f in FORMULAS] + [
+        THEOREM1_CLAIM
+    ]
 
 
 def evaluate(data) -> list[tuple[str, dict]]:

@@ -63,30 +63,22 @@ FINDINGS = {
         "quick",
         "fig6b",
         "collided fraction in networks = Eq. 12 from initial quantities (SGD, normal init)",
-    ): (
-        "measured 0.19/0.09/0.03 vs Eq. 12 0.93/0.78/0.47"
-    ),
+    ): ("measured 0.19/0.09/0.03 vs Eq. 12 0.93/0.78/0.47"),
     (
         "quick",
         "fig6b",
         "collided fraction in networks = F formula P_{m,d} from initial quantities (Adam, normal init)",
-    ): (
-        "measured 0.05/0.03/0.02 vs predicted 1.00/1.00/1.00"
-    ),
+    ): ("measured 0.05/0.03/0.02 vs predicted 1.00/1.00/1.00"),
     (
         "quick",
         "fig6b",
         "collided fraction in networks = Eq. 12 from initial quantities (Adam, normal init)",
-    ): (
-        "measured 0.05/0.03/0.02 vs Eq. 12 0.85/0.68/0.33"
-    ),
+    ): ("measured 0.05/0.03/0.02 vs Eq. 12 0.85/0.68/0.33"),
     (
         "quick",
         "fig6b",
         "collided fraction in networks = F formula P_{m,d} from initial quantities (Adam, uniform init)",
-    ): (
-        "measured 0.26/0.11/0.08 vs predicted 0.94/0.35/0.05"
-    ),
+    ): ("measured 0.26/0.11/0.08 vs predicted 0.94/0.35/0.05"),
     ("quick", "fig6b", "Theorem 1: a run generalizes exactly when its same-class embeddings have collided"): (
         "48 runs: generalized & collided 0, generalized only 24, collided only 0, neither 24: runs "
         "generalize (test accuracy > 0.9) with 25% of their same-class pairs collided on average"
@@ -125,9 +117,7 @@ FINDINGS.update(
             "full",
             "fig3",
             "accuracy stays below the exact Bayes bound f_UB of the same training sets, greater",
-        ): (
-            "inconclusive: p_hold 0.025 raw, 0.074 Holm; limiting part -0.0055 [-0.0108, -0.0002]"
-        ),
+        ): ("inconclusive: p_hold 0.025 raw, 0.074 Holm; limiting part -0.0055 [-0.0108, -0.0002]"),
     }
 )
 # Figure 6 at the paper's scale (session 5: 374 runs of the seeds-in-rounds design, 10^5 steps)

@@ -448,6 +448,7 @@ def test_cpu_batches_of_concurrent_calls_never_outnumber_the_cores(monkeypatch):
         monkeypatch.setattr(training, "_CPU_SLOTS", threading.BoundedSemaphore(slots))
         peak[0] = 0
         out = []
+
         def call():
             out.append(train_ensemble(grid, steps=20, device="cpu", chunk_size=2, workers=3))
 

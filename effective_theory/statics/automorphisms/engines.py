@@ -167,4 +167,3 @@ def nauty_order(n, arcs, directed, col, *, max_runs=None) -> int | None:
         v = int(np.argmax(sizes[orbits]))  # a vertex in a largest orbit
         order *= int(sizes[orbits[v]])
         fixed.append(v)
-

@@ -94,7 +94,6 @@ class AutomorphismOrder:
         return f"AutomorphismOrder(log10={self.log10:.6g})"
 
 
-
 def choose_engine(n: int, arcs: int) -> str:
     """``engine="auto"``: the engine for an undirected simple encoding with ``n`` vertices, ``arcs`` edges.
 

@@ -352,4 +352,3 @@ def reduce_graph(g: ColouredGraph, factors: Factors, *, deadline=None) -> Colour
         if a == b == c == 0 and d < max(1, n_before >> _REFINE_GAIN_SHIFT):
             break
     return g
-

@@ -134,10 +134,10 @@ class _PriorOps:
             v = u[col] + w
             if v > self.s[col]:
                 return None
-            return u[:col] + (v,) + u[col + 1:]
+            return u[:col] + (v,) + u[col + 1 :]
         if u[col]:
             return u
-        return u[:col] + (1,) + u[col + 1:]
+        return u[:col] + (1,) + u[col + 1 :]
 
     def W(self, u):
         """Number of completions by the free elements."""
@@ -530,8 +530,9 @@ def _encode(fr, L, u, k, sym, fixed0):
 
 
 @njit(cache=True)
-def _step(keys, vals, L_in, nbr, keep, w, allowed, sizes, by_size, k, sym, fixed0,
-          bkeys, bvals, target, want_hits):
+def _step(
+    keys, vals, L_in, nbr, keep, w, allowed, sizes, by_size, k, sym, fixed0, bkeys, bvals, target, want_hits
+):
     """One forward step; with ``want_hits`` also the weight of colouring the block ``target``
     (``sum alpha * beta_next``)."""
     out = _NbDict.empty(key_type=_nbt.int64, value_type=_nbt.float64)
@@ -617,8 +618,10 @@ def _back_step(keys, L_in, nbr, keep, w, sizes, by_size, k, sym, fixed0, bkeys, 
 
 
 def _decode_u(keys, k):
-    return np.stack([(keys >> (_UBITS * c)) & 31 for c in range(k)], axis=1) if keys.size else np.zeros(
-        (0, k), dtype=np.int64
+    return (
+        np.stack([(keys >> (_UBITS * c)) & 31 for c in range(k)], axis=1)
+        if keys.size
+        else np.zeros((0, k), dtype=np.int64)
     )
 
 
@@ -681,8 +684,24 @@ def _solve_numba(block, n, nb, conflict, prior, *, max_states):
                 allowed[restrict[1]] = True
             want = betas is not None
             bk, bv = betas[t + 1] if want else (empty_k, empty_v)
-            keys, vals, hit = _step(keys, vals, Ls[t], nbrs[t], keeps[t], plan.weights[t], allowed, sizes,
-                                    by_size, k, sym, True, bk, bv, target, want)
+            keys, vals, hit = _step(
+                keys,
+                vals,
+                Ls[t],
+                nbrs[t],
+                keeps[t],
+                plan.weights[t],
+                allowed,
+                sizes,
+                by_size,
+                k,
+                sym,
+                True,
+                bk,
+                bv,
+                target,
+                want,
+            )
             hits[t] = hit
             if keys.size > max_states:
                 raise StateSpaceTooLarge(f"{keys.size} states at step {t + 1} of {m}")
@@ -705,8 +724,20 @@ def _solve_numba(block, n, nb, conflict, prior, *, max_states):
     betas = [None] * (m + 1)
     betas[m] = (fk, W)
     for t in range(m - 1, -1, -1):
-        bvals = _back_step(alphas[t][0], Ls[t], nbrs[t], keeps[t], plan.weights[t], sizes, by_size, k, sym,
-                           True, betas[t + 1][0], betas[t + 1][1])
+        bvals = _back_step(
+            alphas[t][0],
+            Ls[t],
+            nbrs[t],
+            keeps[t],
+            plan.weights[t],
+            sizes,
+            by_size,
+            k,
+            sym,
+            True,
+            betas[t + 1][0],
+            betas[t + 1][1],
+        )
         betas[t] = (alphas[t][0], bvals)
 
     Pb = np.zeros((nb, nb))

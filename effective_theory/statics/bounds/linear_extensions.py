@@ -186,7 +186,7 @@ def _build_lattice(pred, max_states):
         offsets[k + 1] = offsets[k] + levels[k].size
     masks = np.empty(total, dtype=np.uint64)
     for k in range(m + 1):
-        masks[offsets[k]:offsets[k + 1]] = levels[k]
+        masks[offsets[k] : offsets[k + 1]] = levels[k]
     # transitions (CSR)
     t_ptr = np.zeros(total + 1, dtype=np.int64)
     for k in range(m):
@@ -609,7 +609,7 @@ def uniform_linear_extensions(before, n_samples, *, seed=None, max_downsets=DEFA
                 lat = _Lattice(_component_pred(b, comp), max_downsets)
                 with threads_for_work(n_samples * comp.size * comp.size):
                     local = _lattice_sample_kernel(lat.m, lat.t_ptr, lat.t_dst, lat.t_elem, lat.g, seeds[c])
-                orders[:, start:start + comp.size] = comp[local]
+                orders[:, start : start + comp.size] = comp[local]
             starts.append(start)
             sizes.append(comp.size)
             start += comp.size
@@ -736,8 +736,13 @@ def topological_sort_pair_counts(before, n_samples, ui, uj, *, seed=None, n_batc
     ui = np.ascontiguousarray(ui, np.int64)
     with threads_for_work(n_samples * (b.shape[0] + succ_idx.size + ui.size)):
         return _topo_sort_pair_counts(
-            succ_ptr, succ_idx, npred, seed_words(seed, n_samples), ui,
-            np.ascontiguousarray(uj, np.int64), int(n_batches),
+            succ_ptr,
+            succ_idx,
+            npred,
+            seed_words(seed, n_samples),
+            ui,
+            np.ascontiguousarray(uj, np.int64),
+            int(n_batches),
         )
 
 
