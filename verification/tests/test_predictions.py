@@ -48,7 +48,7 @@ FINDINGS = {
         "probability of generalization <= Eq. 12 bound with sigma_a/sigma_c measured at initialisation",
     ): (
         "sigma_a/sigma_c measured on the networks at initialisation (decoder Jacobian RMS over repon RMS) "
-        "is 0.044 +- 0.013, so the bound is lower still (0.020 at ratio 1) against 12/12 generalizing"
+        "is 0.045 +- 0.012, so the bound is lower still (0.020 at ratio 1) against 12/12 generalizing"
     ),
     # Figure 6b (issue 12): mod3, 4 seeds a point, 1500 steps, ratios 0.1/1/10; measured vs predicted
     (
