@@ -142,3 +142,26 @@ def test_adaptive_csv_has_one_row_per_run(adaptive, tmp_path):
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(adaptive["phase"]) > len(adaptive["rounds"])
     assert "rounds" not in rows[0]
+
+
+def test_per_column_boundaries_of_the_plot_see_a_threshold():
+    """The plot's per-column boundaries are fitted to each column alone: on a synthetic threshold
+    diagram (boundary at -3 for x <= -1, every run generalizing at x = 0) they sit at -3 within the
+    grid step, and the censored column's interval is one-sided."""
+    from verification.figures.phase_diagram import _column_boundaries
+
+    xs, ys = np.meshgrid([-3.0, -2.0, -1.0, 0.0], np.arange(-5.0, -0.99, 0.25))
+    x, y = np.repeat(xs.ravel(), 2), np.repeat(ys.ravel(), 2)
+    gen = (y < -3.0) | (x == 0.0)
+    diagram = {
+        "relation": ["r"] * x.size,
+        "log_wd_dec": x.tolist(),
+        "log_eta_dec": y.tolist(),
+        "phase": ["generalization" if g else "memorization" for g in gen],
+    }
+    cols = _column_boundaries(diagram, "r", x_key="log_wd_dec", y_key="log_eta_dec", level=0.9)
+    assert [c[0] for c in cols] == [-3.0, -2.0, -1.0, 0.0]
+    for _, lo, hi, y0 in cols[:3]:
+        assert lo <= y0 <= hi and abs(y0 + 3.0) <= 0.25 and hi - lo <= 0.5
+    _, lo, hi, _ = cols[3]
+    assert hi == np.inf and lo >= -1.5  # all generalize: the boundary is above the sampled range

@@ -574,6 +574,24 @@ def _write_csv(diagram, path):
             w.writerow(row)
 
 
+def _column_boundaries(diagram, relation, *, x_key, y_key, level):
+    """``(x, lo, hi, y0)`` per column: the boundary fitted to that column's runs alone and its
+    ``level`` profile-likelihood interval (one end infinite for a censored column)."""
+    from verification.statistics import fit_column
+
+    x, y, g = boundary_runs(diagram, relation, x_key=x_key, y_key=y_key)
+    out = []
+    for xv in np.unique(x):
+        m = x == xv
+        try:
+            fit = fit_column(y[m], g[m], x=float(xv))
+        except ValueError:
+            continue
+        lo, hi = fit.interval(float(xv), level)
+        out.append((float(xv), float(lo), float(hi), float(fit.value(float(xv)))))
+    return out
+
+
 def plot_phase_diagrams(
     data,
     out_dir,
@@ -590,9 +608,12 @@ def plot_phase_diagrams(
     """One panel per relation (PNG) and the runs (CSV); return the paths.
 
     Each sampled point is a rectangle split into one stripe per run, coloured by the run's phase
-    (key below the panels), so that points whose seeds disagree are visible; the fitted boundary
-    is the solid line, with the per-column boundary and its interval as black bars; the reference
-    line of the paper is dashed.
+    (key below the panels), so that points whose seeds disagree are visible.  The fitted boundary
+    line is solid, with its pointwise interval shaded grey; each column's own boundary, fitted to
+    that column's runs alone (:func:`verification.statistics.fit_column`), is a black point with
+    its interval (a one-sided interval, as for a column where all or none generalize, is a bar
+    from a triangle at its finite end, pointing to the open side), so a boundary that is not a line
+    (a threshold) shows as points off it.  The reference line of the paper is dashed.
     """
     import matplotlib
 
@@ -625,12 +646,23 @@ def plot_phase_diagrams(
                     plt.Rectangle((xv - dx / 2 + j * w, yv - dy / 2), w, dy, color=PHASE_COLOURS[p], lw=0)
                 )
         b = data["boundary"][rel]
-        for c in b.get("columns", []):
-            lo = c["interval"][0] if math.isfinite(c["interval"][0]) else ylim[0]
-            hi = c["interval"][1] if math.isfinite(c["interval"][1]) else ylim[1]
-            ax.plot([c["x"], c["x"]], [max(lo, ylim[0]), min(hi, ylim[1])], "k-", lw=1.2)
-            if ylim[0] <= c["y0"] <= ylim[1]:
-                ax.plot([c["x"]], [c["y0"]], "ko", ms=3.5)
+        level = float(b.get("level", 0.9))
+        cols = sorted(b.get("columns", []), key=lambda c: c["x"])
+        if len(cols) >= 2:
+            cx = [c["x"] for c in cols]
+            band = np.clip(np.array([c["interval"] for c in cols], dtype=float), *ylim)
+            ax.fill_between(
+                cx, band[:, 0], band[:, 1], color="0.5", alpha=0.2, lw=0, label=f"line: {100 * level:g}% band"
+            )
+        for xv, lo, hi, y0 in _column_boundaries(diagram, rel, x_key=x_key, y_key=y_key, level=level):
+            ax.plot([xv, xv], [max(lo, ylim[0]), min(hi, ylim[1])], "k-", lw=1.2)
+            if math.isfinite(lo) and math.isfinite(hi):
+                if ylim[0] <= y0 <= ylim[1]:
+                    ax.plot([xv], [y0], "ko", ms=3.5)
+            elif math.isfinite(lo):  # one-sided: the boundary is above lo (on the edge if beyond it)
+                ax.plot([xv], [min(max(lo, ylim[0]), ylim[1])], "k^", ms=4.5, clip_on=False)
+            elif math.isfinite(hi):  # one-sided: below hi
+                ax.plot([xv], [min(max(hi, ylim[0]), ylim[1])], "kv", ms=4.5, clip_on=False)
         line_x = np.array(xlim)
         if math.isfinite(b.get("slope", math.nan)):
             lo, hi = b["slope_interval"]
@@ -642,6 +674,7 @@ def plot_phase_diagrams(
                 label=f"fit: slope {b['slope']:.2f} [{lo:.2f}, {hi:.2f}]",
             )
         ax.plot(line_x, reference_slope * line_x + reference_intercept, "k--", lw=1, label=reference_label)
+        ax.errorbar([], [], yerr=[], fmt="ko", ms=3.5, lw=1.2, label=f"per column ({100 * level:g}% CI)")
         ax.set_xlim(xlim)
         ax.set_ylim(ylim)
         ax.set_xticks(xs_all if xs_all.size <= 7 else xs_all[:: int(math.ceil(xs_all.size / 7))])
