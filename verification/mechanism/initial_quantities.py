@@ -152,7 +152,8 @@ def initial_widths(config) -> dict:
     ``sigma_a`` is the root-mean-square entry of the decoder's Jacobian with respect to both
     embeddings of every training pair, ``sigma_c`` the root-mean-square component of the half
     separation ``r_0 = (E_a - E_b)/2`` over the same-class pairs (``nan`` when a relation has
-    none).  Costs one forward and backward pass; trains nothing.
+    none; the ratio is ``nan`` then, or when ``sigma_c`` is 0).  Costs one forward and backward
+    pass; trains nothing.
 
     Parameters
     ----------
@@ -175,7 +176,8 @@ def initial_widths(config) -> dict:
     p0 = _initial_params(config)
     J0, *_ = _jacobian(config, p0)
     sigma_a, sigma_c = _widths(config, p0, J0)
-    return {"sigma_a": sigma_a, "sigma_c": sigma_c, "sigma_ratio": sigma_a / sigma_c}
+    ratio = sigma_a / sigma_c if sigma_c > 0 else float("nan")  # nan > 0 is False
+    return {"sigma_a": sigma_a, "sigma_c": sigma_c, "sigma_ratio": ratio}
 
 
 def initial_quantities(config, *, steps: int = INITIAL_STEPS) -> dict:
