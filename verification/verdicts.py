@@ -183,13 +183,15 @@ def same_ratio_row(claim: str, fits: dict, fits_quarter: dict | None = None) -> 
     out["measured"] = f"{shown[0]} - {shown[1]}: " + out["measured"]
     if fits_quarter is None:
         return out
+    at_q = {
+        r: fits_quarter[r].estimate("intercept", level=1 - 2 * ALPHA).value
+        if fits_quarter.get(r) is not None
+        else math.nan
+        for r in names
+    }
     moved, texts = [], []
     for a, b in pairs:
-        fa, fb = fits_quarter.get(a), fits_quarter.get(b)
-        q = math.nan
-        if fa is not None and fb is not None:
-            level = 1 - 2 * ALPHA
-            q = fa.estimate("intercept", level=level).value - fb.estimate("intercept", level=level).value
+        q = at_q[a] - at_q[b]
         lo, hi = diffs[a, b].interval(1 - 2 * ALPHA)
         if not (math.isfinite(q) and lo <= q <= hi):
             moved.append(f"{a} - {b}")

@@ -34,7 +34,6 @@ References
 from __future__ import annotations
 
 from verification.figures.phase_diagram import (
-    boundary_fits,
     budget_checked_row,
     diagram_data,
     grid_phase_diagram,
@@ -197,7 +196,7 @@ def evaluate(data) -> list[tuple[str, dict]]:
     rows, unit_fits, quarter_fits = [], {}, {}
     for rel in data["params"]["relations"]:
         claim = SLOPE_CLAIM.format(rel=rel)
-        r, _ = budget_checked_row(
+        r, *_ = budget_checked_row(
             diagram,
             rel,
             x_key="log_eta_enc",
@@ -207,7 +206,7 @@ def evaluate(data) -> list[tuple[str, dict]]:
         if r is not None:
             rows.append((claim, r))
         claim = RATIO_CLAIM.format(rel=rel)
-        r, fit = budget_checked_row(
+        r, fit, fit_q = budget_checked_row(
             diagram,
             rel,
             x_key="log_eta_enc",
@@ -218,9 +217,7 @@ def evaluate(data) -> list[tuple[str, dict]]:
         if r is not None:
             unit_fits[rel] = fit
             rows.append((claim, r))
-            quarter_fits[rel] = boundary_fits(
-                diagram, rel, x_key="log_eta_enc", unit_slope=True, budget=max(1, int(diagram["steps"]) // 4)
-            )[1]
+            quarter_fits[rel] = fit_q
     if len(unit_fits) >= 2:
         rows.append((SAME_CLAIM, same_ratio_row(SAME_CLAIM, unit_fits, quarter_fits)))
     return rows

@@ -172,7 +172,7 @@ def evaluate(data) -> list[tuple[str, dict]]:
     rows = []
     for rel in data["params"]["relations"]:
         claim = CLAIM.format(rel=rel)
-        r, _ = budget_checked_row(
+        r, *_ = budget_checked_row(
             data["diagram"],
             rel,
             x_key="log_wd_dec",

@@ -547,20 +547,21 @@ def budget_checked_row(diagram, relation, *, x_key, quantity, make_row, unit_slo
 
     ``make_row(fit)`` builds the row from the free-slope fit (or, ``unit_slope=True``, the slope-1
     fit); ``quantity`` (``"slope"``, ``"intercept"``) is compared between the full and the quarter
-    budget.  Returns ``(row, fit)``, or ``(None, None)`` when the runs do not support the fit.
+    budget.  Returns ``(row, fit, fit_quarter)`` (``fit_quarter`` None when the runs at the quarter
+    budget do not support it), or ``(None, None, None)`` when the runs do not support the fit.
     """
     from verification.verdicts import budget_check
 
     pick = 1 if unit_slope else 0
     fit = boundary_fits(diagram, relation, x_key=x_key, unit_slope=unit_slope)[pick]
     if fit is None:
-        return None, None
+        return None, None, None
     row = make_row(fit)
     quarter = max(1, int(diagram["steps"]) // 4)
     fit_q = boundary_fits(diagram, relation, x_key=x_key, unit_slope=unit_slope, budget=quarter)[pick]
     if fit_q is not None:
         row = budget_check(row, fit.estimate(quantity, level=0.9), fit_q.estimate(quantity, level=0.9))
-    return row, fit
+    return row, fit, fit_q
 
 
 def _write_csv(diagram, path):
