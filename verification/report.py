@@ -89,12 +89,41 @@ class TaskOutput:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     caption: str = ""
+    #: the data came from the result cache in this run (``seconds`` is then mostly loading)
+    cached: bool = False
+    #: how the cached data were made (:meth:`ResultCache.record`), when known
+    record: dict | None = None
     #: tables shown in the task's section: (title, header, rows)
     tables: list[tuple[str, list[str], list[list]]] = field(default_factory=list)
 
 
 def _md_escape(s: str) -> str:
     return str(s).replace("|", "\\|").replace("\n", " ")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.1f} s"
+    return f"{seconds:,.0f} s ({seconds / 60:.0f} min)"
+
+
+def _timing(o: TaskOutput) -> str:
+    """How long a task took, and for data loaded from the cache how long the run that stored them took."""
+    text = f"{o.seconds:.1f} s"
+    if not o.cached:
+        return text
+    text += " in this run, its data loaded from the cache"
+    rec = o.record
+    if not rec or "seconds" not in rec:
+        return text + " (stored without a timing record)"
+    when = rec.get("stored_at", "time unknown")
+    text += f"; the run that stored them ({when}) took {_duration(rec['seconds'])}"
+    if rec.get("loaded"):
+        text += (
+            f", computing {rec.get('computed', 0)} cache entries and loading {rec['loaded']} that "
+            "earlier (interrupted) runs had stored"
+        )
+    return text
 
 
 def _anchor(name: str) -> str:
@@ -135,9 +164,16 @@ def write_report(out: Path, outputs: dict[str, TaskOutput], *, scale: str, pendi
     n_stat = sum(1 for _, c in checks if c.statistics)
     counts = {v: sum(c.verdict == v for _, c in checks) for v in VERDICTS}
     total = sum(o.seconds for o in outputs.values())
+    cached = [o for o in outputs.values() if o.cached]
+    timing = f"Time: {total:.1f} s"
+    if cached:
+        timed = [o.record["seconds"] for o in cached if o.record and "seconds" in o.record]
+        timing += f" in this run, {len(cached)} of {len(outputs)} tasks loaded from the cache" + (
+            f" (the runs that stored {len(timed)} of them took {_duration(sum(timed))})" if timed else ""
+        )
     summary = (
         f"Scale: `{scale}`. Verdicts: {counts['holds']} holds, {counts['fails']} fails, "
-        f"{counts['inconclusive']} inconclusive. Time: {total:.1f} s. The p-values of the {n_stat} "
+        f"{counts['inconclusive']} inconclusive. {timing}. The p-values of the {n_stat} "
         "statistical rows are Holm-adjusted together (one-sided level 0.05 each); a verdict holds or "
         "fails only when its adjusted p is at most 0.05."
     )
@@ -167,7 +203,7 @@ def write_report(out: Path, outputs: dict[str, TaskOutput], *, scale: str, pendi
             "",
             f"## {o.title}",
             "",
-            f"Task `{name}`, {o.seconds:.1f} s.",
+            f"Task `{name}`, {_timing(o)}.",
         ]
         if o.caption:
             md += ["", o.caption]
@@ -198,7 +234,7 @@ def write_report(out: Path, outputs: dict[str, TaskOutput], *, scale: str, pendi
     )
     sections = "".join(
         f'<h2 id="{_anchor(name)}">{html.escape(o.title)}</h2>'
-        + f"<p class=meta>Task <code>{html.escape(name)}</code>, {o.seconds:.1f} s"
+        + f"<p class=meta>Task <code>{html.escape(name)}</code>, {html.escape(_timing(o))}"
         + "".join(
             f', data: <a href="{html.escape(str(p.relative_to(out)))}">{html.escape(p.name)}</a>'
             for p in o.data_files

@@ -127,6 +127,7 @@ def run_figure(
     out.mkdir(parents=True, exist_ok=True)
     settings = fig.settings(tier, seed=seed, **(overrides or {}))
     t0 = time.perf_counter()
+    misses = cache.misses if cache is not None else None
     data = fig.compute(
         settings,
         device=device,
@@ -137,6 +138,11 @@ def run_figure(
         tier=tier,
     )
     task = TaskOutput(fig.title, caption=fig.caption)
+    if cache is not None and cache.misses == misses:  # nothing computed: the figure's data were stored
+        task.cached = True
+        task.record = fig.record(
+            settings, device=device, cache=cache, executor=executor, chunk_size=chunk_size, tier=tier
+        )
     tables = getattr(fig.load(), "tables", None)
     if tables is not None:
         task.tables += tables(data)
@@ -234,7 +240,8 @@ def run_reproduce(
         if progress:
             verdicts = ", ".join(c.verdict for c in o.checks) or "no checks"
             print(
-                f"[{i + 1}/{len(names)}] {name}: {o.seconds:.1f} s ({verdicts}; before adjustment)",
+                f"[{i + 1}/{len(names)}] {name}: {o.seconds:.1f} s{' (from the cache)' if o.cached else ''} "
+                f"({verdicts}; before adjustment)",
                 flush=True,
             )
     # the verdicts of the report: Holm-adjusted across every statistical row of this run

@@ -170,3 +170,46 @@ def test_full_tier_on_cpu_warns_about_its_cost_once(tmp_path, capsys):
     assert err.count("note: the full tier on a CPU takes hours") == 1 and ".cache" in err
     assert cli.main(["reproduce", "--quick", "--only", "table2", "--out", str(tmp_path)]) == 0
     assert "note:" not in capsys.readouterr().err
+
+
+def test_cache_record_counts_nested_entries(tmp_path):
+    """A stored result keeps how long it took and which nested entries it loaded or computed."""
+    cache = ResultCache(tmp_path)
+    cache.store("chunk", 0, 0)  # an interrupted run's chunk
+
+    def outer():
+        return [cache.get_or_compute("chunk", i, lambda i=i: i) for i in range(3)]
+
+    assert cache.get_or_compute("sweep", {}, outer) == [0, 1, 2]
+    rec = cache.record("sweep", {})
+    assert rec["loaded"] == 1 and rec["computed"] == 2 and rec["seconds"] >= 0
+    assert rec["stored_at"].endswith("Z")
+    assert cache.record("chunk", 0) is None  # stored without a record
+    assert cache.record("sweep", {"other": 1}) is None  # no entry
+    assert cache.load("sweep", {}) == [0, 1, 2]  # the record is not part of the result
+
+
+def test_report_gives_the_stored_run_time_of_cached_tasks(tmp_path, fake_figures):
+    """From the cache, the report says so and gives the time of the run that computed the data."""
+    import re
+    import time
+
+    figs, mod = fake_figures
+    data = mod.data
+    mod.data = lambda **kw: time.sleep(0.3) or data(**kw)
+    run_reproduce(tmp_path, figures=figs, progress=False)
+    report = (tmp_path / "report.md").read_text()
+    assert "from the cache" not in report
+    run_reproduce(tmp_path, figures=figs, progress=False)
+    report = (tmp_path / "report.md").read_text()
+    assert "2 of 2 tasks loaded from the cache" in report
+    stored = [float(x) for x in re.findall(r"the run that stored them \([^)]*\) took ([0-9.]+) s", report)]
+    assert len(stored) == 2 and all(s >= 0.3 for s in stored)
+    assert "loaded from the cache" in (tmp_path / "report.html").read_text()
+    # an entry written before records existed (no "meta"): said, not invented
+    for p in (tmp_path / ".cache").glob("one-*.json"):
+        entry = json.loads(p.read_text())
+        entry.pop("meta")
+        p.write_text(json.dumps(entry))
+    run_reproduce(tmp_path, figures=figs, progress=False)
+    assert "stored without a timing record" in (tmp_path / "report.md").read_text()

@@ -152,6 +152,37 @@ class Figure:
         """
         data_fn = self.function("data")
         settings = dict(settings)
+        kw, key = self._call(settings, device, cache, executor, chunk_size, tier)
+
+        def compute():
+            return data_fn(**settings, progress=progress, **kw)
+
+        if cache is None:
+            return compute()
+        return cache.get_or_compute(self.key, key, compute)
+
+    def record(
+        self,
+        settings: Mapping,
+        *,
+        device: str | None = "cpu",
+        cache=None,
+        executor=None,
+        chunk_size: int | None = None,
+        tier: str | None = None,
+    ) -> dict | None:
+        """How the cached data for ``settings`` were made (:meth:`ResultCache.record`), or ``None``.
+
+        Takes the arguments of :meth:`compute`; the report uses it to give the training time of a
+        figure that a later run loads from the cache.
+        """
+        if cache is None:
+            return None
+        _, key = self._call(dict(settings), device, cache, executor, chunk_size, tier)
+        return cache.record(self.key, key)
+
+    def _call(self, settings, device, cache, executor, chunk_size, tier) -> tuple[dict, dict]:
+        # the data function's keyword arguments beyond the settings, and the cache key
         kw, key = {}, {"settings": settings, "data_version": self.data_version}
         if self.trains:
             from verification.training import resolve_device
@@ -164,13 +195,7 @@ class Figure:
             if executor is not None or chunk_size is not None:
                 kw.update(executor=executor, cache=cache, chunk_size=chunk_size)
                 key["chunk_size"] = chunk_size
-
-        def compute():
-            return data_fn(**settings, progress=progress, **kw)
-
-        if cache is None:
-            return compute()
-        return cache.get_or_compute(self.key, key, compute)
+        return kw, key
 
     def evaluate(self, data) -> list[tuple[str, dict]]:
         """The check rows ``(prediction, {theory, measured, tolerance, verdict[, source]})``."""

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -113,10 +114,35 @@ class ResultCache:
         except (OSError, ValueError, KeyError):
             return None  # unreadable entry: recompute
 
-    def store(self, name: str, config: Any, result: Any) -> Any:
-        """Atomically write ``result``; returns its JSON form (what a later load returns)."""
+    def record(self, name: str, config: Any) -> dict | None:
+        """How the stored result for ``(name, config)`` was made, or ``None``.
+
+        A dict with ``seconds`` (wall time of the computation that stored it), ``loaded`` and
+        ``computed`` (the cache entries it found already stored and the ones it computed itself,
+        e.g. the chunks of a sweep; an interrupted run's chunks count as loaded when a later run
+        finishes the result) and ``stored_at`` (UTC, ISO 8601).  ``None`` when there is no entry
+        or it was stored without a record (by :meth:`store` alone, or by a version before records).
+        """
+        p = self.path(name, config)
+        if not p.exists():
+            return None
+        try:
+            with open(p) as fh:
+                meta = json.load(fh).get("meta")
+        except (OSError, ValueError, AttributeError):
+            return None
+        return meta if isinstance(meta, dict) else None
+
+    def store(self, name: str, config: Any, result: Any, *, meta: dict | None = None) -> Any:
+        """Atomically write ``result``; returns its JSON form (what a later load returns).
+
+        ``meta`` (optional) is kept beside the result and read back by :meth:`record`; it is not
+        part of the key or of the result.
+        """
         p = self.path(name, config)
         data = {"name": name, "config": to_jsonable(config), "result": to_jsonable(result)}
+        if meta is not None:
+            data["meta"] = to_jsonable(meta)
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w") as fh:
@@ -129,13 +155,25 @@ class ResultCache:
         return data["result"]
 
     def get_or_compute(self, name: str, config: Any, compute: Callable[[], Any]) -> Any:
-        """Load the result for ``(name, config)`` or compute, store and return it."""
+        """Load the result for ``(name, config)`` or compute, store and return it.
+
+        A computed result is stored with its :meth:`record`: how long ``compute`` took and how many
+        cache entries it loaded and computed on the way (the chunks of a sweep).
+        """
         hit = self.load(name, config)
         if hit is not None:
             self.hits += 1
             return hit
         self.misses += 1
-        return self.store(name, config, compute())
+        hits, misses, t0 = self.hits, self.misses, time.perf_counter()
+        result = compute()
+        meta = {
+            "seconds": time.perf_counter() - t0,
+            "loaded": self.hits - hits,
+            "computed": self.misses - misses,
+            "stored_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        return self.store(name, config, result, meta=meta)
 
     def map(
         self,
