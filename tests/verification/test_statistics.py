@@ -62,6 +62,18 @@ def test_holm_known_vectors():
     assert holm([0.001, 0.9, 0.6]).tolist() == pytest.approx([0.003, 1.0, 1.0])  # 2 x 0.6 capped
 
 
+def test_holm_never_adjusts_a_subset_more_than_the_whole_family():
+    """Dropping rows (``--only``) can only lower a row's adjusted p: a row decided in the whole
+    report stays decided, the same way, in any subset of its rows (test_predictions relies on it)."""
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        p = rng.uniform(0, 1, rng.integers(2, 30)) ** rng.uniform(1, 6)
+        keep = rng.random(p.size) < 0.5
+        if not keep.any():
+            continue
+        assert np.all(holm(p[keep]) <= holm(p)[keep] + 1e-15)
+
+
 def test_holm_matches_step_down_procedure():
     rng = np.random.default_rng(1)
     for _ in range(200):
