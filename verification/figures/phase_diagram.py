@@ -423,19 +423,22 @@ def boundary_runs(diagram, relation, *, x_key, y_key="log_eta_dec", budget=None)
     return x, y, g
 
 
-def boundary_fits(diagram, relation, *, x_key, y_key="log_eta_dec", budget=None, unit_slope=False):
+def boundary_fits(
+    diagram, relation, *, x_key, y_key="log_eta_dec", budget=None, unit_slope=False, free_slope=True
+):
     """Maximum-likelihood boundary of one relation (:func:`verification.statistics.fit_boundary`).
 
-    Returns ``(fit, fit_unit_slope)``: the line with free slope, and (``unit_slope=True``) the
-    constant-ratio line ``y0 = a + x`` whose intercept is ``log10 r*``, else None.  Either is None
-    when the runs cannot support it (no run, or a single column for the free slope).
+    Returns ``(fit, fit_unit_slope)``: (``free_slope=True``) the line with free slope, and
+    (``unit_slope=True``) the constant-ratio line ``y0 = a + x`` whose intercept is ``log10 r*``;
+    a fit not asked for is None.  Either is None when the runs cannot support it (no run, or a
+    single column for the free slope).
     """
     from verification.statistics import fit_boundary
 
     x, y, g = boundary_runs(diagram, relation, x_key=x_key, y_key=y_key, budget=budget)
     if x.size == 0:
         return None, None
-    free = fit_boundary(x, y, g) if np.unique(x).size >= 2 else None
+    free = fit_boundary(x, y, g) if free_slope and np.unique(x).size >= 2 else None
     unit = fit_boundary(x, y, g, slope=1.0) if unit_slope else None
     return free, unit
 
@@ -553,12 +556,13 @@ def budget_checked_row(diagram, relation, *, x_key, quantity, make_row, unit_slo
     from verification.verdicts import budget_check
 
     pick = 1 if unit_slope else 0
-    fit = boundary_fits(diagram, relation, x_key=x_key, unit_slope=unit_slope)[pick]
+    which = {"unit_slope": unit_slope, "free_slope": not unit_slope}  # only the fit the row reads
+    fit = boundary_fits(diagram, relation, x_key=x_key, **which)[pick]
     if fit is None:
         return None, None, None
     row = make_row(fit)
     quarter = max(1, int(diagram["steps"]) // 4)
-    fit_q = boundary_fits(diagram, relation, x_key=x_key, unit_slope=unit_slope, budget=quarter)[pick]
+    fit_q = boundary_fits(diagram, relation, x_key=x_key, budget=quarter, **which)[pick]
     if fit_q is not None:
         row = budget_check(row, fit.estimate(quantity, level=0.9), fit_q.estimate(quantity, level=0.9))
     return row, fit, fit_q
