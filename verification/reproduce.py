@@ -154,6 +154,8 @@ def run_figure(
     if note:
         task.notes.append(note)
     cost = data.get("cost") if isinstance(data, dict) else None
+    if cost is None and hasattr(fig.load(), "cost"):  # a dense design: its cost follows from its data
+        cost = fig.load().cost(data)
     if cost:
         task.notes.append(
             f"Cost: {cost['runs']} runs, {cost['model_steps']:,} model-steps trained, against the dense "

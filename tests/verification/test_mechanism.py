@@ -213,13 +213,14 @@ def test_adam_effective_rate_is_eta_over_rms_gradient():
 
 
 def test_figure6b_end_to_end(tmp_path):
-    from verification.figures.figure6b import claims, evaluate, figure6b_data, plot, theorem1_table
+    from verification.figures.figure6b import claims, cost, evaluate, figure6b_data, plot, theorem1_table
 
     settings = dict(
         ratios=[1.0], optimizers=["sgd", "adam"], inits=["uniform"], seeds=2, steps=40, snapshot_every=20, n=9
     )
     data = figure6b_data(**settings, device="cpu")
     assert [len(p["runs"]) for p in data["points"]] == [2, 2]
+    assert cost(data) == {"runs": 4, "model_steps": 160, "dense_runs": 4, "dense_model_steps_bound": 160}
     run = data["points"][0]["runs"][0]
     assert run["collision_history"][0] <= 0.2 and 0 <= run["collision_fraction"] <= 1
     assert data["points"][0]["snapshot_steps"] == [0, 20, 40]

@@ -81,6 +81,13 @@ def test_chunked_figure_data_equals_one_ensemble(tmp_path):
     whole = f7.goldilocks_data(**kw)
     chunked = f7.goldilocks_data(**kw, cache=ResultCache(tmp_path), chunk_size=3)
     assert chunked["test_acc"] == whole["test_acc"] and chunked["phases"] == whole["phases"]
+    # the report's cost line of this dense design: every run trains all its steps
+    assert f7.cost(whole) == {
+        "runs": 20,
+        "model_steps": 800,
+        "dense_runs": 20,
+        "dense_model_steps_bound": 800,
+    }
 
 
 def test_figures_by_number_or_key():

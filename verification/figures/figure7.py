@@ -35,7 +35,7 @@ from verification.figures._common import (
     write_csv,
 )
 
-__all__ = ["decoder_parameter_count", "goldilocks_data", "goldilocks_verdict", "plot", "evaluate"]
+__all__ = ["cost", "decoder_parameter_count", "goldilocks_data", "goldilocks_verdict", "plot", "evaluate"]
 
 
 def decoder_parameter_count(depth: int, width: int, *, in_dim: int = 4) -> int:
@@ -157,6 +157,14 @@ def goldilocks_data(
         "phases": phases,
         "best_depth": ds[int(np.argmax(means))],
     }
+
+
+def cost(data: dict) -> dict:
+    """Runs and model-steps of this dense design (every depth's seeds, each trained for its whole
+    ``steps``: no early stop), in the form of the sequential designs' ``cost``, for the report."""
+    runs = len(data["depths"]) * int(data["seeds"])
+    steps = runs * int(data["steps"])
+    return {"runs": runs, "model_steps": steps, "dense_runs": runs, "dense_model_steps_bound": steps}
 
 
 def plot(data: dict, out_dir: str) -> list[str]:
