@@ -24,6 +24,7 @@ __all__ = [
     "check_fractions",
     "model_seeds",
     "seeded_configs",
+    "dense_cost",
 ]
 
 
@@ -113,3 +114,13 @@ def model_seeds(seed: int, count: int) -> list[int]:
     [2000000, 2000001, 2000002]
     """
     return [int(seed) * 1_000_000 + i for i in range(count)]
+
+
+def dense_cost(runs: int, steps: int) -> dict:
+    """The report's ``cost`` of a dense design whose ``runs`` all train their whole ``steps``.
+
+    The same keys as a sequential design's cost (``verification.figures.phase_diagram``,
+    ``seed_rounds``), with the design itself as the dense one it is compared with.
+    """
+    runs, total = int(runs), int(runs) * int(steps)
+    return {"runs": runs, "model_steps": total, "dense_runs": runs, "dense_model_steps_bound": total}

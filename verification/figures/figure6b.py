@@ -54,7 +54,13 @@ import os
 
 import numpy as np
 
-from verification.figures._common import check_positive_int, model_seeds, seeded_configs, write_csv
+from verification.figures._common import (
+    check_positive_int,
+    dense_cost,
+    model_seeds,
+    seeded_configs,
+    write_csv,
+)
 
 __all__ = [
     "cost",
@@ -284,10 +290,8 @@ def theorem1_table(data) -> dict:
 
 def cost(data: dict) -> dict:
     """Runs and model-steps of this dense design (every point's runs, each trained for its whole
-    ``steps``: no early stop), in the form of the sequential designs' ``cost``, for the report."""
-    runs = sum(len(p["runs"]) for p in data["points"])
-    steps = runs * int(data["steps"])
-    return {"runs": runs, "model_steps": steps, "dense_runs": runs, "dense_model_steps_bound": steps}
+    ``steps``: no early stop), for the report (:func:`~verification.figures._common.dense_cost`)."""
+    return dense_cost(sum(len(p["runs"]) for p in data["points"]), data["steps"])
 
 
 def plot(data: dict, out_dir: str) -> list[str]:

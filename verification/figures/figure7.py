@@ -29,6 +29,7 @@ import numpy as np
 from verification.figures._common import (
     check_fractions,
     check_positive_int,
+    dense_cost,
     mean_and_sem,
     model_seeds,
     seeded_configs,
@@ -161,10 +162,8 @@ def goldilocks_data(
 
 def cost(data: dict) -> dict:
     """Runs and model-steps of this dense design (every depth's seeds, each trained for its whole
-    ``steps``: no early stop), in the form of the sequential designs' ``cost``, for the report."""
-    runs = len(data["depths"]) * int(data["seeds"])
-    steps = runs * int(data["steps"])
-    return {"runs": runs, "model_steps": steps, "dense_runs": runs, "dense_model_steps_bound": steps}
+    ``steps``: no early stop), for the report (:func:`~verification.figures._common.dense_cost`)."""
+    return dense_cost(len(data["depths"]) * int(data["seeds"]), data["steps"])
 
 
 def plot(data: dict, out_dir: str) -> list[str]:
