@@ -119,7 +119,7 @@ FINDINGS.update(
             "full",
             "fig3",
             "accuracy stays below the exact Bayes bound f_UB of the same training sets, greater",
-        ): ("inconclusive: p_hold 0.025 raw, 0.074 Holm; limiting part -0.0055 [-0.0108, -0.0002]"),
+        ): ("inconclusive: p_hold 0.025 raw, 0.13 Holm (whole tier); limit -0.0055 [-0.0108, -0.0002]"),
     }
 )
 # Figure 6 at the paper's scale (session 5: 374 runs of the seeds-in-rounds design, 10^5 steps)
