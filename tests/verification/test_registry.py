@@ -69,6 +69,7 @@ def test_one_full_tier_everywhere(tmp_path, fake_fig7, monkeypatch):
     and the seed the data function receives are the registry's)."""
     monkeypatch.setattr(f7, "plot", lambda data, out: [])
     monkeypatch.setattr(f7, "evaluate", lambda data: [])
+    monkeypatch.setattr(f7, "cost", lambda data: None)  # the fake data have no runs to count
     assert main(["figure", "7", "--full", "--out", str(tmp_path), "--no-progress"]) == 0
     expected = FIGURES["fig7"].settings("full")
     got = {k: v for k, v in fake_fig7[-1].items() if k in expected}
