@@ -37,6 +37,7 @@ from verification.statistics import (
     Verdict,
     all_of,
     binomial_bound_verdict,
+    deciding_part,
     difference_estimate,
     equivalence_verdict,
     normal_estimate,
@@ -179,7 +180,7 @@ def same_ratio_row(claim: str, fits: dict, fits_quarter: dict | None = None) -> 
     ]
     v = all_of(claim, parts)
     out = row(v, theory="equal log10 r*", tolerance=f"every pair within ± {MARGINS['same_ratio']} (TOST)")
-    shown = next((a, b) for (a, b), part in zip(pairs, parts) if part.estimate == v.estimate)
+    shown = pairs[deciding_part(parts)]
     out["measured"] = f"{shown[0]} - {shown[1]}: " + out["measured"]
     if fits_quarter is None:
         return out

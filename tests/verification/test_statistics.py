@@ -20,6 +20,7 @@ from verification.statistics import (
     all_of,
     binomial_bound_verdict,
     clopper_pearson,
+    deciding_part,
     difference_estimate,
     equivalence_verdict,
     fit_boundary,
@@ -201,6 +202,10 @@ def test_all_of_shows_the_part_that_decides_the_lean():
     bad = binomial_bound_verdict("bad", 12, 12, bound=0.392)
     row = all_of("all", [clear, weak, bad])
     assert row.verdict == "fails" and row.estimate == bad.estimate
+    # the rows that name the deciding part (Figure 2's fraction, Figure 5's pair) read it from here
+    assert deciding_part([clear, weak]) == 1 and deciding_part([clear, weak, bad]) == 2
+    with pytest.raises(ValueError, match="at least one"):
+        deciding_part([])
 
 
 def test_difference_estimate_combines_in_quadrature():

@@ -123,13 +123,10 @@ class ResultCache:
         finishes the result) and ``stored_at`` (UTC, ISO 8601).  ``None`` when there is no entry
         or it was stored without a record (by :meth:`store` alone, or by a version before records).
         """
-        p = self.path(name, config)
-        if not p.exists():
-            return None
         try:
-            with open(p) as fh:
+            with open(self.path(name, config)) as fh:
                 meta = json.load(fh).get("meta")
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError):  # no entry, unreadable, or not a dict
             return None
         return meta if isinstance(meta, dict) else None
 

@@ -34,6 +34,7 @@ __all__ = [
     "equivalence_verdict",
     "binomial_bound_verdict",
     "all_of",
+    "deciding_part",
     "holm",
     "holm_adjust",
 ]
@@ -307,6 +308,23 @@ def _solve_p(f, start, *, upward=True):
     return float(optimize.brentq(f, a, b, xtol=1e-6))
 
 
+def deciding_part(verdicts: Sequence[Verdict]) -> int:
+    """Index of the part whose estimate and interval :func:`all_of` shows for these parts.
+
+    The part with the strongest evidence against the claim when the conjunction is nearer to
+    failing than to holding (``m min p_fail < max p_hold``), otherwise the part with the weakest
+    evidence for it; ties go to the first such part.  Rows that name the part (a fraction, a pair
+    of relations) read it from here.
+    """
+    vs = list(verdicts)
+    if not vs:
+        raise ValueError("deciding_part needs at least one verdict")
+    worst = min(range(len(vs)), key=lambda i: vs[i].p_fail)
+    if min(1.0, len(vs) * vs[worst].p_fail) < max(v.p_hold for v in vs):
+        return worst
+    return max(range(len(vs)), key=lambda i: vs[i].p_hold)
+
+
 def all_of(claim, verdicts: Sequence[Verdict]) -> Verdict:
     """Conjunction of several claims ("the bound holds at every grid point").
 
@@ -327,9 +345,8 @@ def all_of(claim, verdicts: Sequence[Verdict]) -> Verdict:
         raise ValueError(f"parts have different alpha: {sorted(alphas)}")
     alpha = alphas.pop()
     p_hold = max(v.p_hold for v in vs)
-    worst = min(vs, key=lambda v: v.p_fail)
-    p_fail = min(1.0, len(vs) * worst.p_fail)
-    shown = worst if p_fail < p_hold else max(vs, key=lambda v: v.p_hold)
+    p_fail = min(1.0, len(vs) * min(v.p_fail for v in vs))
+    shown = vs[deciding_part(vs)]
     dirs = {v.direction for v in vs}
     test = f"all of {len(vs)}: {shown.test}" if len(vs) > 1 else shown.test
     return _make(
