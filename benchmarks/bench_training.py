@@ -14,12 +14,20 @@ background load on a shared machine biases all alike):
 * baseline: :func:`verification.train_reference` -- ``torch.nn`` autograd + ``torch.optim.AdamW``,
   one model at a time, with one thread and with torch's default threads;
 * ensemble: :func:`verification.train_ensemble` with ``K`` models (default 100, a 10 x 10 grid of
-  learning rates), early stopping off so every model runs every step, default batching.
+  learning rates), early stopping off so every model runs every step, default batching.  A round
+  is one call of 300 steps (evaluations every 10 included), so the per-call set-up (building each
+  batch's parameters and pair lists, about 2-5 ms a model, printed on its own line) weighs a few
+  per cent, as in the figures' runs of 10^3-10^5 steps; 30-step rounds spent a fifth of their time
+  on it;
+* products alone: the matrix products of a step, exactly as the trainer calls them (batches of 8,
+  one per core), with every elementwise kernel, the optimizer and Python's bookkeeping left out.
+  Their rate over the peak is the ceiling on ``fraction of peak`` that this BLAS sets at these
+  shapes (50-wide layers) even if everything else in a step were free.
 
 ``fraction of peak`` is the ensemble's useful FLOP rate over the all-core matmul peak measured in
-the same run: the figure that travels between machines.  ``--diagram`` also trains a real 10 x 10
-phase diagram (Figure 5's grid of learning rates, 10^4 steps, early stopping on) and prints its
-time beside the peak.
+the same run: the figure that travels between machines; ``products alone`` prints its ceiling.
+``--diagram`` also trains a real 10 x 10 phase diagram (Figure 5's grid of learning rates, 10^4
+steps, early stopping on) and prints its time beside the peak.
 
 Usage::
 
@@ -87,6 +95,44 @@ def matmul_peak(cores, repeats=3):
     return best
 
 
+def products_alone(base, cores, steps=200, batch=8):
+    """Model-steps/s of a step's matrix products alone: ``cores`` batches of ``batch`` models, one
+    single-threaded batch per Python thread, each running the products of ``steps`` steps as
+    :meth:`verification.training._Group.gradient` calls them (forward, read-out, weight and input
+    gradients, the transposed copies of the weights), nothing else."""
+    from verification.training import _Group
+
+    cfgs = [base.replace(seed=s) for s in range(batch)]
+    groups = [_Group(cfgs, list(range(batch)), torch.device("cpu")) for _ in range(cores)]
+    gen = torch.Generator().manual_seed(0)
+    for g in groups:  # ordinary values in the (uninitialised) activation buffers, no denormals
+        for buf in (*g.acts, *g.back):
+            buf.copy_(torch.randn(buf.shape, generator=gen))
+
+    def products(g):
+        torch.set_num_threads(1)
+        depth, acts = g.arch.depth, g.acts
+        gz = torch.zeros(batch, acts[0].shape[-1])
+        for _ in range(steps):
+            for layer in range(depth):
+                torch.bmm(g.Wt[layer], acts[layer], out=acts[layer + 1])
+            torch.bmm(g.Wt[depth], acts[depth])
+            torch.bmm(gz.unsqueeze(1), acts[depth].transpose(1, 2), out=g.gWt[depth])
+            for layer in range(depth - 1, -1, -1):
+                torch.bmm(g.back[0], acts[layer].transpose(1, 2), out=g.gWt[layer])
+                W = g.Wt[layer].transpose(1, 2).contiguous()
+                torch.bmm(W, g.back[0], out=g.g_input if layer == 0 else g.back[1])
+
+    products(groups[0])  # warm-up
+    threads = [threading.Thread(target=products, args=(g,)) for g in groups]
+    wall = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return cores * batch * steps / (time.perf_counter() - wall)
+
+
 def phase_diagram_configs(base):
     """A 10 x 10 grid of (eta_enc, eta_dec) as in Figure 5 (1e-4..1e-2 by 1e-4..1e-1)."""
     return [
@@ -101,7 +147,7 @@ def main(argv=None):
     p.add_argument("--K", type=int, default=100, help="models per ensemble (default 100)")
     p.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds (default 3)")
     p.add_argument("--ref-steps", type=int, default=100, help="baseline steps per round")
-    p.add_argument("--ens-steps", type=int, default=30, help="ensemble steps per round")
+    p.add_argument("--ens-steps", type=int, default=300, help="ensemble steps per round")
     p.add_argument("--diagram", action="store_true", help="train a 10 x 10 phase diagram at 10^4 steps")
     args = p.parse_args(argv)
     cores = os.cpu_count() or 1
@@ -124,8 +170,8 @@ def main(argv=None):
     def ref_run(seed, threads):
         train_reference(base.replace(seed=seed), steps=args.ref_steps, num_threads=threads)
 
-    def ens_run():
-        train_ensemble(grid, steps=args.ens_steps, device="cpu", early_stop=False)
+    def ens_run(steps=args.ens_steps):
+        train_ensemble(grid, steps=steps, device="cpu", early_stop=False)
 
     # warm-up (allocations, kernel compilation, first-call overheads)
     train_reference(base, steps=5)
@@ -133,7 +179,7 @@ def main(argv=None):
 
     ref_threads = sorted({1, default_threads})
     ref_rates = {t: [] for t in ref_threads}
-    ens_rates, peaks1, peaks = [], [], []
+    ens_rates, peaks1, peaks, prod_rates, setups = [], [], [], [], []
     for r in range(args.rounds):
         peaks1.append(matmul_peak(1))
         peaks.append(matmul_peak(cores))
@@ -144,7 +190,12 @@ def main(argv=None):
             line += f" plain loop ({t} thr) {ref_rates[t][-1][0]:5.0f}/s;"
         w, c = _timed(ens_run)
         ens_rates.append((args.K * args.ens_steps / w, args.K * args.ens_steps / c))
-        print(line + f" ensemble K={args.K} {ens_rates[-1][0]:5.0f}/s (cpu {ens_rates[-1][1]:5.0f})")
+        setups.append(_timed(lambda: ens_run(1))[0])
+        prod_rates.append(products_alone(base, cores))
+        print(
+            line + f" ensemble K={args.K} {ens_rates[-1][0]:5.0f}/s (cpu {ens_rates[-1][1]:5.0f});"
+            f" products alone {prod_rates[-1]:5.0f}/s"
+        )
     # everything gets its best round: the peak too, so the fraction errs low
     peak1, peak = max(peaks1), max(peaks)
     ref_w = max(x[0] for t in ref_threads for x in ref_rates[t])
@@ -161,6 +212,16 @@ def main(argv=None):
         f"{gflop:.1f} GFLOP/s ({FLOP_PER_MODEL_STEP / 1e6:.1f} MFLOP per model-step)"
     )
     print(f"ratio per cpu-second   : {ens_c / ref_c:.2f}x")
+    print(
+        f"set-up of one call     : {min(setups):.2f} s for {args.K} models (a 1-step call; included "
+        f"above, {min(setups) / (args.K * args.ens_steps / ens_w):.1%} of a {args.ens_steps}-step round)"
+    )
+    prod = max(prod_rates)
+    print(
+        f"products alone         : {prod:8.0f} model-steps/s, {prod * FLOP_PER_MODEL_STEP / peak:.3f} of the "
+        f"peak (the ceiling of fraction of peak with free elementwise work); the ensemble spends "
+        f"{1 - ens_w / prod:.0%} of its time outside them"
+    )
 
     diagram_steps = 10_000
     est = 100 * diagram_steps / ens_w

@@ -249,3 +249,32 @@ def test_figure6_initialisation_and_optimizer_options():
         figure6.figure6_data(**kw, init="orthogonal")
     with pytest.raises(ValueError, match="optimizer"):
         figure6.figure6_data(**kw, optimizer="lbfgs")
+
+
+def test_figure6b_labels_of_crowded_points_do_not_overlap():
+    """Six points stacked at one x (Figure 6b's cluster at prediction 1): each label takes a free
+    slot beside its point, so no two label boxes overlap and none covers another point."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from verification.figures.figure6b import _place_labels
+
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.set_xlim(-0.03, 1.03)
+    ax.set_ylim(-0.03, 1.03)
+    items = [(1.0, 0.03 + 0.015 * k, f"{r:g}") for k, r in enumerate([0.03, 0.1, 0.3, 1, 3, 10])]
+    _place_labels(ax, items, fontsize=7)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    assert len(boxes) == len(items)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+    points = ax.transData.transform([(x, y) for x, y, _ in items])
+    for box in boxes:
+        assert not any(box.contains(px, py) for px, py in points)
+    # the old fixed offset put every label of this stack on top of its neighbours
+    plt.close(fig)

@@ -294,6 +294,51 @@ def cost(data: dict) -> dict:
     return dense_cost(sum(len(p["runs"]) for p in data["points"]), data["steps"])
 
 
+#: where a point's label may go, in units of the label's height (x: 0.7 right of the point, or
+#: its width plus 0.7 to the left), nearest first
+_LABEL_SLOTS = [(1, 0.6), (1, -1.4), (-1, 0.6), (-1, -1.4), (1, 1.8), (-1, 1.8), (1, -2.6), (-1, -2.6)]
+
+
+def _place_labels(ax, items, fontsize):
+    """Annotate each ``(x, y, text)`` of ``ax`` beside its point, in the first slot of
+    :data:`_LABEL_SLOTS` whose box overlaps no label placed before it and no other point (the
+    least overlapping slot when none is free), so that labels of crowded points stay legible."""
+    fig = ax.figure
+    box = ax.get_position()
+    width_pt = box.width * fig.get_figwidth() * 72
+    height_pt = box.height * fig.get_figheight() * 72
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+
+    def to_pt(x, y):
+        return (x - x0) / (x1 - x0) * width_pt, (y - y0) / (y1 - y0) * height_pt
+
+    points = [to_pt(x, y) for x, y, _ in items]
+    marker = 3.5  # half the side of a marker's box, in points
+    taken = [(px - marker, py - marker, px + marker, py + marker) for px, py in points]
+
+    def overlap(a, b):
+        w = min(a[2], b[2]) - max(a[0], b[0])
+        h = min(a[3], b[3]) - max(a[1], b[1])
+        return max(w, 0.0) * max(h, 0.0)
+
+    h = float(fontsize)
+    for (x, y, text), (px, py), own in zip(items, points, list(taken)):
+        w = 0.6 * fontsize * len(text)
+        best = None
+        for sx, sy in _LABEL_SLOTS:
+            dx = 0.7 * h if sx > 0 else -w - 0.7 * h
+            dy = sy * h
+            cand = (px + dx, py + dy, px + dx + w, py + dy + h)
+            cost = sum(overlap(cand, t) for t in taken if t is not own)
+            if best is None or cost < best[0]:
+                best = (cost, dx, dy, cand)
+            if cost == 0:
+                break
+        _, dx, dy, cand = best
+        taken.append(cand)
+        ax.annotate(text, (x, y), textcoords="offset points", xytext=(dx, dy), fontsize=fontsize)
+
+
 def plot(data: dict, out_dir: str) -> list[str]:
     """Write ``figure6b.png`` (predicted against measured collision fraction, and the collision
     histories) and ``figure6b.csv`` to ``out_dir``; return the paths."""
@@ -309,6 +354,7 @@ def plot(data: dict, out_dir: str) -> list[str]:
     colors = {"sgd": "tab:blue", "adam": "tab:red"}
     markers = {"normal": "o", "uniform": "s"}
     rows = []
+    labels = {key: [] for key in FORMULAS}
     for ax, key in zip(axes[:2], FORMULAS):
         ax.plot([0, 1], [0, 1], "k-", lw=1, label="y = x")
         ax.fill_between(
@@ -339,13 +385,7 @@ def plot(data: dict, out_dir: str) -> list[str]:
                 label=None if label in seen else label,
             )
             seen.add(label)
-            ax.annotate(
-                f"{p['ratio']:g}",
-                (s[key], s["measured"]),
-                textcoords="offset points",
-                xytext=(5, 4),
-                fontsize=7,
-            )
+            labels[key].append((s[key], s["measured"], f"{p['ratio']:g}"))
             if key == "p_matrix":
                 rows.append(
                     [
@@ -382,7 +422,7 @@ def plot(data: dict, out_dir: str) -> list[str]:
         )
     ax.set_xlabel("step")
     ax.set_ylabel("collided fraction (mean over seeds)")
-    ax.set_title("collision histories (blue SGD, red Adam; solid normal init, dashed uniform)", fontsize=9)
+    ax.set_title("collision histories\n(blue SGD, red Adam; solid normal init, dashed uniform)", fontsize=9)
     ax.set_ylim(-0.03, 1.03)
     t = theorem1_table(data)
     ax.text(
@@ -400,6 +440,8 @@ def plot(data: dict, out_dir: str) -> list[str]:
         fontsize=10,
     )
     fig.tight_layout()
+    for ax, key in zip(axes[:2], FORMULAS):  # after the layout: the axes' size in points is final
+        _place_labels(ax, labels[key], fontsize=7)
     png = os.path.join(out_dir, "figure6b.png")
     fig.savefig(png, dpi=120)
     plt.close(fig)
