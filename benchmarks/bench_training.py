@@ -16,7 +16,7 @@ background load on a shared machine biases all alike):
 * ensemble: :func:`verification.train_ensemble` with ``K`` models (default 100, a 10 x 10 grid of
   learning rates), early stopping off so every model runs every step, default batching.  A round
   is one call of 300 steps (evaluations every 10 included), so the per-call set-up (building each
-  batch's parameters and pair lists, about 2-5 ms a model, printed on its own line) weighs a few
+  batch's parameters and pair lists, about 2-3 ms a model, printed on its own line) weighs a few
   per cent, as in the figures' runs of 10^3-10^5 steps; 30-step rounds spent a fifth of their time
   on it;
 * products alone: the matrix products of a step, exactly as the trainer calls them (batches of 8,
