@@ -402,6 +402,23 @@ def test_numba_and_torch_kernels_agree(mode):
             torch.testing.assert_close(x, y, rtol=tol, atol=tol, msg=name)
 
 
+def test_compiled_kernels_are_cached_by_their_code_alone():
+    """numba keys a cached kernel by its code and the values it closes over; a kernel closing over
+    a dispatcher (tanh32, when the kernels were defined inside a function) got a new key in every
+    process, so it was compiled again each time and the on-disk cache grew by one entry a process.
+    Every compiled kernel is module-level, with nothing to close over, and cached on disk."""
+    from verification import _numba_step_kernels, _step_kernels
+
+    kern = _step_kernels.numba_kernels()
+    compiled = [v for v in vars(kern).values() if hasattr(v, "py_func")]
+    compiled += [_numba_step_kernels._embed_grad]  # reached through a lambda
+    assert len(compiled) >= 8
+    for dispatcher in compiled:
+        assert dispatcher.py_func.__closure__ is None, dispatcher.py_func.__qualname__
+        assert "<locals>" not in dispatcher.py_func.__qualname__
+        assert dispatcher._cache.__class__.__name__ == "FunctionCache", dispatcher.py_func.__qualname__
+
+
 @pytest.mark.parametrize("kernels", ["numba", "torch"])
 def test_replayed_steps_equal_eager_steps(kernels, monkeypatch):
     """The CUDA-graph control flow (steps between evaluations captured once, the step number
