@@ -40,6 +40,7 @@ LAYERS = (
     (
         "verification.model",
         "verification._step_kernels",
+        "verification._numba_step_kernels",
         "verification.train_config",
         "verification.reference_loop",
         "verification.training",

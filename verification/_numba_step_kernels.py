@@ -16,24 +16,24 @@ import numba
 import numpy as np
 
 from verification._step_kernels import (
-    _A1,
-    _A3,
-    _A5,
-    _A7,
-    _A9,
-    _A11,
-    _A13,
-    _B0,
-    _B2,
-    _B4,
-    _B6,
-    _BETA1,
-    _BETA2,
-    _EPS,
-    _ONE,
-    _TANH_CLAMP,
-    _TWO,
-    _f32,
+    A1,
+    A3,
+    A5,
+    A7,
+    A9,
+    A11,
+    A13,
+    B0,
+    B2,
+    B4,
+    B6,
+    BETA1,
+    BETA2,
+    EPS,
+    ONE,
+    TANH_CLAMP,
+    TWO,
+    f32,
 )
 
 __all__ = ["kernels", "tanh32"]
@@ -44,18 +44,18 @@ _jit = numba.njit(nogil=True, cache=True, error_model="numpy")
 
 @numba.njit(inline="always", error_model="numpy")
 def tanh32(x):
-    x = min(x, _TANH_CLAMP)
-    x = max(x, -_TANH_CLAMP)
+    x = min(x, TANH_CLAMP)
+    x = max(x, -TANH_CLAMP)
     x2 = x * x
-    p = x2 * _A13 + _A11
-    p = x2 * p + _A9
-    p = x2 * p + _A7
-    p = x2 * p + _A5
-    p = x2 * p + _A3
-    p = x2 * p + _A1
-    q = x2 * _B6 + _B4
-    q = x2 * q + _B2
-    q = x2 * q + _B0
+    p = x2 * A13 + A11
+    p = x2 * p + A9
+    p = x2 * p + A7
+    p = x2 * p + A5
+    p = x2 * p + A3
+    p = x2 * p + A1
+    q = x2 * B6 + B4
+    q = x2 * q + B2
+    q = x2 * q + B0
     return x * p / q
 
 
@@ -95,7 +95,7 @@ def _tanh_backward(ga, h, out):
         for o in range(W):
             g, y, r = ga[k, o], h[k, o], out[k, o]
             for p in range(B):
-                r[p] = g[p] * (_ONE - y[p] * y[p])
+                r[p] = g[p] * (ONE - y[p] * y[p])
 
 
 @_jit
@@ -107,7 +107,7 @@ def _readout_backward(w, gz, h, out):
             wo = w[k, o]
             y, r = h[k, o], out[k, o]
             for p in range(B):
-                r[p] = (wo * gk[p]) * (_ONE - y[p] * y[p])
+                r[p] = (wo * gk[p]) * (ONE - y[p] * y[p])
 
 
 @_jit
@@ -136,20 +136,20 @@ def _embed_grad(ga, E, ii, jj, mode, gE):
                     gE[k, i, c] += ga[k, c, b]
                     gE[k, j, c] -= ga[k, c, b]
                 else:
-                    g = ga[k, c, b] * _TWO * (E[k, i, c] - E[k, j, c])
+                    g = ga[k, c, b] * TWO * (E[k, i, c] - E[k, j, c])
                     gE[k, i, c] += g
                     gE[k, j, c] -= g
 
 
 @_jit
 def _adam(theta, grad, m, v, lr, wd, bc1, sqrt_bc2, has_wd):
-    b2, eps, bc1, sqrt_bc2 = _f32(_BETA2), _f32(_EPS), _f32(bc1), _f32(sqrt_bc2)
-    one_m_b1, one_m_b2 = _f32(1 - _BETA1), _f32(1 - _BETA2)
+    b2, eps, bc1, sqrt_bc2 = f32(BETA2), f32(EPS), f32(bc1), f32(sqrt_bc2)
+    one_m_b1, one_m_b2 = f32(1 - BETA1), f32(1 - BETA2)
     for i in range(theta.shape[0]):
         g = grad[i]
         x = theta[i]
         if has_wd:  # decoupled weight decay (AdamW)
-            x = x * (_ONE - lr[i] * wd[i])
+            x = x * (ONE - lr[i] * wd[i])
         mi = m[i] + one_m_b1 * (g - m[i])
         vi = b2 * v[i] + one_m_b2 * (g * g)
         m[i] = mi

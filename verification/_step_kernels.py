@@ -43,13 +43,13 @@ __all__ = ["MODE_CODES", "TORCH", "numba_kernels"]
 #: integer codes of the input modes, for the compiled kernels
 MODE_CODES = {"concat": 0, "diff": 1, "sqdiff": 2}
 
-_BETA1, _BETA2, _EPS = 0.9, 0.999, 1e-8
+BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
 
 # Eigen's generic_fast_tanh_float: tanh(x) ~ x P(x^2) / Q(x^2) on [-c, c], +-1 beyond
-_f32 = np.float32
-_TANH_CLAMP = _f32(7.99881172180175781)
-_A1, _A3, _A5, _A7, _A9, _A11, _A13 = (
-    _f32(c)
+f32 = np.float32
+TANH_CLAMP = f32(7.99881172180175781)
+A1, A3, A5, A7, A9, A11, A13 = (
+    f32(c)
     for c in (
         4.89352455891786e-03,
         6.37261928875436e-04,
@@ -60,10 +60,10 @@ _A1, _A3, _A5, _A7, _A9, _A11, _A13 = (
         -2.76076847742355e-16,
     )
 )
-_B0, _B2, _B4, _B6 = (
-    _f32(c) for c in (4.89352518554385e-03, 2.26843463243900e-03, 1.18534705686654e-04, 1.19825839466702e-06)
+B0, B2, B4, B6 = (
+    f32(c) for c in (4.89352518554385e-03, 2.26843463243900e-03, 1.18534705686654e-04, 1.19825839466702e-06)
 )
-_ONE, _TWO = _f32(1.0), _f32(2.0)
+ONE, TWO = f32(1.0), f32(2.0)
 
 
 def _torch_kernels():
@@ -120,10 +120,10 @@ def _torch_kernels():
     def adam_update_(theta, grad, m, v, lr, wd, bc1, sqrt_bc2, has_wd):
         if has_wd:  # decoupled weight decay (AdamW)
             theta.mul_(1 - lr * wd)
-        m.lerp_(grad, 1 - _BETA1)
-        v.mul_(_BETA2).addcmul_(grad, grad, value=1 - _BETA2)
+        m.lerp_(grad, 1 - BETA1)
+        v.mul_(BETA2).addcmul_(grad, grad, value=1 - BETA2)
         # bc1, sqrt_bc2: numbers, or 0-dim tensors (a captured CUDA graph reads them each replay)
-        denom = (v.sqrt() / sqrt_bc2).add_(_EPS)
+        denom = (v.sqrt() / sqrt_bc2).add_(EPS)
         theta.addcdiv_(m * lr / bc1, denom, value=-1.0)
 
     def sgd_update_(theta, grad, lr, wd, has_wd):
