@@ -253,11 +253,13 @@ def test_figure6_initialisation_and_optimizer_options():
 
 def test_figure6b_labels_of_crowded_points_do_not_overlap():
     """Six points stacked at one x (Figure 6b's cluster at prediction 1): each label takes a free
-    slot beside its point, so no two label boxes overlap and none covers another point."""
+    slot beside its point, so no two label boxes overlap, none covers another point and none
+    spills past the axes (the stack sits 0.03 inside the right edge, too close for a label)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.text import Text
 
     from verification.figures.figure6b import _place_labels
 
@@ -268,7 +270,8 @@ def test_figure6b_labels_of_crowded_points_do_not_overlap():
     _place_labels(ax, items, fontsize=7)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    # the text's own box: an annotation's window extent would include its leader line
+    boxes = [Text.get_window_extent(t, renderer) for t in ax.texts]
     assert len(boxes) == len(items)
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
@@ -276,5 +279,9 @@ def test_figure6b_labels_of_crowded_points_do_not_overlap():
     points = ax.transData.transform([(x, y) for x, y, _ in items])
     for box in boxes:
         assert not any(box.contains(px, py) for px, py in points)
+    frame = ax.get_window_extent(renderer)
+    for box in boxes:
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, (box, frame)
+        assert frame.y0 <= box.y0 and box.y1 <= frame.y1, (box, frame)
     # the old fixed offset put every label of this stack on top of its neighbours
     plt.close(fig)

@@ -295,14 +295,18 @@ def cost(data: dict) -> dict:
 
 
 #: where a point's label may go, in units of the label's height (x: 0.7 right of the point, or
-#: its width plus 0.7 to the left), nearest first
-_LABEL_SLOTS = [(1, 0.6), (1, -1.4), (-1, 0.6), (-1, -1.4), (1, 1.8), (-1, 1.8), (1, -2.6), (-1, -2.6)]
+#: its width plus 0.7 to the left; y: of the label's baseline), nearest first
+_LABEL_SLOTS = [(sx, sy) for k in range(5) for sy in (0.6 + 1.2 * k, -1.4 - 1.2 * k) for sx in (1, -1)]
+
+#: a label farther than this from its point's height (in label heights) gets a leader line
+_LEADER_FROM = 2.0
 
 
 def _place_labels(ax, items, fontsize):
     """Annotate each ``(x, y, text)`` of ``ax`` beside its point, in the first slot of
-    :data:`_LABEL_SLOTS` whose box overlaps no label placed before it and no other point (the
-    least overlapping slot when none is free), so that labels of crowded points stay legible."""
+    :data:`_LABEL_SLOTS` whose box lies inside the axes and overlaps no label placed before it
+    and no other point (the least overlapping slot when none is free, a box's area outside the
+    axes counting ten times), so that labels of crowded points stay legible."""
     fig = ax.figure
     box = ax.get_position()
     width_pt = box.width * fig.get_figwidth() * 72
@@ -321,6 +325,8 @@ def _place_labels(ax, items, fontsize):
         h = min(a[3], b[3]) - max(a[1], b[1])
         return max(w, 0.0) * max(h, 0.0)
 
+    frame = (0.0, 0.0, width_pt, height_pt)
+
     h = float(fontsize)
     for (x, y, text), (px, py), own in zip(items, points, list(taken)):
         w = 0.6 * fontsize * len(text)
@@ -329,14 +335,20 @@ def _place_labels(ax, items, fontsize):
             dx = 0.7 * h if sx > 0 else -w - 0.7 * h
             dy = sy * h
             cand = (px + dx, py + dy, px + dx + w, py + dy + h)
-            cost = sum(overlap(cand, t) for t in taken if t is not own)
+            outside = w * h - overlap(cand, frame)
+            cost = sum(overlap(cand, t) for t in taken if t is not own) + 10.0 * outside
             if best is None or cost < best[0]:
                 best = (cost, dx, dy, cand)
             if cost == 0:
                 break
         _, dx, dy, cand = best
         taken.append(cand)
-        ax.annotate(text, (x, y), textcoords="offset points", xytext=(dx, dy), fontsize=fontsize)
+        leader = {}
+        if abs(dy) > _LEADER_FROM * h:
+            leader = {
+                "arrowprops": {"arrowstyle": "-", "color": "0.5", "lw": 0.5, "shrinkA": 0, "shrinkB": 2}
+            }
+        ax.annotate(text, (x, y), textcoords="offset points", xytext=(dx, dy), fontsize=fontsize, **leader)
 
 
 def plot(data: dict, out_dir: str) -> list[str]:
