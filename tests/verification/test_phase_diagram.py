@@ -165,3 +165,36 @@ def test_per_column_boundaries_of_the_plot_see_a_threshold():
         assert lo <= y0 <= hi and abs(y0 + 3.0) <= 0.25 and hi - lo <= 0.5
     _, lo, hi, _ = cols[3]
     assert hi == np.inf and lo >= -1.5  # all generalize: the boundary is above the sampled range
+
+
+def test_experiment_seeds_share_no_run():
+    """Experiment seeds 0 and 1 train disjoint model seeds, in both designs: with seeds
+    ``seed, seed + 1, ...`` (before session 9) seed 1's first run at a point was seed 0's second,
+    so a "second seed" replicate repeated half of the first one's runs.  Seed 0 keeps 0, 1, ..."""
+    axes = [("log_eta_enc", "eta_enc", [-3.0]), ("log_eta_dec", "eta_dec", [-2.0])]
+    tiny = {"steps": 20, "n": 6, "eval_every": 10}
+    grid0 = grid_phase_diagram(["mod3"], axes=axes, seeds=3, seed=0, **tiny)
+    grid1 = grid_phase_diagram(["mod3"], axes=axes, seeds=3, seed=1, **tiny)
+    assert grid0["seed"] == [0, 1, 2]
+    assert grid1["seed"] == [1_000_000, 1_000_001, 1_000_002]
+    assert grid0["test_acc"] != grid1["test_acc"]
+
+    def adaptive(seed):
+        return adaptive_phase_diagram(
+            ["mod3"],
+            x_axis=("log_eta_enc", "eta_enc", [-3.0]),
+            y_axis=("log_eta_dec", "eta_dec"),
+            y_range=(-4.0, -1.0),
+            seeds=2,
+            max_rounds=3,
+            max_runs=12,
+            seed=seed,
+            **tiny,
+        )
+
+    runs0, runs1 = adaptive(0), adaptive(1)
+    keys0 = {(y, s) for y, s in zip(runs0["log_eta_dec"], runs0["seed"])}
+    keys1 = {(y, s) for y, s in zip(runs1["log_eta_dec"], runs1["seed"])}
+    assert len(keys0) == len(runs0["seed"]) and len(keys1) == len(runs1["seed"])  # no run twice
+    assert not {s for _, s in keys0} & {s for _, s in keys1}
+    assert min(runs0["seed"]) == 0 and max(runs0["seed"]) < 1_000_000 <= min(runs1["seed"])

@@ -105,15 +105,23 @@ def check_fractions(fractions, name: str = "fractions") -> list[float]:
     return out
 
 
-def model_seeds(seed: int, count: int) -> list[int]:
-    """The ``count`` per-model seeds derived from one experiment ``seed`` (disjoint across seeds < 10**6).
+def model_seeds(seed: int, count: int, start: int = 0) -> list[int]:
+    """Per-model seeds ``start .. start + count - 1`` of one experiment ``seed``.
+
+    Experiment seed ``s`` owns the model seeds ``s * 10**6 .. s * 10**6 + 10**6 - 1``, so two
+    experiment seeds never share a run (for fewer than 10**6 runs a point); seed 0's model seeds
+    are ``0, 1, 2, ...``.
 
     Examples
     --------
     >>> model_seeds(2, 3)
     [2000000, 2000001, 2000002]
+    >>> model_seeds(1, 2, start=4)
+    [1000004, 1000005]
     """
-    return [int(seed) * 1_000_000 + i for i in range(count)]
+    if start < 0 or start + count > 1_000_000:
+        raise ValueError(f"model seeds {start}..{start + count - 1} leave the experiment seed's 10**6")
+    return [int(seed) * 1_000_000 + start + i for i in range(count)]
 
 
 def dense_cost(runs: int, steps: int) -> dict:

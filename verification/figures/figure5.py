@@ -75,7 +75,8 @@ def phase_diagram(
     log_eta_enc, log_eta_dec : list of float
         log10 of the encoder and decoder learning rates (a full grid).
     seeds : int
-        Independent runs per grid point, seeds ``seed, seed + 1, ...`` (initialisation and split).
+        Independent runs per grid point: model seeds ``model_seeds(seed, seeds)`` (initialisation
+        and split; disjoint from every other experiment seed's).
     steps, n, train_fraction, eval_every, gap :
         Step budget, elements, training fraction, evaluation period and grokking gap.
     extra : dict, optional

@@ -30,6 +30,7 @@ import os
 
 import numpy as np
 
+from verification.figures._common import model_seeds
 from verification.phases import classify_phase, is_generalizing
 from verification.sweeps import train_points
 from verification.training import TrainConfig
@@ -89,7 +90,8 @@ def grid_phase_diagram(
     fixed : dict, optional
         Further :class:`~verification.training.TrainConfig` fields shared by every run.
     seeds : int
-        Independent runs per grid point, seeds ``seed, seed + 1, ...`` (initialisation and split).
+        Independent runs per grid point: model seeds ``model_seeds(seed, seeds)`` (initialisation
+        and split; disjoint from every other experiment seed's).
     steps, n, train_fraction, eval_every, gap :
         Step budget, elements, training fraction, evaluation period and grokking gap.
     device, progress, executor, cache, chunk_size :
@@ -108,6 +110,7 @@ def grid_phase_diagram(
     fixed = dict(fixed or {})
     grids = [[float(v) for v in values] for _, _, values in axes]
     cells = [(rel, point) for rel in relations for point in itertools.product(*grids)]
+    per_point = model_seeds(seed, seeds)
     runs = train_points(
         [
             [
@@ -119,7 +122,7 @@ def grid_phase_diagram(
                     **{field: 10.0**v for (_, field, _), v in zip(axes, point)},
                     **fixed,
                 )
-                for s in range(seed, seed + seeds)
+                for s in per_point
             ]
             for rel, point in cells
         ],
@@ -135,7 +138,7 @@ def grid_phase_diagram(
     out = {"relation": [rel for rel, _ in cells for _ in range(seeds)]}
     for k, (column, _, _) in enumerate(axes):
         out[column] = [point[k] for _, point in cells for _ in range(seeds)]
-    out["seed"] = [s for _ in cells for s in range(seed, seed + seeds)]
+    out["seed"] = [s for _ in cells for s in per_point]
     for key in ("phase", "steps_to_train", "steps_to_test", "train_acc", "test_acc", "steps_run"):
         out[key] = [v for r in runs for v in r[key]]
     out["steps"] = int(steps)
@@ -331,7 +334,7 @@ def adaptive_phase_diagram(
                         **{xfield: 10.0**x, yfield: 10.0**yv},
                         **fixed,
                     )
-                    for s in range(seed + k, seed + k + seeds)
+                    for s in model_seeds(seed, seeds, start=k)
                 ]
                 runs_at[(rel, x, yv)] = k + seeds
                 batch.append(cfgs)
@@ -355,7 +358,7 @@ def adaptive_phase_diagram(
             diagram["relation"] += [rel] * m
             diagram[xcol] += [x] * m
             diagram[ycol] += [yv] * m
-            diagram["seed"] += list(range(seed + k, seed + k + m))
+            diagram["seed"] += model_seeds(seed, m, start=k)
             for key in ("phase", "steps_to_train", "steps_to_test", "train_acc", "test_acc", "steps_run"):
                 diagram[key] += res[key]
         rounds.append(
