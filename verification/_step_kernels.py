@@ -146,14 +146,6 @@ def _torch_kernels():
     )
 
 
-def _numba_kernels():
-    # a module of its own, imported here: numba is imported on first use, and module-level
-    # kernels keep stable keys in numba's on-disk cache (verification/_numba_step_kernels.py)
-    from verification import _numba_step_kernels
-
-    return _numba_step_kernels.kernels()
-
-
 TORCH = _torch_kernels()
 
 
@@ -171,4 +163,8 @@ def numba_kernels():
 
 @functools.cache
 def _numba_kernels_once():
-    return _numba_kernels()
+    # a module of its own, imported here: numba is imported on first use, and module-level
+    # kernels keep stable keys in numba's on-disk cache (verification/_numba_step_kernels.py)
+    from verification import _numba_step_kernels
+
+    return _numba_step_kernels.kernels()
