@@ -24,7 +24,7 @@ import torch
 from effective_theory.statics.relations import relation_by_name
 from verification.model import INITS, ModelConfig
 
-__all__ = ["OPTIMIZERS", "TrainConfig", "split_pairs", "resolve_device"]
+__all__ = ["OPTIMIZERS", "TrainConfig", "Schedule", "split_pairs", "resolve_device"]
 
 #: supported optimizers
 OPTIMIZERS = ("adam", "sgd")
@@ -33,6 +33,8 @@ ADAM_BETAS, ADAM_EPS = (0.9, 0.999), 1e-8
 
 
 def check_real(value, name, *, positive=False, nonnegative=False):
+    """A TypeError unless ``value`` is a real number; a ValueError unless it is finite (and
+    positive or non-negative when asked)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     if not math.isfinite(value):
@@ -41,6 +43,81 @@ def check_real(value, name, *, positive=False, nonnegative=False):
         raise ValueError(f"{name} must be > 0, got {value}")
     if nonnegative and value < 0:
         raise ValueError(f"{name} must be >= 0, got {value}")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """How long runs train, how they are evaluated and classified, and what they record.
+
+    Parameters
+    ----------
+    steps : int
+        Step budget (full-batch updates) per run; also the budget of the phase classification
+        (Table IV of [1]_: ``10**5``).
+    eval_every : int
+        Accuracy evaluation period; ``steps_to_train``/``steps_to_test`` are multiples of it.
+    threshold : float
+        Accuracy threshold of Table IV (0.9), in ``[0, 1)``; "reached" means ``accuracy > threshold``.
+    gap : int
+        Grokking gap of :func:`~verification.phases.classify_phase` (Table IV: ``10**3``).
+    early_stop : bool
+        Stop a run once both accuracies have been reached (its phase is settled).
+    keep_embeddings : bool
+        Also keep each run's final embeddings.
+    snapshot_every : int or None
+        Record each run's embeddings every ``snapshot_every`` steps (a multiple of ``eval_every``)
+        and after its last step.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a field of the wrong type or out of range.
+
+    Examples
+    --------
+    >>> Schedule(steps=100).gap, Schedule(steps=100).threshold
+    (1000, 0.9)
+    >>> Schedule(steps=100, eval_every=10, snapshot_every=15)
+    Traceback (most recent call last):
+    ...
+    ValueError: snapshot_every (15) must be a multiple of eval_every (10)
+    """
+
+    steps: int = 10_000
+    eval_every: int = 10
+    threshold: float = 0.9
+    gap: int = 1_000
+    early_stop: bool = True
+    keep_embeddings: bool = False
+    snapshot_every: int | None = None
+
+    def __post_init__(self):
+        for name, minimum in (("steps", 0), ("eval_every", 1), ("gap", 0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+            if value < minimum:
+                raise ValueError(f"{name} must be >= {minimum}, got {value}")
+            object.__setattr__(self, name, int(value))
+        check_real(self.threshold, "threshold")
+        if not 0 <= self.threshold < 1:
+            raise ValueError(f"threshold must be in [0, 1), got {self.threshold}")
+        object.__setattr__(self, "threshold", float(self.threshold))
+        if self.snapshot_every is not None:
+            value = self.snapshot_every
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise TypeError(f"snapshot_every must be an integer, got {type(value).__name__}")
+            if value < 1:
+                raise ValueError(f"snapshot_every must be >= 1, got {value}")
+            if value % self.eval_every:
+                raise ValueError(
+                    f"snapshot_every ({value}) must be a multiple of eval_every ({self.eval_every})"
+                )
+            object.__setattr__(self, "snapshot_every", int(value))
+
+    def replace(self, **changes) -> Schedule:
+        """A copy with ``changes`` applied (validated again)."""
+        return dataclasses.replace(self, **changes)
 
 
 @dataclass(frozen=True)

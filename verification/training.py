@@ -61,7 +61,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
-import numbers
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -81,8 +80,8 @@ from verification.train_config import (
     ADAM_BETAS,
     ADAM_EPS,
     OPTIMIZERS,
+    Schedule,
     TrainConfig,
-    check_real,
     resolve_device,
     split_pairs,
 )
@@ -90,6 +89,7 @@ from verification.train_config import (
 __all__ = [
     "OPTIMIZERS",
     "TrainConfig",
+    "Schedule",
     "EnsembleResult",
     "train_ensemble",
     "train_reference",
@@ -485,18 +485,13 @@ def group_key(cfg: TrainConfig) -> tuple:
 
 def train_ensemble(
     configs,
+    schedule: Schedule | None = None,
     *,
-    steps=10_000,
-    eval_every=10,
     device=None,
-    early_stop=True,
     progress=False,
-    threshold=0.9,
-    gap=1_000,
     num_threads=None,
     chunk_size=None,
     workers=None,
-    snapshot_every=None,
 ) -> EnsembleResult:
     """Train every config as one batched computation (grouped by architecture).
 
@@ -505,31 +500,23 @@ def train_ensemble(
     configs : sequence of TrainConfig
         One entry per model; any mix of relations, splits, learning rates, weight decays, init
         scales, seeds.  Models with equal ``(n, model, optimizer)`` are batched together.
-    steps : int
-        Step budget (full-batch updates) per model.
-    eval_every : int
-        Accuracy evaluation period; ``steps_to_train``/``steps_to_test`` are multiples of it.
+    schedule : Schedule, optional
+        Step budget, evaluation period, Table IV threshold and gap, early stopping and embedding
+        snapshots (:class:`~verification.train_config.Schedule`; default ``Schedule()``).
+        Early-stopped models leave their batch once both accuracies have been reached.
     device : str or torch.device, optional
         Default: CUDA when available, else CPU.  Computation is float32.
-    early_stop : bool
-        Stop a model once both accuracies have been reached (its phase is settled).
     progress : bool
         Show a tqdm progress bar on stderr.
-    threshold : float
-        Accuracy threshold of Table IV (0.9); "reached" means ``accuracy > threshold``.
-    gap : int
-        Grokking gap passed to :func:`~verification.phases.classify_phase`.
     num_threads : int, optional
         CPU threads while training (torch's setting is restored afterwards).  Default 1: the
         per-model matrices are small, so intra-op threads gain at most the core count on an idle
         machine but cost several times that in synchronisation on a loaded one, and one thread
         makes the float32 results independent of the machine's core count.
-
     chunk_size : int, optional
         Most models in one batched computation; larger groups are cut into near-equal batches
         (on CPU their number a multiple of ``workers``, so the cores finish together).  Default:
         8 on CPU, where a batch's activations stay in the cache, 4096 on CUDA.
-
     workers : int, optional
         Batches trained concurrently in Python threads (torch kernels and the compiled CPU
         kernels release the GIL); each batch is single-threaded, so the results do not depend on
@@ -540,14 +527,10 @@ def train_ensemble(
         CUDA 8 (batches in flight together, each on its own stream, its steps between evaluations
         replayed as a CUDA graph).
 
-    snapshot_every : int, optional
-        Record every model's embeddings every ``snapshot_every`` steps (a multiple of
-        ``eval_every``: snapshots are taken at evaluations, so the steps between them run as
-        without) and after its last step (``EnsembleResult.snapshots``).  Default: none.
-
     Returns
     -------
     EnsembleResult
+        With ``schedule.snapshot_every``, ``snapshot_steps`` and ``snapshots`` too.
 
     Raises
     ------
@@ -557,33 +540,28 @@ def train_ensemble(
     Examples
     --------
     >>> cfgs = [TrainConfig(n=8, eta_enc=1e-2, eta_dec=1e-2, seed=s) for s in range(2)]
-    >>> res = train_ensemble(cfgs, steps=20, device="cpu")
+    >>> res = train_ensemble(cfgs, Schedule(steps=20), device="cpu")
     >>> res.embeddings.shape, res.steps_run.tolist()
     ((2, 8, 2), [20, 20])
     """
     configs = _checked_configs(configs)
-    _check_schedule(steps=steps, eval_every=eval_every, gap=gap, threshold=threshold)
-    if snapshot_every is not None:
-        snapshot_every = check_int(snapshot_every, "snapshot_every", minimum=1)
-        if snapshot_every % eval_every:
-            raise ValueError(
-                f"snapshot_every ({snapshot_every}) must be a multiple of eval_every ({eval_every})"
-            )
+    schedule = Schedule() if schedule is None else schedule
+    if not isinstance(schedule, Schedule):
+        raise TypeError(f"schedule must be a Schedule, got {type(schedule).__name__}")
     dev = resolve_device(device)
     chunk_size, workers, num_threads = _parallel_settings(dev, chunk_size, workers, num_threads)
     batches = _batches(configs, chunk_size, workers if dev.type == "cpu" else 1)
-    outcomes = _Outcomes(len(configs), steps, threshold, snapshots=snapshot_every is not None)
-    _kernels_for(dev)  # built once here, before any worker thread asks for it
-    schedule = _Schedule(
-        steps=steps, eval_every=eval_every, early_stop=early_stop, snapshot_every=snapshot_every
+    outcomes = _Outcomes(
+        len(configs), schedule.steps, schedule.threshold, snapshots=schedule.snapshot_every is not None
     )
-    with _progress_bar(progress, steps * len(batches)) as bar, _torch_threads(num_threads):
+    _kernels_for(dev)  # built once here, before any worker thread asks for it
+    with _progress_bar(progress, schedule.steps * len(batches)) as bar, _torch_threads(num_threads):
         jobs = [
             functools.partial(_train_batch, configs, m, dev, schedule, outcomes, bar, num_threads)
             for m in batches
         ]
         _run_concurrently(jobs, workers)
-    return outcomes.result(configs, gap=gap)
+    return outcomes.result(configs, gap=schedule.gap)
 
 
 # --------------------------------------------------------------------------------------------
@@ -600,17 +578,6 @@ def _checked_configs(configs) -> list:
             raise TypeError(f"configs[{k}] must be a TrainConfig, got {type(cfg).__name__}")
         cfg.validate()
     return configs
-
-
-def _check_schedule(*, steps, eval_every, gap, threshold) -> None:
-    for name, value, minimum in (("steps", steps, 0), ("eval_every", eval_every, 1), ("gap", gap, 0)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-        if value < minimum:
-            raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    check_real(threshold, "threshold")
-    if not 0 <= threshold < 1:
-        raise ValueError(f"threshold must be in [0, 1), got {threshold}")
 
 
 def _parallel_settings(dev, chunk_size, workers, num_threads) -> tuple[int, int, int]:
@@ -651,14 +618,6 @@ def _batches(configs, chunk_size, workers=1) -> list[list[int]]:
             batches.append(members[start:stop])
             start = stop
     return sorted(batches, key=len, reverse=True)
-
-
-@dataclass(frozen=True)
-class _Schedule:
-    steps: int
-    eval_every: int
-    early_stop: bool
-    snapshot_every: int | None = None
 
 
 class _Outcomes:
