@@ -44,14 +44,15 @@ def main(argv=None) -> int:
     import numpy as np
 
     from verification.runtime import LocalExecutor, RayExecutor
-    from verification.sweeps import run_phase_diagram
-    from verification.training import TrainConfig
+    from verification.runs import train_runs
+    from verification.runtime.context import RunContext
+    from verification.training import Schedule, TrainConfig
 
     rates = np.logspace(-3, -0.5, args.configs)
     grid = [
         TrainConfig(relation="mod3", n=9, eta_enc=float(r), eta_dec=1e-2, seed=k) for k, r in enumerate(rates)
     ]
-    kw = {"steps": args.steps, "chunk_size": args.chunk_size, "gap": 100}
+    schedule = Schedule(steps=args.steps, gap=100)
     n_chunks = -(-args.configs // args.chunk_size)
     print(
         f"sweep: {args.configs} configs (n=9, {args.steps} steps), {n_chunks} chunks of <= "
@@ -60,7 +61,7 @@ def main(argv=None) -> int:
     )
 
     t = time.perf_counter()
-    local = run_phase_diagram(grid, executor=LocalExecutor(), **kw)
+    local = train_runs(grid, schedule, RunContext(executor=LocalExecutor(), chunk_size=args.chunk_size))
     t_local = time.perf_counter() - t
     t = time.perf_counter()
     LocalExecutor().map(_noop, list(range(args.noop_tasks)))
@@ -76,10 +77,10 @@ def main(argv=None) -> int:
         ex.start()
         t_start = time.perf_counter() - t
         t = time.perf_counter()
-        cold = run_phase_diagram(grid, executor=ex, **kw)
+        cold = train_runs(grid, schedule, RunContext(executor=ex, chunk_size=args.chunk_size))
         t_cold = time.perf_counter() - t
         t = time.perf_counter()
-        warm = run_phase_diagram(grid, executor=ex, **kw)
+        warm = train_runs(grid, schedule, RunContext(executor=ex, chunk_size=args.chunk_size))
         t_warm = time.perf_counter() - t
         t = time.perf_counter()
         ex.map(_noop, list(range(args.noop_tasks)))

@@ -30,7 +30,9 @@ import numpy as np  # noqa: E402
 
 from verification import TrainConfig  # noqa: E402
 from verification.runtime import LocalExecutor, default_jobs  # noqa: E402
-from verification.sweeps import run_phase_diagram  # noqa: E402
+from verification.runs import train_runs  # noqa: E402
+from verification.runtime.context import RunContext  # noqa: E402
+from verification.training import Schedule  # noqa: E402
 
 CHUNK = 16
 
@@ -55,7 +57,7 @@ def main(argv=None) -> int:
         f"{len(grid)} runs in {args.chunks} chunks of {CHUNK}, {args.steps} steps, {jobs} cores, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
-    run_phase_diagram(grid[:2], steps=5, chunk_size=CHUNK, executor=LocalExecutor())  # warm-up
+    train_runs(grid[:2], Schedule(steps=5), RunContext(chunk_size=CHUNK, executor=LocalExecutor()))  # warm-up
 
     best = {}
     results = {}
@@ -63,7 +65,7 @@ def main(argv=None) -> int:
         designs = (("one chunk at a time", LocalExecutor()), (f"jobs={jobs}", LocalExecutor(jobs=jobs)))
         for label, ex in designs:
             t = time.perf_counter()
-            res = run_phase_diagram(grid, steps=args.steps, chunk_size=CHUNK, executor=ex)
+            res = train_runs(grid, Schedule(steps=args.steps), RunContext(chunk_size=CHUNK, executor=ex))
             wall = time.perf_counter() - t
             best[label] = min(best.get(label, np.inf), wall)
             results[label] = res

@@ -49,7 +49,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from verification import TrainConfig, train_ensemble, train_reference  # noqa: E402
+from verification import Schedule, TrainConfig, train_ensemble, train_reference  # noqa: E402
 
 #: 675 pairs x 3 products per layer (forward, weight gradient, input gradient) x 2 FLOP per
 #: multiply-add x (4 x 50 + 50 x 50 + 50 x 50 + 50 x 1) weights
@@ -171,11 +171,11 @@ def main(argv=None):
         train_reference(base.replace(seed=seed), steps=args.ref_steps, num_threads=threads)
 
     def ens_run(steps=args.ens_steps):
-        train_ensemble(grid, steps=steps, device="cpu", early_stop=False)
+        train_ensemble(grid, Schedule(steps=steps, early_stop=False), device="cpu")
 
     # warm-up (allocations, kernel compilation, first-call overheads)
     train_reference(base, steps=5)
-    train_ensemble(grid[:2], steps=2, device="cpu", early_stop=False)
+    train_ensemble(grid[:2], Schedule(steps=2, early_stop=False), device="cpu")
 
     ref_threads = sorted({1, default_threads})
     ref_rates = {t: [] for t in ref_threads}
@@ -231,7 +231,7 @@ def main(argv=None):
     )
     if args.diagram:
         diagram = phase_diagram_configs(base)
-        w, c = _timed(lambda: train_ensemble(diagram, steps=diagram_steps, device="cpu", progress=True))
+        w, c = _timed(lambda: train_ensemble(diagram, Schedule(steps=diagram_steps), device="cpu", progress=True))
         print(
             f"10 x 10 phase diagram at 10^4 steps, measured: {w:.0f} s wall, {c:.0f} s cpu "
             f"(early stopping on; machine peak {peak / 1e9:.1f} GFLOP/s on {cores} cores)"

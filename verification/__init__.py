@@ -5,7 +5,9 @@ Layers (each imports only the ones before it; ``tests/test_architecture.py`` che
 * :mod:`verification.runtime` -- executors (in-process, Ray) and the on-disk result cache;
 * :mod:`verification.model`, :mod:`verification.training` -- the model of Section II (Table III
   defaults) and the batched ensemble trainer; :mod:`verification.phases` -- the phases of
-  Table IV; :mod:`verification.sweeps` -- sweeps in cached chunks;
+  Table IV; :mod:`verification.runs` -- the one way runs are trained (batched, or in cached
+  chunks on any executor); :mod:`verification.designs` -- experiment designs (grid, adaptive
+  columns, seeds in rounds);
   :mod:`verification.statistics` -- estimators and tests; :mod:`verification.verdicts` -- every
   report row's claim, test and margin; :mod:`verification.mechanism` -- the repon geometry of
   trained embeddings and the initial quantities Eq. (12) needs (Figure 6b);
@@ -14,7 +16,7 @@ Layers (each imports only the ones before it; ``tests/test_architecture.py`` che
 * :mod:`verification.report`, :mod:`verification.reproduce`, :mod:`verification.cli` -- the
   report, ``geneft reproduce`` and the ``geneft`` command.
 
-The public names of the model, training, phase and sweep modules and of the figure registry are
+The public names of the model, training, phase and run modules and of the figure registry are
 re-exported here (``__all__``), imported on first use (so ``import verification`` is cheap and
 imports torch only when a name needs it).
 """
@@ -23,5 +25,5 @@ from effective_theory._lazy import attach
 
 __getattr__, __dir__ = attach(
     __name__,
-    ("model", "training", "phases", "sweeps", "figures"),
+    ("model", "training", "phases", "runs", "figures"),
 )

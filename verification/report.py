@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import base64
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from verification.statistics.decisions import holm_adjust
 
 __all__ = ["VERDICTS", "Check", "TaskOutput", "adjust", "write_report"]
 
@@ -53,28 +55,25 @@ def adjust(checks: list[Check]) -> list[Check]:
     """Holm-adjust the p-values of the statistical rows together and re-decide their verdicts.
 
     Each statistical row enters with ``p_raw = min(p(claim false), p(claim true))``; after Holm's
-    step-down adjustment across all of them (:func:`verification.statistics.holm`) a row holds or
-    fails only if its adjusted p is at most its ``alpha``, otherwise it is inconclusive.  Exact
-    rows are unchanged.
+    step-down adjustment across all of them (:func:`verification.statistics.holm_adjust`) a row
+    holds or fails only if its adjusted p is at most its ``alpha``, otherwise it is inconclusive.
+    Exact rows are unchanged.
     """
-    from dataclasses import replace
-
     idx = [i for i, c in enumerate(checks) if c.statistics]
     if not idx:
         return list(checks)
-    from verification.statistics import holm
-
-    adjusted = holm([checks[i].statistics["p_raw"] for i in idx])
+    stats = [checks[i].statistics for i in idx]
+    adjusted, verdicts = holm_adjust(
+        [s["p_hold"] for s in stats],
+        [s["p_fail"] for s in stats],
+        [s["alpha"] for s in stats],
+        forced_inconclusive=[bool(checks[i].forced_inconclusive) for i in idx],
+    )
     out = list(checks)
-    for i, pa in zip(idx, adjusted):
-        s = dict(checks[i].statistics)
-        s["p_adjusted"] = float(pa)
-        if checks[i].forced_inconclusive or pa > s["alpha"]:
-            verdict = "inconclusive"
-        else:
-            verdict = "holds" if s["p_hold"] <= s["p_fail"] else "fails"
-        s["verdict"] = verdict
-        out[i] = replace(checks[i], statistics=s, verdict=verdict)
+    for i, s, pa, verdict in zip(idx, stats, adjusted, verdicts):
+        out[i] = replace(
+            checks[i], statistics={**s, "p_adjusted": float(pa), "verdict": verdict}, verdict=verdict
+        )
     return out
 
 

@@ -22,11 +22,12 @@ ray = pytest.importorskip("ray")
 
 from verification.runtime import RayExecutor, get_executor  # noqa: E402
 from verification.runtime.result_cache import ResultCache  # noqa: E402
-from verification.sweeps import PHASE_CHUNK, phase_chunks, run_phase_chunk, run_phase_diagram  # noqa: E402
-from verification.training import TrainConfig  # noqa: E402
+from verification.runs import RUN_CHUNK, chunk_configs, train_chunk, train_runs  # noqa: E402
+from verification.runtime.context import RunContext  # noqa: E402
+from verification.training import Schedule, TrainConfig  # noqa: E402
 
 STEPS = 300
-OPTIONS = {"steps": STEPS, "eval_every": 10, "gap": 100}
+SCHEDULE = Schedule(steps=STEPS, eval_every=10, gap=100)
 #: a 2 x 2 grid of (eta_enc, eta_dec); at this budget it shows several phases
 GRID = [
     TrainConfig(relation="mod3", n=9, eta_enc=10.0**a, eta_dec=10.0**b, seed=s)
@@ -70,7 +71,7 @@ def ray_executor():
 
 def run_in_process(chunk_size):
     """The in-process run of the grid (train_ensemble uses one torch thread, as each Ray task has)."""
-    return run_phase_diagram(GRID, chunk_size=chunk_size, executor="local", **OPTIONS)
+    return train_runs(GRID, SCHEDULE, RunContext(chunk_size=chunk_size, executor="local"))
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +150,7 @@ def test_phase_diagram_survives_a_killed_worker(ray_executor, local_reference, t
     thread = threading.Thread(target=killer, daemon=True)
     thread.start()
     try:
-        res = run_phase_diagram(GRID, chunk_size=1, executor=ray_executor, cache=cache, **OPTIONS)
+        res = train_runs(GRID, SCHEDULE, RunContext(chunk_size=1, executor=ray_executor, cache=cache))
     finally:
         stop.set()
         thread.join()
@@ -157,8 +158,8 @@ def test_phase_diagram_survives_a_killed_worker(ray_executor, local_reference, t
     assert_same(res, local_reference)
     assert len(set(local_reference.phases)) >= 2  # the grid is not trivially one phase
     # every chunk, the retried one included, is in the cache: a rerun computes nothing
-    assert cache.misses == len(GRID) and len(list(tmp_path.glob(f"{PHASE_CHUNK}-*.json"))) == len(GRID)
-    again = run_phase_diagram(GRID, chunk_size=1, executor="local", cache=cache, **OPTIONS)
+    assert cache.misses == len(GRID) and len(list(tmp_path.glob(f"{RUN_CHUNK}-*.json"))) == len(GRID)
+    again = train_runs(GRID, SCHEDULE, RunContext(chunk_size=1, executor="local", cache=cache))
     assert cache.hits == len(GRID)
     assert_same(again, local_reference)
 
@@ -167,12 +168,12 @@ def test_retried_chunk_lands_in_the_cache(ray_executor, tmp_path):
     # chunks of 2: the batch a config is trained in changes its float rounding, so the
     # reference is the in-process run with the same chunks (see docs/findings.md)
     reference = run_in_process(2)
-    chunks, members = phase_chunks(GRID, chunk_size=2, **OPTIONS)
+    chunks, members = chunk_configs(GRID, SCHEDULE, chunk_size=2)
     items = [{"index": i, "chunk": c} for i, c in enumerate(chunks)]
     cache = ResultCache(tmp_path / "cache")
     (tmp_path / "marks").mkdir()
     out = ray_executor.map(
-        crash_once(run_phase_chunk, str(tmp_path / "marks"), victim=1), items, cache=cache, name="wrapped"
+        crash_once(train_chunk, str(tmp_path / "marks"), victim=1), items, cache=cache, name="wrapped"
     )
     attempts = [len((tmp_path / "marks" / f"attempts-{i}").read_text().split()) for i in range(len(chunks))]
     assert attempts == [1, 2]  # chunk 1 ran twice: its first worker died
@@ -185,20 +186,20 @@ def test_retried_chunk_lands_in_the_cache(ray_executor, tmp_path):
 
 
 def test_failed_chunk_keeps_the_others_and_resumes_in_process(ray_executor, local_reference, tmp_path):
-    chunks, _ = phase_chunks(GRID, chunk_size=1, **OPTIONS)
+    chunks, _ = chunk_configs(GRID, SCHEDULE, chunk_size=1)
     cache = ResultCache(tmp_path)
 
     def broken_on_third(chunk):
         if chunk == chunks[2]:
             raise ValueError("chunk 2 is broken")
-        return run_phase_chunk(chunk)
+        return train_chunk(chunk)
 
     with pytest.raises(ValueError, match="chunk 2 is broken") as info:
-        ray_executor.map(broken_on_third, chunks, cache=cache, name=PHASE_CHUNK)
+        ray_executor.map(broken_on_third, chunks, cache=cache, name=RUN_CHUNK)
     assert "3 finished and were kept" in "\n".join(getattr(info.value, "__notes__", []))
-    assert [cache.load(PHASE_CHUNK, c) is not None for c in chunks] == [True, True, False, True]
+    assert [cache.load(RUN_CHUNK, c) is not None for c in chunks] == [True, True, False, True]
     # resume in-process: only the missing chunk is computed
-    res = run_phase_diagram(GRID, chunk_size=1, executor=get_executor("local"), cache=cache, **OPTIONS)
+    res = train_runs(GRID, SCHEDULE, RunContext(chunk_size=1, executor=get_executor("local"), cache=cache))
     assert (cache.hits, cache.misses) == (3, 4)
     assert_same(res, local_reference)
 

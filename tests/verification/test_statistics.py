@@ -10,6 +10,7 @@ error of a rate estimated from ``N`` simulations (``sqrt(p (1 - p) / N)``), with
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -185,12 +186,15 @@ def test_all_of_and_holm_adjust():
     e = normal_estimate(0.3, 0.14)
     rows = [one_sided_verdict(f"r{i}", e, bound=0.0, direction=">=") for i in range(5)]
     assert all(r.verdict == "holds" for r in rows)  # p = 0.016 each
-    adj = holm_adjust(rows)
-    assert all(r.verdict == "inconclusive" for r in adj)
-    assert [r.p_adjusted for r in adj] == pytest.approx(list(holm([r.p_raw for r in rows])))
-    d = adj[0].to_dict()
+    p_adjusted, verdicts = holm_adjust([r.p_hold for r in rows], [r.p_fail for r in rows], 0.05)
+    assert verdicts == ["inconclusive"] * 5
+    assert list(p_adjusted) == pytest.approx(list(holm([r.p_raw for r in rows])))
+    _, forced = holm_adjust([1e-9], [1.0], 0.05, forced_inconclusive=[True])
+    assert forced == ["inconclusive"]
+    d = rows[0].to_dict()
     assert set(d) >= {"claim", "direction", "test", "estimate", "interval", "p_raw", "p_adjusted", "margin"}
-    assert "inconclusive" in adj[0].text() and "detectable" in adj[0].text()
+    undecided = dataclasses.replace(rows[0], verdict="inconclusive")
+    assert "inconclusive" in undecided.text() and "detectable" in undecided.text()
 
 
 def test_all_of_shows_the_part_that_decides_the_lean():

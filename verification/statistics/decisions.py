@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, stats
@@ -387,23 +387,43 @@ def holm(pvalues) -> np.ndarray:
     return out
 
 
-def holm_adjust(verdicts: Sequence[Verdict]) -> list[Verdict]:
+def holm_adjust(p_hold, p_fail, alpha, *, forced_inconclusive=None) -> tuple[np.ndarray, list[str]]:
     """Holm-adjust the rows of a report and re-decide each verdict at its ``alpha``.
 
     Each row enters with ``p_raw = min(p_hold, p_fail)``: the row is tested in the direction its
     data point to, and a rejection after adjustment decides it (Holm with directional decisions,
     which controls the directional familywise error for independent rows [5]_).  Rows whose
-    adjusted p exceeds ``alpha`` become inconclusive.
+    adjusted p exceeds ``alpha``, and rows marked in ``forced_inconclusive``, are inconclusive.
+
+    Parameters
+    ----------
+    p_hold, p_fail : sequence of float
+        Per row, the p-values of "the claim is false" and "the claim is true".
+    alpha : float or sequence of float
+        Per-row level.
+    forced_inconclusive : sequence of bool, optional
+        Rows that stay inconclusive whatever their p-values (e.g. an unconverged budget).
+
+    Returns
+    -------
+    p_adjusted : ndarray
+    verdicts : list of str
+
+    Examples
+    --------
+    >>> p, v = holm_adjust([0.01, 0.2, 0.5], [0.9, 0.8, 0.004], 0.05)
+    >>> p.tolist(), v
+    ([0.02, 0.2, 0.012], ['holds', 'inconclusive', 'fails'])
     """
-    vs = list(verdicts)
-    if not vs:
-        return []
-    adj = holm([v.p_raw for v in vs])
-    out = []
-    for v, pa in zip(vs, adj):
-        if pa <= v.alpha:
-            verdict = "holds" if v.p_hold <= v.p_fail else "fails"
-        else:
-            verdict = "inconclusive"
-        out.append(replace(v, p_adjusted=float(pa), verdict=verdict))
-    return out
+    p_hold = np.asarray(p_hold, dtype=float)
+    p_fail = np.asarray(p_fail, dtype=float)
+    alpha = np.broadcast_to(np.asarray(alpha, dtype=float), p_hold.shape)
+    forced = (
+        np.zeros(p_hold.shape, bool) if forced_inconclusive is None else np.asarray(forced_inconclusive, bool)
+    )
+    adjusted = holm(np.minimum(p_hold, p_fail))
+    verdicts = [
+        "inconclusive" if f or pa > a else ("holds" if ph <= pf else "fails")
+        for ph, pf, pa, a, f in zip(p_hold, p_fail, adjusted, alpha, forced)
+    ]
+    return adjusted, verdicts

@@ -1,4 +1,5 @@
-"""Phase-diagram sweeps: chunking, agreement with the trainer, order, cache, bad input.
+"""Training runs (:func:`verification.runs.train_runs`): chunking, agreement with the trainer, order,
+cache, bad input.
 
 All runs are tiny (n <= 8, <= 200 steps).
 """
@@ -11,8 +12,9 @@ from verification.model import ModelConfig
 from verification.phases import PHASES
 from verification.runtime import LocalExecutor
 from verification.runtime.result_cache import ResultCache
-from verification.sweeps import PHASE_CHUNK, phase_chunks, run_phase_chunk, run_phase_diagram, train_grid
-from verification.training import TrainConfig, train_ensemble
+from verification.runs import RUN_CHUNK, chunk_configs, train_chunk, train_runs
+from verification.runtime.context import RunContext
+from verification.training import Schedule, TrainConfig, train_ensemble
 
 STEPS = 200
 
@@ -38,7 +40,7 @@ def mixed_grid():
 
 def test_chunks_group_architectures_and_cover_every_config_once():
     grid = mixed_grid()
-    chunks, members = phase_chunks(grid, steps=STEPS, chunk_size=2)
+    chunks, members = chunk_configs(grid, Schedule(steps=STEPS), chunk_size=2)
     assert sorted(k for part in members for k in part) == list(range(len(grid)))
     assert members == [[0, 2], [4], [1, 3], [5]]
     for chunk, part in zip(chunks, members):
@@ -49,11 +51,12 @@ def test_chunks_group_architectures_and_cover_every_config_once():
 
 def test_phase_diagram_equals_the_trainer_on_each_chunk():
     grid = mixed_grid()
-    res = run_phase_diagram(grid, steps=STEPS, chunk_size=2, gap=50)
+    schedule = Schedule(steps=STEPS, gap=50)
+    res = train_runs(grid, schedule, RunContext(chunk_size=2))
     assert res.configs == grid
-    _, members = phase_chunks(grid, steps=STEPS, chunk_size=2)
+    _, members = chunk_configs(grid, schedule, chunk_size=2)
     for part in members:
-        direct = train_ensemble([grid[k] for k in part], steps=STEPS, device="cpu", gap=50)
+        direct = train_ensemble([grid[k] for k in part], schedule, device="cpu")
         for r, k in enumerate(part):
             assert res.steps_to_train[k] == direct.steps_to_train[r]
             assert res.steps_to_test[k] == direct.steps_to_test[r]
@@ -70,17 +73,11 @@ def test_every_chunking_equals_one_unchunked_run(tmp_path):
         TrainConfig(relation="mod3", n=6, eta_enc=10.0 ** (-3 + s % 3), eta_dec=1e-2, seed=s)
         for s in range(19)
     ]
-    whole = train_grid(grid, steps=60, eval_every=5, gap=20, early_stop=False, device="cpu")
+    schedule = Schedule(steps=60, eval_every=5, gap=20, early_stop=False)
+    whole = train_runs(grid, schedule)
     for chunk_size in (1, 3, 8, 16):
-        part = train_grid(
-            grid,
-            steps=60,
-            eval_every=5,
-            gap=20,
-            early_stop=False,
-            device="cpu",
-            cache=ResultCache(tmp_path / str(chunk_size)),
-            chunk_size=chunk_size,
+        part = train_runs(
+            grid, schedule, RunContext(cache=ResultCache(tmp_path / str(chunk_size)), chunk_size=chunk_size)
         )
         for f in ("steps_to_train", "steps_to_test", "train_acc", "test_acc", "full_acc", "steps_run"):
             np.testing.assert_array_equal(getattr(part, f), getattr(whole, f), err_msg=f)
@@ -91,14 +88,13 @@ def test_every_chunking_equals_one_unchunked_run(tmp_path):
 def test_cached_sweep_resumes_with_identical_results(tmp_path):
     grid = mixed_grid()
     cache = ResultCache(tmp_path)
-    first = run_phase_diagram(grid, steps=STEPS, chunk_size=2, cache=cache, keep_embeddings=True)
-    assert cache.misses == 4 and len(list(tmp_path.glob(f"{PHASE_CHUNK}-*.json"))) == 4
+    schedule = Schedule(steps=STEPS, keep_embeddings=True)
+    first = train_runs(grid, schedule, RunContext(cache=cache, chunk_size=2))
+    assert cache.misses == 4 and len(list(tmp_path.glob(f"{RUN_CHUNK}-*.json"))) == 4
     # drop one chunk's file (as if the sweep had been interrupted) and rerun
-    chunks, _ = phase_chunks(grid, steps=STEPS, chunk_size=2, keep_embeddings=True)
-    cache.path(PHASE_CHUNK, chunks[1]).unlink()
-    again = run_phase_diagram(
-        grid, steps=STEPS, chunk_size=2, cache=cache, keep_embeddings=True, executor=LocalExecutor()
-    )
+    chunks, _ = chunk_configs(grid, schedule, chunk_size=2)
+    cache.path(RUN_CHUNK, chunks[1]).unlink()
+    again = train_runs(grid, schedule, RunContext(cache=cache, chunk_size=2, executor=LocalExecutor()))
     assert (cache.hits, cache.misses) == (3, 5)
     for f in (
         "steps_to_train",
@@ -118,9 +114,10 @@ def test_cached_sweep_resumes_with_identical_results(tmp_path):
 def test_options_are_part_of_the_cache_key(tmp_path):
     cache = ResultCache(tmp_path)
     grid = mixed_grid()[:1]
-    run_phase_diagram(grid, steps=20, chunk_size=1, cache=cache)
-    run_phase_diagram(grid, steps=30, chunk_size=1, cache=cache)
-    run_phase_diagram(grid, steps=20, chunk_size=1, cache=cache, gap=10)
+    run = RunContext(cache=cache, chunk_size=1)
+    train_runs(grid, Schedule(steps=20), run)
+    train_runs(grid, Schedule(steps=30), run)
+    train_runs(grid, Schedule(steps=20, gap=10), run)
     assert cache.misses == 3 and cache.hits == 0
 
 
@@ -128,33 +125,40 @@ def test_nan_test_accuracy_survives_the_cache(tmp_path):
     # train_fraction 1: no test pairs, so the test accuracy is NaN (stored as JSON NaN)
     grid = [TrainConfig(n=4, train_fraction=1.0, eta_enc=1e-2, eta_dec=1e-2)]
     cache = ResultCache(tmp_path)
-    a = run_phase_diagram(grid, steps=20, chunk_size=1, cache=cache)
-    b = run_phase_diagram(grid, steps=20, chunk_size=1, cache=cache)
+    run = RunContext(cache=cache, chunk_size=1)
+    a = train_runs(grid, Schedule(steps=20), run)
+    b = train_runs(grid, Schedule(steps=20), run)
     assert np.isnan(a.test_acc[0]) and np.isnan(b.test_acc[0]) and cache.hits == 1
-    assert np.isnan(run_phase_chunk(phase_chunks(grid, steps=20, chunk_size=1)[0][0])["test_acc"][0])
+    assert np.isnan(train_chunk(chunk_configs(grid, Schedule(steps=20), chunk_size=1)[0][0])["test_acc"][0])
 
 
 def test_device_none_is_resolved_on_the_driver():
-    chunks, _ = phase_chunks(mixed_grid()[:1], steps=10, chunk_size=1, device=None)
+    chunks, _ = chunk_configs(mixed_grid()[:1], Schedule(steps=10), chunk_size=1, device=None)
     assert chunks[0]["device"] == ("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def test_bad_input():
     grid = mixed_grid()
     with pytest.raises(ValueError, match="configs is empty"):
-        run_phase_diagram([], steps=10)
+        train_runs([], Schedule(steps=10))
     with pytest.raises(TypeError, match=r"configs\[1\] must be a TrainConfig"):
-        run_phase_diagram([grid[0], {"n": 6}], steps=10)
+        train_runs([grid[0], {"n": 6}], Schedule(steps=10))
+    with pytest.raises(ValueError, match="chunk_size must be a positive integer"):
+        RunContext(chunk_size=0)
     with pytest.raises(ValueError, match="chunk_size must be >= 1"):
-        run_phase_diagram(grid, steps=10, chunk_size=0)
+        chunk_configs(grid, Schedule(steps=10), chunk_size=0)
     with pytest.raises(TypeError, match="steps must be an integer"):
-        run_phase_diagram(grid, steps=10.5)
+        Schedule(steps=10.5)
     with pytest.raises(ValueError, match="threshold"):
-        run_phase_diagram(grid, steps=10, threshold=1.5)
+        Schedule(steps=10, threshold=1.5)
     with pytest.raises(TypeError, match="device must be a string"):
-        run_phase_diagram(grid, steps=10, device=0)
+        RunContext(device=0)
+    with pytest.raises(TypeError, match="schedule must be a Schedule"):
+        train_runs(grid, {"steps": 10})
+    with pytest.raises(TypeError, match="run must be a RunContext"):
+        train_runs(grid, Schedule(steps=10), {"chunk_size": 2})
     with pytest.raises(ValueError, match="unknown executor"):
-        run_phase_diagram(grid, steps=10, executor="spark")
+        train_runs(grid, Schedule(steps=10), RunContext(executor="spark"))
 
 
 def test_chunks_trained_side_by_side_give_the_numbers_of_one_at_a_time(tmp_path):
@@ -164,11 +168,24 @@ def test_chunks_trained_side_by_side_give_the_numbers_of_one_at_a_time(tmp_path)
         for s in range(7)
     ]
     threads = torch.get_num_threads()
-    serial = run_phase_diagram(grid, steps=STEPS, chunk_size=3, gap=50, executor=LocalExecutor())
-    side = run_phase_diagram(grid, steps=STEPS, chunk_size=3, gap=50, executor=LocalExecutor(jobs=2))
-    default = run_phase_diagram(grid, steps=STEPS, chunk_size=3, gap=50)  # jobs = the cores
+    schedule = Schedule(steps=STEPS, gap=50)
+    serial = train_runs(grid, schedule, RunContext(chunk_size=3, executor=LocalExecutor()))
+    side = train_runs(grid, schedule, RunContext(chunk_size=3, executor=LocalExecutor(jobs=2)))
+    default = train_runs(grid, schedule, RunContext(chunk_size=3))  # jobs = the cores
     for res in (side, default):
         for f in ("steps_to_train", "steps_to_test", "train_acc", "test_acc", "full_acc", "final_loss"):
             np.testing.assert_array_equal(getattr(res, f), getattr(serial, f), err_msg=f)
         assert list(res.phases) == list(serial.phases)
     assert torch.get_num_threads() == threads  # the concurrent chunks restored torch's setting
+
+
+def test_split_gives_each_point_its_runs_in_order():
+    grid = mixed_grid()
+    res = train_runs(grid, Schedule(steps=20))
+    parts = res.split([2, 0, 4])
+    assert [len(p) for p in parts] == [2, 0, 4]
+    assert parts[2].configs == grid[2:]
+    np.testing.assert_array_equal(parts[2].full_acc, res.full_acc[2:])
+    assert parts[0].columns()["phase"] == res.phases[:2]
+    with pytest.raises(ValueError, match="add up to 6 runs"):
+        res.split([1, 2])
