@@ -100,6 +100,7 @@ def tier_checks(request, results_cache):
     """
     from verification.figures.registry import FIGURES
     from verification.reproduce import evaluate_tier
+    from verification.runtime.context import RunContext
 
     memo = request.config.stash.setdefault(_ROWS, {})
     progress = request.config.getoption("capture") == "no"
@@ -111,9 +112,8 @@ def tier_checks(request, results_cache):
             pytest.skip(f"{key} is not among --only {','.join(only)}")
         if tier not in memo:
             device = "cpu" if tier == "quick" else None
-            memo[tier] = evaluate_tier(
-                tier, device=device, cache=results_cache, progress=progress, figures=figures
-            )
+            run = RunContext(device=device, cache=results_cache, progress=progress)
+            memo[tier] = evaluate_tier(tier, run=run, figures=figures)
         return memo[tier]
 
     return get

@@ -21,6 +21,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from verification.runtime.context import RunContext
+
 __all__ = ["main", "UsageError", "COMMANDS"]
 
 
@@ -186,18 +188,14 @@ def _run_figure(fig, args) -> int:
     cache = ResultCache(default_cache(args.out), fresh=args.fresh)
     with executor_from_args(args) as ex:
         local = getattr(args, "executor", "local") == "local"
-        task = run_figure(
-            fig.key,
-            args.out,
-            tier=args.tier,
-            seed=args.seed,
-            overrides=overrides,
+        run = RunContext(
             device=args.device,
-            cache=cache,
-            progress=progress,
             executor=None if local else ex,
+            cache=cache,
             chunk_size=args.chunk_size,
+            progress=progress,
         )
+        task = run_figure(fig.key, args.out, tier=args.tier, seed=args.seed, overrides=overrides, run=run)
     for c in task.checks:
         print(f"{c.verdict:12s} {c.prediction}: {c.measured}")
     print("wrote " + ", ".join(str(p) for p in [*task.figures, *task.data_files]))
@@ -231,16 +229,11 @@ def _run_reproduce(args) -> int:
             flush=True,
         )
     with executor_from_args(args) as ex:
+        run = RunContext(
+            device=args.device, executor=None if local else ex, chunk_size=args.chunk_size, progress=progress
+        )
         outputs = run_reproduce(
-            args.out,
-            scale=args.tier,
-            only=only,
-            device=args.device,
-            seed=args.seed,
-            fresh=args.fresh,
-            progress=progress,
-            executor=None if local else ex,
-            chunk_size=args.chunk_size,
+            args.out, scale=args.tier, only=only, seed=args.seed, fresh=args.fresh, run=run
         )
     n_checks = sum(len(o.checks) for o in outputs.values())
     print(f"wrote {Path(args.out) / 'report.md'} and report.html ({len(outputs)} tasks, {n_checks} checks)")

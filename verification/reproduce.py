@@ -16,6 +16,7 @@ from pathlib import Path
 
 from verification.figures.registry import FIGURES, TIERS, Figure, get_figure
 from verification.report import Check, TaskOutput, adjust, write_report
+from verification.runtime.context import RunContext
 from verification.runtime.result_cache import ResultCache
 
 __all__ = ["run_figure", "run_reproduce", "evaluate_tier", "check_device", "default_cache"]
@@ -67,29 +68,37 @@ def _checks(fig, data, command) -> list[Check]:
 
 
 def evaluate_tier(
-    tier: str = "quick",
-    *,
-    seed: int = 0,
-    device: str | None = "cpu",
-    cache: ResultCache | None = None,
-    progress: bool = False,
-    figures=None,
+    tier: str = "quick", *, seed: int = 0, run: RunContext | None = None, figures=None
 ) -> dict[tuple[str, str], Check]:
     """Every check row of a tier, Holm-adjusted together as in the report, without drawing anything.
 
     ``pytest verification/`` reads its verdicts from here (through the same cache as
-    ``geneft reproduce``, so the two agree row by row).  Returns ``{(figure key, prediction): Check}``.
+    ``geneft reproduce``, so the two agree row by row).  ``run`` gives the device, cache and
+    progress (:class:`~verification.runtime.context.RunContext`).  Returns
+    ``{(figure key, prediction): Check}``.
     """
     figures = FIGURES if figures is None else figures
+    run = (RunContext() if run is None else run).replace(tier=tier)
     keys, rows = [], []
     for key, fig in figures.items():
-        data = fig.compute(
-            fig.settings(tier, seed=seed), device=device, cache=cache, progress=progress, tier=tier
-        )
-        for c in _checks(fig, data, _command(fig, tier, seed, device)):
+        data = fig.compute(fig.settings(tier, seed=seed), run)
+        for c in _checks(fig, data, _command(fig, tier, seed, run.device)):
             keys.append((key, c.prediction))
             rows.append(c)
     return dict(zip(keys, adjust(rows)))
+
+
+def _cost_note(fig, data) -> str | None:
+    cost = data.get("cost") if isinstance(data, dict) else None
+    if cost is None and fig.cost is not None:  # a dense design: its cost follows from its data
+        cost = fig.function("cost")(data)
+    if not cost:
+        return None
+    return (
+        f"Cost: {cost['runs']} runs, {cost['model_steps']:,} model-steps trained, against the dense "
+        f"design's {cost['dense_runs']} runs and at most {cost['dense_model_steps_bound']:,} model-steps "
+        f"({cost['model_steps'] / max(cost['dense_model_steps_bound'], 1):.1%})."
+    )
 
 
 def run_figure(
@@ -99,11 +108,7 @@ def run_figure(
     tier: str = "quick",
     seed: int = 0,
     overrides: dict | None = None,
-    device: str | None = "cpu",
-    cache: ResultCache | None = None,
-    progress: bool = False,
-    executor=None,
-    chunk_size: int | None = None,
+    run: RunContext | None = None,
 ) -> TaskOutput:
     """Compute (or load), draw and check one registry entry; the files go to ``out``.
 
@@ -119,51 +124,62 @@ def run_figure(
         Added to the tier's seed.
     overrides : dict, optional
         Settings that replace the tier's (``geneft figure 5 --steps 1000``).
-    device, cache, progress, executor, chunk_size :
-        As in :meth:`verification.figures.registry.Figure.compute`.
+    run : RunContext, optional
+        Device, cache, progress, executor and chunk size
+        (:meth:`verification.figures.registry.Figure.compute`).
     """
     fig = name if isinstance(name, Figure) else get_figure(name)
+    run = (RunContext() if run is None else run).replace(tier=tier)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     settings = fig.settings(tier, seed=seed, **(overrides or {}))
     t0 = time.perf_counter()
+    cache = run.cache
     misses = cache.misses if cache is not None else None
-    data = fig.compute(
-        settings,
-        device=device,
-        cache=cache,
-        progress=progress,
-        executor=executor,
-        chunk_size=chunk_size,
-        tier=tier,
-    )
+    data = fig.compute(settings, run)
     task = TaskOutput(fig.title, caption=fig.caption)
     if cache is not None and cache.misses == misses:  # nothing computed: the figure's data were stored
         task.cached = True
-        task.record = fig.record(
-            settings, device=device, cache=cache, executor=executor, chunk_size=chunk_size, tier=tier
-        )
-    tables = getattr(fig.load(), "tables", None)
-    if tables is not None:
-        task.tables += tables(data)
+        task.record = fig.record(settings, run)
+    if fig.tables is not None:
+        task.tables += fig.function("tables")(data)
     paths = [Path(p) for p in fig.function("plot")(data, out)]
     task.figures += [p for p in paths if p.suffix == ".png"]
     task.data_files += [p for p in paths if p.suffix != ".png"]
-    task.checks += _checks(fig, data, _command(fig, tier, seed, device))
-    note = getattr(fig.load(), "NOTE", None)
-    if note:
-        task.notes.append(note)
-    cost = data.get("cost") if isinstance(data, dict) else None
-    if cost is None and hasattr(fig.load(), "cost"):  # a dense design: its cost follows from its data
-        cost = fig.load().cost(data)
+    task.checks += _checks(fig, data, _command(fig, tier, seed, run.device))
+    if fig.note is not None:
+        task.notes.append(fig.function("note"))
+    cost = _cost_note(fig, data)
     if cost:
-        task.notes.append(
-            f"Cost: {cost['runs']} runs, {cost['model_steps']:,} model-steps trained, against the dense "
-            f"design's {cost['dense_runs']} runs and at most {cost['dense_model_steps_bound']:,} model-steps "
-            f"({cost['model_steps'] / max(cost['dense_model_steps_bound'], 1):.1%})."
-        )
+        task.notes.append(cost)
     task.seconds = time.perf_counter() - t0
     return task
+
+
+def _names(only, figures) -> list[str]:
+    if not only:
+        return list(figures)
+    keys = {f.number: k for k, f in figures.items()}
+    names = [n if n in figures else keys.get(n, n) for n in only]
+    unknown = [n for n in names if n not in figures]
+    if unknown:
+        raise ValueError(f"unknown figure {unknown[0]!r}; choose one of {', '.join(figures)}")
+    return names
+
+
+def _writable(out) -> Path:
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OSError(f"cannot create output folder {out}: {exc.strerror or exc}") from exc
+    probe = out / ".geneft-write-test"
+    try:
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise OSError(f"output folder {out} is not writable: {exc.strerror or exc}") from exc
+    return out
 
 
 def run_reproduce(
@@ -171,12 +187,9 @@ def run_reproduce(
     *,
     scale: str = "quick",
     only=None,
-    device: str = "cpu",
     seed: int = 0,
     fresh: bool = False,
-    progress: bool = True,
-    executor=None,
-    chunk_size: int | None = None,
+    run: RunContext | None = None,
     figures=None,
 ) -> dict[str, TaskOutput]:
     """Run the registry's tasks, caching every result under ``out/.cache``, and write the report.
@@ -189,57 +202,31 @@ def run_reproduce(
         Quick finishes in minutes on two CPU cores; full is the paper's scale.
     only : iterable of str, optional
         Task names (``table2``, ``fig2`` ... ``fig8``); default all.
-    device : {"cpu", "cuda"}
-        Where the neural-network experiments run.
+    seed : int
+        Added to every tier's seed.
     fresh : bool
         Ignore the cache.
-    executor : Executor, optional
-        Trains the sweeps' chunks (e.g. on a Ray cluster, :func:`verification.runtime.get_executor`).
-    chunk_size : int, optional
-        Configs per sweep chunk (default: one chunk per figure, or
-        :data:`~verification.figures.registry.FULL_CPU_CHUNK` at the full tier on the CPU).
+    run : RunContext, optional
+        Device (``"cpu"`` or ``"cuda"``), progress, executor (e.g. on a Ray cluster,
+        :func:`verification.runtime.get_executor`) and chunk size (default: one chunk per figure,
+        or :data:`~verification.figures.registry.FULL_CPU_CHUNK` at the full tier on the CPU); its
+        cache is replaced by ``out/.cache``.  Default: ``RunContext(progress=True)``.
     figures : mapping of str to Figure, optional
         The entries to run (default: :data:`~verification.figures.registry.FIGURES`).
     """
     if scale not in TIERS:
         raise ValueError(f"scale must be 'quick' or 'full', got {scale!r}")
     figures = FIGURES if figures is None else figures
-    if only:
-        keys = {f.number: k for k, f in figures.items()}
-        names = [n if n in figures else keys.get(n, n) for n in only]
-        unknown = [n for n in names if n not in figures]
-        if unknown:
-            raise ValueError(f"unknown figure {unknown[0]!r}; choose one of {', '.join(figures)}")
-    else:
-        names = list(figures)
-    check_device(device)
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OSError(f"cannot create output folder {out}: {exc.strerror or exc}") from exc
-    probe = out / ".geneft-write-test"
-    try:
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise OSError(f"output folder {out} is not writable: {exc.strerror or exc}") from exc
-    cache = ResultCache(default_cache(out), fresh=fresh)
+    names = _names(only, figures)
+    run = RunContext(progress=True) if run is None else run
+    check_device(run.device)
+    out = _writable(out)
+    run = run.replace(cache=ResultCache(default_cache(out), fresh=fresh), tier=scale)
     outputs: dict[str, TaskOutput] = {}
     for i, name in enumerate(names):
-        outputs[name] = o = run_figure(
-            figures[name],
-            out,
-            tier=scale,
-            seed=seed,
-            device=device,
-            cache=cache,
-            progress=progress,
-            executor=executor,
-            chunk_size=chunk_size,
-        )
+        outputs[name] = o = run_figure(figures[name], out, tier=scale, seed=seed, run=run)
         write_report(out, outputs, scale=scale, pending=names[i + 1 :])
-        if progress:
+        if run.progress:
             verdicts = ", ".join(c.verdict for c in o.checks) or "no checks"
             print(
                 f"[{i + 1}/{len(names)}] {name}: {o.seconds:.1f} s{' (from the cache)' if o.cached else ''} "

@@ -5,6 +5,7 @@ import pytest
 import verification.figures.figure7 as f7
 from verification.cli import main
 from verification.figures.registry import FIGURES, FULL_CPU_CHUNK, TIERS, get_figure
+from verification.runtime.context import RunContext
 from verification.runtime.result_cache import ResultCache
 
 
@@ -12,8 +13,13 @@ def test_every_entry_declares_both_tiers_and_its_functions():
     for fig in FIGURES.values():
         assert set(fig.tiers) == set(TIERS)
         assert set(fig.tiers["quick"]) == set(fig.tiers["full"]), fig.key
-        for role in ("data", "plot", "checks"):
+        for role in ("data", "settings_type", "plot", "checks", "claims"):
             assert callable(fig.function(role)), (fig.key, role)
+        for role in ("tables", "cost"):
+            assert getattr(fig, role) is None or callable(fig.function(role)), (fig.key, role)
+        assert fig.note is None or isinstance(fig.function("note"), str), fig.key
+        # the settings class takes exactly the tier's settings
+        fig.function("settings_type")(**fig.settings("quick"))
         for tier in TIERS:
             assert fig.settings(tier, seed=5)["seed"] == fig.tiers[tier].get("seed", 0) + 5
     assert FIGURES["fig6"].settings("full")["steps"] == 100_000
@@ -36,9 +42,9 @@ def fake_fig7(monkeypatch):
     """Replace the Figure 7 data function by a recorder (the registry looks it up at call time)."""
     calls = []
 
-    def fake(**kw):
-        calls.append(kw)
-        return {"steps": kw["steps"], "chunk_size": kw.get("chunk_size")}
+    def fake(settings, run):
+        calls.append((settings, run))
+        return {"steps": settings.steps, "chunk_size": run.chunk_size}
 
     monkeypatch.setattr(f7, "goldilocks_data", fake)
     return calls
@@ -46,22 +52,23 @@ def fake_fig7(monkeypatch):
 
 def test_full_tier_on_cpu_trains_in_cached_chunks_and_resumes(tmp_path, fake_fig7):
     fig, cache = FIGURES["fig7"], ResultCache(tmp_path)
-    a = fig.compute(fig.settings("full"), device="cpu", cache=cache, tier="full")
+    run = RunContext(cache=cache, tier="full")
+    a = fig.compute(fig.settings("full"), run)
     assert a == {"steps": 100_000, "chunk_size": FULL_CPU_CHUNK}
-    assert fake_fig7[0]["cache"] is cache and fake_fig7[0]["device"] == "cpu"
-    b = fig.compute(fig.settings("full"), device="cpu", cache=cache, tier="full")  # cached: no call
+    assert fake_fig7[0][1].cache is cache and fake_fig7[0][1].device == "cpu"
+    b = fig.compute(fig.settings("full"), run)  # cached: no call
     assert b == a and len(fake_fig7) == 1
-    fig.compute(fig.settings("full", seed=1), device="cpu", cache=cache, tier="full")  # another entry
+    fig.compute(fig.settings("full", seed=1), run)  # another entry
     assert len(fake_fig7) == 2
 
 
 def test_quick_tier_and_uncached_runs_train_in_one_ensemble(tmp_path, fake_fig7):
     fig = FIGURES["fig7"]
-    fig.compute(fig.settings("quick"), device="cpu", cache=ResultCache(tmp_path), tier="quick")
-    fig.compute(fig.settings("full"), device="cpu", tier="full")
-    assert all("chunk_size" not in kw and "cache" not in kw for kw in fake_fig7)
-    fig.compute(fig.settings("quick"), device="cpu", cache=ResultCache(tmp_path), chunk_size=8)
-    assert fake_fig7[-1]["chunk_size"] == 8
+    fig.compute(fig.settings("quick"), RunContext(cache=ResultCache(tmp_path), tier="quick"))
+    fig.compute(fig.settings("full"), RunContext(tier="full"))
+    assert all(run.chunk_size is None and run.cache is None for _, run in fake_fig7)
+    fig.compute(fig.settings("quick"), RunContext(cache=ResultCache(tmp_path), chunk_size=8))
+    assert fake_fig7[-1][1].chunk_size == 8 and not fake_fig7[-1][1].progress
 
 
 def test_one_full_tier_everywhere(tmp_path, fake_fig7, monkeypatch):
@@ -72,8 +79,7 @@ def test_one_full_tier_everywhere(tmp_path, fake_fig7, monkeypatch):
     monkeypatch.setattr(f7, "cost", lambda data: None)  # the fake data have no runs to count
     assert main(["figure", "7", "--full", "--out", str(tmp_path), "--no-progress"]) == 0
     expected = FIGURES["fig7"].settings("full")
-    got = {k: v for k, v in fake_fig7[-1].items() if k in expected}
-    assert got == expected
+    assert fake_fig7[-1][0] == f7.Figure7Settings(**expected)
 
 
 def test_chunked_figure_data_equals_one_ensemble(tmp_path):

@@ -1,7 +1,8 @@
 """The one registry of the paper's results: each figure (and Table II) declared once.
 
-A :class:`Figure` names its module's data, plot and check functions, its paper source, and its
-settings at each tier (``"quick"``: minutes on two CPU cores; ``"full"``: the paper's scale).
+A :class:`Figure` names its module's data, settings, plot, claims, checks, tables, note and cost,
+its paper source, and its settings at each tier (``"quick"``: minutes on two CPU cores;
+``"full"``: the paper's scale).
 ``geneft figure N``, ``geneft reproduce`` and ``pytest verification/`` all read this registry, so
 "full" means one experiment everywhere, and :meth:`Figure.compute` stores a tier's data in the
 result cache under one key, so whichever command runs second reuses the first one's work.
@@ -24,9 +25,11 @@ from __future__ import annotations
 import copy
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
+
+from verification.runtime.context import RunContext
 
 __all__ = ["Figure", "FIGURES", "TIERS", "FULL_CPU_CHUNK", "HOLM_ROWS", "get_figure"]
 
@@ -46,6 +49,9 @@ def _frozen(d: Mapping) -> Mapping:
 class Figure:
     """One result of the paper: how to compute it, draw it and check it, at each tier.
 
+    Every part of a figure that a command, the report or the tests use is declared here, by name,
+    and found in ``module`` through :meth:`function`.
+
     Parameters
     ----------
     key : str
@@ -57,15 +63,33 @@ class Figure:
     source : str
         Where the paper states what is checked (default source of every check row).
     module : str
-        Module holding the functions below (imported on first use).
-    data, plot, checks : str
-        Function names in ``module``: ``data(**settings, **run_options) -> dict`` (JSON-ready),
-        ``plot(data, out_dir) -> list of paths``, ``checks(data) -> list of (prediction, row)``.
+        Module holding the names below (imported on first use).
+    data : str
+        ``data(settings, run) -> dict`` (JSON-ready): ``settings`` an instance of the class named
+        by ``settings_type``, ``run`` a :class:`~verification.runtime.context.RunContext`.
+    settings_type : str
+        The frozen dataclass of the data function's settings (fields: the keys of ``tiers``).
     tiers : mapping
-        ``{"quick": settings, "full": settings}``: the data function's keyword arguments.
+        ``{"quick": settings, "full": settings}``: the settings at each tier, as plain values
+        (they are the figure's cache key).
+    plot : str
+        ``plot(data, out_dir) -> list of paths``.
+    checks : str
+        ``checks(data) -> list of (prediction, row)``: the report's rows.
+    claims : str
+        ``claims(settings) -> list of str``: the predictions ``checks`` gives rows for.
+    tables : str, optional
+        ``tables(data) -> list of (title, header, rows)`` shown in the report.
+    note : str, optional
+        A module constant: text the report prints under the figure.
+    cost : str, optional
+        ``cost(data) -> dict`` of a dense design (runs and model-steps against the dense design's).
     trains : bool
-        True when the data function trains networks (it then takes ``device``, ``executor``,
-        ``cache`` and ``chunk_size``, and the device is part of the cache key).
+        True when the data function trains networks (the device is then part of the cache key).
+    caption : str
+    data_version : int
+        Part of the cache key: raised when the data function's output changes for the same
+        settings.
     """
 
     key: str
@@ -74,14 +98,17 @@ class Figure:
     source: str
     module: str
     data: str
+    settings_type: str
     tiers: Mapping[str, Mapping[str, Any]]
     plot: str = "plot"
     checks: str = "evaluate"
+    claims: str = "claims"
+    tables: str | None = None
+    note: str | None = None
+    cost: str | None = None
     trains: bool = False
     caption: str = ""
-    #: part of the cache key: raise it when the data function's output changes for the same settings
     data_version: int = 1
-    _tiers: Mapping = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self):
         if set(self.tiers) != set(TIERS):
@@ -91,7 +118,7 @@ class Figure:
     # -- settings ---------------------------------------------------------------------------
 
     def settings(self, tier: str = "quick", *, seed: int = 0, **overrides) -> dict:
-        """The data function's keyword arguments at ``tier``: ``seed`` is added to the tier's seed,
+        """The data function's settings at ``tier``: ``seed`` is added to the tier's seed,
         ``overrides`` replace settings (unknown names are an error)."""
         if tier not in TIERS:
             raise ValueError(f"tier must be 'quick' or 'full', got {tier!r}")
@@ -116,86 +143,77 @@ class Figure:
         return importlib.import_module(self.module)
 
     def function(self, role: str):
-        """``"data"``, ``"plot"`` or ``"checks"`` of this figure, as a callable."""
-        return getattr(self.load(), getattr(self, role))
+        """A declared part of this figure (``"data"``, ``"settings_type"``, ``"plot"``, ``"checks"``,
+        ``"claims"``, ``"tables"``, ``"note"``, ``"cost"``), or ``None`` where it declares none."""
+        name = getattr(self, role)
+        return None if name is None else getattr(self.load(), name)
 
-    def compute(
-        self,
-        settings: Mapping,
-        *,
-        device: str | None = "cpu",
-        cache=None,
-        progress: bool = False,
-        executor=None,
-        chunk_size: int | None = None,
-        tier: str | None = None,
-    ) -> dict:
-        """The figure's data for ``settings``, from ``cache`` when it holds them.
+    def claim_list(self, settings: Mapping) -> list[str]:
+        """The predictions checked at ``settings`` (from :meth:`settings`)."""
+        return list(self.function("claims")(settings))
+
+    def compute(self, settings: Mapping, run: RunContext | None = None) -> dict:
+        """The figure's data for ``settings``, from ``run.cache`` when it holds them.
 
         Parameters
         ----------
         settings : mapping
             From :meth:`settings`.
-        device : str or None
-            ``"cpu"`` or ``"cuda"`` (``None``: CUDA when available); part of the cache key of a
-            figure that trains.
-        cache : ResultCache, optional
-            Where finished results (the data, and for sweeps their chunks) are stored and found.
-        progress : bool
-            Progress bars on stderr.
-        executor : Executor, optional
-            Trains chunks (e.g. on a Ray cluster); implies chunked training.
-        chunk_size : int, optional
-            Configs per chunk.  Default: one batched ensemble, except at the full tier on the CPU
-            with a cache (``tier="full"``), where it is :data:`FULL_CPU_CHUNK` so that finished
+        run : RunContext, optional
+            Device (``None``: CUDA when available; part of the cache key of a figure that
+            trains), result cache, progress, executor and chunk size.  The data function trains
+            in chunks only with an executor or a chunk size, or at the full tier on the CPU with
+            a cache, where the chunk size defaults to :data:`FULL_CPU_CHUNK` so that finished
             chunks are kept.
         """
+        run = RunContext() if run is None else run
+        inner, key = self._context(run, settings)
         data_fn = self.function("data")
-        settings = dict(settings)
-        kw, key = self._call(settings, device, cache, executor, chunk_size, tier)
+        typed = self.function("settings_type")(**settings)
 
         def compute():
-            return data_fn(**settings, progress=progress, **kw)
+            return data_fn(typed, inner)
 
-        if cache is None:
+        if run.cache is None:
             return compute()
-        return cache.get_or_compute(self.key, key, compute)
+        return run.cache.get_or_compute(self.key, key, compute)
 
-    def record(
-        self,
-        settings: Mapping,
-        *,
-        device: str | None = "cpu",
-        cache=None,
-        executor=None,
-        chunk_size: int | None = None,
-        tier: str | None = None,
-    ) -> dict | None:
+    def record(self, settings: Mapping, run: RunContext) -> dict | None:
         """How the cached data for ``settings`` were made (:meth:`ResultCache.record`), or ``None``.
 
-        Takes the arguments of :meth:`compute`; the report uses it to give the training time of a
-        figure that a later run loads from the cache.
+        The report uses it to give the training time of a figure that a later run loads from the
+        cache.
         """
-        if cache is None:
+        if run.cache is None:
             return None
-        _, key = self._call(dict(settings), device, cache, executor, chunk_size, tier)
-        return cache.record(self.key, key)
+        return run.cache.record(self.key, self._context(run, settings)[1])
 
-    def _call(self, settings, device, cache, executor, chunk_size, tier) -> tuple[dict, dict]:
-        # the data function's keyword arguments beyond the settings, and the cache key
-        kw, key = {}, {"settings": settings, "data_version": self.data_version}
-        if self.trains:
-            from verification.training import resolve_device
+    def _context(self, run: RunContext, settings: Mapping) -> tuple[RunContext, dict]:
+        # the data function's run context, and the figure's cache key
+        key = {"settings": dict(settings), "data_version": self.data_version}
+        if not self.trains:
+            return RunContext(device=None, progress=run.progress, tier=run.tier), key
+        # imported here, not at the top: torch takes about 3 s to import here, and the registry is read
+        # by every `geneft` command, most of which train nothing
+        from verification.train_config import resolve_device
 
-            device = resolve_device(device).type
-            if chunk_size is None and tier == "full" and device == "cpu" and cache is not None:
-                chunk_size = FULL_CPU_CHUNK
-            kw["device"] = device
-            key["device"] = device
-            if executor is not None or chunk_size is not None:
-                kw.update(executor=executor, cache=cache, chunk_size=chunk_size)
-                key["chunk_size"] = chunk_size
-        return kw, key
+        device = resolve_device(run.device).type
+        chunk_size = run.chunk_size
+        if chunk_size is None and run.tier == "full" and device == "cpu" and run.cache is not None:
+            chunk_size = FULL_CPU_CHUNK
+        key["device"] = device
+        chunked = run.executor is not None or chunk_size is not None
+        if chunked:
+            key["chunk_size"] = chunk_size
+        inner = RunContext(
+            device=device,
+            executor=run.executor,
+            cache=run.cache if chunked else None,
+            chunk_size=chunk_size,
+            progress=run.progress,
+            tier=run.tier,
+        )
+        return inner, key
 
     def evaluate(self, data) -> list[tuple[str, dict]]:
         """The check rows ``(prediction, {theory, measured, tolerance, verdict[, source]})``."""
@@ -287,6 +305,8 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Sec. III, Table II",
                 module="verification.figures.table2",
                 data="table2_data",
+                settings_type="Table2Settings",
+                tables="tables",
                 tiers={
                     "quick": {"n": 30, "relations": ["mod3", "mod5", "greater", "bipartite"]},
                     "full": {"n": 30, "relations": ["mod3", "mod5", "greater", "bipartite"]},
@@ -300,6 +320,8 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Sec. III, Eq. 5, Fig. 2",
                 module="verification.figures.figure2",
                 data="figure2_data",
+                settings_type="Figure2Settings",
+                note="NOTE",
                 tiers={
                     t: {
                         "n": 30,
@@ -322,6 +344,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Sec. III, Eq. 5, Fig. 3",
                 module="verification.figures.figure3",
                 data="figure3_data",
+                settings_type="Figure3Settings",
                 data_version=2,
                 trains=True,
                 tiers={
@@ -360,6 +383,8 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Eqs. 10-12, Fig. 4",
                 module="verification.figures.figure4",
                 data="figure4_data",
+                settings_type="Figure4Settings",
+                note="NOTE",
                 data_version=2,
                 tiers={
                     "quick": {"n": 10_000, "eta_x": 2.0, "eta_A": 1.0, "seed": 0},
@@ -375,6 +400,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Eq. 12, Fig. 5",
                 module="verification.figures.figure5",
                 data="figure5_data",
+                settings_type="Figure5Settings",
                 # 3: seeds >= 1 draw model seeds of their own (seed 0's runs are unchanged)
                 data_version=3,
                 trains=True,
@@ -404,6 +430,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Eq. 12, Fig. 6",
                 module="verification.figures.figure6",
                 data="figure6_data",
+                settings_type="Figure6Settings",
                 data_version=4,
                 trains=True,
                 tiers={
@@ -442,6 +469,8 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="App. E, Fig. 7",
                 module="verification.figures.figure7",
                 data="goldilocks_data",
+                settings_type="Figure7Settings",
+                cost="cost",
                 trains=True,
                 tiers={
                     "quick": {"depths": [0, 1, 2, 4, 8], "seeds": 8, "steps": 4000, "seed": 0},
@@ -462,6 +491,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Eq. 12, Fig. 8",
                 module="verification.figures.figure8",
                 data="figure8_data",
+                settings_type="Figure8Settings",
                 # 3: seeds >= 1 draw model seeds of their own (seed 0's runs are unchanged)
                 data_version=3,
                 trains=True,
@@ -507,6 +537,8 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Eqs. 8, 12, Thms. 1-3",
                 module="verification.figures.figure6b",
                 data="figure6b_data",
+                settings_type="Figure6bSettings",
+                cost="cost",
                 trains=True,
                 tiers={
                     "quick": {

@@ -235,10 +235,7 @@ for (_t, _f, _p), _why in list(FINDINGS.items()):
 def _params(tier: str):
     out = []
     for fig in FIGURES.values():
-        claims = getattr(fig.load(), "claims", None)
-        if claims is None:
-            continue
-        for claim in claims(fig.settings(tier)):
+        for claim in fig.claim_list(fig.settings(tier)):
             why = FINDINGS.get((tier, fig.key, claim))
             marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
             if tier == "full":

@@ -15,6 +15,7 @@ import pytest
 
 from verification.figures.registry import FIGURES, get_figure
 from verification.reproduce import evaluate_tier
+from verification.runtime.context import RunContext
 
 SEEDS = (0, 1)
 
@@ -24,7 +25,7 @@ FULL_TIER_FIGURES = ("fig5",)
 
 @pytest.mark.slow
 def test_no_quick_verdict_flips_between_seeds(results_cache):
-    a, b = (evaluate_tier("quick", seed=s, device="cpu", cache=results_cache) for s in SEEDS)
+    a, b = (evaluate_tier("quick", seed=s, run=RunContext(cache=results_cache)) for s in SEEDS)
     _assert_no_flip(a, b)
 
 
@@ -35,7 +36,10 @@ def test_no_full_tier_verdict_flips_between_seeds(request, results_cache, key):
     if only and key not in [get_figure(k).key for k in only.split(",")]:
         pytest.skip(f"{key} is not among --only {only}")
     figures = {key: FIGURES[key]}
-    a, b = (evaluate_tier("full", seed=s, device=None, cache=results_cache, figures=figures) for s in SEEDS)
+    a, b = (
+        evaluate_tier("full", seed=s, run=RunContext(device=None, cache=results_cache), figures=figures)
+        for s in SEEDS
+    )
     _assert_no_flip(a, b)
 
 
