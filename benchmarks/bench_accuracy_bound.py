@@ -10,8 +10,9 @@ Prints, in one run:
    (every relation at 4 fractions x 2 draws) against the toolkit's numba version on
    the same subset, and the speed-up.
 
-Floors (issue 3, 2-core machine): paper method < 60 s for the whole figure and >= 50x
-plain Python; exact method < 5 minutes.  numba compilation is timed separately (warm-up).
+Speed floors it is judged against on a 2-core machine: the paper's method < 60 s for the whole
+figure and >= 50x plain Python; the exact method < 5 minutes.  numba compilation is timed
+separately (warm-up).
 Timings on a shared machine are inflated by contention; the ratio is measured in one process.
 
 Usage: ``python benchmarks/bench_accuracy_bound.py [--draws 20] [--quick]``

@@ -1,6 +1,6 @@
 """Benchmark: the batched ensemble trainer against the machine's float32 peak and a plain loop.
 
-Workload (issues 5 and 16): the Table III architecture (d = 2, three tanh layers of width 50,
+Workload: the Table III architecture (d = 2, three tanh layers of width 50,
 concat), relation mod 3 on n = 30 elements, 675 training pairs, Adam, full-batch steps.  One
 model step is one forward + backward + optimizer update of one model: about 21.3 MFLOP
 (:data:`FLOP_PER_MODEL_STEP`, counting the real pairs only, not the padding).

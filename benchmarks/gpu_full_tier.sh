@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The full tier of Figures 3, 5, 6, 7 and 8 on one CUDA GPU, as one prepared run (issue 16).
+# The full tier of Figures 3, 5, 6, 7 and 8 on one CUDA GPU, as one prepared run.
 #
 # Runs from the repository root of a plain checkout on a machine whose python3 already holds
 # PyTorch with CUDA, numpy, scipy, sympy, numba, matplotlib and tqdm (nothing is installed; a
@@ -16,8 +16,8 @@
 # default fig3,fig5,fig6,fig7,fig8); GENEFT_TIER and GENEFT_DEVICE (default full, cuda) exist for
 # a smoke test of the script itself on a CPU (GENEFT_TIER=quick GENEFT_DEVICE=cpu).
 #
-# The command line is `python -m verification.cli reproduce --full --device cuda ...`: the CLI
-# module is verification/cli.py (it was effective_theory/cli.py before the issue-11 layout).
+# The command line is `python -m verification.cli reproduce --full --device cuda ...` (the CLI
+# module is verification/cli.py).
 #
 # Usage:  OUT=/some/folder bash benchmarks/gpu_full_tier.sh
 set -uo pipefail

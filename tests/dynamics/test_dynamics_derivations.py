@@ -154,7 +154,7 @@ def test_cluster_bad_N(bad):
         et.cluster_stays_clustered(bad)
 
 
-# --- how the derivations read (issue 12, part 4)
+# --- how the derivations read: unevaluated steps, no 0 = 0
 
 
 def _readable_derivations():

@@ -1,4 +1,4 @@
-"""Brute-force enumeration of every relation of a class on a few elements (test helper)."""
+"""Brute-force enumeration of every relation of a class on a few elements, for the tests."""
 
 import itertools
 

@@ -1,4 +1,4 @@
-"""Graph input: reading files without guessing, labels and colours as Python values (issues 13, 14)."""
+"""Graph input: reading files without guessing, labels and colours as Python values."""
 
 import bz2
 import gzip
@@ -252,7 +252,7 @@ def test_zero_dimensional_time_limit_is_a_number():
 
 
 # ---------------------------------------------------------------------------
-# issue 14: labels and colours as Python values, NaN, partial attributes
+# labels and colours as Python values, NaN, partial attributes
 # ---------------------------------------------------------------------------
 def _labelled_path_inputs(labels):
     """The path 0-1-2 with edge labels ``labels``, once per input path that takes labels."""

@@ -1,4 +1,4 @@
-"""Isomorphic components grouped before the engines, and the engine choice (issue 14).
+"""Isomorphic components grouped before the engines, and the engine choice.
 
 |Aut(G)| = prod |Aut(C)|^k k! over the isomorphism classes C (k copies each): checked against the
 unreduced bliss engine on random unions (colours, labels, loops, direction), against closed forms,
