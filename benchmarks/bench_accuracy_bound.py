@@ -35,6 +35,7 @@ from effective_theory.statics.relations import equivalence_classes, relation_by_
 from verification.figures.figure2 import (  # noqa: E402
     DEFAULT_FRACTIONS,
     DEFAULT_RELATIONS,
+    Figure2Settings,  # noqa: E402
     figure2_data,  # noqa: E402
     relation_kind,
 )
@@ -169,7 +170,8 @@ def main(argv=None):
     draws = 4 if args.quick else args.draws
 
     t0 = time.perf_counter()
-    figure2_data(n=8, fractions=(0.1,), draws=1, n_orderings=10, progress=False)  # compile / load numba cache
+    # compile / load the numba cache
+    figure2_data(Figure2Settings(n=8, fractions=(0.1,), draws=1, n_orderings=10))
     print(f"warm-up (numba compile or cache load): {time.perf_counter() - t0:.1f} s")
 
     print(
@@ -180,13 +182,9 @@ def main(argv=None):
     for curve in ("paper", "paper-uniform", "exact"):
         t = time.perf_counter()
         data = figure2_data(
-            n=n,
-            fractions=fractions,
-            draws=draws,
-            n_orderings=args.orderings,
-            curves=(curve,),
-            seed=0,
-            progress=False,
+            Figure2Settings(
+                n=n, fractions=fractions, draws=draws, n_orderings=args.orderings, curves=(curve,), seed=0
+            )
         )
         dt = time.perf_counter() - t
         results[curve] = (dt, data)

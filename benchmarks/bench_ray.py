@@ -43,8 +43,8 @@ def main(argv=None) -> int:
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     import numpy as np
 
-    from verification.runtime import LocalExecutor, RayExecutor
     from verification.runs import train_runs
+    from verification.runtime import LocalExecutor, RayExecutor
     from verification.runtime.context import RunContext
     from verification.training import Schedule, TrainConfig
 

@@ -29,8 +29,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 
 from verification import TrainConfig  # noqa: E402
-from verification.runtime import LocalExecutor, default_jobs  # noqa: E402
 from verification.runs import train_runs  # noqa: E402
+from verification.runtime import LocalExecutor, default_jobs  # noqa: E402
 from verification.runtime.context import RunContext  # noqa: E402
 from verification.training import Schedule  # noqa: E402
 

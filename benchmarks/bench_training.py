@@ -231,7 +231,9 @@ def main(argv=None):
     )
     if args.diagram:
         diagram = phase_diagram_configs(base)
-        w, c = _timed(lambda: train_ensemble(diagram, Schedule(steps=diagram_steps), device="cpu", progress=True))
+        w, c = _timed(
+            lambda: train_ensemble(diagram, Schedule(steps=diagram_steps), device="cpu", progress=True)
+        )
         print(
             f"10 x 10 phase diagram at 10^4 steps, measured: {w:.0f} s wall, {c:.0f} s cpu "
             f"(early stopping on; machine peak {peak / 1e9:.1f} GFLOP/s on {cores} cores)"

@@ -131,9 +131,9 @@ def test_bad_input():
 @pytest.mark.slow
 def test_figure2_paper_scale_exact_bounds():
     # paper scale: n = 30, 20 fractions x 20 draws; every bound exact, 1 once the data pin the relation
-    from verification.figures.figure2 import figure2_data
+    from verification.figures.figure2 import Figure2Settings, figure2_data
 
-    data = figure2_data(curves=("exact",), progress=False)
+    data = figure2_data(Figure2Settings(curves=("exact",)))
     for name, e in data["relations"].items():
         cv = e["curves"]["exact"]
         assert cv["methods_used"] == {"exact": 400}

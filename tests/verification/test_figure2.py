@@ -8,7 +8,7 @@ import pytest
 from effective_theory.statics.balls_in_buckets import f_upper_bound
 from effective_theory.statics.class_description_length import relation_class_bits
 from verification.cli import main
-from verification.figures.figure2 import figure2_data, plot_figure2
+from verification.figures.figure2 import Figure2Settings, figure2_data, plot_figure2
 
 SMALL = dict(
     n=10,
@@ -16,19 +16,18 @@ SMALL = dict(
     fractions=(0.0, 0.1, 1.0),
     draws=2,
     n_orderings=50,
-    progress=False,
 )
 
 
 @pytest.fixture(scope="module")
 def data():
-    return figure2_data(seed=3, **SMALL)
+    return figure2_data(Figure2Settings(seed=3, **SMALL))
 
 
 def test_data_is_json_and_deterministic(data):
     assert json.loads(json.dumps(data)) == data
-    assert figure2_data(seed=3, **SMALL) == data
-    assert figure2_data(seed=4, **SMALL) != data
+    assert figure2_data(Figure2Settings(seed=3, **SMALL)) == data
+    assert figure2_data(Figure2Settings(seed=4, **SMALL)) != data
 
 
 def test_data_limits_and_eq5(data):

@@ -161,8 +161,9 @@ def test_snapshots_are_the_embeddings_of_shorter_runs():
 
 
 def test_snapshots_through_the_cached_sweep(tmp_path):
-    from verification.runtime.result_cache import ResultCache
     from verification.sweeps import phase_chunks, train_points
+
+    from verification.runtime.result_cache import ResultCache
 
     cfgs = [[TrainConfig(n=6, seed=s, eta_enc=1e-2)] for s in (0, 1)]
     chunks, _ = phase_chunks([c for p in cfgs for c in p], steps=10, chunk_size=2)

@@ -20,10 +20,10 @@ import pytest
 
 ray = pytest.importorskip("ray")
 
-from verification.runtime import RayExecutor, get_executor  # noqa: E402
-from verification.runtime.result_cache import ResultCache  # noqa: E402
 from verification.runs import RUN_CHUNK, chunk_configs, train_chunk, train_runs  # noqa: E402
+from verification.runtime import RayExecutor, get_executor  # noqa: E402
 from verification.runtime.context import RunContext  # noqa: E402
+from verification.runtime.result_cache import ResultCache  # noqa: E402
 from verification.training import Schedule, TrainConfig  # noqa: E402
 
 STEPS = 300

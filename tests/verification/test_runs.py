@@ -10,10 +10,10 @@ import torch
 
 from verification.model import ModelConfig
 from verification.phases import PHASES
-from verification.runtime import LocalExecutor
-from verification.runtime.result_cache import ResultCache
 from verification.runs import RUN_CHUNK, chunk_configs, train_chunk, train_runs
+from verification.runtime import LocalExecutor
 from verification.runtime.context import RunContext
+from verification.runtime.result_cache import ResultCache
 from verification.training import Schedule, TrainConfig, train_ensemble
 
 STEPS = 200

@@ -28,17 +28,21 @@ import csv
 import json
 import os
 import sys
+from dataclasses import dataclass
 
 import numpy as np
+from tqdm import tqdm
 
 from effective_theory.statics.balls_in_buckets import f_upper_bound, p_star
 from effective_theory.statics.bounds.accuracy_bound import accuracy_upper_bound, random_train_mask
 from effective_theory.statics.class_description_length import relation_class_bits
 from effective_theory.statics.relations import parse_relation_name, relation_by_name
+from verification.runtime.context import RunContext
 
 __all__ = [
     "DEFAULT_FRACTIONS",
     "DEFAULT_RELATIONS",
+    "Figure2Settings",
     "figure2_data",
     "plot_figure2",
     "plot",
@@ -80,18 +84,9 @@ def _stats(x):
     }
 
 
-def figure2_data(
-    *,
-    n=30,
-    relations=DEFAULT_RELATIONS,
-    fractions=DEFAULT_FRACTIONS,
-    draws=20,
-    n_orderings=1000,
-    curves=("paper", "paper-uniform", "exact"),
-    seed=0,
-    progress=True,
-) -> dict:
-    """Accuracy upper bounds for Figure 2 (a pure function of its arguments).
+@dataclass(frozen=True)
+class Figure2Settings:
+    """Settings of :func:`figure2_data` (defaults: the paper's Figure 2).
 
     Parameters
     ----------
@@ -106,12 +101,49 @@ def figure2_data(
     n_orderings : int
         Orderings per training set in the paper's method for greater-than (1000 in [1]_).
     curves : sequence of {"paper", "paper-uniform", "exact"}
-        ``"paper-uniform"`` is only computed for total orders (for equivalence
-        relations the paper's method samples nothing).
+        ``"paper-uniform"`` is only computed for total orders (for equivalence relations the
+        paper's method samples nothing).
     seed : int
         Master seed: training sets and samplers derive from it.
-    progress : bool
-        Show a tqdm progress bar on stderr.
+
+    Raises
+    ------
+    ValueError
+        For a fraction outside ``[0, 1]``, ``draws < 1`` or an unknown curve.
+    """
+
+    n: int = 30
+    relations: tuple = DEFAULT_RELATIONS
+    fractions: tuple = DEFAULT_FRACTIONS
+    draws: int = 20
+    n_orderings: int = 1000
+    curves: tuple = ("paper", "paper-uniform", "exact")
+    seed: int = 0
+
+    def __post_init__(self):
+        fr = tuple(float(f) for f in self.fractions)
+        for f in fr:
+            if not 0.0 <= f <= 1.0:
+                raise ValueError(f"training fraction must be in [0, 1], got {f}")
+        if int(self.draws) < 1:
+            raise ValueError(f"draws must be a positive integer, got {self.draws}")
+        unknown = [c for c in self.curves if c not in CURVES]
+        if unknown:
+            raise ValueError(f"unknown curve(s) {unknown}; known: {', '.join(CURVES)}")
+        object.__setattr__(self, "fractions", fr)
+        object.__setattr__(self, "relations", tuple(self.relations))
+        object.__setattr__(self, "curves", tuple(self.curves))
+
+
+def figure2_data(settings: Figure2Settings | None = None, run: RunContext | None = None) -> dict:
+    """Accuracy upper bounds for Figure 2 (a pure function of its settings).
+
+    Parameters
+    ----------
+    settings : Figure2Settings, optional
+        Default: the paper's Figure 2.
+    run : RunContext, optional
+        Only ``run.progress`` is used (a progress bar on stderr).
 
     Returns
     -------
@@ -123,87 +155,85 @@ def figure2_data(
         for the exact curve ``p_star_effective`` (mean ``min(p, 1-p)`` over
         un-inferred entries, per fraction).
     """
-    n = int(n)
-    fr = [float(f) for f in fractions]
-    for f in fr:
-        if not 0.0 <= f <= 1.0:
-            raise ValueError(f"training fraction must be in [0, 1], got {f}")
-    if int(draws) < 1:
-        raise ValueError(f"draws must be a positive integer, got {draws}")
-    unknown = [c for c in curves if c not in CURVES]
-    if unknown:
-        raise ValueError(f"unknown curve(s) {unknown}; known: {', '.join(CURVES)}")
-    N = n * n
+    s = Figure2Settings() if settings is None else settings
+    run = RunContext() if run is None else run
+    fr = list(s.fractions)
     out = {
         "config": {
-            "n": n,
-            "relations": list(relations),
+            "n": int(s.n),
+            "relations": list(s.relations),
             "fractions": fr,
-            "draws": int(draws),
-            "n_orderings": int(n_orderings),
-            "curves": list(curves),
-            "seed": int(seed),
+            "draws": int(s.draws),
+            "n_orderings": int(s.n_orderings),
+            "curves": list(s.curves),
+            "seed": int(s.seed),
         },
         "fractions": fr,
         "relations": {},
     }
-    ss = np.random.SeedSequence(int(seed))
-    rel_seeds = ss.spawn(len(relations))
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(relations) * len(fr), desc="figure 2", file=sys.stderr, leave=False)
-    for name, rss in zip(relations, rel_seeds):
-        kind = relation_kind(name)
-        R = relation_by_name(name, n)
-        b = relation_class_bits(name, n)
-        ps = _paper_p_star(name)
-        names = [c for c in curves if not (c == "paper-uniform" and kind != "total_order")]
-        vals = {c: np.zeros((len(fr), int(draws))) for c in names}
-        used = {c: {} for c in names}
-        pse = np.full((len(fr), int(draws)), np.nan)
-        for fi, (f, fss) in enumerate(zip(fr, rss.spawn(len(fr)))):
-            for d, dss in enumerate(fss.spawn(int(draws))):
-                mask_seed, samp_seed = (int(x) for x in dss.generate_state(2))
-                mask = random_train_mask(n, f, seed=mask_seed)
-                for c in names:
-                    method, sampler = CURVES[c]
-                    r = accuracy_upper_bound(
-                        R,
-                        mask,
-                        kind=kind,
-                        method=method,
-                        sampler=sampler or "topological",
-                        n_orderings=int(n_orderings),
-                        seed=samp_seed,
-                    )
-                    vals[c][fi, d] = r.bound
-                    used[c][r.method] = used[c].get(r.method, 0) + 1
-                    if c == "exact":
-                        pse[fi, d] = r.p_star_effective
-            if bar is not None:
-                bar.update(1)
-        grid = np.linspace(0.0, max(fr + [0.5]), 201)
-        entry = {
-            "kind": kind,
-            "b": float(b),
-            "b_over_N": float(b / N),
-            "p_star": float(ps),
-            "eq5": np.asarray(f_upper_bound(np.array(fr) * N, b, ps), dtype=float).tolist(),
-            "eq5_grid": {
-                "fractions": grid.tolist(),
-                "f_UB": np.asarray(f_upper_bound(grid * N, b, ps), dtype=float).tolist(),
-            },
-            "curves": {c: {**_stats(vals[c]), "methods_used": used[c]} for c in names},
-        }
-        if "exact" in names:
-            ok = np.isfinite(pse)
-            entry["p_star_effective"] = [float(row[k].mean()) if k.any() else None for row, k in zip(pse, ok)]
-        out["relations"][name] = entry
+    rel_seeds = np.random.SeedSequence(int(s.seed)).spawn(len(s.relations))
+    bar = (
+        tqdm(total=len(s.relations) * len(fr), desc="figure 2", file=sys.stderr, leave=False)
+        if run.progress
+        else None
+    )
+    for name, rss in zip(s.relations, rel_seeds):
+        out["relations"][name] = _relation_entry(name, s, rss, bar)
     if bar is not None:
         bar.close()
     return out
+
+
+def _relation_entry(name: str, s: Figure2Settings, rss, bar) -> dict:
+    """One relation's bounds at every fraction and draw (its seeds spawned from ``rss``)."""
+    n, fr, draws = int(s.n), list(s.fractions), int(s.draws)
+    N = n * n
+    kind = relation_kind(name)
+    R = relation_by_name(name, n)
+    b = relation_class_bits(name, n)
+    ps = _paper_p_star(name)
+    names = [c for c in s.curves if not (c == "paper-uniform" and kind != "total_order")]
+    vals = {c: np.zeros((len(fr), draws)) for c in names}
+    used = {c: {} for c in names}
+    pse = np.full((len(fr), draws), np.nan)
+    for fi, (f, fss) in enumerate(zip(fr, rss.spawn(len(fr)))):
+        for d, dss in enumerate(fss.spawn(draws)):
+            mask_seed, samp_seed = (int(x) for x in dss.generate_state(2))
+            mask = random_train_mask(n, f, seed=mask_seed)
+            for c in names:
+                method, sampler = CURVES[c]
+                r = accuracy_upper_bound(
+                    R,
+                    mask,
+                    kind=kind,
+                    method=method,
+                    sampler=sampler or "topological",
+                    n_orderings=int(s.n_orderings),
+                    seed=samp_seed,
+                )
+                vals[c][fi, d] = r.bound
+                used[c][r.method] = used[c].get(r.method, 0) + 1
+                if c == "exact":
+                    pse[fi, d] = r.p_star_effective
+        if bar is not None:
+            bar.update(1)
+    grid = np.linspace(0.0, max(fr + [0.5]), 201)
+    entry = {
+        "kind": kind,
+        "b": float(b),
+        "b_over_N": float(b / N),
+        "p_star": float(ps),
+        "eq5": np.asarray(f_upper_bound(np.array(fr) * N, b, ps), dtype=float).tolist(),
+        "eq5_grid": {
+            "fractions": grid.tolist(),
+            "f_UB": np.asarray(f_upper_bound(grid * N, b, ps), dtype=float).tolist(),
+        },
+        "curves": {c: {**_stats(vals[c]), "methods_used": used[c]} for c in names},
+    }
+    if "exact" in names:
+        ok = np.isfinite(pse)
+        entry["p_star_effective"] = [float(row[k].mean()) if k.any() else None for row, k in zip(pse, ok)]
+    return entry
 
 
 _TITLES = {

@@ -17,13 +17,24 @@ References
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from effective_theory.dynamics.conservation import conserved_quantity, reduced_flow_solution
+from verification.runtime.context import RunContext
 
-__all__ = ["plot_phase_portrait", "figure4", "figure4_data", "plot", "claims", "evaluate", "CHECKS"]
+__all__ = [
+    "plot_phase_portrait",
+    "figure4",
+    "Figure4Settings",
+    "figure4_data",
+    "plot",
+    "claims",
+    "evaluate",
+    "CHECKS",
+]
 
 
 def _check(eta_x, eta_A, extent, dpi=100):
@@ -190,12 +201,37 @@ def _monte_carlo(kind: str, n: int, seed: int, options: dict) -> dict:
     return {"fraction": r.fraction, "theory": r.theory, "n": r.n, "stderr": r.stderr}
 
 
-def figure4_data(
-    *, n: int = 10_000, eta_x: float = 2.0, eta_A: float = 1.0, seed: int = 0, progress: bool = False
-) -> dict:
-    """The phase portrait's parameters and the Monte Carlo checks of :data:`CHECKS` (``n`` runs each;
-    the matrix-flow rule uses ``10 n``, the cluster flow ``n / 5``)."""
-    _check(eta_x, eta_A, 1.0)
+@dataclass(frozen=True)
+class Figure4Settings:
+    """Settings of :func:`figure4_data`.
+
+    Parameters
+    ----------
+    n : int
+        Monte Carlo runs of each check (the matrix-flow rule uses ``10 n``, the cluster flow
+        ``n / 5``).
+    eta_x, eta_A : float
+        Repon and decoder learning rates of the phase portrait (Eq. 10), ``> 0``.
+    seed : int
+        Seed of the first check; check ``i`` uses ``seed + i``.
+    """
+
+    n: int = 10_000
+    eta_x: float = 2.0
+    eta_A: float = 1.0
+    seed: int = 0
+
+    def __post_init__(self):
+        _check(self.eta_x, self.eta_A, 1.0)
+
+
+def figure4_data(settings: Figure4Settings | None = None, run: RunContext | None = None) -> dict:
+    """The phase portrait's parameters and the Monte Carlo checks of :data:`CHECKS`.
+
+    ``run`` is accepted for the common figure interface (nothing here trains).
+    """
+    s = Figure4Settings() if settings is None else settings
+    n, eta_x, eta_A, seed = s.n, s.eta_x, s.eta_A, s.seed
     return {
         "eta_x": float(eta_x),
         "eta_A": float(eta_A),

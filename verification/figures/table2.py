@@ -16,21 +16,45 @@ from __future__ import annotations
 
 import csv
 import os
+from dataclasses import dataclass
 
+from effective_theory._checks import check_int
 from effective_theory.statics.class_description_length import relation_class_bits, table_ii
 from effective_theory.statics.graph_description_length import description_length
 from effective_theory.statics.relations import relation_by_name
+from verification.runtime.context import RunContext
 
-__all__ = ["table2_data", "plot", "tables", "claims", "evaluate", "RELATIVE_TOLERANCE"]
+__all__ = ["Table2Settings", "table2_data", "plot", "tables", "claims", "evaluate", "RELATIVE_TOLERANCE"]
 
 
-def table2_data(
-    *, n: int = 30, relations=("mod3", "mod5", "greater", "bipartite"), seed: int = 0, progress: bool = False
-) -> dict:
-    """Table II rows at ``n`` and, per relation, ``b`` from its closed form and from ``|Aut G|``.
+@dataclass(frozen=True)
+class Table2Settings:
+    """Settings of :func:`table2_data`.
 
-    ``seed`` and ``progress`` are accepted for the common figure interface; nothing here is random.
+    Parameters
+    ----------
+    n : int
+        Number of elements (30 in [1]_), at least 1.
+    relations : sequence of str
+        Relations whose ``b`` is computed both from its closed form and from ``|Aut G|``.
+    seed : int
+        Unused (nothing here is random); every figure's settings carry a seed.
     """
+
+    n: int = 30
+    relations: tuple = ("mod3", "mod5", "greater", "bipartite")
+    seed: int = 0
+
+    def __post_init__(self):
+        object.__setattr__(self, "n", check_int(self.n, "n", minimum=1))
+        object.__setattr__(self, "relations", tuple(self.relations))
+
+
+def table2_data(settings: Table2Settings | None = None, run: RunContext | None = None) -> dict:
+    """Table II rows at ``settings.n`` and, per relation, ``b`` from its closed form and from
+    ``|Aut G|`` (Sec. III of [1]_).  ``run`` is accepted for the common figure interface."""
+    settings = Table2Settings() if settings is None else settings
+    n, relations = settings.n, settings.relations
     rows = [
         {"relation": r.relation, "formula": r.formula, "paper_bits": r.paper_bits, "exact_bits": r.exact_bits}
         for r in table_ii(n)
