@@ -24,7 +24,7 @@ import sys
 import time
 
 from effective_theory.statics.automorphisms import ENGINES
-from effective_theory.statics.graph_input import GRAPH_FORMATS
+from effective_theory.statics.graph_input import GRAPH_FORMATS, ParameterError
 
 __all__ = ["add_arguments", "run", "relation_report", "CLOSED_FORM_MIN_N"]
 
@@ -131,6 +131,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "needs to infer a fraction A of them",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per graph (one per line)")
+
+
+# --------------------------------------------------------------------------
+# the theory's parameters as this command's flags
+# --------------------------------------------------------------------------
+#: the flag of each keyword parameter of read_graph that takes a value on this command line
+_FLAGS = {"format": "--format", "labels": "--labels", "vertex_colors": "--vertex-colors"}
+
+
+def _flag(mention):
+    """A parameter named in a theory error as this command gives it; ``None`` where it cannot
+    (``default=`` has no flag, so a hint to pass it is left out)."""
+    if mention.parameter == "weight":
+        return "--ignore-weights" if mention.has_value and mention.value is None else None
+    flag = _FLAGS.get(mention.parameter)
+    if flag is None or not mention.has_value:
+        return flag
+    return f"{flag} {mention.value}"
 
 
 # --------------------------------------------------------------------------
@@ -253,8 +271,20 @@ def _results(args):
 
 
 def run(args) -> int:
-    """Compute and print the description lengths; returns the exit status."""
+    """Compute and print the description lengths; returns the exit status.
+
+    An error of the theory that names one of its parameters is reworded with this command's
+    flag for it (``format='matrix'`` becomes ``--format matrix``).
+    """
     _check_options(args)
+    try:
+        _print_results(args)
+    except ParameterError as exc:
+        raise ValueError(exc.spelled(_flag)) from None
+    return 0
+
+
+def _print_results(args) -> None:
     first = True
     for source, result, note in _results(args):
         record = {"graph": source, **result.as_dict()}
@@ -279,4 +309,3 @@ def run(args) -> int:
             )
         print("\n".join(lines), flush=True)
     sys.stdout.flush()
-    return 0

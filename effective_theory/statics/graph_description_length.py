@@ -26,7 +26,7 @@ import numbers
 import time
 from dataclasses import dataclass
 
-from effective_theory.statics._graph_files import show
+from effective_theory.statics._graph_arrays import show
 from effective_theory.statics.automorphisms import AutomorphismOrder, automorphism_order
 from effective_theory.statics.graph_input import to_coloured_graph
 
