@@ -5,7 +5,7 @@ the messages name the argument and what was given, as sentences without numpy re
 
 :class:`ParameterError` is a ValueError whose message names a keyword parameter through a
 :class:`Mention`: the theory spells it as Python (``format='matrix'``), and a front-end with
-options of its own (``geneft bits --format matrix``) spells the same message its way with
+options of its own (a command line's ``--format matrix``) spells the same message its way with
 :meth:`ParameterError.spelled`.
 """
 
