@@ -9,7 +9,7 @@ own (its docstring lists its modules).  CLI front-ends are left out (``tests/tes
 import pathlib
 import sys
 
-SKIP = {"verification.cli", "verification.bits_command"}  # CLI internals
+SKIP = {"verification.cli", "verification.cli_options", "verification.bits_command"}  # CLI internals
 TITLES = {
     "effective_theory": "The theory: `effective_theory`",
     "verification": "The experiments: `verification`",

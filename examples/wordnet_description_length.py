@@ -88,8 +88,13 @@ def main(argv=None) -> int:
         f"({int((labels == 0).sum())} hypernym, {int((labels == 1).sum())} part-meronym)"
     )
     r = et.description_length_report(edges, n=n, directed=True, edge_label=labels)
-    print(r.summary())
+    print(f"n            {r.n}")
+    print(f"edges        {r.edges} (directed)")
     print(f"log2|Aut|    {r.log2_aut:.1f}")
+    print(f"|Aut|        {r.aut_order_text()}")
+    print(f"bits         {r.bits:.6f}")
+    print(f"engine       {r.engine} (core: {r.core_n} vertices, {r.core_pairs} edges)")
+    print(f"time         {r.seconds:.3f} s")
     hyper = edges[labels == 0]
     r0 = et.description_length_report(hyper, n=n, directed=True)
     print(f"hypernyms only: log2|Aut| = {r0.log2_aut:.1f}, bits = {r0.bits:.1f}, {r0.seconds:.2f} s")

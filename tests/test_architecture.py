@@ -51,8 +51,17 @@ LAYERS = (
         "verification.mechanism",
     ),
     ("verification.figures", "verification.tiers"),
-    ("verification.report", "verification.reproduce", "verification.cli", "verification.bits_command"),
+    (
+        "verification.report",
+        "verification.reproduce",
+        "verification.cli",
+        "verification.cli_options",
+        "verification.bits_command",
+    ),
 )
+
+#: packages of ``verification`` that must not import a command-line library (the CLI layer's job)
+NO_COMMAND_LINE = ("verification.runtime",)
 
 #: private modules that every module of the project may use (shared internals, written once)
 SHARED_PRIVATE = ("effective_theory._lazy", "effective_theory._checks")
@@ -187,6 +196,16 @@ def private_crossings(root: Path = ROOT) -> list[str]:
 
 def test_theory_and_layers_import_one_way():
     assert upward_imports() == []
+
+
+def test_runtime_knows_no_command_line():
+    """The executors and the cache take Python arguments; their argparse options live in the CLI."""
+    bad = [
+        f"{imp.importer}:{imp.line} -> {imp.module}"
+        for imp in all_imports()
+        if imp.importer.startswith(NO_COMMAND_LINE) and imp.module.split(".")[0] == "argparse"
+    ]
+    assert bad == []
 
 
 def test_no_private_name_crosses_a_module_boundary():

@@ -11,7 +11,11 @@ Examples::
 Prints, per graph, n, the number of edges, log2 |Aut|, the exact |Aut| (in full, or in
 scientific notation when it is huge), the bits, the engine and the time (Section III of Baek,
 Liu, Tegmark 2025); ``--accuracy A`` adds the critical training fraction of Eq. (4);
-``--json`` writes the same as one JSON object per graph and line.
+``--json`` writes the same as one JSON object per graph and line.  The numbers come from the
+theory (:func:`~effective_theory.description_length_report`,
+:func:`~effective_theory.relation_automorphism_order`,
+:func:`~effective_theory.graph_critical_train_fraction`); this module reads the options, formats
+the results and words the theory's errors in its flags (``format=`` is ``--format``).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import sys
 import time
 
 from effective_theory.statics.automorphisms import ENGINES
-from effective_theory.statics.graph_input import GRAPH_FORMATS
+from effective_theory.statics.graph_input import GRAPH_FORMATS, ParameterError
 
 __all__ = ["add_arguments", "run", "relation_report", "CLOSED_FORM_MIN_N"]
 
@@ -134,36 +138,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 # --------------------------------------------------------------------------
+# the theory's parameters as this command's flags
+# --------------------------------------------------------------------------
+#: the flag of each keyword parameter of read_graph that takes a value on this command line
+_FLAGS = {"format": "--format", "labels": "--labels", "vertex_colors": "--vertex-colors"}
+
+
+def _flag(mention):
+    """A parameter named in a theory error as this command gives it; ``None`` where it cannot
+    (``default=`` has no flag, so a hint to pass it is left out)."""
+    if mention.parameter == "weight":
+        return "--ignore-weights" if mention.has_value and mention.value is None else None
+    flag = _FLAGS.get(mention.parameter)
+    if flag is None or not mention.has_value:
+        return flag
+    return f"{flag} {mention.value}"
+
+
+# --------------------------------------------------------------------------
 # relations: the graph, or the closed form for large n
 # --------------------------------------------------------------------------
 def relation_report(name: str, n: int):
     """``DescriptionLength`` of one of the paper's relations on ``n`` elements from its closed form.
 
-    Exact and instant for any ``n``: ``|Aut|`` is kept factorised (mod k: ``prod_i s_i! prod_s
-    m_s!`` over the class sizes ``s_i`` and their multiplicities ``m_s``; greater: 1; bipartite
-    ``K_{a, n-a}``: ``a! (n-a)!``, times 2 when ``2a = n``) and the bits are
+    Exact and instant for any ``n``: ``|Aut|`` is
+    :func:`~effective_theory.relation_automorphism_order` (kept factorised), the edges
+    :func:`~effective_theory.relation_num_arcs` and the bits
     :func:`~effective_theory.relation_class_bits` (Table II of the paper, exact).
     """
-    from effective_theory.statics.automorphisms import AutomorphismOrder
-    from effective_theory.statics.class_description_length import relation_class_bits
+    from effective_theory.statics.class_description_length import (
+        relation_automorphism_order,
+        relation_class_bits,
+    )
     from effective_theory.statics.graph_description_length import DescriptionLength
-    from effective_theory.statics.relations import parse_relation_name
+    from effective_theory.statics.relations import relation_num_arcs
 
     start = time.perf_counter()
-    parsed = parse_relation_name(name)
-    if parsed.kind == "equivalence":
-        sizes = [len(range(r, n, parsed.k)) for r in range(min(parsed.k, n))]
-        mult: dict[int, int] = {}
-        for s in sizes:
-            mult[s] = mult.get(s, 0) + 1
-        aut = AutomorphismOrder(tuple(mult.items()) + tuple((m, 1) for m in mult.values()))
-        edges = sum(s * s for s in sizes)
-    elif parsed.kind == "total_order":
-        aut, edges = AutomorphismOrder(), n * (n - 1) // 2
-    else:
-        a = n // 2
-        aut = AutomorphismOrder(((a, 1), (n - a, 1)), 2 if 2 * a == n and a > 0 else 1)
-        edges = 2 * a * (n - a)
+    aut = relation_automorphism_order(name, n)
+    edges = relation_num_arcs(name, n)
     bits = relation_class_bits(name, n)
     return DescriptionLength(
         n=n,
@@ -178,14 +190,60 @@ def relation_report(name: str, n: int):
     )
 
 
-def _critical_fraction(result, accuracy):
-    """(N, p_c) of Eq. (4) for the graph: N independent adjacency entries (n^2 directed, n(n+1)/2 not)."""
-    from effective_theory.statics.balls_in_buckets import critical_train_fraction
+# --------------------------------------------------------------------------
+# output: text and JSON
+# --------------------------------------------------------------------------
+def _text_lines(source, result, *, method=None, accuracy=None) -> list[str]:
+    """The lines ``geneft bits`` prints for one graph (``method`` replaces the engine's name)."""
+    core = f" (core: {result.core_n} vertices, {result.core_pairs} edges)" if result.core_n else ""
+    lines = [
+        f"graph        {source}",
+        f"n            {result.n}",
+        f"edges        {result.edges}{' (directed)' if result.directed else ''}",
+        f"log2|Aut|    {result.log2_aut:.6f}",
+        f"|Aut|        {result.aut_order_text()}",
+        f"bits         {result.bits:.6f}",
+        f"engine       {method or result.engine}{core}",
+        f"time         {result.seconds:.3f} s",
+    ]
+    if accuracy is not None:
+        N, pc = _critical_fraction(result, accuracy)
+        reach = "  (above 1: out of reach even with every entry)" if pc > 1 else ""
+        lines.append(f"p_c          {pc:.6g} of N = {N} entries for alpha = {accuracy:g} (Eq. 4){reach}")
+    return lines
 
-    N = result.n * result.n if result.directed else result.n * (result.n + 1) // 2
-    if result.bits <= 1 or N == 0:  # at most one bit: nothing (or one guess) to learn
-        return N, 0.0
-    return N, float(critical_train_fraction(accuracy, result.bits, N))
+
+def _json_record(source, result, *, method=None, accuracy=None) -> dict:
+    """The JSON object ``geneft bits --json`` prints for one graph."""
+    record = {
+        "graph": source,
+        "n": result.n,
+        "edges": result.edges,
+        "directed": result.directed,
+        "log2_aut": result.log2_aut,
+        "log10_aut": result.log10_aut,
+        "aut_order": result.aut_order,
+        "aut_order_text": result.aut_order_text(),
+        "bits": result.bits,
+        "engine": result.engine,
+        "core_n": result.core_n,
+        "core_edges": result.core_pairs,
+        "seconds": result.seconds,
+    }
+    if method:
+        record["method"] = method
+    if accuracy is not None:
+        N, pc = _critical_fraction(result, accuracy)
+        record.update(accuracy=accuracy, entries=N, critical_train_fraction=pc)
+    return record
+
+
+def _critical_fraction(result, accuracy):
+    """(N, p_c) of Eq. (4) for the graph (N: its independent adjacency entries)."""
+    from effective_theory.statics.balls_in_buckets import graph_critical_train_fraction, num_entries
+
+    N = num_entries(result.n, directed=result.directed)
+    return N, graph_critical_train_fraction(accuracy, result.bits, result.n, directed=result.directed)
 
 
 def _check_options(args):
@@ -253,30 +311,27 @@ def _results(args):
 
 
 def run(args) -> int:
-    """Compute and print the description lengths; returns the exit status."""
+    """Compute and print the description lengths; returns the exit status.
+
+    An error of the theory that names one of its parameters is reworded with this command's
+    flag for it (``format='matrix'`` becomes ``--format matrix``).
+    """
     _check_options(args)
+    try:
+        _print_results(args)
+    except ParameterError as exc:
+        raise ValueError(exc.spelled(_flag)) from None
+    return 0
+
+
+def _print_results(args) -> None:
     first = True
-    for source, result, note in _results(args):
-        record = {"graph": source, **result.as_dict()}
-        if note:
-            record["method"] = note
-        if args.accuracy is not None:
-            N, pc = _critical_fraction(result, args.accuracy)
-            record.update(accuracy=args.accuracy, entries=N, critical_train_fraction=pc)
+    for source, result, method in _results(args):
         if args.json:
-            print(json.dumps(record), flush=True)
+            print(json.dumps(_json_record(source, result, method=method, accuracy=args.accuracy)), flush=True)
             continue
         if not first:
             print()
         first = False
-        lines = [f"graph        {source}", result.summary()]
-        if note:
-            lines[-1] = lines[-1].replace(f"engine       {result.engine}", f"engine       {note}")
-        if args.accuracy is not None:
-            reach = "  (above 1: out of reach even with every entry)" if pc > 1 else ""
-            lines.append(
-                f"p_c          {pc:.6g} of N = {N} entries for alpha = {args.accuracy:g} (Eq. 4){reach}"
-            )
-        print("\n".join(lines), flush=True)
+        print("\n".join(_text_lines(source, result, method=method, accuracy=args.accuracy)), flush=True)
     sys.stdout.flush()
-    return 0

@@ -7,10 +7,12 @@
   which an option overrides (``--steps 1000``, ``--relations mod3,greater``);
 * ``geneft reproduce`` does it for all of them and writes the report (:mod:`verification.reproduce`).
 
-Front-ends are imported only when their command is used, so ``geneft bits`` imports neither torch
-nor sympy.  Bad input (unknown figure, unreadable file, impossible parameter, a device that is not
-there) prints one line ``geneft: error: ...`` to stderr and exits with status 2, no traceback.
-Lists are given the same way everywhere: comma-separated, space-separated, or both.
+The commands are one table, :data:`COMMANDS` (name -> help, parser builder, handler); the
+options several of them share are built in :mod:`verification.cli_options`.  Front-ends are
+imported only when their command is used, so ``geneft bits`` imports neither torch nor sympy.
+Bad input (unknown figure, unreadable file, impossible parameter, a device that is not there)
+prints one line ``geneft: error: ...`` to stderr and exits with status 2, no traceback.  Lists
+are given the same way everywhere: comma-separated, space-separated, or both.
 """
 
 from __future__ import annotations
@@ -18,24 +20,28 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
+from verification.cli_options import add_run_options, executor_from_args, list_of
 from verification.runtime.context import RunContext
 
-__all__ = ["main", "UsageError", "COMMANDS"]
+__all__ = ["main", "UsageError", "Command", "COMMANDS"]
 
 
 class UsageError(Exception):
     """A user error that the CLI reports in one line with exit status 2."""
 
 
-#: command name -> help
-COMMANDS = {
-    "bits": "description length b = log2(n!/|Aut G|) of a graph or relation",
-    "figure": "compute, draw and check one result of the paper (geneft figure lists them)",
-    "reproduce": "regenerate every result of the paper and the theory-versus-experiment report",
-}
+class Command(NamedTuple):
+    """One ``geneft`` command: its one-line help, the builder of its parser, and its handler."""
+
+    help: str
+    #: builds the command's argument parser (``geneft figure``'s takes the figure)
+    parser: Callable[..., argparse.ArgumentParser]
+    #: runs the command on the arguments after its name; returns the exit status
+    run: Callable[[list[str]], int]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,62 +53,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 # --------------------------------------------------------------------------- shared options
-
-
-def _list_of(kind):
-    """argparse ``type`` for one token of a list option: ``"a,b"`` -> ``[a, b]``."""
-
-    def parse(text: str):
-        items = [t for t in text.split(",") if t.strip()]
-        try:
-            return [kind(t.strip()) for t in items]
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a list of {kind.__name__}: {text!r}") from None
-
-    parse.__name__ = f"list of {kind.__name__}"
-    return parse
-
-
-def _add_run_options(p: argparse.ArgumentParser, *, default_out: str) -> None:
-    """Options every command that runs experiments shares: tier, seed, device, output, progress."""
-    tier = p.add_mutually_exclusive_group()
-    tier.add_argument(
-        "--quick",
-        dest="tier",
-        action="store_const",
-        const="quick",
-        help="reduced grids and budgets: minutes on 2 CPU cores (default)",
-    )
-    tier.add_argument(
-        "--full",
-        dest="tier",
-        action="store_const",
-        const="full",
-        help="the paper's scale (10^5 steps, fine grids; a GPU is recommended)",
-    )
-    p.set_defaults(tier="quick")
-    p.add_argument("--seed", type=int, default=0, help="added to the tier's experiment seed (default 0)")
-    p.add_argument(
-        "--device", choices=("cpu", "cuda"), default="cpu", help="where networks train (default cpu)"
-    )
-    p.add_argument("--out", default=default_out, help=f"output folder (default: {default_out})")
-    p.add_argument("--fresh", action="store_true", help="ignore cached results (recompute)")
-    p.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bars on stderr (default: when stderr is a terminal)",
-    )
-    p.add_argument(
-        "--chunk-size",
-        type=int,
-        default=None,
-        help="configs per chunk of a sweep (default: one batched ensemble; 16 at the full "
-        "tier on a CPU, so that finished chunks are kept)",
-    )
-    from verification.runtime.executor import add_executor_arguments
-
-    add_executor_arguments(p)
 
 
 def _run_options(args):
@@ -135,7 +85,7 @@ def _figure_parser(fig) -> argparse.ArgumentParser:
         description=f"{fig.title} ({fig.source}).",
         epilog="List options take comma- or space-separated values.",
     )
-    _add_run_options(p, default_out=".")
+    add_run_options(p, default_out=".")
     g = p.add_argument_group("settings (default: the tier's; see geneft reproduce)")
     quick, full = fig.tiers["quick"], fig.tiers["full"]
     for key, value in quick.items():
@@ -148,7 +98,7 @@ def _figure_parser(fig) -> argparse.ArgumentParser:
             g.add_argument(
                 flag,
                 dest=f"set_{key}",
-                type=_list_of(kind),
+                type=list_of(kind),
                 nargs="+",
                 default=None,
                 metavar=kind.__name__.upper(),
@@ -176,7 +126,6 @@ def _show(value) -> str:
 
 def _run_figure(fig, args) -> int:
     from verification.reproduce import default_cache, run_figure
-    from verification.runtime.executor import executor_from_args
     from verification.runtime.result_cache import ResultCache
 
     progress = _run_options(args)
@@ -208,15 +157,14 @@ def _run_figure(fig, args) -> int:
 def _reproduce_parser() -> argparse.ArgumentParser:
     from verification.figures.registry import FIGURES
 
-    p = _Parser(prog="geneft reproduce", description=COMMANDS["reproduce"])
-    _add_run_options(p, default_out="geneft-results")
+    p = _Parser(prog="geneft reproduce", description=COMMANDS["reproduce"].help)
+    add_run_options(p, default_out="geneft-results")
     p.add_argument("--only", default=None, help=f"comma-separated tasks: {','.join(FIGURES)}")
     return p
 
 
 def _run_reproduce(args) -> int:
     from verification.reproduce import default_cache, run_reproduce
-    from verification.runtime.executor import executor_from_args
 
     progress = _run_options(args)
     only = [s.strip() for s in args.only.split(",") if s.strip()] if args.only else None
@@ -240,6 +188,57 @@ def _run_reproduce(args) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- geneft bits
+
+
+def _bits_command():
+    """:mod:`verification.bits_command`, by importlib (``from verification import`` would look the
+    name up among the lazy package's modules first, and import torch)."""
+    return importlib.import_module("verification.bits_command")
+
+
+def _bits_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="geneft bits", description=COMMANDS["bits"].help)
+    _bits_command().add_arguments(p)
+    return p
+
+
+def _bits(rest: list[str]) -> int:
+    return int(_bits_command().run(_bits_parser().parse_args(rest)) or 0)
+
+
+def _figure(rest: list[str]) -> int:
+    """``geneft figure`` lists the results; ``geneft figure N [options]`` runs one."""
+    if not rest or rest[0] in ("-h", "--help"):
+        print(_figure_list())
+        return 0
+    from verification.figures.registry import get_figure
+
+    try:
+        fig = get_figure(rest[0])
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return _run_figure(fig, _figure_parser(fig).parse_args(rest[1:]))
+
+
+def _reproduce(rest: list[str]) -> int:
+    return _run_reproduce(_reproduce_parser().parse_args(rest))
+
+
+#: the commands, in the order ``geneft --help`` lists them
+COMMANDS: dict[str, Command] = {
+    "bits": Command("description length b = log2(n!/|Aut G|) of a graph or relation", _bits_parser, _bits),
+    "figure": Command(
+        "compute, draw and check one result of the paper (geneft figure lists them)", _figure_parser, _figure
+    ),
+    "reproduce": Command(
+        "regenerate every result of the paper and the theory-versus-experiment report",
+        _reproduce_parser,
+        _reproduce,
+    ),
+}
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -252,8 +251,8 @@ def _top_parser():
     )
     top.add_argument("--version", action="version", version=f"geneft {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
-    for name, help_ in COMMANDS.items():
-        sub.add_parser(name, help=help_, add_help=False)
+    for name, command in COMMANDS.items():
+        sub.add_parser(name, help=command.help, add_help=False)
     return top
 
 
@@ -263,25 +262,7 @@ def _dispatch(argv: list[str]) -> int:
         top.parse_args(argv)  # --help, --version, or an error (exit 2)
         top.print_help()
         return 2
-    cmd, rest = argv[0], argv[1:]
-    if cmd == "bits":
-        module = importlib.import_module("verification.bits_command")
-        p = _Parser(prog="geneft bits", description=COMMANDS["bits"])
-        module.add_arguments(p)
-        return int(module.run(p.parse_args(rest)) or 0)
-    if cmd == "reproduce":
-        return _run_reproduce(_reproduce_parser().parse_args(rest))
-    # geneft figure [N]
-    if not rest or rest[0] in ("-h", "--help"):
-        print(_figure_list())
-        return 0
-    from verification.figures.registry import get_figure
-
-    try:
-        fig = get_figure(rest[0])
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    return _run_figure(fig, _figure_parser(fig).parse_args(rest[1:]))
+    return COMMANDS[argv[0]].run(argv[1:])
 
 
 def main(argv=None) -> int:

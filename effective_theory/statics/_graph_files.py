@@ -1,9 +1,11 @@
 """Graph files: detect the format from the content (checked against the suffix) and parse it.
 
 Private module of :mod:`effective_theory.statics`; the public entry point is
-:func:`effective_theory.read_graph` (``graph_input.py``), which turns what is read here into an
-:class:`~effective_theory.EdgeList`.  The rule everywhere: content that fits two readings is
-refused with a one-line error naming the choices, never guessed.
+:func:`effective_theory.read_graph` (``graph_input.py``), which validates the one
+:class:`FileGraph` read here into an :class:`~effective_theory.EdgeList`.  Every format ends as
+the same edge arrays: a matrix as its nonzero entries, a networkx-readable file as its edges
+with their labels and its nodes' colours.  The rule everywhere: content that fits two readings
+is refused with a one-line error naming the choices, never guessed.
 
 Only the standard library and numpy are imported at module level; scipy (Matrix Market,
 sparse ``.npz``) and networkx (GraphML, GML, Pajek, node-link JSON) only for those formats.
@@ -14,12 +16,16 @@ from __future__ import annotations
 import io
 import os
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["FORMATS", "read_file", "show"]
+from effective_theory._checks import Mention, ParameterError
+from effective_theory.statics._graph_arrays import matrix_edges, networkx_parts
 
-#: the values of ``format=`` / ``--format``
+__all__ = ["FORMATS", "FileGraph", "read_file"]
+
+#: the values of ``format=``
 FORMATS = ("edgelist", "adjlist", "matrix", "npy", "npz", "mtx", "graphml", "gml", "pajek", "json")
 
 _TEXT_SUFFIXES = (".txt", ".edgelist", ".edges", ".el", ".tsv", ".csv", ".dat")
@@ -47,20 +53,39 @@ _HEAD_V = frozenset({"target", "dst", "to", "v", "node2", "node_2", "tail", "obj
 _SPLIT = re.compile(r"\s*[,;\t]\s*|\s+")
 
 
-def show(x) -> str:
-    """A value for an error message: Python's repr, never numpy's (``2.5``, not ``np.float64(2.5)``)."""
-    if isinstance(x, np.ndarray):
-        if x.ndim:
-            return f"an array of shape {' x '.join(map(str, x.shape))}"
-        x = x.item()
-    if isinstance(x, np.generic):
-        x = x.item()
-    text = repr(x)
-    return text if len(text) <= 40 else text[:37] + "..."
+@dataclass(frozen=True, eq=False)
+class FileGraph:
+    """What a graph file holds, read but not yet validated: the one result of :func:`read_file`.
+
+    Attributes
+    ----------
+    edges : ndarray of shape (m, 2), int64
+        Vertex ids ``0..n-1``, arcs when ``directed`` (a matrix's nonzero entries).
+    n : int
+    directed : bool
+    labels : sequence of length m, optional
+        The edge labels, as read (Python values, unchecked).
+    vertex_colors : sequence of length n, optional
+        The vertex colours, as read.
+    nodes : tuple, optional
+        The file's name of each vertex; ``None`` when the vertices are just ``0..n-1``.
+    """
+
+    edges: np.ndarray
+    n: int
+    directed: bool
+    labels: object = None
+    vertex_colors: object = None
+    nodes: tuple | None = None
 
 
-def _choices(formats) -> str:
-    return ", ".join(f"--format {f}" for f in formats)
+def _choices(formats) -> tuple:
+    """Parts of a message naming ``format=`` with each of ``formats``, comma-separated."""
+    parts = []
+    for f in formats:
+        parts += [", "] if parts else []
+        parts.append(Mention("format", f))
+    return tuple(parts)
 
 
 # --------------------------------------------------------------------------
@@ -125,9 +150,15 @@ def _resolve_format(path: str, suffix: str, content: str, requested: str | None)
         if requested not in FORMATS:
             raise ValueError(f"unknown format {requested!r}; choose one of {', '.join(FORMATS)}")
         if requested in _TEXT_FORMATS and content != "text":
-            raise ValueError(f"{path}: --format {requested} needs plain text, the content is {content}")
+            raise ParameterError(
+                f"{path}: ", Mention("format", requested), f" needs plain text, the content is {content}"
+            )
         if requested not in _TEXT_FORMATS and content != requested:
-            raise ValueError(f"{path}: --format {requested}, but the content is not {requested} ({content})")
+            raise ParameterError(
+                f"{path}: ",
+                Mention("format", requested),
+                f", but the content is not {requested} ({content})",
+            )
         return requested
     by_suffix = _SUFFIX_FORMAT.get(suffix)
     if content in ("text", "binary"):
@@ -142,16 +173,19 @@ def _resolve_format(path: str, suffix: str, content: str, requested: str | None)
                 f"{path}: the suffix says {by_suffix} but the content is not {by_suffix} "
                 f"({'binary data' if content == 'binary' else 'plain text'})"
             )
-        raise ValueError(
+        raise ParameterError(
             f"{path}: unknown graph file type {suffix or '(no suffix)'!r}; name the format with one of "
-            f"{', '.join(FORMATS)} (--format), or use a known suffix"
+            f"{', '.join(FORMATS)} (",
+            Mention("format"),
+            "), or use a known suffix",
         )
     if content == "xml":
         raise ValueError(f"{path}: XML that is not GraphML")
     if by_suffix is not None and by_suffix != content and by_suffix not in _TEXT_FORMATS:
-        raise ValueError(
-            f"{path}: the suffix says {by_suffix} but the content is {content}; pass --format {content} "
-            "if the content is right"
+        raise ParameterError(
+            f"{path}: the suffix says {by_suffix} but the content is {content}; pass ",
+            Mention("format", content),
+            " if the content is right",
         )
     return content
 
@@ -233,8 +267,10 @@ def _label_column(path, labels, header):
         elif header is not None:
             raise ValueError(f"{path}: no column {text!r} in the header ({', '.join(header)})")
         else:
-            raise ValueError(
-                f"for an edge list, --labels is a column number (e.g. 3) or a header name, got {text!r}"
+            raise ParameterError(
+                "for an edge list, ",
+                Mention("labels"),
+                f" is a column number (e.g. 3) or a header name, got {text!r}",
             )
     if col < 3:
         raise ValueError(f"the label column must be 3 or later (columns 1 and 2 are the nodes), got {col}")
@@ -248,29 +284,30 @@ def _edge_rows(path, data, *, directed, col, strict, default):
     width = len(data[0][1]) if data else 0
     for k, (lineno, t) in enumerate(data):
         if len(t) < 2:
-            raise ValueError(
-                f"{path}: line {lineno}: expected 'u v [...]', got {' '.join(t)[:40]!r}"
-                + (" (for an adjacency list, --format adjlist)" if strict else "")
-            )
+            message = f"{path}: line {lineno}: expected 'u v [...]', got {' '.join(t)[:40]!r}"
+            if not strict:
+                raise ValueError(message)
+            raise ParameterError(message, " (for an adjacency list, ", Mention("format", "adjlist"), ")")
         if strict and len(t) != width:
-            raise ValueError(
+            raise ParameterError(
                 f"{path}: line {lineno} has {len(t)} entries, line {data[0][0]} has {width}: an edge list "
-                f"has the same columns on every line; {_choices(('adjlist', 'edgelist'))} "
-                "(extra columns ignored)"
+                "has the same columns on every line; ",
+                *_choices(("adjlist", "edgelist")),
+                " (extra columns ignored)",
             )
         if col is not None:
             if len(t) < col:
                 if default is None:
-                    raise ValueError(
-                        f"{path}: line {lineno}: no column {col} for the edge label (pass default= to give "
-                        "such edges a label)"
+                    raise ParameterError(
+                        f"{path}: line {lineno}: no column {col} for the edge label",
+                        hint=(" (pass ", Mention("default"), " to give such edges a label)"),
                     )
                 labs.append(default)
             else:
                 labs.append(t[col - 1])
         ids[k, 0] = names.setdefault(t[0], len(names))
         ids[k, 1] = names.setdefault(t[1], len(names))
-    return ("edges", ids, len(names), bool(directed), labs, tuple(names))
+    return FileGraph(ids, len(names), bool(directed), labs, None, tuple(names))
 
 
 def _adjacency_rows(path, data, *, directed):
@@ -286,10 +323,10 @@ def _adjacency_rows(path, data, *, directed):
                 seen.add(key)
                 pairs.append(key)
     ids = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    return ("edges", ids, len(names), bool(directed), None, tuple(names))
+    return FileGraph(ids, len(names), bool(directed), None, None, tuple(names))
 
 
-def _read_text(path, data: bytes, fmt, *, directed, labels, header, default):
+def _read_text(path, data: bytes, fmt, *, directed, labels, vertex_colors, weight, header, default):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -317,19 +354,20 @@ def _read_text(path, data: bytes, fmt, *, directed, labels, header, default):
     if fmt == "adjlist":
         if labels is not None:
             raise ValueError(f"{path}: an adjacency list has no edge labels")
-        return _adjacency_rows(path, rows, directed=directed)
+        return _without_colours(path, _adjacency_rows(path, rows, directed=directed), vertex_colors)
     if fmt == "matrix" or names is not None:
         if labels is not None:
-            raise ValueError(f"{path}: an adjacency matrix has no edge labels (--labels)")
+            raise ParameterError(f"{path}: an adjacency matrix has no edge labels (", Mention("labels"), ")")
         if not _square_numeric(rows):
             k = len(rows)
             bad = next(((ln, t) for ln, t in rows if len(t) != k), rows[0])
             raise ValueError(
                 f"{path}: not a square matrix of numbers ({k} rows; line {bad[0]} has {len(bad[1])} entries)"
             )
-        return ("matrix", _as_matrix(path, rows), names)
+        A = _as_matrix(path, rows)
+        return _matrix_graph(path, A, names, directed=directed, vertex_colors=vertex_colors, weight=weight)
     if fmt in ("edgelist", "edgelist-strict"):
-        return _edge_rows(
+        g = _edge_rows(
             path,
             rows,
             directed=directed,
@@ -337,25 +375,50 @@ def _read_text(path, data: bytes, fmt, *, directed, labels, header, default):
             strict=fmt == "edgelist-strict",
             default=default,
         )
+        return _without_colours(path, g, vertex_colors)
     # fmt is None: tell a square numeric matrix from an edge list
     if labels is None and _square_numeric(rows):
         k = len(rows)
         A = _as_matrix(path, rows)
         binary = bool(np.all((A == 0) | (A == 1)))
         if k == 1 or (k >= 3 and binary) or k >= 5:
-            return ("matrix", A, None)
+            return _matrix_graph(path, A, None, directed=directed, vertex_colors=vertex_colors, weight=weight)
         what = (
             "a 2 x 2 adjacency matrix or 2 edges"
             if k == 2
             else (f"a {k} x {k} weighted adjacency matrix or {k} edges with {k - 2} more column(s)")
         )
-        raise ValueError(
-            f"{path}: ambiguous: {k} lines of {k} numbers could be {what}; say which with "
-            f"{_choices(('matrix', 'edgelist'))}"
+        raise ParameterError(
+            f"{path}: ambiguous: {k} lines of {k} numbers could be {what}; say which with ",
+            *_choices(("matrix", "edgelist")),
         )
-    return _edge_rows(
+    g = _edge_rows(
         path, rows, directed=directed, col=_label_column(path, labels, head), strict=True, default=default
     )
+    return _without_colours(path, g, vertex_colors)
+
+
+def _without_colours(path, g: FileGraph, vertex_colors) -> FileGraph:
+    """``g``, read from an edge or adjacency list, which has no node attributes to colour by."""
+    if vertex_colors is not None:
+        raise ParameterError(
+            f"{path}: an edge or adjacency list has no node attributes for ",
+            Mention("vertex_colors"),
+            " (use GraphML, GML, Pajek or node-link JSON)",
+        )
+    return g
+
+
+def _matrix_graph(path, A, names, *, directed, vertex_colors, weight) -> FileGraph:
+    """The edges of the square matrix ``A`` read from ``path`` (``names``: its node names or None)."""
+    if vertex_colors is not None:
+        raise ParameterError(
+            f"{path}: an adjacency matrix has no node attributes for ", Mention("vertex_colors")
+        )
+    edges, n, is_directed = matrix_edges(
+        A, weight=weight, directed=directed, what=f"{path}: adjacency matrix"
+    )
+    return FileGraph(edges, n, is_directed, nodes=None if names is None else tuple(names))
 
 
 # --------------------------------------------------------------------------
@@ -381,7 +444,7 @@ def _read_npy(path, data):
         a = np.load(io.BytesIO(data), allow_pickle=False)
     except Exception as exc:
         raise ValueError(f"{path}: not a readable .npy array ({_first_line(exc)})") from None
-    return ("matrix", _square_array(path, a, ".npy"), None)
+    return _square_array(path, a, ".npy")
 
 
 def _read_npz(path, data):
@@ -394,7 +457,7 @@ def _read_npz(path, data):
         import scipy.sparse as sp
 
         try:
-            return ("matrix", sp.load_npz(io.BytesIO(data)), None)
+            return sp.load_npz(io.BytesIO(data))
         except Exception as exc:
             raise ValueError(f"{path}: not a readable scipy.sparse .npz ({_first_line(exc)})") from None
     if len(keys) != 1:
@@ -402,7 +465,7 @@ def _read_npz(path, data):
             f"{path}: the archive holds {len(keys)} arrays ({', '.join(keys) or 'none'}); expected one "
             "square matrix (np.savez(path, A)) or a scipy.sparse.save_npz file"
         )
-    return ("matrix", _square_array(path, z[keys[0]], ".npz"), None)
+    return _square_array(path, z[keys[0]], ".npz")
 
 
 def _read_mtx(path, data):
@@ -412,7 +475,7 @@ def _read_mtx(path, data):
         A = scipy.io.mmread(io.BytesIO(data))
     except Exception as exc:
         raise ValueError(f"{path}: not a readable Matrix Market file ({_first_line(exc)})") from None
-    return ("matrix", A, None)
+    return A
 
 
 def _first_line(exc) -> str:
@@ -443,7 +506,24 @@ def _read_networkx(path, data, fmt):
             G = nx.node_link_graph(obj, edges=key)
     except Exception as exc:
         raise ValueError(f"{path}: cannot parse {fmt} ({_first_line(exc)})") from None
-    return ("networkx", G)
+    return G
+
+
+def _networkx_graph(path, G, *, directed, labels, vertex_colors, default) -> FileGraph:
+    """The edges, labels and colours of the networkx graph ``G`` read from ``path``."""
+    try:
+        n, arr, is_dir, lab, colours, nodes = networkx_parts(G, vertex_colors, labels, default)
+    except ParameterError as exc:
+        raise exc.prefixed(f"{path}: ") from None
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+    if directed is False and is_dir:
+        raise ValueError(f"{path}: the file holds a directed graph")
+    if directed and not is_dir:  # an undirected file read as arcs: each edge both ways
+        arr = np.concatenate([arr, arr[:, ::-1]])
+        lab = None if lab is None else list(lab) + list(lab)
+        is_dir = True
+    return FileGraph(arr, n, is_dir, lab, colours, tuple(nodes))
 
 
 def read_file(
@@ -456,12 +536,11 @@ def read_file(
     weight="weight",
     header=None,
     default=None,
-):
-    """Read ``path``; returns one of
+) -> FileGraph:
+    """Read the graph file ``path``, whatever its format, as one :class:`FileGraph`.
 
-    * ``("networkx", G)`` (GraphML, GML, Pajek, node-link JSON),
-    * ``("matrix", A, names)`` (dense array or scipy.sparse; names of a labelled text matrix or None),
-    * ``("edges", ids, n, directed, labels, names)`` (edge and adjacency lists).
+    The keyword parameters are those of :func:`effective_theory.read_graph`; a matrix's entries
+    are checked against ``weight`` here, the labels and colours are checked by the caller.
     """
     if not os.path.exists(path):
         raise FileNotFoundError(f"no such file: {path}")
@@ -478,17 +557,22 @@ def read_file(
             None if fmt == "text" else fmt,
             directed=directed,
             labels=labels,
+            vertex_colors=vertex_colors,
+            weight=weight,
             header=header,
             default=default,
         )
     if labels is not None and fmt in ("npy", "npz", "mtx"):
-        raise ValueError(
-            f"{path}: --labels is not available for {fmt} files (an adjacency matrix has no labels)"
+        raise ParameterError(
+            f"{path}: ",
+            Mention("labels"),
+            f" is not available for {fmt} files (an adjacency matrix has no labels)",
         )
-    if fmt == "npy":
-        return _read_npy(path, data)
-    if fmt == "npz":
-        return _read_npz(path, data)
-    if fmt == "mtx":
-        return _read_mtx(path, data)
-    return _read_networkx(path, data, fmt)
+    read_matrix = {"npy": _read_npy, "npz": _read_npz, "mtx": _read_mtx}.get(fmt)
+    if read_matrix is not None:
+        A = read_matrix(path, data)
+        return _matrix_graph(path, A, None, directed=directed, vertex_colors=vertex_colors, weight=weight)
+    G = _read_networkx(path, data, fmt)
+    return _networkx_graph(
+        path, G, directed=directed, labels=labels, vertex_colors=vertex_colors, default=default
+    )

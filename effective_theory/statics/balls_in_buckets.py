@@ -14,8 +14,9 @@ at most one bit.  A bucket that receives at least one ball is a bit learned.
 
     f_{UB}(m) = f(m) + \\max(p_*, 1 - p_*)\\,(1 - f(m))              \\quad (5)
 
-where ``N = n**2`` is the number of entries of the relation matrix and ``p_*``
-the probability of guessing an un-inferable entry correctly.
+where ``N = n**2`` is the number of entries of the relation matrix (``n(n+1)/2`` for an
+undirected graph: :func:`num_entries`) and ``p_*`` the probability of guessing an
+un-inferable entry correctly.
 
 All functions broadcast over numpy arrays and are computed with ``log1p`` /
 ``expm1`` so that ``b`` of millions of bits loses no precision.
@@ -30,11 +31,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from effective_theory._checks import check_int
+
 __all__ = [
     "expected_empty_buckets",
     "expected_filled_buckets",
     "inferable_fraction",
     "critical_train_fraction",
+    "num_entries",
+    "graph_critical_train_fraction",
     "f_upper_bound",
     "p_star",
 ]
@@ -162,6 +167,43 @@ def critical_train_fraction(alpha, b, N):
     with np.errstate(divide="ignore"):
         pc = np.log1p(-alpha) / _log_keep(b) / N
     return _scalar_or_array(np.where(b == 1, 0.0 * alpha, pc) + 0.0)
+
+
+def num_entries(n: int, *, directed: bool = True) -> int:
+    """Number ``N`` of independent entries of a relation or graph on ``n`` elements, Eq. (4) of [1]_.
+
+    The samples a model learns from: a relation (a directed graph) has one entry per ordered
+    pair, ``N = n**2`` (Eq. (4)'s ``N``); an undirected graph's adjacency matrix is symmetric,
+    so its free entries are the upper triangle with the diagonal, ``N = n(n+1)/2``.
+
+    Examples
+    --------
+    >>> num_entries(30), num_entries(34, directed=False)
+    (900, 595)
+    """
+    n = check_int(n, "n", minimum=0)
+    return n * n if directed else n * (n + 1) // 2
+
+
+def graph_critical_train_fraction(alpha, b, n: int, *, directed: bool = True) -> float:
+    """Critical training fraction ``p_c`` of Eq. (4) of [1]_ for a graph of ``b`` bits on ``n`` vertices.
+
+    :func:`critical_train_fraction` with ``N =`` :func:`num_entries` ``(n, directed=directed)``;
+    a graph of at most one bit (one possible graph, or one guess between two) needs no sample,
+    ``p_c = 0``.  A value above 1 means the fraction ``alpha`` is out of reach even with every
+    entry.
+
+    Examples
+    --------
+    >>> bool(graph_critical_train_fraction(0.9, 50.0, 30) == critical_train_fraction(0.9, 50.0, 900))
+    True
+    >>> graph_critical_train_fraction(0.9, 0.0, 30)  # the empty graph: nothing to learn
+    0.0
+    """
+    N = num_entries(n, directed=directed)
+    if b <= 1 or N == 0:
+        return 0.0
+    return float(critical_train_fraction(alpha, b, N))
 
 
 def f_upper_bound(m, b, p_star):

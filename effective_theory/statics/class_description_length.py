@@ -52,6 +52,7 @@ __all__ = [
     "bits_complete_bipartite",
     "bits_incomplete_bipartite",
     "bits_tree",
+    "relation_automorphism_order",
     "relation_class_bits",
     "Table2Row",
     "table_ii",
@@ -297,6 +298,64 @@ def bits_tree(n: int, mean_depth: float | None = None, *, exact: bool = False, r
     return n * math.log2(mean_depth)
 
 
+def _mod_class_sizes(n: int, k: int) -> tuple[list[int], dict[int, int]]:
+    """Sizes ``s_i`` of the classes of ``x mod k`` on ``0..n-1``, and ``m_s``: how many have size ``s``."""
+    sizes = [len(range(r, n, k)) for r in range(min(k, n))]
+    mult: dict[int, int] = {}
+    for s in sizes:
+        mult[s] = mult.get(s, 0) + 1
+    return sizes, mult
+
+
+def relation_automorphism_order(name: str, n: int):
+    r"""``|Aut|`` of one of the paper's relations on ``n`` elements, in closed form, kept factorised.
+
+    The order of the automorphism group of the relation's directed graph
+    (:func:`~effective_theory.relation_by_name`), the denominator of the description length
+    ``b = log2(n!/|Aut|)`` (Section III of [1]_):
+
+    .. math::
+
+        |\mathrm{Aut}(\mathrm{mod}\,k)| = \prod_i s_i! \prod_s m_s!, \qquad
+        |\mathrm{Aut}(\mathrm{greater})| = 1, \qquad
+        |\mathrm{Aut}(K_{a, n-a})| = a!\,(n-a)!\,(1 + [2a = n])
+
+    where ``s_i`` are the sizes of the classes of ``x mod k`` and ``m_s`` the number of classes
+    of size ``s`` (the elements of a class are interchangeable, and so are classes of one size),
+    a total order has no symmetry, and ``K_{a, n-a}`` with ``a = n // 2`` (the first half, as
+    :func:`~effective_theory.complete_bipartite` takes it) permutes each side and swaps equal
+    sides.  Exact and instant for any ``n``; ``log2(n!) - log2 |Aut|`` is
+    :func:`relation_class_bits`.
+
+    Returns
+    -------
+    AutomorphismOrder
+        ``int()`` of it is the exact order.
+
+    Examples
+    --------
+    >>> f = math.factorial
+    >>> int(relation_automorphism_order("mod3", 30)) == f(10) ** 3 * f(3)
+    True
+    >>> int(relation_automorphism_order("mod4", 10)) == f(3) ** 2 * f(2) ** 2 * f(2) * f(2)
+    True
+    >>> int(relation_automorphism_order("greater", 30)), int(relation_automorphism_order("bipartite", 6))
+    (1, 72)
+    """
+    from effective_theory.statics.automorphisms.order import AutomorphismOrder
+    from effective_theory.statics.relations import parse_relation_name
+
+    parsed = parse_relation_name(name)
+    n = _n(n)
+    if parsed.kind == "equivalence":
+        _, mult = _mod_class_sizes(n, parsed.k)
+        return AutomorphismOrder(tuple(mult.items()) + tuple((m, 1) for m in mult.values()))
+    if parsed.kind == "total_order":
+        return AutomorphismOrder()
+    a = n // 2
+    return AutomorphismOrder(((a, 1), (n - a, 1)), 2 if 2 * a == n and a > 0 else 1)
+
+
 def relation_class_bits(name: str, n: int, *, side: int | None = None) -> float:
     """Exact description length ``b = log2(n!/|Aut|)`` of one of the paper's relations.
 
@@ -321,11 +380,7 @@ def relation_class_bits(name: str, n: int, *, side: int | None = None) -> float:
     parsed = parse_relation_name(name)
     n = _n(n)
     if parsed.kind == "equivalence":
-        k = parsed.k
-        sizes = [len(range(r, n, k)) for r in range(min(k, n))]
-        mult: dict[int, int] = {}
-        for s in sizes:
-            mult[s] = mult.get(s, 0) + 1
+        sizes, mult = _mod_class_sizes(n, parsed.k)
         return (
             log2_factorial(n)
             - sum(log2_factorial(s) for s in sizes)

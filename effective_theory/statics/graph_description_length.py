@@ -26,7 +26,7 @@ import numbers
 import time
 from dataclasses import dataclass
 
-from effective_theory.statics._graph_files import show
+from effective_theory.statics._graph_arrays import show
 from effective_theory.statics.automorphisms import AutomorphismOrder, automorphism_order
 from effective_theory.statics.graph_input import to_coloured_graph
 
@@ -115,38 +115,6 @@ class DescriptionLength:
         if round(m, 5) >= 10:
             m, e = m / 10, e + 1
         return f"{m:.5f}e+{e}"
-
-    def as_dict(self) -> dict:
-        """The fields as plain JSON values (``geneft bits --json``)."""
-        return {
-            "n": self.n,
-            "edges": self.edges,
-            "directed": self.directed,
-            "log2_aut": self.log2_aut,
-            "log10_aut": self.log10_aut,
-            "aut_order": self.aut_order,
-            "aut_order_text": self.aut_order_text(),
-            "bits": self.bits,
-            "engine": self.engine,
-            "core_n": self.core_n,
-            "core_edges": self.core_pairs,
-            "seconds": self.seconds,
-        }
-
-    def summary(self) -> str:
-        """Human-readable lines (the output of ``geneft bits``)."""
-        core = f" (core: {self.core_n} vertices, {self.core_pairs} edges)" if self.core_n else ""
-        return "\n".join(
-            [
-                f"n            {self.n}",
-                f"edges        {self.edges}{' (directed)' if self.directed else ''}",
-                f"log2|Aut|    {self.log2_aut:.6f}",
-                f"|Aut|        {self.aut_order_text()}",
-                f"bits         {self.bits:.6f}",
-                f"engine       {self.engine}{core}",
-                f"time         {self.seconds:.3f} s",
-            ]
-        )
 
 
 def _bits(n: int, aut: AutomorphismOrder) -> float:

@@ -34,7 +34,9 @@ Labels and colours are compared as Python values (``1 != "1"``,
 ``True == 1 == 1.0``), whatever the container; NaN (which equals nothing, not
 even itself) and ``None`` (a missing value) are refused, and an attribute that
 some but not all edges or nodes carry is an error unless ``default=`` names the
-value for the others.
+value for the others.  An error that a keyword parameter causes or fixes (``format=`` of an
+ambiguous file, ``weight=None`` for a weighted matrix, ``default=`` for a partial attribute)
+is a :class:`ParameterError`, a ``ValueError`` whose ``parameter`` names it.
 
 References
 ----------
@@ -45,25 +47,43 @@ References
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from effective_theory._checks import check_int
+from effective_theory._checks import ParameterError, check_int
 from effective_theory._hashing import multiset_ids, row_ids
-from effective_theory.statics._graph_files import FORMATS, read_file, show
+from effective_theory.statics._graph_arrays import (
+    as_values,
+    check_default,
+    igraph_parts,
+    is_instance_of,
+    is_nan,
+    is_sparse,
+    matrix_edges,
+    networkx_parts,
+    show,
+    value_ids,
+    vertex_colour_values,
+)
+from effective_theory.statics._graph_files import FORMATS, read_file
 from effective_theory.statics.automorphisms import ColouredGraph
 from effective_theory.statics.relations import Relation
 
-__all__ = ["EdgeList", "from_edges", "to_coloured_graph", "read_graph", "GRAPH_FORMATS", "EDGE_LIST_SUFFIXES"]
+__all__ = [
+    "EdgeList",
+    "from_edges",
+    "to_coloured_graph",
+    "read_graph",
+    "GRAPH_FORMATS",
+    "EDGE_LIST_SUFFIXES",
+    "ParameterError",
+]
 
 #: file suffixes read as text (edge list, adjacency matrix or adjacency list, told apart by content)
 EDGE_LIST_SUFFIXES = (".txt", ".edgelist", ".edges", ".el", ".tsv", ".csv", ".dat", ".adjlist", ".adj")
-#: the values of ``format=`` (``--format``) of :func:`read_graph`
+#: the values of ``format=`` of :func:`read_graph`
 GRAPH_FORMATS = FORMATS
-
-_MISSING = object()
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,11 +114,11 @@ class EdgeList:
 
     def __post_init__(self):
         # ids of the labels and colours, computed once (this also refuses NaN and None)
-        lab = None if self.labels is None else _value_ids(self.labels, "edge labels")
+        lab = None if self.labels is None else value_ids(self.labels, "edge labels")
         col = (
             None
             if self.vertex_colors is None
-            else _value_ids(self.vertex_colors, "vertex colours", self.nodes)
+            else value_ids(self.vertex_colors, "vertex colours", self.nodes)
         )
         object.__setattr__(self, "_label_ids", lab)
         object.__setattr__(self, "_colour_ids", col)
@@ -134,89 +154,6 @@ class EdgeList:
             attrs = {} if self.labels is None else {"label": self.labels[k]}
             G.add_edge(names[u], names[v], **attrs)
         return G
-
-
-# --------------------------------------------------------------------------
-# values: labels and colours
-# --------------------------------------------------------------------------
-def _as_values(values, count, what) -> np.ndarray:
-    """``values`` as a 1-D array that keeps Python values apart (never ``np.asarray`` of a list,
-    which turns ``[1, "1"]`` into two equal strings)."""
-    if isinstance(values, np.ndarray) and values.dtype != object:
-        arr = values.reshape(-1) if values.ndim == 1 else values
-    else:
-        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
-            raise TypeError(f"{what} must be a sequence with one entry each, got {type(values).__name__}")
-        arr = np.empty(len(values), dtype=object)
-        for i, x in enumerate(values):
-            arr[i] = x
-    if arr.ndim != 1 or arr.shape[0] != count:
-        shape = arr.shape[0] if arr.ndim == 1 else "x".join(map(str, arr.shape))
-        raise ValueError(f"{what} must have {count} entries, got {shape}")
-    return arr
-
-
-def _is_nan(x) -> bool:
-    try:
-        return bool(x != x)
-    except Exception:  # an array-like value: not a scalar NaN (it will fail as unhashable)
-        return False
-
-
-def _value_ids(values, what, keys=None) -> np.ndarray:
-    """Ids of arbitrary hashable values: equal Python values, equal ids.
-
-    ``keys[i]`` names entry ``i`` in error messages (default: its position).
-    """
-
-    def where(i):
-        return f" (at {show(keys[i])})" if keys is not None else f" (entry {i})"
-
-    if isinstance(values, np.ndarray) and values.dtype != object and values.dtype.kind in "biufcUS":
-        arr = values.reshape(-1)
-        if arr.dtype.kind in "fc":
-            bad = np.flatnonzero(np.isnan(arr))
-            if bad.size:
-                raise ValueError(
-                    f"{what} contain NaN{where(int(bad[0]))}; NaN equals nothing, not even itself"
-                )
-        return np.unique(arr, return_inverse=True)[1].astype(np.int64).reshape(-1)
-    table: dict = {}
-    out = np.empty(len(values), dtype=np.int64)
-    for i, x in enumerate(values):
-        if x is None or x is _MISSING:
-            raise ValueError(f"{what} contain None{where(i)}: a missing value (pass default= to fill it)")
-        if _is_nan(x):
-            raise ValueError(f"{what} contain NaN{where(i)}; NaN equals nothing, not even itself")
-        try:
-            out[i] = table.setdefault(x, len(table))
-        except TypeError:
-            raise TypeError(f"{what} must be hashable, got {type(x).__name__}{where(i)}") from None
-    return out
-
-
-def _fill_missing(values, keys, attr, what, default, available=None):
-    """Values of an attribute, checked: none missing, or every missing one given ``default``.
-
-    ``values`` holds ``_MISSING`` (or ``None``) where an item lacks ``attr``.
-    """
-    missing = [i for i, x in enumerate(values) if x is _MISSING or x is None]
-    if not missing:
-        return values
-    if len(missing) == len(values):
-        known = (
-            f" ({what} attributes: {', '.join(map(str, sorted(available, key=str)))})" if available else ""
-        )
-        raise ValueError(f"no {what} has the attribute {attr!r}{known}")
-    if default is None:
-        raise ValueError(
-            f"the {what} attribute {attr!r} is missing on {len(missing)} of {len(values)} {what}s "
-            f"(first: {show(keys[missing[0]])}); pass default= to give them a value"
-        )
-    out = list(values)
-    for i in missing:
-        out[i] = default
-    return out
 
 
 # --------------------------------------------------------------------------
@@ -279,9 +216,9 @@ def from_edges(edges, n=None, *, directed=False, labels=None, vertex_colors=None
     if a.size and a.max() >= n:
         raise ValueError(f"node id {int(a.max())} out of range for n={n} (ids must be 0..n-1)")
     if labels is not None:
-        labels = _as_values(labels, a.shape[0], "edge labels (one per edge)")
+        labels = as_values(labels, a.shape[0], "edge labels (one per edge)")
     if vertex_colors is not None:
-        vertex_colors = _as_values(vertex_colors, n, "vertex colours (one per vertex)")
+        vertex_colors = as_values(vertex_colors, n, "vertex colours (one per vertex)")
     return EdgeList(a, n, bool(directed), labels, vertex_colors)
 
 
@@ -293,7 +230,7 @@ def _from_tuples(pairs, *, directed, labels) -> EdgeList:
         if len(e) != 2:
             raise ValueError(f"edge {k} is {show(e)}: an edge tuple is (u, v)")
         for j, x in enumerate(e):
-            if _is_nan(x):
+            if is_nan(x):
                 raise ValueError(f"edge {k} has NaN as a node")
             try:
                 ids[k, j] = names.setdefault(x, len(names))
@@ -369,190 +306,6 @@ def _build(n, src, dst, directed, labels=None, vcol=None) -> ColouredGraph:
     return ColouredGraph(n, colour, u, v, cuv, cvu)
 
 
-def _vertex_colour_values(vertex_colors, n, nodes=None, attr_lookup=None, default=None):
-    """Colours in vertex order (Python values, unchecked), or ``None``."""
-    if vertex_colors is None:
-        return None
-    if isinstance(vertex_colors, str):
-        if attr_lookup is None:
-            raise TypeError(
-                f"vertex_colors={vertex_colors!r} names a node attribute, which needs a networkx or igraph "
-                "graph or a file with node attributes; for this input give one colour per vertex"
-            )
-        return attr_lookup(vertex_colors)
-    names = list(range(n)) if nodes is None else list(nodes)
-    if isinstance(vertex_colors, Mapping):
-        values = [vertex_colors.get(v, _MISSING) for v in names]
-        if any(x is _MISSING for x in values):
-            if default is None:
-                first = next(v for v, x in zip(names, values) if x is _MISSING)
-                raise ValueError(
-                    f"vertex_colors has no colour for node {show(first)}; pass default= to give the "
-                    "nodes it leaves out a colour"
-                )
-            values = [default if x is _MISSING else x for x in values]
-        return values
-    values = _as_values(vertex_colors, n, "vertex_colors (one colour per vertex)")
-    if default is not None and values.dtype == object:
-        values = [default if x is None else x for x in values]
-    return values
-
-
-def _networkx_parts(G, vertex_colors, edge_label, default):
-    """(n, (m, 2) ids, directed, label values, colour values, node names) of a networkx graph."""
-    nodes = list(G.nodes())
-    n = len(nodes)
-    index = {v: i for i, v in enumerate(nodes)}
-    if edge_label is not None and not isinstance(edge_label, str):
-        raise TypeError("for a networkx graph, edge_label must be an edge attribute name")
-    labels = None
-    if edge_label is None:
-        pairs = list(G.edges())
-    else:
-        triples = list(G.edges(data=True))
-        pairs = [(x, y) for x, y, _ in triples]
-        labels = _fill_missing(
-            [d.get(edge_label, _MISSING) for _, _, d in triples],
-            pairs,
-            edge_label,
-            "edge",
-            default,
-            {k for _, _, d in triples for k in d},
-        )
-    m = len(pairs)
-    arr = np.fromiter((index[x] for p in pairs for x in p), dtype=np.int64, count=2 * m).reshape(m, 2)
-
-    def lookup(attr):
-        values = [G.nodes[v].get(attr, _MISSING) for v in nodes]
-        return _fill_missing(values, nodes, attr, "node", default, {k for v in nodes for k in G.nodes[v]})
-
-    colours = _vertex_colour_values(vertex_colors, n, nodes, lookup, default)
-    return n, arr, G.is_directed(), labels, colours, nodes
-
-
-def _igraph_parts(g, vertex_colors, edge_label, default):
-    n, m = g.vcount(), g.ecount()
-    arr = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(m, 2)
-    labels = None
-    if edge_label is not None:
-        if not isinstance(edge_label, str):
-            raise TypeError("for an igraph graph, edge_label must be an edge attribute name")
-        if edge_label not in g.es.attributes():
-            known = ", ".join(g.es.attributes()) or "none"
-            raise ValueError(f"no edge has the attribute {edge_label!r} (edge attributes: {known})")
-        labels = _fill_missing(
-            list(g.es[edge_label]), [tuple(e) for e in arr.tolist()], edge_label, "edge", default
-        )
-
-    def lookup(attr):
-        if attr not in g.vs.attributes():
-            known = ", ".join(g.vs.attributes()) or "none"
-            raise ValueError(f"no node has the attribute {attr!r} (node attributes: {known})")
-        return _fill_missing(list(g.vs[attr]), list(range(n)), attr, "node", default)
-
-    colours = _vertex_colour_values(vertex_colors, n, None, lookup, default)
-    return n, arr, g.is_directed(), labels, colours
-
-
-def _is_instance_of(G, module: str, name: str) -> bool:
-    """``isinstance(G, module.name)`` without importing ``module`` unless ``G`` could be one."""
-    if not any(c.__module__.split(".")[0] == module for c in type(G).__mro__):
-        return False
-    import importlib
-
-    return isinstance(G, getattr(importlib.import_module(module), name))
-
-
-def _is_sparse(A) -> bool:
-    if not type(A).__module__.startswith("scipy.sparse"):
-        return False
-    import scipy.sparse as sp
-
-    return sp.issparse(A)
-
-
-def _matrix_edges(A, *, weight, directed, what="adjacency matrix") -> EdgeList:
-    """Edges of a square dense or sparse matrix (see the module docstring)."""
-    if weight not in ("weight", None):
-        raise ValueError(
-            f"weight must be 'weight' (entries 0/1) or None (any nonzero entry is an edge), "
-            f"got {show(weight)}"
-        )
-    if not _is_sparse(A):
-        a = np.asarray(A) if not isinstance(A, (list, tuple)) else _list_matrix(A)
-        if a.dtype == object:
-            raise TypeError(f"{what} must hold numbers, got Python objects")
-        if a.ndim != 2 or a.shape[0] != a.shape[1]:
-            raise ValueError(f"{what} must be a square n x n matrix, got shape {a.shape}")
-        n = a.shape[0]
-        if a.dtype != bool and not np.issubdtype(a.dtype, np.number):
-            raise TypeError(f"{what} must be numeric or boolean, got {a.dtype} entries")
-        rows, cols = np.nonzero(a)
-        data = a[rows, cols]
-        nan_rows, nan_cols = np.nonzero(np.isnan(a)) if a.dtype.kind in "fc" else ((), ())
-    else:
-        if A.ndim != 2 or A.shape[0] != A.shape[1]:
-            raise ValueError(f"{what} must be a square n x n matrix, got shape {A.shape}")
-        coo = A.tocoo()
-        coo.sum_duplicates()
-        n = coo.shape[0]
-        data = coo.data
-        if data.dtype != bool and not np.issubdtype(data.dtype, np.number):
-            raise TypeError(f"{what} must be numeric or boolean, got {data.dtype} entries")
-        nz = data != 0
-        rows, cols, data = coo.row[nz].astype(np.int64), coo.col[nz].astype(np.int64), data[nz]
-        nan = np.isnan(data) if data.dtype.kind in "fc" else np.zeros(0, bool)
-        nan_rows, nan_cols = rows[nan] if nan.size else (), cols[nan] if nan.size else ()
-    if len(nan_rows):
-        raise ValueError(f"{what} contains NaN at entry ({int(nan_rows[0])}, {int(nan_cols[0])})")
-    if weight is not None and data.dtype != bool:
-        bad = np.flatnonzero(data != 1)
-        if bad.size:
-            i = int(bad[0])
-            raise ValueError(
-                f"{what} must be binary (0/1); entry ({int(rows[i])}, {int(cols[i])}) is {show(data[i])} "
-                "(a weighted matrix): pass weight=None (geneft bits --ignore-weights) to count every "
-                "nonzero entry as one edge"
-            )
-    rows, cols = rows.astype(np.int64), cols.astype(np.int64)
-    if directed is None:
-        # symmetric <=> the set of (row, col) equals the set of (col, row)
-        fwd = np.sort(rows * max(n, 1) + cols)
-        bwd = np.sort(cols * max(n, 1) + rows)
-        directed = not np.array_equal(fwd, bwd)
-    elif directed is False:
-        fwd, bwd = np.sort(rows * max(n, 1) + cols), np.sort(cols * max(n, 1) + rows)
-        if not np.array_equal(fwd, bwd):
-            raise ValueError(f"{what} is not symmetric, so it cannot be read as an undirected graph")
-    if not directed:
-        keep = rows <= cols
-        rows, cols = rows[keep], cols[keep]
-    return EdgeList(np.stack([rows, cols], axis=1).reshape(-1, 2), int(n), bool(directed))
-
-
-def _list_matrix(A):
-    """A nested list as a numeric matrix, or a clear error (a list of pairs wants ``n=``)."""
-    try:
-        a = np.asarray(A)
-    except ValueError:
-        raise ValueError("adjacency matrix rows have different lengths; a matrix must be square") from None
-    if a.dtype.kind in "US":
-        raise TypeError(
-            "adjacency matrix must hold numbers, got strings (edge tuples of names are (u, v) tuples)"
-        )
-    if a.ndim == 2 and a.shape[1] == 2 and a.shape[0] != 2:
-        raise ValueError(
-            f"a list of {a.shape[0]} pairs is not a square matrix: to read it as edges pass n= (the number "
-            "of vertices) or give the edges as tuples [(u, v), ...]"
-        )
-    return a
-
-
-def _check_default(default):
-    if default is not None and _is_nan(default):
-        raise ValueError("default= is NaN; NaN equals nothing, not even itself, so it cannot be a label")
-
-
 def to_coloured_graph(
     G, *, vertex_colors=None, edge_label=None, n=None, directed=None, weight="weight", default=None
 ):
@@ -562,7 +315,7 @@ def to_coloured_graph(
     graph, arcs of a directed one, self-loops and parallel edges included.  See
     the module docstring for the inputs.
     """
-    _check_default(default)
+    check_default(default)
     if isinstance(G, (str, os.PathLike)):
         G = read_graph(
             G,
@@ -600,27 +353,27 @@ def to_coloured_graph(
             raise TypeError("this EdgeList carries its vertex colours already; pass no vertex_colors")
         labels, vcol = G._label_ids, G._colour_ids
         if vertex_colors is not None:
-            values = _vertex_colour_values(vertex_colors, G.n, G.nodes, None, default)
-            vcol = _value_ids(values, "vertex colours", G.nodes)
+            values = vertex_colour_values(vertex_colors, G.n, G.nodes, None, default)
+            vcol = value_ids(values, "vertex colours", G.nodes)
         cg = _build(G.n, G.edges[:, 0], G.edges[:, 1], G.directed, labels, vcol)
         return cg, G.n, G.num_edges, G.directed
-    if _is_instance_of(G, "networkx", "Graph"):
+    if is_instance_of(G, "networkx", "Graph"):
         if directed is not None:
             raise TypeError(
                 "directed= applies to edge arrays, tuples and matrices; a networkx graph has its own"
             )
-        size, arr, is_dir, labels, colours, nodes = _networkx_parts(G, vertex_colors, edge_label, default)
-        lab = None if labels is None else _value_ids(labels, "edge labels", list(G.edges()))
-        vcol = None if colours is None else _value_ids(colours, "vertex colours", nodes)
+        size, arr, is_dir, labels, colours, nodes = networkx_parts(G, vertex_colors, edge_label, default)
+        lab = None if labels is None else value_ids(labels, "edge labels", list(G.edges()))
+        vcol = None if colours is None else value_ids(colours, "vertex colours", nodes)
         return _build(size, arr[:, 0], arr[:, 1], is_dir, lab, vcol), size, arr.shape[0], is_dir
-    if _is_instance_of(G, "igraph", "Graph"):
+    if is_instance_of(G, "igraph", "Graph"):
         if directed is not None:
             raise TypeError(
                 "directed= applies to edge arrays, tuples and matrices; an igraph graph has its own"
             )
-        size, arr, is_dir, labels, colours = _igraph_parts(G, vertex_colors, edge_label, default)
-        lab = None if labels is None else _value_ids(labels, "edge labels")
-        vcol = None if colours is None else _value_ids(colours, "vertex colours")
+        size, arr, is_dir, labels, colours = igraph_parts(G, vertex_colors, edge_label, default)
+        lab = None if labels is None else value_ids(labels, "edge labels")
+        vcol = None if colours is None else value_ids(colours, "vertex colours")
         return _build(size, arr[:, 0], arr[:, 1], is_dir, lab, vcol), size, arr.shape[0], is_dir
     if edge_label is not None:
         raise TypeError(
@@ -628,16 +381,16 @@ def to_coloured_graph(
         )
     if isinstance(G, Relation):  # a relation is a directed graph: its pairs are arcs
         G, directed = G.matrix, (True if directed is None else directed)
-    if isinstance(G, (np.ndarray, list, tuple)) or _is_sparse(G):
+    if isinstance(G, (np.ndarray, list, tuple)) or is_sparse(G):
         if isinstance(G, np.ndarray) and G.ndim == 2 and G.shape[1] == 2 and G.shape[0] != 2:
             raise ValueError(
                 f"a {G.shape[0]} x 2 array is not a square adjacency matrix: to read it as an edge array "
                 f"pass n= (the number of vertices; vertices without edges count), e.g. n={_max_plus_one(G)}"
             )
-        E = _matrix_edges(G, weight=weight, directed=directed)
-        colours = _vertex_colour_values(vertex_colors, E.n, None, None, default)
-        vcol = None if colours is None else _value_ids(colours, "vertex colours")
-        return _build(E.n, E.edges[:, 0], E.edges[:, 1], E.directed, None, vcol), E.n, E.num_edges, E.directed
+        arr, size, is_dir = matrix_edges(G, weight=weight, directed=directed)
+        colours = vertex_colour_values(vertex_colors, size, None, None, default)
+        vcol = None if colours is None else value_ids(colours, "vertex colours")
+        return _build(size, arr[:, 0], arr[:, 1], is_dir, None, vcol), size, arr.shape[0], is_dir
     raise TypeError(
         "expected a networkx or igraph graph, a square numpy/scipy matrix, a Relation, an edge array "
         f"with n=, a list of edge tuples or a file path, got {type(G).__name__}"
@@ -720,8 +473,8 @@ def read_graph(
     ValueError
         Unknown or ambiguous format, malformed content, a missing attribute.
     """
-    _check_default(default)
-    part = read_file(
+    check_default(default)
+    g = read_file(
         os.fspath(path),
         format=format,
         directed=directed,
@@ -731,40 +484,6 @@ def read_graph(
         header=header,
         default=default,
     )
-    kind = part[0]
-    if kind == "networkx":
-        G = part[1]
-        try:
-            n, arr, is_dir, lab, colours, nodes = _networkx_parts(G, vertex_colors, labels, default)
-        except ValueError as exc:
-            raise ValueError(f"{os.fspath(path)}: {exc}") from None
-        if directed is False and is_dir:
-            raise ValueError(f"{os.fspath(path)}: the file holds a directed graph")
-        if directed and not is_dir:
-            arr = np.concatenate([arr, arr[:, ::-1]])
-            lab = None if lab is None else list(lab) + list(lab)
-            is_dir = True
-        return _edge_list(arr, n, is_dir, lab, colours, tuple(nodes))
-    if kind == "matrix":
-        if vertex_colors is not None:
-            raise ValueError(
-                f"{os.fspath(path)}: an adjacency matrix has no node attributes for --vertex-colors"
-            )
-        E = _matrix_edges(
-            part[1], weight=weight, directed=directed, what=f"{os.fspath(path)}: adjacency matrix"
-        )
-        return E if part[2] is None else EdgeList(E.edges, E.n, E.directed, None, None, tuple(part[2]))
-    # ("edges", ids (m, 2), n, directed, labels or None, node names)
-    _, arr, n, is_dir, lab, nodes = part
-    if vertex_colors is not None:
-        raise ValueError(
-            f"{os.fspath(path)}: an edge or adjacency list has no node attributes for "
-            "--vertex-colors (use GraphML, GML, Pajek or node-link JSON)"
-        )
-    return _edge_list(arr, n, is_dir, lab, None, nodes)
-
-
-def _edge_list(arr, n, directed, labels, colours, nodes) -> EdgeList:
-    lab = None if labels is None else _as_values(labels, arr.shape[0], "edge labels")
-    col = None if colours is None else _as_values(colours, n, "vertex colours")
-    return EdgeList(np.asarray(arr, dtype=np.int64).reshape(-1, 2), int(n), bool(directed), lab, col, nodes)
+    lab = None if g.labels is None else as_values(g.labels, g.edges.shape[0], "edge labels")
+    col = None if g.vertex_colors is None else as_values(g.vertex_colors, g.n, "vertex colours")
+    return EdgeList(g.edges, g.n, g.directed, lab, col, g.nodes)

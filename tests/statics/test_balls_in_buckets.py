@@ -65,3 +65,17 @@ def test_p_star_values():
 def test_bad_input(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_eq4_entries_of_a_graph():
+    """Eq. (4)'s N: n^2 entries of a relation (directed graph), n(n+1)/2 free ones when symmetric."""
+    assert bib.num_entries(30) == 900 == 30**2
+    for n in range(6):
+        upper = sum(1 for i in range(n) for j in range(n) if i <= j)
+        assert bib.num_entries(n, directed=False) == upper
+    b = 118.888
+    assert bib.graph_critical_train_fraction(0.5, b, 34, directed=False) == pytest.approx(
+        bib.critical_train_fraction(0.5, b, 595)
+    )
+    assert bib.graph_critical_train_fraction(0.9, 1.0, 10) == 0.0  # one bit: one guess, no sample needed
+    assert bib.graph_critical_train_fraction(0.9, 0.0, 0) == 0.0

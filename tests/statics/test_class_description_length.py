@@ -95,6 +95,30 @@ def test_paper_relations_n30_closed_forms():
     )
 
 
+@pytest.mark.parametrize("name", ["mod3", "mod7", "greater", "bipartite"])
+@pytest.mark.parametrize("n", [0, 1, 2, 11, 30, 31])
+def test_relation_closed_forms_match_the_graph(name, n):
+    """|Aut| and the arc count in closed form equal the automorphism engines' on the built relation."""
+    R = et.relation_by_name(name, n)
+    aut = cdl.relation_automorphism_order(name, n)
+    assert int(aut) == et.automorphism_group_order(R)
+    assert et.relation_num_arcs(name, n) == int(R.matrix.sum())
+    # and log2(n!/|Aut|) is relation_class_bits, exactly (n!/|Aut| is an integer)
+    assert cdl.relation_class_bits(name, n) == pytest.approx(
+        math.log2(math.factorial(n) // int(aut)), abs=1e-9
+    )
+
+
+def test_relation_closed_forms_at_large_n():
+    n = 10**7
+    aut = cdl.relation_automorphism_order("mod3", n)
+    assert cdl.log2_factorial(n) - aut.log2 == pytest.approx(cdl.relation_class_bits("mod3", n), rel=1e-12)
+    assert (
+        et.relation_num_arcs("mod3", n) == 3 * (n // 3) ** 2 + 2 * (n // 3) + 1
+    )  # sizes 3333334, 3333333 x 2
+    assert et.relation_num_arcs("bipartite", n) == n * n // 2
+
+
 def test_large_n_log_space():
     n = 10**7
     b = cdl.bits_total_order(n)

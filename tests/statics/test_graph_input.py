@@ -126,15 +126,52 @@ def test_header_detection_can_be_overridden(tmp_path):
         ("0 1\n1 0\n", "2 x 2 adjacency matrix or 2 edges"),
         ("0 1 2.5\n1 2 0.5\n2 0 1.5\n", "3 x 3 weighted adjacency matrix or 3 edges"),
         ("1 2\n3\n", "line 2"),  # an adjacency list or a broken edge list
-        ("1 2 x\n3 4\n", "--format adjlist"),
+        ("1 2 x\n3 4\n", "format='adjlist'"),
     ],
 )
 def test_ambiguous_text_is_refused_naming_the_choices(tmp_path, text, match):
     path = tmp_path / "g.txt"
     path.write_text(text)
-    with pytest.raises(ValueError, match=match) as info:
+    with pytest.raises(et.ParameterError, match=match) as info:
         et.read_graph(path)
-    assert "--format" in str(info.value) and "\n" not in str(info.value)
+    assert isinstance(info.value, ValueError) and info.value.parameter == "format"
+    assert "format='" in str(info.value) and "\n" not in str(info.value)
+    assert "--" not in str(info.value)  # the API names its parameters, not the command line's flags
+
+
+@pytest.mark.parametrize(
+    "name, content, kwargs, parameter, text",
+    [
+        ("two.txt", "0 1\n1 0\n", {}, "format", "say which with format='matrix', format='edgelist'"),
+        ("g.xyz", "0 1\n", {}, "format", "(format=), or use a known suffix"),
+        ("g.gml", "<graphml></graphml>", {}, "format", "pass format='graphml' if the content is right"),
+        ("g.txt", "0 1\n", {"format": "graphml"}, "format", "format='graphml', but the content is not"),
+        ("g.txt", "0 1\n1 2\n", {"labels": "x"}, "labels", "for an edge list, labels= is a column number"),
+        ("m.txt", "0 1 1\n1 0 1\n1 1 0\n", {"format": "matrix", "labels": 3}, "labels", "(labels=)"),
+        (
+            "g.txt",
+            "a b\nb c\n",
+            {"vertex_colors": "kind"},
+            "vertex_colors",
+            "node attributes for vertex_colors=",
+        ),
+        (
+            "w.txt",
+            "0 2 1\n2 0 1\n1 1 0\n",
+            {"format": "matrix"},
+            "weight",
+            "pass weight=None to count every nonzero entry",
+        ),
+        ("p.txt", "a b r\nb c\n", {"labels": 3, "format": "edgelist"}, "default", "(pass default= to give"),
+    ],
+)
+def test_file_errors_name_the_keyword_parameter(tmp_path, name, content, kwargs, parameter, text):
+    """A file that a keyword parameter would fix raises a ParameterError (a ValueError) naming it."""
+    (tmp_path / name).write_text(content)
+    with pytest.raises(ValueError) as info:
+        et.read_graph(tmp_path / name, **kwargs)
+    assert isinstance(info.value, et.ParameterError) and info.value.parameter == parameter
+    assert text in str(info.value) and "--" not in str(info.value) and "geneft" not in str(info.value)
 
 
 def test_format_says_what_the_content_cannot(tmp_path):

@@ -9,6 +9,7 @@ import importlib.util
 import json
 import math
 import os
+import re
 import time
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from verification.cli import main
 ROOT = Path(__file__).parents[2]
 KARATE = Path(et.__file__).parent / "data" / "karate.edgelist"
 KARATE_BITS = math.log2(math.factorial(34) // 480)  # 118.888...
+#: a keyword parameter of the Python API as an error message of the theory spells it
+API_SPELLING = re.compile(r"\b(format|labels|vertex_colors|weight|default|header|directed)=")
 
 
 def _field(out, name):
@@ -47,6 +50,7 @@ def _one_line_error(capsys, *args):
     err = capsys.readouterr().err
     assert err.startswith(("geneft: error:", "geneft bits: error:")) and err.count("\n") == 1, (args, err)
     assert "np.float64" not in err and "array(" not in err, err
+    assert not API_SPELLING.search(err), err  # the command line names its flags, never keyword parameters
     return err
 
 
@@ -207,6 +211,58 @@ def test_weighted_matrix_needs_ignore_weights(tmp_path, capsys):
     err = _one_line_error(capsys, tmp_path / "w.npy")
     assert "--ignore-weights" in err and "4.0" in err
     assert _bits_of(capsys, tmp_path / "w.npy", "--ignore-weights") == pytest.approx(KARATE_BITS)
+
+
+def test_theory_errors_are_worded_in_flags(tmp_path, capsys):
+    """The same mistake: the API's error names the keyword parameter, the command's the flag."""
+    (tmp_path / "two.txt").write_text("0 1\n1 0\n")
+    np.save(tmp_path / "w.npy", np.array([[0, 2], [2, 0]]))
+    (tmp_path / "p.txt").write_text("a b r\nb c\nc a s\n")
+    (tmp_path / "e.txt").write_text("a b\nb c\n")
+    cases = [
+        (
+            [tmp_path / "two.txt"],
+            {},
+            "format",
+            "format='matrix', format='edgelist'",
+            "--format matrix, --format edgelist",
+        ),
+        ([tmp_path / "w.npy"], {}, "weight", "pass weight=None to count", "pass --ignore-weights to count"),
+        (
+            [tmp_path / "two.txt", "--format", "graphml"],
+            {"format": "graphml"},
+            "format",
+            "format='graphml', but",
+            "--format graphml, but",
+        ),
+        (
+            [tmp_path / "e.txt", "--labels", "x"],
+            {"labels": "x"},
+            "labels",
+            "list, labels= is",
+            "list, --labels is",
+        ),
+        (
+            [tmp_path / "e.txt", "--vertex-colors", "kind"],
+            {"vertex_colors": "kind"},
+            "vertex_colors",
+            "attributes for vertex_colors= (use",
+            "attributes for --vertex-colors (use",
+        ),
+        (
+            [tmp_path / "p.txt", "--labels", "3", "--format", "edgelist"],
+            {"labels": 3, "format": "edgelist"},
+            "default",
+            "no column 3 for the edge label (pass default= to",
+            "no column 3 for the edge label\n",  # no flag gives a default label: no hint
+        ),
+    ]
+    for argv, kwargs, parameter, api_text, cli_text in cases:
+        with pytest.raises(et.ParameterError) as info:
+            et.read_graph(argv[0], **kwargs)
+        assert info.value.parameter == parameter and api_text in str(info.value), str(info.value)
+        assert "--" not in str(info.value)
+        assert cli_text in _one_line_error(capsys, *argv), argv
 
 
 def test_format_option_settles_an_ambiguous_file(tmp_path, capsys):

@@ -156,7 +156,7 @@ def test_ray_executor_checks_its_arguments_without_starting_ray():
 def _parse(argv):
     import argparse
 
-    from verification.runtime import add_executor_arguments
+    from verification.cli_options import add_executor_arguments
 
     p = argparse.ArgumentParser()
     add_executor_arguments(p)
@@ -164,7 +164,7 @@ def _parse(argv):
 
 
 def test_command_line_options_make_the_executor(monkeypatch):
-    from verification.runtime import executor_from_args
+    from verification.cli_options import executor_from_args
 
     assert isinstance(executor_from_args(_parse([])), LocalExecutor)
     with pytest.raises(ValueError, match="--ray-address needs --executor ray"):
@@ -191,7 +191,8 @@ def test_command_line_options_make_the_executor(monkeypatch):
 
 def test_command_line_ray_options_reach_the_ray_executor():
     pytest.importorskip("ray")
-    from verification.runtime import RayExecutor, executor_from_args
+    from verification.cli_options import executor_from_args
+    from verification.runtime import RayExecutor
 
     ex = executor_from_args(
         _parse(
