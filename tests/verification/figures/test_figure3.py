@@ -1,7 +1,8 @@
-"""Smoke tests of the Figure 3, 6 and 7 front-ends: tiny runs write PNG + CSV, bad input is rejected.
+"""Figure 3 front-end: ``geneft figure 3`` writes PNG + CSV, bad input is rejected, the crossing.
 
-No physics is asserted here (the budgets are far too small); the predictions are tested in
-test_inductive_gap.py, test_generalization_probability.py and test_goldilocks.py.
+No physics is asserted here (the budgets are far too small): the predictions are checked in
+``verification/tests/`` (``test_inductive_gap.py``, ``test_predictions.py``); the seeds-in-rounds
+design of :func:`~verification.figures.figure3.figure3_data` is tested in ``test_seed_rounds.py``.
 """
 
 import csv
@@ -10,8 +11,6 @@ import pytest
 
 from verification.cli import main
 from verification.figures.figure3 import accuracy_curves, crossing_fraction
-from verification.figures.figure6 import generalization_counts
-from verification.figures.figure7 import goldilocks_data
 
 
 def _rows(path):
@@ -20,56 +19,27 @@ def _rows(path):
 
 
 @pytest.mark.parametrize(
-    ("number", "extra", "csv_rows"),
-    [
-        (
-            "3",
-            ["--relations", "mod3", "--fractions", "0.2", "0.5", "--seeds", "2", "--steps", "20", "--n", "9"],
-            4,
-        ),
-        ("6", ["--ratios", "1", "10", "--seeds", "2", "--steps", "20"], 2),
-        ("7", ["--depths", "0", "1", "--seeds", "2", "--steps", "20"], 2),
-        ("7", ["--depths", "0", "1", "--seeds", "3", "--steps", "20", "--chunk-size", "2"], 2),
-        ("6", ["--ratios", "1", "10", "--seeds", "2", "--steps", "20", "--chunk-size", "3"], 2),
-    ],
+    ("extra", "csv_rows"),
+    [(["--relations", "mod3", "--fractions", "0.2", "0.5", "--seeds", "2", "--steps", "20", "--n", "9"], 4)],
 )
-def test_cli_writes_png_and_csv(tmp_path, capsys, number, extra, csv_rows):
-    assert main(["figure", number, "--out", str(tmp_path), *extra]) == 0
-    assert (tmp_path / f"figure{number}.png").stat().st_size > 1000
-    rows = _rows(tmp_path / f"figure{number}.csv")
-    assert len(rows) == 1 + csv_rows
+def test_cli_writes_png_and_csv(tmp_path, capsys, extra, csv_rows):
+    assert main(["figure", "3", "--out", str(tmp_path), *extra]) == 0
+    assert (tmp_path / "figure3.png").stat().st_size > 1000
+    assert len(_rows(tmp_path / "figure3.csv")) == 1 + csv_rows
     assert "wrote" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["figure", "7", "--depths", "-1"],
-        ["figure", "3", "--fractions", "0"],
-        ["figure", "6", "--ratios", "-1"],
-        ["figure", "6", "--steps", "0"],
-        ["figure", "3", "--chunk-size", "0"],
-    ],
-)
+@pytest.mark.parametrize("argv", [["--fractions", "0"], ["--chunk-size", "0"]])
 def test_cli_rejects_bad_input(argv, capsys):
-    assert main(argv) == 2
+    assert main(["figure", "3", *argv]) == 2
     assert capsys.readouterr().err.startswith("geneft: error:")
 
 
-def test_data_functions_validate_before_training():
+def test_accuracy_curves_validate_before_training():
     with pytest.raises(ValueError, match="strictly increasing"):
         accuracy_curves("mod3", fractions=[0.5, 0.2], seeds=1, steps=1)
     with pytest.raises(ValueError, match="mode"):
         accuracy_curves("mod3", variants=[{"mode": "sum"}], fractions=[0.5], seeds=1, steps=1)
-    with pytest.raises(ValueError, match="eta_dec"):
-        generalization_counts([(1e-3, -1.0, 1.0)], seeds=1, steps=1)
-    with pytest.raises(ValueError, match="distinct"):
-        goldilocks_data(depths=[1, 1], seeds=1, steps=1)
-
-
-def test_same_seed_same_numbers():
-    kw = {"depths": [1], "seeds": 2, "steps": 30, "n": 9, "width": 4, "seed": 3}
-    assert goldilocks_data(**kw) == goldilocks_data(**kw)
 
 
 def test_crossing_fraction_interpolates_and_validates():
