@@ -5,7 +5,9 @@ its own code alone.  (Defined inside a function, as they were before, a kernel t
 :func:`tanh32` closed over that dispatcher, whose hash differs from process to process: each
 process compiled ``tanh_bias_`` again and added one more entry to the cache.)  The arithmetic is
 unchanged: see :mod:`verification._step_kernels` for what each kernel computes and why none uses
-``fastmath``.
+``fastmath``.  The constants both kernel sets use are in :mod:`verification._kernel_constants`;
+this module imports nothing else of the trainer, and only :func:`verification._step_kernels.numba_kernels`
+imports it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from types import SimpleNamespace
 import numba
 import numpy as np
 
-from verification._step_kernels import (
+from verification._kernel_constants import (
     A1,
     A3,
     A5,

@@ -35,35 +35,14 @@ import functools
 import threading
 from types import SimpleNamespace
 
-import numpy as np
 import torch
+
+from verification._kernel_constants import BETA1, BETA2, EPS
 
 __all__ = ["MODE_CODES", "TORCH", "numba_kernels"]
 
 #: integer codes of the input modes, for the compiled kernels
 MODE_CODES = {"concat": 0, "diff": 1, "sqdiff": 2}
-
-BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
-
-# Eigen's generic_fast_tanh_float: tanh(x) ~ x P(x^2) / Q(x^2) on [-c, c], +-1 beyond
-f32 = np.float32
-TANH_CLAMP = f32(7.99881172180175781)
-A1, A3, A5, A7, A9, A11, A13 = (
-    f32(c)
-    for c in (
-        4.89352455891786e-03,
-        6.37261928875436e-04,
-        1.48572235717979e-05,
-        5.12229709037114e-08,
-        -8.60467152213735e-11,
-        2.00018790482477e-13,
-        -2.76076847742355e-16,
-    )
-)
-B0, B2, B4, B6 = (
-    f32(c) for c in (4.89352518554385e-03, 2.26843463243900e-03, 1.18534705686654e-04, 1.19825839466702e-06)
-)
-ONE, TWO = f32(1.0), f32(2.0)
 
 
 def _torch_kernels():

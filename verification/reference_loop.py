@@ -2,7 +2,7 @@
 
 :func:`train_reference` trains one :class:`~verification.train_config.TrainConfig` with
 ``torch.nn`` and ``torch.optim`` as a reader of the paper would write it (Table III, full batch).
-``verification/tests/test_training.py`` compares :func:`verification.training.train_ensemble`
+``tests/verification/test_training.py`` compares :func:`verification.training.train_ensemble`
 with it, and ``benchmarks/bench_training.py`` measures the speed-up over it.
 """
 

@@ -41,7 +41,7 @@ transposed weights are made contiguous before a batched product, the read-out is
 matrix, the compiled elementwise kernels run without fast-math (the same IEEE operations on
 every element), and models whose padded training-set sizes differ are batched separately (so
 the length of every sum over pairs is a property of the model).  Tested bit for bit in
-``verification/tests/test_training.py``.
+``tests/verification/test_training.py``.
 
 Accuracies are evaluated every ``eval_every`` steps: the train accuracy from the training
 forward pass itself, the test accuracy from one extra forward pass over the test pairs.  A step

@@ -106,7 +106,7 @@ def plot_phase_portrait(ax, eta_x=1.0, eta_A=1.0, *, extent=2.0, n_grid=201):
 def figure4(out=".", *, eta_x=1.0, eta_A=1.0, extent=2.0, dpi=150):
     """Save Figure 4 as ``out/figure4.png`` and return its path.
 
-    The image is checked by ``tests/verification/test_figure4.py`` (function and CLI).
+    The image is checked by ``tests/verification/figures/test_figure4.py`` (function and CLI).
     """
     from matplotlib.figure import Figure
 

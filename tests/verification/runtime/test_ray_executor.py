@@ -1,4 +1,4 @@
-"""A small phase diagram on a local two-worker Ray cluster, with workers killed mid-run.
+"""The Ray executor: a small phase diagram on a local two-worker Ray cluster, workers killed mid-run.
 
 Checks of issue 7: the Ray path gives exactly the in-process result with the same seeds, a task
 whose worker dies is retried and its result lands in the on-disk cache, results gathered before a

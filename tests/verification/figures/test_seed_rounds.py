@@ -1,8 +1,9 @@
 """The seeds-in-rounds designs of Figures 3 and 6: the sequential tests, the rounds, the cache.
 
-Monte Carlo tolerances follow the convention of ``test_statistics.py``: an error rate estimated
-from ``N`` simulated designs may exceed its nominal level by at most 3 binomial standard errors
-(``3 sqrt(a (1 - a) / N)``); coverage of a ``1 - 2a`` interval may fall short of it by as much.
+Monte Carlo tolerances follow the convention of ``tests/verification/test_statistics.py``: an
+error rate estimated from ``N`` simulated designs may exceed its nominal level by at most 3
+binomial standard errors (``3 sqrt(a (1 - a) / N)``); coverage of a ``1 - 2a`` interval may fall
+short of it by as much.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Executors: cache semantics of the local executor, resume after an interruption, the missing-Ray error.
 
-The Ray executor itself runs on a real local cluster in ``tests/verification/test_ray_cluster.py``; here only
-its argument checks (no cluster is started).
+The Ray executor itself runs on a real local cluster in ``test_ray_executor.py`` beside this file;
+here only its argument checks (no cluster is started).
 """
 
 import json

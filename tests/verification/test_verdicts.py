@@ -1,4 +1,4 @@
-"""Figure 5's "same critical ratio for all relations" row on synthetic boundaries (issue 15).
+"""``verification.verdicts``: Figure 5's "same critical ratio for all relations" row on synthetic boundaries.
 
 Runs are placed on a grid with every run on its side of a known constant-ratio boundary
 ``y0 = x + a`` (``x = log10 eta_enc``, ``y = log10 eta_dec``), so the fitted ``log10 r*`` is ``a``

@@ -1,0 +1,49 @@
+"""Figure 3 front-end: ``geneft figure 3`` writes PNG + CSV, bad input is rejected, the crossing.
+
+No physics is asserted here (the budgets are far too small): the predictions are checked in
+``verification/tests/`` (``test_inductive_gap.py``, ``test_predictions.py``); the seeds-in-rounds
+design of :func:`~verification.figures.figure3.figure3_data` is tested in ``test_seed_rounds.py``.
+"""
+
+import csv
+
+import pytest
+
+from verification.cli import main
+from verification.figures.figure3 import accuracy_curves, crossing_fraction
+
+
+def _rows(path):
+    with open(path) as fh:
+        return list(csv.reader(fh))
+
+
+@pytest.mark.parametrize(
+    ("extra", "csv_rows"),
+    [(["--relations", "mod3", "--fractions", "0.2", "0.5", "--seeds", "2", "--steps", "20", "--n", "9"], 4)],
+)
+def test_cli_writes_png_and_csv(tmp_path, capsys, extra, csv_rows):
+    assert main(["figure", "3", "--out", str(tmp_path), *extra]) == 0
+    assert (tmp_path / "figure3.png").stat().st_size > 1000
+    assert len(_rows(tmp_path / "figure3.csv")) == 1 + csv_rows
+    assert "wrote" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["--fractions", "0"], ["--chunk-size", "0"]])
+def test_cli_rejects_bad_input(argv, capsys):
+    assert main(["figure", "3", *argv]) == 2
+    assert capsys.readouterr().err.startswith("geneft: error:")
+
+
+def test_accuracy_curves_validate_before_training():
+    with pytest.raises(ValueError, match="strictly increasing"):
+        accuracy_curves("mod3", fractions=[0.5, 0.2], seeds=1, steps=1)
+    with pytest.raises(ValueError, match="mode"):
+        accuracy_curves("mod3", variants=[{"mode": "sum"}], fractions=[0.5], seeds=1, steps=1)
+
+
+def test_crossing_fraction_interpolates_and_validates():
+    assert crossing_fraction([0.1, 0.3], [0.8, 1.0], 0.9) == pytest.approx(0.2)
+    assert crossing_fraction([0.1, 0.3], [0.95, 1.0], 0.9) == 0.1
+    with pytest.raises(ValueError):
+        crossing_fraction([0.3, 0.1], [0.5, 0.6], 0.9)
