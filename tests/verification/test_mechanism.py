@@ -29,7 +29,7 @@ from verification.mechanism.repon_geometry import (
 )
 from verification.model import ModelConfig, init_parameters
 from verification.train_config import TrainConfig
-from verification.training import train_ensemble, train_reference
+from verification.training import Schedule, train_ensemble, train_reference
 
 #: float32 agreement of the batched trainer and the reference loop (as in test_training.py)
 ATOL = RTOL = 1e-4
@@ -138,7 +138,7 @@ def test_normal_init_statistics(scale):
 def test_sgd_batched_trainer_matches_the_reference_loop(init, rates, steps):
     cfg = TrainConfig(n=10, seed=3, optimizer="sgd", eta_enc=rates[0], eta_dec=rates[1], init=init)
     ref = train_reference(cfg, steps=steps, num_threads=1)
-    res = train_ensemble([cfg], steps=steps, device="cpu", early_stop=False)
+    res = train_ensemble([cfg], Schedule(steps=steps, early_stop=False), device="cpu")
     for k in ref["params"]:
         np.testing.assert_allclose(res.params[0][k], ref["params"][k], atol=ATOL, rtol=RTOL, err_msg=k)
 
@@ -148,16 +148,18 @@ def test_snapshots_are_the_embeddings_of_shorter_runs():
         TrainConfig(n=8, seed=s, eta_enc=1e-2, eta_dec=1e-2, optimizer=o)
         for s, o in ((0, "adam"), (1, "sgd"))
     ]
-    res = train_ensemble(cfgs, steps=45, eval_every=5, snapshot_every=20, device="cpu", early_stop=False)
-    plain = train_ensemble(cfgs, steps=45, eval_every=5, device="cpu", early_stop=False)
+    res = train_ensemble(
+        cfgs, Schedule(steps=45, eval_every=5, snapshot_every=20, early_stop=False), device="cpu"
+    )
+    plain = train_ensemble(cfgs, Schedule(steps=45, eval_every=5, early_stop=False), device="cpu")
     assert plain.snapshots is None
     for k in range(2):
         assert res.snapshot_steps[k].tolist() == [0, 20, 40, 45]
         np.testing.assert_array_equal(res.snapshots[k][-1], plain.params[k]["E"])  # no change to training
-        short = train_ensemble([cfgs[k]], steps=20, eval_every=5, device="cpu", early_stop=False)
+        short = train_ensemble([cfgs[k]], Schedule(steps=20, eval_every=5, early_stop=False), device="cpu")
         np.testing.assert_array_equal(res.snapshots[k][1], short.params[0]["E"])
     with pytest.raises(ValueError, match="multiple of eval_every"):
-        train_ensemble(cfgs, steps=10, eval_every=4, snapshot_every=6, device="cpu")
+        train_ensemble(cfgs, Schedule(steps=10, eval_every=4, snapshot_every=6), device="cpu")
 
 
 def test_snapshots_through_the_cached_sweep(tmp_path):

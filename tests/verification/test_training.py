@@ -22,6 +22,7 @@ import verification.training as training
 from verification import (
     PHASES,
     ModelConfig,
+    Schedule,
     TrainConfig,
     classify_phase,
     train_ensemble,
@@ -51,7 +52,7 @@ def _params_close(a, b):
 
 
 def test_result_shapes_and_ranges():
-    res = train_ensemble(VARIED[:3], steps=12, eval_every=4, device="cpu")
+    res = train_ensemble(VARIED[:3], Schedule(steps=12, eval_every=4), device="cpu")
     assert len(res) == 3
     for name in ("steps_to_train", "steps_to_test", "train_acc", "test_acc", "full_acc", "steps_run"):
         assert getattr(res, name).shape == (3,), name
@@ -67,20 +68,20 @@ def test_result_shapes_and_ranges():
 
 
 def test_embeddings_list_when_shapes_differ():
-    res = train_ensemble([VARIED[0], VARIED[4]], steps=3, device="cpu")
+    res = train_ensemble([VARIED[0], VARIED[4]], Schedule(steps=3), device="cpu")
     assert isinstance(res.embeddings, list)
     assert [e.shape for e in res.embeddings] == [(10, 2), (10, 3)]
 
 
 def test_same_seed_same_numbers():
-    a = train_ensemble(VARIED, steps=30, device="cpu")
-    b = train_ensemble(VARIED, steps=30, device="cpu")
+    a = train_ensemble(VARIED, Schedule(steps=30), device="cpu")
+    b = train_ensemble(VARIED, Schedule(steps=30), device="cpu")
     np.testing.assert_array_equal(a.embeddings[0], b.embeddings[0])
     for k in range(len(VARIED)):
         for name in a.params[k]:
             np.testing.assert_array_equal(a.params[k][name], b.params[k][name])
     np.testing.assert_array_equal(a.full_acc, b.full_acc)
-    c = train_ensemble([VARIED[0].replace(seed=99)], steps=30, device="cpu")
+    c = train_ensemble([VARIED[0].replace(seed=99)], Schedule(steps=30), device="cpu")
     assert not np.array_equal(a.params[0]["E"], c.params[0]["E"])
 
 
@@ -91,7 +92,7 @@ def test_matches_autograd_reference(cfg):
     """Hand-written batched backward + fused Adam(W)/SGD == autograd + torch.optim."""
     steps = 40
     ref = train_reference(cfg, steps=steps, num_threads=1)
-    res = train_ensemble([cfg], steps=steps, device="cpu", early_stop=False)
+    res = train_ensemble([cfg], Schedule(steps=steps, early_stop=False), device="cpu")
     _params_close(res.params[0], ref["params"])
     assert res.full_acc[0] == pytest.approx(ref["full_acc"], abs=2 / 100)
 
@@ -108,9 +109,9 @@ def _assert_same_run(a, i, b, j):
 
 def test_ensemble_equals_one_by_one():
     steps = 150
-    together = train_ensemble(VARIED, steps=steps, device="cpu", early_stop=False)
+    together = train_ensemble(VARIED, Schedule(steps=steps, early_stop=False), device="cpu")
     for k, cfg in enumerate(VARIED):
-        alone = train_ensemble([cfg], steps=steps, device="cpu", early_stop=False)
+        alone = train_ensemble([cfg], Schedule(steps=steps, early_stop=False), device="cpu")
         _assert_same_run(together, k, alone, 0)
 
 
@@ -138,13 +139,17 @@ def test_result_independent_of_position_batch_size_and_companions(model):
         for s in range(11)
     ]
     steps = 120
-    whole = train_ensemble(cfgs, steps=steps, device="cpu", early_stop=False, chunk_size=11)
-    rotated = train_ensemble(cfgs[5:] + cfgs[:5], steps=steps, device="cpu", early_stop=False, chunk_size=3)
+    whole = train_ensemble(cfgs, Schedule(steps=steps, early_stop=False), device="cpu", chunk_size=11)
+    rotated = train_ensemble(
+        cfgs[5:] + cfgs[:5], Schedule(steps=steps, early_stop=False), device="cpu", chunk_size=3
+    )
     for k in range(11):
         _assert_same_run(whole, k, rotated, (k - 5) % 11)
     for k in range(3):
-        _assert_same_run(whole, k, train_ensemble([cfgs[k]], steps=steps, device="cpu", early_stop=False), 0)
-    stopped = train_ensemble(cfgs, steps=steps, device="cpu", early_stop=True)
+        _assert_same_run(
+            whole, k, train_ensemble([cfgs[k]], Schedule(steps=steps, early_stop=False), device="cpu"), 0
+        )
+    stopped = train_ensemble(cfgs, Schedule(steps=steps, early_stop=True), device="cpu")
     np.testing.assert_array_equal(stopped.steps_to_train, whole.steps_to_train)
     np.testing.assert_array_equal(stopped.steps_to_test, whole.steps_to_test)
 
@@ -153,8 +158,8 @@ def test_early_stop_keeps_steps_and_phases():
     cfgs = [TrainConfig(n=12, eta_enc=3e-2, eta_dec=3e-2, seed=s) for s in range(4)]
     cfgs += [TrainConfig(n=12, eta_enc=1e-4, eta_dec=1e-4, seed=9)]  # never settles in the budget
     steps = 400
-    stop = train_ensemble(cfgs, steps=steps, eval_every=10, device="cpu", early_stop=True)
-    full = train_ensemble(cfgs, steps=steps, eval_every=10, device="cpu", early_stop=False)
+    stop = train_ensemble(cfgs, Schedule(steps=steps, eval_every=10, early_stop=True), device="cpu")
+    full = train_ensemble(cfgs, Schedule(steps=steps, eval_every=10, early_stop=False), device="cpu")
     np.testing.assert_array_equal(stop.steps_to_train, full.steps_to_train)
     np.testing.assert_array_equal(stop.steps_to_test, full.steps_to_test)
     assert stop.phases == full.phases
@@ -164,12 +169,12 @@ def test_early_stop_keeps_steps_and_phases():
     assert np.all(stop.steps_run[~settled] == steps)
     # an early-stopped model reports the state at steps_run: rerun it for exactly that many steps
     k = int(np.flatnonzero(settled)[0])
-    again = train_ensemble([cfgs[k]], steps=int(stop.steps_run[k]), device="cpu", early_stop=False)
+    again = train_ensemble([cfgs[k]], Schedule(steps=int(stop.steps_run[k]), early_stop=False), device="cpu")
     _params_close(stop.params[k], again.params[0])
 
 
 def test_full_training_fraction_has_nan_test_accuracy():
-    res = train_ensemble([TrainConfig(n=6, train_fraction=1.0)], steps=5, device="cpu")
+    res = train_ensemble([TrainConfig(n=6, train_fraction=1.0)], Schedule(steps=5), device="cpu")
     assert np.isnan(res.test_acc[0]) and res.steps_to_test[0] == -1
     assert res.full_acc[0] == pytest.approx(res.train_acc[0])
 
@@ -217,18 +222,18 @@ def test_train_ensemble_validates_before_training(bad, monkeypatch):
 
     monkeypatch.setattr(training, "_Group", no_training)
     with pytest.raises(ValueError):
-        train_ensemble([TrainConfig(n=6), cfg], steps=10)
+        train_ensemble([TrainConfig(n=6), cfg], Schedule(steps=10))
 
 
 def test_train_ensemble_bad_options():
     with pytest.raises(ValueError, match="empty"):
-        train_ensemble([], steps=10)
+        train_ensemble([], Schedule(steps=10))
     with pytest.raises(ValueError, match="eval_every"):
-        train_ensemble([TrainConfig(n=6)], steps=10, eval_every=0)
+        train_ensemble([TrainConfig(n=6)], Schedule(steps=10, eval_every=0))
     with pytest.raises(ValueError, match="steps"):
-        train_ensemble([TrainConfig(n=6)], steps=-1)
+        train_ensemble([TrainConfig(n=6)], Schedule(steps=-1))
     with pytest.raises(TypeError, match="TrainConfig"):
-        train_ensemble([dataclasses.asdict(TrainConfig(n=6))], steps=1)
+        train_ensemble([dataclasses.asdict(TrainConfig(n=6))], Schedule(steps=1))
 
 
 # --- Table IV phases and their edge cases
@@ -285,7 +290,7 @@ def test_final_accuracies_match_the_returned_parameters():
     from verification.model import AutoEncoder
 
     cfgs = [TrainConfig(n=10, seed=s, train_fraction=f) for s, f in ((0, 0.5), (1, 0.3), (2, 0.9))]
-    res = train_ensemble(cfgs, steps=50, device="cpu", early_stop=False)
+    res = train_ensemble(cfgs, Schedule(steps=50, early_stop=False), device="cpu")
     for k, cfg in enumerate(cfgs):
         tr, te = training.split_pairs(cfg)
         net = AutoEncoder(cfg.model, cfg.n, {name: torch.as_tensor(v) for name, v in res.params[k].items()})
@@ -303,21 +308,21 @@ def test_final_accuracies_match_the_returned_parameters():
 
 def test_chunk_size_and_workers_do_not_change_results():
     cfgs = [TrainConfig(n=10, seed=s, eta_enc=10.0 ** (-3 + s / 4)) for s in range(5)]
-    a = train_ensemble(cfgs, steps=60, device="cpu", chunk_size=2, early_stop=False)
-    b = train_ensemble(cfgs, steps=60, device="cpu", chunk_size=5, early_stop=False)
+    a = train_ensemble(cfgs, Schedule(steps=60, early_stop=False), device="cpu", chunk_size=2)
+    b = train_ensemble(cfgs, Schedule(steps=60, early_stop=False), device="cpu", chunk_size=5)
     for k in range(len(cfgs)):
         _assert_same_run(a, k, b, k)
     # batches in parallel threads give bit-identical results
-    c = train_ensemble(cfgs, steps=60, device="cpu", chunk_size=2, workers=1)
-    d = train_ensemble(cfgs, steps=60, device="cpu", chunk_size=2, workers=2)
+    c = train_ensemble(cfgs, Schedule(steps=60), device="cpu", chunk_size=2, workers=1)
+    d = train_ensemble(cfgs, Schedule(steps=60), device="cpu", chunk_size=2, workers=2)
     for k in range(len(cfgs)):
         for name in c.params[k]:
             np.testing.assert_array_equal(c.params[k][name], d.params[k][name])
     np.testing.assert_array_equal(c.steps_run, d.steps_run)
     with pytest.raises(ValueError, match="workers"):
-        train_ensemble(cfgs, steps=1, workers=0)
+        train_ensemble(cfgs, Schedule(steps=1), workers=0)
     with pytest.raises(ValueError, match="chunk_size"):
-        train_ensemble(cfgs, steps=1, chunk_size=0)
+        train_ensemble(cfgs, Schedule(steps=1), chunk_size=0)
 
 
 # --- the two kernel sets of a step: compiled CPU loops and torch operations (other devices)
@@ -336,15 +341,15 @@ def torch_kernels(monkeypatch):
 )
 def test_torch_kernels_match_autograd_reference(cfg, torch_kernels):
     ref = train_reference(cfg, steps=40, num_threads=1)
-    res = train_ensemble([cfg], steps=40, device="cpu", early_stop=False)
+    res = train_ensemble([cfg], Schedule(steps=40, early_stop=False), device="cpu")
     _params_close(res.params[0], ref["params"])
 
 
 def test_torch_kernels_independent_of_batch(torch_kernels):
     cfgs = VARIED[:3] + [VARIED[0].replace(seed=s) for s in range(10, 14)]
-    whole = train_ensemble(cfgs, steps=40, device="cpu", early_stop=False, chunk_size=7)
+    whole = train_ensemble(cfgs, Schedule(steps=40, early_stop=False), device="cpu", chunk_size=7)
     for k in (0, 4):
-        alone = train_ensemble([cfgs[k]], steps=40, device="cpu", early_stop=False)
+        alone = train_ensemble([cfgs[k]], Schedule(steps=40, early_stop=False), device="cpu")
         _assert_same_run(whole, k, alone, 0)
 
 
@@ -432,7 +437,7 @@ def test_replayed_steps_equal_eager_steps(kernels, monkeypatch):
     runs = {}
     for mode in ("eager", "replay"):
         monkeypatch.setattr(training, "_GRAPHS", mode)
-        runs[mode] = train_ensemble(cfgs, steps=300, eval_every=7, device="cpu", early_stop=True)
+        runs[mode] = train_ensemble(cfgs, Schedule(steps=300, eval_every=7, early_stop=True), device="cpu")
     assert (runs["eager"].steps_run < 300).any(), "some model should stop early (a new capture)"
     for k in range(len(cfgs)):
         _assert_same_run(runs["eager"], k, runs["replay"], k)
@@ -459,7 +464,7 @@ def test_cpu_batches_of_concurrent_calls_never_outnumber_the_cores(monkeypatch):
 
     monkeypatch.setattr(training, "_run_schedule", counting)
     grid = [TrainConfig(relation="mod3", n=6, eta_enc=1e-2, eta_dec=1e-2, seed=s) for s in range(6)]
-    alone = train_ensemble(grid, steps=20, device="cpu")
+    alone = train_ensemble(grid, Schedule(steps=20), device="cpu")
 
     def peak_with(slots):
         monkeypatch.setattr(training, "_CPU_SLOTS", threading.BoundedSemaphore(slots))
@@ -467,7 +472,7 @@ def test_cpu_batches_of_concurrent_calls_never_outnumber_the_cores(monkeypatch):
         out = []
 
         def call():
-            out.append(train_ensemble(grid, steps=20, device="cpu", chunk_size=2, workers=3))
+            out.append(train_ensemble(grid, Schedule(steps=20), device="cpu", chunk_size=2, workers=3))
 
         calls = [threading.Thread(target=call) for _ in range(2)]
         for t in calls:
