@@ -17,19 +17,21 @@ learning rates only through their ratio.
 Here, for each ratio ``eta_dec / eta_enc`` and initialisation scale ``s`` (all
 weights and embeddings scaled by ``s``, so ``sigma_a / sigma_c`` is the same
 for every ``s``: the bound is one curve, as in Figure 6 of [1]_), many models
-are trained with independent seeds and the fraction that generalizes (phase
-"generalization" or "grokking" of Table IV, i.e. test accuracy above 0.9
-within the step budget) is the measured probability, with its binomial
-standard error.  The bound uses ``sigma_a / sigma_c = sigma_ratio`` (default
-1: the paper's single black line); :func:`effective_theory.representation_learning_probability`
-evaluates it.
+of equal mod 3 (Table III: n = 30, training fraction 0.75) are trained with
+independent seeds and the fraction that generalizes (phase "generalization" or
+"grokking" of Table IV, i.e. test accuracy above 0.9 within the step budget) is
+the measured probability, with its binomial standard error.  The bound uses
+``sigma_a / sigma_c = 1`` (the paper's single black line) and, beside it, the
+ratio measured on the networks at initialisation;
+:func:`effective_theory.representation_learning_probability` evaluates it.
 
-Two designs (:func:`figure6_data`): ``"dense"`` trains ``seeds`` models at every point;
-``"sequential"`` (the full tier, issue 15) trains them in rounds (:func:`sequential_counts`,
-:func:`verification.figures.seed_rounds.seed_rounds`) and stops a point when its verdict against
-the bound is decided by a group-sequential exact binomial test with Bonferroni alpha spending over
-the rounds (:func:`verification.statistics.sequential_binomial_verdict`), when its simultaneous
-interval is narrower than a declared precision, or at the seed cap.
+Two designs (:class:`Figure6Settings`, :func:`figure6_data`): ``"dense"`` trains ``seeds``
+models at every point (:func:`generalization_counts`); ``"sequential"`` (the full tier) trains
+them in rounds (:func:`sequential_counts`, :func:`verification.designs.seed_rounds.seed_rounds`)
+and stops a point when its verdict against the bound is decided by a group-sequential exact
+binomial test with Bonferroni alpha spending over the rounds
+(:func:`verification.statistics.sequential_binomial_verdict`), when its simultaneous interval is
+narrower than a declared precision, or at the seed cap.
 
 References
 ----------
@@ -42,9 +44,14 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from effective_theory import representation_learning_probability
+from effective_theory._checks import check_int
+from verification.designs.seed_rounds import RoundsPlan, RoundsState, row_levels, seed_rounds
 from verification.figures._common import (
     binomial_sem,
     check_positive_int,
@@ -52,24 +59,48 @@ from verification.figures._common import (
     seeded_configs,
     write_csv,
 )
+from verification.mechanism.initial_quantities import initial_widths
+from verification.model import INITS
+from verification.runs import RunResults, train_runs
+from verification.runtime.context import RunContext
+from verification.statistics import (
+    all_of,
+    binomial_bound_verdict,
+    sequential_binomial_verdict,
+    stopping_reason,
+)
+from verification.train_config import OPTIMIZERS, Schedule
+from verification.verdicts import ALPHA, row
 
 __all__ = [
     "GENERALIZING_PHASES",
+    "Figure6Settings",
     "generalization_bound",
     "generalization_counts",
     "sequential_counts",
+    "initial_sigma_ratio",
     "figure6_data",
     "plot",
     "evaluate",
 ]
 
-#: the Figure 6 row with sigma_a / sigma_c measured on the networks at initialisation (issue 12)
+#: the Figure 6 row with sigma_a / sigma_c measured on the networks at initialisation
 MEASURED_CLAIM = (
     "probability of generalization <= Eq. 12 bound with sigma_a/sigma_c measured at initialisation"
 )
 
 #: Phases of Table IV counted as "generalized" (grokking is delayed generalization, Figure 8 of [1]_).
 GENERALIZING_PHASES = ("generalization", "grokking")
+
+#: the relation, its size and the training fraction of every run (Figure 6 of [1]_, Table III)
+RELATION, N, TRAIN_FRACTION = "mod3", 30, 0.75
+
+#: ``sigma_a / sigma_c`` of the bound drawn as the paper's black line
+SIGMA_RATIO = 1.0
+
+#: the options of the sequential design, and those it cannot do without
+_SEQUENTIAL_OPTIONS = ("schedule", "precision", "rows", "max_runs", "max_model_steps")
+_SEQUENTIAL_REQUIRED = ("precision", "rows")
 
 
 def _check_rate(x, name) -> float:
@@ -81,7 +112,140 @@ def _check_rate(x, name) -> float:
     return x
 
 
-def generalization_bound(eta_enc: float, eta_dec: float, *, sigma_ratio: float = 1.0) -> float:
+@dataclass(frozen=True)
+class Figure6Settings:
+    """What Figure 6 trains: the registry's tier settings (defaults: the quick tier).
+
+    Parameters
+    ----------
+    ratios : sequence of float
+        ``eta_dec / eta_enc`` of the grid (stored as a tuple).
+    init_scales : sequence of float
+        Initialisation scales ``s``: the embeddings' N(0, 1) and the decoder's initialisation are
+        both multiplied by ``s`` (stored as a tuple).
+    seeds : int
+        Independent models (initialisation and split) per point, the same at every point; the
+        sequential design's seed cap.
+    steps : int
+        Step budget of the phase classification (Table IV; paper: 10^5).
+    eta_enc : float
+        Encoder learning rate, held fixed: ``eta_dec = ratio * eta_enc``.
+    init : {"uniform", "normal"}
+        Decoder initialisation (:func:`verification.model.init_parameters`): ``"uniform"``
+        (PyTorch's ``nn.Linear`` default times the scale; what the report's tables use) or
+        ``"normal"`` (standard normal times the scale, the caption of Figure 6 of [1]_).
+    optimizer : {"adam", "sgd"}
+        Adam (the report's tables) or plain gradient descent, the discrete gradient flow Eq. (12)
+        is derived for (give it larger rates, e.g. ``eta_enc = 0.1``: at Adam's 1e-3 SGD barely
+        moves).
+    design : {"dense", "sequential"}
+        Every point's ``seeds`` models (:func:`generalization_counts`), or seeds in rounds
+        (:func:`sequential_counts`).
+    sequential : mapping
+        The sequential design's options: ``schedule`` (the looks, seed counts ending at
+        ``seeds``), ``precision``, ``rows`` and optionally ``max_runs``, ``max_model_steps``
+        (:func:`sequential_counts`).  Ignored by the dense design.
+    seed : int
+        Experiment seed (:func:`~verification.figures._common.model_seeds`).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a setting of the wrong type or out of range, naming it.
+
+    Examples
+    --------
+    >>> Figure6Settings(ratios=[1, 10]).points
+    [(0.001, 0.001, 1.0), (0.001, 0.01, 1.0)]
+    >>> Figure6Settings(design="sequential", sequential={"schedule": [4, 8], "precision": 0.2, "rows": 9})
+    Traceback (most recent call last):
+    ...
+    ValueError: the sequential schedule must end at the seed cap seeds = 12
+    """
+
+    ratios: tuple = (0.1, 1.0, 10.0)
+    init_scales: tuple = (1.0,)
+    seeds: int = 12
+    steps: int = 3000
+    eta_enc: float = 1e-3
+    init: str = "uniform"
+    optimizer: str = "adam"
+    design: str = "dense"
+    sequential: Mapping = field(default_factory=dict)
+    seed: int = 0
+
+    def __post_init__(self):
+        ratios = tuple(_check_rate(r, "ratio") for r in self.ratios)
+        scales = tuple(_check_rate(s, "init_scale") for s in self.init_scales)
+        if not ratios or not scales:
+            raise ValueError("ratios and init_scales must not be empty")
+        object.__setattr__(self, "ratios", ratios)
+        object.__setattr__(self, "init_scales", scales)
+        object.__setattr__(self, "eta_enc", _check_rate(self.eta_enc, "eta_enc"))
+        object.__setattr__(self, "seeds", check_positive_int(self.seeds, "seeds"))
+        object.__setattr__(self, "steps", check_positive_int(self.steps, "steps"))
+        object.__setattr__(self, "seed", check_int(self.seed, "seed", minimum=0))
+        if self.init not in INITS:
+            raise ValueError(f"unknown init {self.init!r}; choose one of {', '.join(INITS)}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+        if not isinstance(self.sequential, Mapping):
+            raise TypeError(f"sequential must be a mapping, got {type(self.sequential).__name__}")
+        object.__setattr__(self, "sequential", dict(self.sequential))
+        if self.design == "sequential":
+            _check_sequential(self.sequential, self.seeds)
+            _check_budget(self.plan, len(self.points), self.steps)
+        elif self.design != "dense":
+            raise ValueError(f"design must be 'dense' or 'sequential', got {self.design!r}")
+
+    @property
+    def points(self) -> list[tuple[float, float, float]]:
+        """The grid's ``(eta_enc, eta_dec, init_scale)`` points, ratios varying fastest."""
+        return [(self.eta_enc, r * self.eta_enc, s) for s in self.init_scales for r in self.ratios]
+
+    @property
+    def schedule(self) -> Schedule:
+        """How every run trains: ``steps``, evaluated every 10 steps, stopped once its phase is
+        settled (Table IV)."""
+        return Schedule(steps=self.steps, early_stop=True)
+
+    @property
+    def plan(self) -> RoundsPlan:
+        """The sequential design's looks and budget."""
+        options = self.sequential
+        return RoundsPlan(
+            looks=options["schedule"],
+            max_runs=options.get("max_runs"),
+            max_model_steps=options.get("max_model_steps"),
+        )
+
+
+def _check_sequential(options: dict, seeds: int) -> None:
+    unknown = sorted(set(options) - set(_SEQUENTIAL_OPTIONS))
+    if unknown:
+        raise TypeError(
+            f"sequential has no option {', '.join(unknown)}; it has {', '.join(_SEQUENTIAL_OPTIONS)}"
+        )
+    if list(options.get("schedule", []))[-1:] != [seeds]:
+        raise ValueError(f"the sequential schedule must end at the seed cap seeds = {seeds}")
+    missing = [k for k in _SEQUENTIAL_REQUIRED if k not in options]
+    if missing:
+        raise TypeError(f"sequential needs the option {', '.join(missing)}")
+    try:
+        RoundsPlan(options["schedule"], options.get("max_runs"), options.get("max_model_steps"))
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"sequential: {e}") from e
+    check_positive_int(options["rows"], "sequential rows")
+
+
+def _check_budget(plan: RoundsPlan, points: int, steps: int) -> None:
+    if (plan.max_runs is not None and plan.max_runs < points) or (
+        plan.max_model_steps is not None and plan.max_model_steps < points * steps
+    ):
+        raise ValueError(f"the budget must allow one run of {steps} steps at each of the {points} points")
+
+
+def generalization_bound(eta_enc: float, eta_dec: float, *, sigma_ratio: float = SIGMA_RATIO) -> float:
     """Upper bound of Eq. (12) of [1]_ on the probability of generalization.
 
     Delegates to :func:`effective_theory.representation_learning_probability` with
@@ -94,98 +258,10 @@ def generalization_bound(eta_enc: float, eta_dec: float, *, sigma_ratio: float =
     >>> generalization_bound(1e-3, 1e-2) == generalization_bound(1e-1, 1.0)  # only the ratio matters
     True
     """
-    from effective_theory import representation_learning_probability
-
     eta_enc = _check_rate(eta_enc, "eta_enc")
     eta_dec = _check_rate(eta_dec, "eta_dec")
     sigma_ratio = _check_rate(sigma_ratio, "sigma_ratio")
     return float(representation_learning_probability(eta_enc, eta_dec, sigma_ratio, 1.0))
-
-
-def generalization_counts(
-    points,
-    *,
-    relation: str = "mod3",
-    seeds: int = 24,
-    steps: int = 3000,
-    n: int = 30,
-    train_fraction: float = 0.75,
-    init: str = "uniform",
-    optimizer: str = "adam",
-    sigma_ratio: float = 1.0,
-    seed: int = 0,
-    device: str | None = None,
-    progress: bool = False,
-    executor=None,
-    cache=None,
-    chunk_size=None,
-) -> list[dict]:
-    """Measured probability of generalization at each ``(eta_enc, eta_dec, init_scale)`` point (one chunk).
-
-    Parameters
-    ----------
-    points : sequence of (float, float, float)
-        ``(eta_enc, eta_dec, init_scale)`` triples; ``init_scale`` multiplies both the
-        embeddings' N(0, 1) initialisation and the decoder's default initialisation.
-    relation : str
-        Relation (default mod 3, Figure 6 of [1]_).
-    seeds : int
-        Independent models (initialisation and split) per point; the same seeds are used at
-        every point.
-    steps : int
-        Step budget of the phase classification (Table IV; paper: 10^5).
-    n, train_fraction : int, float
-        Elements and training fraction (Table III: 30, 0.75).
-    init : {"uniform", "normal"}
-        Decoder initialisation (:func:`verification.model.init_parameters`): ``"uniform"`` (PyTorch's
-        ``nn.Linear`` default times the scale; what the report's tables use) or ``"normal"`` (standard
-        normal times the scale, the caption of Figure 6 of [1]_).
-    optimizer : {"adam", "sgd"}
-        Adam (the report's tables) or plain gradient descent, the discrete gradient flow Eq. (12) is
-        derived for (give it larger rates, e.g. ``--eta-enc 0.1``: at Adam's 1e-3 SGD barely moves).
-    sigma_ratio : float
-        ``sigma_a / sigma_c`` used for the bound.
-    seed : int
-        Experiment seed.
-    executor, cache, chunk_size : optional
-        Train in chunks through an executor and the on-disk result cache
-        (:func:`~verification.sweeps.train_grid`): finished chunks survive an interruption.
-        Default: one batched ensemble in this process.
-
-    Returns
-    -------
-    list of dict
-        Per point: ``eta_enc``, ``eta_dec``, ``ratio`` (``eta_dec / eta_enc``), ``init_scale``,
-        ``trials``, ``generalized`` (count), ``p`` and ``sem`` (binomial), ``phases`` (counts
-        of each phase), ``test_acc`` (per seed), ``model_steps`` (trained), ``bound`` (Eq. 12) and
-        the bound with ``sigma_a / sigma_c`` measured at initialisation (``bound_measured``).
-    """
-    from verification.sweeps import train_points
-
-    seeds = check_positive_int(seeds, "seeds")
-    steps = check_positive_int(steps, "steps")
-    pts = _check_points(points)
-    groups = seeded_configs(
-        [_fields(p) for p in pts],
-        model_seeds(seed, seeds),
-        relation=relation,
-        n=n,
-        train_fraction=train_fraction,
-        init=init,
-        optimizer=optimizer,
-    )
-    runs = train_points(
-        groups,
-        steps=steps,
-        early_stop=True,
-        device=device,
-        progress=progress,
-        executor=executor,
-        cache=cache,
-        chunk_size=chunk_size,
-        desc="figure 6 chunks",
-    )
-    return [_summary(point, r, group, sigma_ratio=sigma_ratio) for point, r, group in zip(pts, runs, groups)]
 
 
 def _check_points(points) -> list[tuple[float, float, float]]:
@@ -201,18 +277,69 @@ def _check_points(points) -> list[tuple[float, float, float]]:
     return pts
 
 
-def _fields(point) -> dict:
-    eta_enc, eta_dec, scale = point
-    return {"eta_enc": eta_enc, "eta_dec": eta_dec, "init_enc": scale, "init_dec": scale}
+def _configs(points, settings: Figure6Settings, indices) -> list[list]:
+    """Per point, the :class:`~verification.train_config.TrainConfig` of the model seeds number
+    ``indices`` of the experiment seed (the same seeds at every point)."""
+    seeds = model_seeds(settings.seed, max(indices) + 1) if len(indices) else []
+    fields = []
+    for eta_enc, eta_dec, scale in points:
+        fields.append({"eta_enc": eta_enc, "eta_dec": eta_dec, "init_enc": scale, "init_dec": scale})
+    return seeded_configs(
+        fields,
+        [seeds[j] for j in indices],
+        relation=RELATION,
+        n=N,
+        train_fraction=TRAIN_FRACTION,
+        init=settings.init,
+        optimizer=settings.optimizer,
+    )
 
 
-def _summary(point, runs, sigma_group, *, sigma_ratio) -> dict:
-    """One point's row of the figure: its runs ``runs`` (from ``train_points``), the Eq. (12) bound
-    with ``sigma_ratio`` and with ``sigma_a / sigma_c`` measured on the configs ``sigma_group``."""
+def generalization_counts(
+    points, settings: Figure6Settings | None = None, run: RunContext | None = None
+) -> list[dict]:
+    """Measured probability of generalization at each ``(eta_enc, eta_dec, init_scale)`` point.
+
+    The dense design: ``settings.seeds`` models at every point, all trained in one call of
+    :func:`verification.runs.train_runs` (one batched ensemble, or cached chunks through an
+    executor: finished chunks survive an interruption).
+
+    Parameters
+    ----------
+    points : sequence of (float, float, float)
+        ``(eta_enc, eta_dec, init_scale)`` triples; ``init_scale`` multiplies both the
+        embeddings' N(0, 1) initialisation and the decoder's initialisation.
+    settings : Figure6Settings, optional
+        Seeds, steps, decoder initialisation, optimizer and experiment seed (its grid is not
+        used).
+    run : RunContext, optional
+        Device, executor, cache, chunk size, progress.
+
+    Returns
+    -------
+    list of dict
+        Per point: ``eta_enc``, ``eta_dec``, ``ratio`` (``eta_dec / eta_enc``), ``init_scale``,
+        ``trials``, ``generalized`` (count), ``p`` and ``sem`` (binomial), ``phases`` (counts
+        of each phase), ``test_acc`` (per seed), ``model_steps`` (trained), ``bound`` (Eq. 12) and
+        the bound with ``sigma_a / sigma_c`` measured at initialisation (``bound_measured``).
+    """
+    settings = Figure6Settings() if settings is None else settings
+    pts = _check_points(points)
+    groups = _configs(pts, settings, range(settings.seeds))
+    results = train_runs([cfg for g in groups for cfg in g], settings.schedule, run, desc="figure 6 runs")
+    return [
+        _summary(point, runs, group)
+        for point, runs, group in zip(pts, results.split(map(len, groups)), groups)
+    ]
+
+
+def _summary(point, runs: RunResults, sigma_group) -> dict:
+    """One point's row of the figure: its runs, the Eq. (12) bound with ``sigma_a / sigma_c = 1``
+    and with ``sigma_a / sigma_c`` measured on the configs ``sigma_group``."""
     eta_enc, eta_dec, scale = point
     ratios = [initial_sigma_ratio(cfg) for cfg in sigma_group]
     measured = float(np.mean(ratios))
-    phases = runs["phase"]
+    phases = list(runs.phases)
     trials = len(phases)
     k = sum(ph in GENERALIZING_PHASES for ph in phases)
     p = k / trials
@@ -226,54 +353,58 @@ def _summary(point, runs, sigma_group, *, sigma_ratio) -> dict:
         "p": p,
         "sem": binomial_sem(p, trials),
         "phases": dict(Counter(phases)),
-        "test_acc": runs["test_acc"],
-        "model_steps": int(sum(runs["steps_run"])),
-        "bound": generalization_bound(eta_enc, eta_dec, sigma_ratio=sigma_ratio),
+        "test_acc": [float(v) for v in runs.test_acc],
+        "model_steps": int(runs.steps_run.sum()),
+        "bound": generalization_bound(eta_enc, eta_dec),
         "sigma_ratio_measured": measured,
         "sigma_ratio_measured_sd": float(np.std(ratios, ddof=1)) if len(ratios) > 1 else 0.0,
         "bound_measured": generalization_bound(eta_enc, eta_dec, sigma_ratio=measured),
     }
 
 
-def sequential_counts(
-    points,
-    *,
-    schedule,
-    precision,
-    rows,
-    max_runs=None,
-    max_model_steps=None,
-    relation: str = "mod3",
-    steps: int = 3000,
-    n: int = 30,
-    train_fraction: float = 0.75,
-    init: str = "uniform",
-    optimizer: str = "adam",
-    sigma_ratio: float = 1.0,
-    seed: int = 0,
-    device: str | None = None,
-    progress: bool = False,
-    executor=None,
-    cache=None,
-    chunk_size=None,
-) -> dict:
+def _stop_rule(bounds, plan: RoundsPlan, options: dict):
+    """The sequential design's ``update``: a point stops when its group-sequential exact binomial
+    test of ``P <= bound`` decides it at the report's levels, or its interval is precise."""
+    alpha_hold, alpha_fail = row_levels(ALPHA, rows=options["rows"], parts=len(bounds))
+    max_looks = len(plan.looks)
+
+    def update(state: RoundsState) -> dict:
+        out = {}
+        for i in state.open_points:
+            if not state.looks[i]:
+                continue  # a round the budget trimmed left it short of its first look
+            g = [ph in GENERALIZING_PHASES for ph in state.results[i].phases]
+            v = sequential_binomial_verdict(
+                "P <= bound", g, state.looks[i], bound=bounds[i], max_looks=max_looks, alpha=ALPHA
+            )
+            why = stopping_reason(
+                v, alpha_hold=alpha_hold, alpha_fail=alpha_fail, precision=options["precision"]
+            )
+            if why is not None:
+                out[i] = why
+        return out
+
+    return update
+
+
+def sequential_counts(points, settings: Figure6Settings | None = None, run: RunContext | None = None) -> dict:
     """The probability of generalization at each point, seeds in rounds (the sequential design).
 
-    Each round trains every open point up to its next look ``schedule[j]`` seeds (the same model
-    seeds, in the same order, as the dense design with ``schedule[-1]`` seeds) in one batched call
-    through the cache (:func:`verification.figures.seed_rounds.seed_rounds`).  At its looks a
-    point stops
+    Each round trains every open point up to its next look ``settings.sequential["schedule"][j]``
+    seeds (the same model seeds, in the same order, as the dense design with the last look's
+    seeds) in one call through the cache (:func:`verification.designs.seed_rounds.seed_rounds`).
+    At its looks a point stops
 
-    * when its verdict on ``P <= bound`` (Eq. 12 with ``sigma_ratio``) is decided by the
+    * when its verdict on ``P <= bound`` (Eq. 12 with ``sigma_a / sigma_c = 1``) is decided by the
       group-sequential exact binomial test of
-      :func:`verification.statistics.sequential_binomial_verdict` (at most ``len(schedule)`` looks,
-      linear alpha spending by the union bound), at the levels the report needs
-      (:func:`verification.figures.seed_rounds.row_levels`: ``ALPHA / rows`` to hold, since the
+      :func:`verification.statistics.sequential_binomial_verdict` (at most as many looks as the
+      schedule has, linear alpha spending by the union bound), at the levels the report needs
+      (:func:`verification.designs.seed_rounds.row_levels`: ``ALPHA / rows`` to hold, since the
       report Holm-adjusts its ``rows`` statistical rows and the row holds only when every point
       holds; ``ALPHA / (rows * points)`` to fail, the row's Bonferroni factor);
     * when its interval (simultaneous over the looks, level ``1 - 2 ALPHA``) is narrower than
       ``precision``;
-    * at the cap ``schedule[-1]``, or when ``max_runs`` / ``max_model_steps`` are spent.
+    * at the cap (the last look), or when ``max_runs`` / ``max_model_steps`` are spent.
 
     Every stop is a stopping time of the same sequential test, so the verdicts of
     :func:`evaluate` are valid whichever rule stopped a point.  A run that does not generalize
@@ -282,6 +413,15 @@ def sequential_counts(
     seeds (the initialisation does not depend on how many were trained), so the measured bound is
     the dense design's.
 
+    Parameters
+    ----------
+    points : sequence of (float, float, float)
+        As in :func:`generalization_counts`.
+    settings : Figure6Settings, optional
+        As in :func:`generalization_counts`, and the options ``sequential``.
+    run : RunContext, optional
+        Device, executor, cache, chunk size, progress.
+
     Returns
     -------
     dict
@@ -289,81 +429,45 @@ def sequential_counts(
         in order, ``looks``: seeds after each round, ``stopped``: why), ``rounds``, ``runs``,
         ``model_steps`` and ``max_looks``.
     """
-    from verification.figures.seed_rounds import check_schedule, row_levels, seed_rounds
-    from verification.statistics import sequential_binomial_verdict, stopping_reason
-    from verification.verdicts import ALPHA
-
+    settings = Figure6Settings() if settings is None else settings
+    options = settings.sequential
+    _check_sequential(options, settings.seeds)
     pts = _check_points(points)
-    schedule = check_schedule(schedule)
-    steps = check_positive_int(steps, "steps")
-    if (max_runs is not None and max_runs < len(pts)) or (
-        max_model_steps is not None and max_model_steps < len(pts) * steps
-    ):
-        raise ValueError(f"the budget must allow one run of {steps} steps at each of the {len(pts)} points")
-    seeds = model_seeds(seed, schedule[-1])
-    common = {
-        "relation": relation,
-        "n": n,
-        "train_fraction": train_fraction,
-        "init": init,
-        "optimizer": optimizer,
-    }
-    bounds = [generalization_bound(e, d, sigma_ratio=sigma_ratio) for e, d, _ in pts]
-    max_looks = len(schedule)
-    alpha_hold, alpha_fail = row_levels(ALPHA, rows=rows, parts=len(pts))
+    plan = settings.plan
+    _check_budget(plan, len(pts), settings.steps)
+    bounds = [generalization_bound(e, d) for e, d, _ in pts]
 
     def make_configs(i, indices):
-        return seeded_configs([_fields(pts[i])], [seeds[j] for j in indices], **common)[0]
-
-    def update(state):
-        out = {}
-        for i in state["open"]:
-            if not state["looks"][i]:
-                continue  # a round the budget trimmed left it short of its first look
-            g = [ph in GENERALIZING_PHASES for ph in state["results"][i]["phase"]]
-            v = sequential_binomial_verdict(
-                "P <= bound", g, state["looks"][i], bound=bounds[i], max_looks=max_looks, alpha=ALPHA
-            )
-            why = stopping_reason(v, alpha_hold=alpha_hold, alpha_fail=alpha_fail, precision=precision)
-            if why is not None:
-                out[i] = why
-        return out
+        return _configs([pts[i]], settings, indices)[0]
 
     d = seed_rounds(
         range(len(pts)),
         make_configs,
-        update,
-        schedule=schedule,
-        steps=steps,
-        max_runs=max_runs,
-        max_model_steps=max_model_steps,
-        early_stop=True,
-        device=device,
-        progress=progress,
-        executor=executor,
-        cache=cache,
-        chunk_size=chunk_size,
+        _stop_rule(bounds, plan, options),
+        plan,
+        settings.schedule,
+        run,
         desc="figure 6 round",
     )
     out = []
     for i, point in enumerate(pts):
-        runs = d["results"][i]
-        row = _summary(point, runs, make_configs(i, range(schedule[-1])), sigma_ratio=sigma_ratio)
-        row["outcomes"] = [int(ph in GENERALIZING_PHASES) for ph in runs["phase"]]
-        row["looks"] = d["looks"][i]
-        row["stopped"] = d["stopped"][i]
-        out.append(row)
+        runs = d.results[i]
+        summary = _summary(point, runs, make_configs(i, range(plan.cap)))
+        summary["outcomes"] = [int(ph in GENERALIZING_PHASES) for ph in runs.phases]
+        summary["looks"] = d.looks[i]
+        summary["stopped"] = d.stopped[i]
+        out.append(summary)
     return {
         "points": out,
-        "rounds": d["rounds"],
-        "runs": d["runs"],
-        "model_steps": d["model_steps"],
-        "max_looks": max_looks,
+        "rounds": d.rounds,
+        "runs": d.runs,
+        "model_steps": d.model_steps,
+        "max_looks": len(plan.looks),
     }
 
 
 def initial_sigma_ratio(config) -> float:
-    """``sigma_a / sigma_c`` of one network at initialisation, as Eq. (12) defines them (issue 12).
+    """``sigma_a / sigma_c`` of one network at initialisation, as Eq. (12) defines them.
 
     Eq. (12) is derived for a linear decoder ``A`` with i.i.d. entries of width ``sigma_a`` acting on
     a repon pair of half separation ``r`` with entries of width ``sigma_c``.  For the network at
@@ -374,109 +478,71 @@ def initial_sigma_ratio(config) -> float:
     :func:`verification.mechanism.initial_quantities.initial_widths` (``nan`` when no two elements
     are alike).
     """
-    from verification.mechanism.initial_quantities import initial_widths
-
     return initial_widths(config)["sigma_ratio"]
 
 
-def figure6_data(
-    *,
-    ratios=(0.1, 1.0, 10.0),
-    init_scales=(1.0,),
-    eta_enc: float = 1e-3,
-    relation: str = "mod3",
-    seeds: int = 24,
-    steps: int = 3000,
-    n: int = 30,
-    train_fraction: float = 0.75,
-    init: str = "uniform",
-    optimizer: str = "adam",
-    sigma_ratio: float = 1.0,
-    seed: int = 0,
-    design: str = "dense",
-    sequential=None,
-    device: str | None = None,
-    progress: bool = False,
-    executor=None,
-    cache=None,
-    chunk_size=None,
-) -> dict:
+def figure6_data(settings: Figure6Settings | None = None, run: RunContext | None = None) -> dict:
     """Figure 6 of [1]_: probability of generalization on the grid ``ratios x init_scales``.
 
-    ``eta_enc`` is held fixed and ``eta_dec = ratio * eta_enc``; ``executor``, ``cache`` and
-    ``chunk_size`` as in :func:`generalization_counts`.  ``design="dense"`` trains ``seeds``
-    models at every point (:func:`generalization_counts`); ``design="sequential"`` trains them
-    in rounds and stops each point when it is decided, precise or capped at ``seeds``
-    (:func:`sequential_counts`, options ``sequential``: ``schedule`` ending at ``seeds``,
-    ``precision``, ``rows``, ``max_runs``, ``max_model_steps``).  Returns ``points`` (see
-    :func:`generalization_counts`), the bound on a fine ratio grid (``bound_ratios``, ``bound``)
-    for plotting, ``design`` and ``cost`` (runs and model-steps against the dense design's);
-    the sequential design adds ``sequential`` (its options and ``max_looks``) and ``rounds``.
+    Parameters
+    ----------
+    settings : Figure6Settings, optional
+        The grid, seeds, budget and design (default: the quick tier's).
+    run : RunContext, optional
+        Device, executor, cache, chunk size, progress (default: one batched ensemble on the CPU).
+
+    Returns
+    -------
+    dict
+        The settings (``relation``, ``n``, ``train_fraction``, ``steps``, ``seeds``, ``init``,
+        ``optimizer``, ``sigma_ratio``, ``design``), ``points`` (see
+        :func:`generalization_counts`; the sequential design's see :func:`sequential_counts`),
+        the bound on a fine ratio grid (``bound_ratios``, ``bound``) for plotting, and ``cost``
+        (runs and model-steps against the dense design's); the sequential design adds
+        ``sequential`` (its options and ``max_looks``) and ``rounds``.
     """
-    rs = [_check_rate(r, "ratio") for r in ratios]
-    scales = [_check_rate(s, "init_scale") for s in init_scales]
-    if not rs or not scales:
-        raise ValueError("ratios and init_scales must not be empty")
-    eta_enc = _check_rate(eta_enc, "eta_enc")
-    seeds = check_positive_int(seeds, "seeds")
-    points = [(eta_enc, r * eta_enc, s) for s in scales for r in rs]
-    run = {
-        "relation": relation,
-        "steps": steps,
-        "n": n,
-        "train_fraction": train_fraction,
-        "init": init,
-        "optimizer": optimizer,
-        "sigma_ratio": sigma_ratio,
-        "seed": seed,
-        "device": device,
-        "progress": progress,
-        "executor": executor,
-        "cache": cache,
-        "chunk_size": chunk_size,
-    }
+    settings = Figure6Settings() if settings is None else settings
+    points = settings.points
     extra = {}
-    if design == "dense":
-        pts = generalization_counts(points, seeds=seeds, **run)
-        runs = len(pts) * seeds
+    if settings.design == "dense":
+        pts = generalization_counts(points, settings, run)
+        runs = len(pts) * settings.seeds
         model_steps = sum(p["model_steps"] for p in pts)
-    elif design == "sequential":
-        options = dict(sequential or {})
-        if list(options.get("schedule", []))[-1:] != [seeds]:
-            raise ValueError(f"the sequential schedule must end at the seed cap seeds = {seeds}")
-        d = sequential_counts(points, **options, **run)
-        pts, runs, model_steps = d["points"], d["runs"], d["model_steps"]
-        extra = {"sequential": {**options, "max_looks": d["max_looks"]}, "rounds": d["rounds"]}
     else:
-        raise ValueError(f"design must be 'dense' or 'sequential', got {design!r}")
+        d = sequential_counts(points, settings, run)
+        pts, runs, model_steps = d["points"], d["runs"], d["model_steps"]
+        extra = {"sequential": {**settings.sequential, "max_looks": d["max_looks"]}, "rounds": d["rounds"]}
+    rs = settings.ratios
     lo, hi = math.log10(min(rs)) - 0.5, math.log10(max(rs)) + 0.5
     fine = [10 ** (lo + (hi - lo) * i / 200) for i in range(201)]
-    dense = len(points) * seeds
+    dense = len(points) * settings.seeds
     return {
-        "relation": relation,
-        "n": n,
-        "train_fraction": train_fraction,
-        "steps": steps,
-        "seeds": seeds,
-        "init": init,
-        "optimizer": optimizer,
-        "sigma_ratio": sigma_ratio,
-        "design": design,
+        "relation": RELATION,
+        "n": N,
+        "train_fraction": TRAIN_FRACTION,
+        "steps": settings.steps,
+        "seeds": settings.seeds,
+        "init": settings.init,
+        "optimizer": settings.optimizer,
+        "sigma_ratio": SIGMA_RATIO,
+        "design": settings.design,
         "points": pts,
         "bound_ratios": fine,
-        "bound": [generalization_bound(1.0, r, sigma_ratio=sigma_ratio) for r in fine],
+        "bound": [generalization_bound(1.0, r) for r in fine],
         **extra,
         "cost": {
             "runs": runs,
             "model_steps": int(model_steps),
             "dense_runs": dense,
-            "dense_model_steps_bound": dense * int(steps),
+            "dense_model_steps_bound": dense * int(settings.steps),
         },
     }
 
 
 def plot(data: dict, out_dir: str) -> list[str]:
     """Write ``figure6.png`` and ``figure6.csv`` to ``out_dir``; return the paths."""
+    # imported here: pyplot takes about half a second of CPU to import and selecting its backend
+    # is global; only drawing needs it
     import matplotlib
 
     matplotlib.use("Agg")
@@ -558,9 +624,6 @@ def claims(settings) -> list[str]:
 
 def _parts(data, key) -> tuple[list, str]:
     """Per point, the verdict on ``P <= p[key]``; and the test's description for the row."""
-    from verification.statistics import binomial_bound_verdict, sequential_binomial_verdict
-    from verification.verdicts import ALPHA
-
     pts = data["points"]
     if data.get("design") == "sequential":
         K = data["sequential"]["max_looks"]
@@ -605,9 +668,6 @@ def evaluate(data) -> list[tuple[str, dict]]:
     per point; sequential design: the group-sequential exact binomial test of its rounds
     (:func:`verification.statistics.sequential_binomial_verdict`), whose p-values and intervals are
     valid at the round where each point stopped."""
-    from verification.statistics import all_of
-    from verification.verdicts import row
-
     parts, test = _parts(data, "bound")
     claim = "probability of generalization <= Eq. 12 bound at every point"
     r = row(

@@ -25,6 +25,7 @@ Verdict
 import pytest
 
 from verification.figures.registry import FIGURES
+from verification.runtime.context import RunContext
 
 QUICK_SETTINGS = FIGURES["fig6"].settings("quick")
 
@@ -33,7 +34,7 @@ QUICK = {k: QUICK_SETTINGS[k] for k in ("ratios", "init_scales", "seeds", "steps
 
 @pytest.fixture(scope="module")
 def quick_data(results_cache):
-    return FIGURES["fig6"].compute(QUICK_SETTINGS, device="cpu", cache=results_cache, tier="quick")
+    return FIGURES["fig6"].compute(QUICK_SETTINGS, RunContext(cache=results_cache, tier="quick"))
 
 
 def test_quick_points_are_well_formed(quick_data):

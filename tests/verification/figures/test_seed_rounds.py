@@ -14,16 +14,18 @@ import numpy as np
 import pytest
 from scipy import stats
 
-import verification.figures.seed_rounds as sr
-import verification.training as training
+import verification.designs.seed_rounds as sr
+import verification.runs as runs
+from verification.designs.seed_rounds import RoundsPlan, row_levels, seed_rounds
+from verification.figures.figure3 import Figure3Settings, figure3_data
 from verification.figures.figure3 import evaluate as evaluate3
-from verification.figures.figure3 import figure3_data
 from verification.figures.figure3 import plot as plot3
+from verification.figures.figure6 import Figure6Settings, figure6_data
 from verification.figures.figure6 import evaluate as evaluate6
-from verification.figures.figure6 import figure6_data
 from verification.figures.figure6 import plot as plot6
 from verification.figures.registry import FIGURES, HOLM_ROWS
-from verification.figures.seed_rounds import row_levels, seed_rounds
+from verification.runs import RunResults
+from verification.runtime.context import RunContext
 from verification.runtime.result_cache import ResultCache
 from verification.statistics import (
     binomial_bound_verdict,
@@ -34,6 +36,7 @@ from verification.statistics import (
     stopping_reason,
     t_estimate,
 )
+from verification.train_config import Schedule, TrainConfig
 
 #: the full tier of Figure 6's looks (seeds after each round)
 LOOKS6 = [5, 10, 20, 30, 50, 100]
@@ -218,52 +221,58 @@ fake_training_rule = {}
 
 @pytest.fixture
 def fake_training(monkeypatch):
-    """train_points replaced by a deterministic stand-in: seed s generalizes iff ``generalizes(s)``
-    (default: s even), after 10 steps; the others run the whole budget.  Records every call."""
+    """train_runs replaced by a deterministic stand-in: seed s generalizes iff ``generalizes(s)``
+    (default: s even), after 10 steps; the others run the whole budget.  Records every call as the
+    number of configs of each point (consecutive configs of one ``eta_dec``)."""
     calls = []
     fake_training_rule["generalizes"] = lambda s: s % 2 == 0
 
-    def fake(points, *, steps, **kw):
-        calls.append([len(p) for p in points])
-        out = []
-        for group in points:
-            rule = fake_training_rule["generalizes"]
-            phase = ["generalization" if rule(cfg.seed) else "memorization" for cfg in group]
-            out.append(
-                {
-                    "phase": phase,
-                    "steps_to_train": [10] * len(group),
-                    "steps_to_test": [10 if ph == "generalization" else -1 for ph in phase],
-                    "train_acc": [1.0] * len(group),
-                    "test_acc": [1.0 if ph == "generalization" else 0.5 for ph in phase],
-                    "full_acc": [1.0] * len(group),
-                    "steps_run": [10 if ph == "generalization" else steps for ph in phase],
-                }
-            )
-        return out
+    def fake(configs, schedule, run=None, *, desc="training"):
+        sizes = []
+        for k, cfg in enumerate(configs):
+            if k and cfg.eta_dec == configs[k - 1].eta_dec:
+                sizes[-1] += 1
+            else:
+                sizes.append(1)
+        calls.append(sizes)
+        rule = fake_training_rule["generalizes"]
+        phases = ["generalization" if rule(cfg.seed) else "memorization" for cfg in configs]
+        won = np.array([ph == "generalization" for ph in phases])
+        ones = np.ones(len(configs))
+        return RunResults(
+            configs=list(configs),
+            steps_to_train=np.full(len(configs), 10),
+            steps_to_test=np.where(won, 10, -1),
+            train_acc=ones,
+            test_acc=np.where(won, 1.0, 0.5),
+            full_acc=ones,
+            steps_run=np.where(won, 10, schedule.steps),
+            final_loss=ones,
+            phases=phases,
+        )
 
-    monkeypatch.setattr(sr, "train_points", fake)
+    monkeypatch.setattr(sr, "train_runs", fake)
     return calls
 
 
 def _configs(point, indices):
-    from verification.training import TrainConfig
-
     return [TrainConfig(n=6, eta_dec=10.0**point, seed=i) for i in indices]
 
 
 def test_trimmed_rounds_serve_the_points_short_of_a_look_then_the_cheap_ones(fake_training):
     """Point -3 always generalizes (cheap), -2 and -1 never; 5 runs of budget in the second round."""
     fake_training_rule["generalizes"] = lambda s: s < 100  # seeds below 100: point -3's (see _configs3)
-    d = seed_rounds([-3, -2, -1], _configs3, lambda s: {}, schedule=[2, 6], steps=100, max_runs=11)
-    assert [r["runs"] for r in d["rounds"]] == [6, 5]
-    assert [len(r["phase"]) for r in d["results"]] == [6, 3, 2]  # -3 first, then the fewest seeds
-    assert d["looks"] == [[2, 6], [2, 3], [2]]
+    d = seed_rounds([-3, -2, -1], _configs3, lambda s: {}, RoundsPlan([2, 6], max_runs=11), STEPS100)
+    assert [r["runs"] for r in d.rounds] == [6, 5]
+    assert [len(r) for r in d.results] == [6, 3, 2]  # -3 first, then the fewest seeds
+    assert d.looks == [[2, 6], [2, 3], [2]]
+
+
+#: the stand-in trainer's schedule: a run that does not generalize uses 100 steps
+STEPS100 = Schedule(steps=100)
 
 
 def _configs3(point, indices):
-    from verification.training import TrainConfig
-
     offset = {-3: 0, -2: 100, -1: 200}[point]
     return [TrainConfig(n=6, eta_dec=10.0**point, seed=offset + i) for i in indices]
 
@@ -272,23 +281,28 @@ def test_round_bookkeeping_and_stopping(fake_training):
     seen = []
 
     def update(state):
-        seen.append({p: list(state["looks"][p]) for p in state["open"]})
+        seen.append({p: list(state.looks[p]) for p in state.open_points})
         return {-2: "holds"} if len(seen) == 2 else {}
 
-    d = seed_rounds([-3, -2, -1], _configs, update, schedule=[2, 4, 8], steps=100)
-    assert d["stopped"] == ["cap", "holds", "cap"]
-    assert [len(r["phase"]) for r in d["results"]] == [8, 4, 8]
-    assert d["looks"] == [[2, 4, 8], [2, 4], [2, 4, 8]]
-    assert [r["runs"] for r in d["rounds"]] == [6, 6, 8] and d["runs"] == 20
-    assert [r["open_points"] for r in d["rounds"]] == [3, 3, 2]
+    d = seed_rounds([-3, -2, -1], _configs, update, RoundsPlan([2, 4, 8]), STEPS100)
+    assert d.stopped == ["cap", "holds", "cap"]
+    assert [len(r) for r in d.results] == [8, 4, 8]
+    assert d.looks == [[2, 4, 8], [2, 4], [2, 4, 8]]
+    assert [r["runs"] for r in d.rounds] == [6, 6, 8] and d.runs == 20
+    assert [r["open_points"] for r in d.rounds] == [3, 3, 2]
     # seeds 0..n-1 in order, each round continuing where the last stopped (the dense design's seeds)
     assert fake_training == [[2, 2, 2], [2, 2, 2], [4, 4]]
+    assert [[c.seed for c in r.configs] for r in d.results] == [
+        list(range(8)),
+        list(range(4)),
+        list(range(8)),
+    ]
     assert (
-        d["model_steps"]
-        == sum(r["model_steps"] for r in d["rounds"])
-        == sum(sum(r["steps_run"]) for r in d["results"])
+        d.model_steps
+        == sum(r["model_steps"] for r in d.rounds)
+        == sum(int(r.steps_run.sum()) for r in d.results)
     )
-    assert d["model_steps"] == 10 * 10 + 10 * 100  # half the seeds (even) stop at step 10
+    assert d.model_steps == 10 * 10 + 10 * 100  # half the seeds (even) stop at step 10
 
 
 @pytest.mark.parametrize(
@@ -296,18 +310,18 @@ def test_round_bookkeeping_and_stopping(fake_training):
 )
 def test_budget_is_never_exceeded_even_if_no_run_stops_early(fake_training, limits):
     fake_training_rule["generalizes"] = lambda s: False  # every run uses its whole budget
-    d = seed_rounds([-3, -2, -1], _configs, lambda s: {}, schedule=[2, 4, 8], steps=100, **limits)
-    assert d["runs"] <= limits.get("max_runs", math.inf)
-    assert d["model_steps"] <= limits.get("max_model_steps", math.inf)
+    d = seed_rounds([-3, -2, -1], _configs, lambda s: {}, RoundsPlan([2, 4, 8], **limits), STEPS100)
+    assert d.runs <= limits.get("max_runs", math.inf)
+    assert d.model_steps <= limits.get("max_model_steps", math.inf)
     # each round was sized for the worst case: every one of its runs using all 100 steps
-    spent = np.cumsum([0] + [r["model_steps"] for r in d["rounds"]])
-    for r, before in zip(d["rounds"], spent):
+    spent = np.cumsum([0] + [r["model_steps"] for r in d.rounds])
+    for r, before in zip(d.rounds, spent):
         assert before + 100 * r["runs"] <= limits.get("max_model_steps", math.inf)
-    assert "budget" in d["stopped"]
-    n = [len(r["phase"]) for r in d["results"]]
+    assert "budget" in d.stopped
+    n = [len(r) for r in d.results]
     assert max(n) - min(n) <= 1  # equal costs: a trimmed round serves the fewest seeds first
-    assert d["model_steps"] == 100 * d["runs"]
-    for looks, k in zip(d["looks"], n):
+    assert d.model_steps == 100 * d.runs
+    for looks, k in zip(d.looks, n):
         # the looks are the schedule's, plus the seeds so far where the budget ended the point
         assert looks[-1] == k and all(lk in (2, 4, 8) for lk in looks[:-1]) and len(looks) <= 3
 
@@ -319,7 +333,6 @@ TINY6 = {
     "init_scales": [1.0],
     "seeds": 6,
     "steps": 150,
-    "n": 9,
     "eta_enc": 1e-2,
     "design": "sequential",
     "sequential": {"schedule": [2, 4, 6], "precision": 0.2, "rows": HOLM_ROWS, "max_runs": 100},
@@ -332,7 +345,6 @@ TINY3 = {
     "seeds": 6,
     "steps": 80,
     "n": 9,
-    "eval_every": 40,
     "design": "sequential",
     "sequential": {"schedule": [3, 6], "precision": 0.05, "rows": HOLM_ROWS, "max_runs": 200},
 }
@@ -342,24 +354,24 @@ TINY3 = {
 def count_training(monkeypatch):
     """Count the configs the trainer is asked to train (the real trainer)."""
     trained = []
-    real = training.train_ensemble
+    real = runs.train_ensemble
 
-    def counting(configs, **kw):
+    def counting(configs, *args, **kw):
         trained.append(len(configs))
-        return real(configs, **kw)
+        return real(configs, *args, **kw)
 
-    monkeypatch.setattr(training, "train_ensemble", counting)
+    monkeypatch.setattr(runs, "train_ensemble", counting)
     return trained
 
 
 def test_figure6_sequential_end_to_end_and_resume(tmp_path, count_training):
-    cache = ResultCache(tmp_path / "cache")
+    run = RunContext(cache=ResultCache(tmp_path / "cache"), chunk_size=4)
     first = figure6_data(
-        **{**TINY6, "sequential": {**TINY6["sequential"], "max_runs": 4}}, cache=cache, chunk_size=4
+        Figure6Settings(**{**TINY6, "sequential": {**TINY6["sequential"], "max_runs": 4}}), run
     )
     assert first["cost"]["runs"] == 4 and {p["stopped"] for p in first["points"]} == {"budget"}
     trained_first = sum(count_training)
-    d = figure6_data(**TINY6, cache=cache, chunk_size=4)  # the same first round, then the rest
+    d = figure6_data(Figure6Settings(**TINY6), run)  # the same first round, then the rest
     assert sum(count_training) - trained_first == d["cost"]["runs"] - 4  # round 1 came from the cache
     assert sum(r["runs"] for r in d["rounds"]) == d["cost"]["runs"] == sum(p["trials"] for p in d["points"])
     assert d["cost"]["model_steps"] == sum(r["model_steps"] for r in d["rounds"]) <= d["cost"]["runs"] * 150
@@ -367,7 +379,7 @@ def test_figure6_sequential_end_to_end_and_resume(tmp_path, count_training):
     for p in d["points"]:
         assert p["looks"][-1] == p["trials"] == len(p["outcomes"]) and sum(p["outcomes"]) == p["generalized"]
     before = sum(count_training)
-    again = figure6_data(**TINY6, cache=cache, chunk_size=4)
+    again = figure6_data(Figure6Settings(**TINY6), run)
     assert sum(count_training) == before and again == d  # a second call trains nothing
     rows = dict(evaluate6(d))
     assert set(rows) == {
@@ -380,8 +392,8 @@ def test_figure6_sequential_end_to_end_and_resume(tmp_path, count_training):
 
 def test_figure6_sequential_points_are_the_dense_runs():
     """A point's seeds are the dense design's seeds in order: same configs, same outcomes."""
-    seq = figure6_data(**TINY6)
-    dense = figure6_data(**{**TINY6, "design": "dense", "sequential": {}})
+    seq = figure6_data(Figure6Settings(**TINY6))
+    dense = figure6_data(Figure6Settings(**{**TINY6, "design": "dense", "sequential": {}}))
     for s, d in zip(seq["points"], dense["points"]):
         assert s["test_acc"] == d["test_acc"][: s["trials"]]
         assert s["bound_measured"] == d["bound_measured"]  # sigma_a/sigma_c over the cap's seeds
@@ -389,7 +401,8 @@ def test_figure6_sequential_points_are_the_dense_runs():
 
 def test_figure3_sequential_end_to_end(tmp_path, count_training):
     cache = ResultCache(tmp_path / "cache")
-    d = figure3_data(**TINY3, cache=cache, chunk_size=8)
+    run = RunContext(cache=cache, chunk_size=8)
+    d = figure3_data(Figure3Settings(**TINY3), run)
     assert d["design"] == "sequential" and d["cost"]["dense_runs"] == 2 * 2 * 3 * 6
     assert sum(r["runs"] for r in d["rounds"]) == d["cost"]["runs"] <= 200
     assert d["cost"]["model_steps"] == d["cost"]["runs"] * 80  # no early stopping in Figure 3
@@ -399,7 +412,8 @@ def test_figure3_sequential_end_to_end(tmp_path, count_training):
         for v in panel["variants"]:
             assert [lk[-1] for lk in v["looks"]] == [len(a) for a in v["full_acc"]]
     before = sum(count_training)
-    assert figure3_data(**TINY3, cache=cache, chunk_size=8) == d and sum(count_training) == before
+    assert before == d["cost"]["runs"]  # every run trained once, none from an empty cache
+    assert figure3_data(Figure3Settings(**TINY3), run) == d and sum(count_training) == before
     rows = evaluate3(d)
     assert len(rows) == 6 and all(r["verdict"] in ("holds", "fails", "inconclusive") for _, r in rows)
     assert "group-sequential" in rows[0][1]["tolerance"]
