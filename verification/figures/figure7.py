@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from effective_theory._checks import check_int
 from verification.figures._common import (
-    check_fractions,
     check_positive_int,
     dense_cost,
     mean_and_sem,
@@ -35,8 +36,33 @@ from verification.figures._common import (
     seeded_configs,
     write_csv,
 )
+from verification.model import ModelConfig
+from verification.runs import train_runs
+from verification.runtime.context import RunContext
+from verification.statistics import all_of, one_sided_verdict, t_estimate
+from verification.train_config import Schedule
+from verification.verdicts import ALPHA, row
 
-__all__ = ["cost", "decoder_parameter_count", "goldilocks_data", "goldilocks_verdict", "plot", "evaluate"]
+__all__ = [
+    "Figure7Settings",
+    "cost",
+    "decoder_parameter_count",
+    "goldilocks_data",
+    "goldilocks_verdict",
+    "plot",
+    "evaluate",
+]
+
+#: the relation, its size, the decoder width and the training fraction (Appendix E of [1]_)
+RELATION, N, WIDTH, TRAIN_FRACTION = "mod3", 30, 10, 0.3
+
+#: learning rate of both the encoder and the decoder, embedding dimension and how the decoder
+#: reads a pair (Table III)
+ETA, EMBED_DIM, MODE = 1e-3, 2, "concat"
+
+#: steps between evaluations: only the resolution of the phase labels (the runs are not stopped
+#: early; the quantity is the final test accuracy)
+EVAL_EVERY = 100
 
 
 def decoder_parameter_count(depth: int, width: int, *, in_dim: int = 4) -> int:
@@ -60,35 +86,74 @@ def decoder_parameter_count(depth: int, width: int, *, in_dim: int = 4) -> int:
     return (in_dim + 1) * width + (depth - 1) * (width + 1) * width + width + 1
 
 
-def goldilocks_data(
-    *,
-    depths=(0, 1, 2, 4, 8),
-    width: int = 10,
-    train_fraction: float = 0.3,
-    relation: str = "mod3",
-    seeds: int = 6,
-    steps: int = 4000,
-    n: int = 30,
-    eta: float = 1e-3,
-    embed_dim: int = 2,
-    mode: str = "concat",
-    seed: int = 0,
-    early_stop: bool = False,
-    eval_every: int = 100,
-    device: str | None = None,
-    progress: bool = False,
-    executor=None,
-    cache=None,
-    chunk_size=None,
-) -> dict:
+@dataclass(frozen=True)
+class Figure7Settings:
+    """What Figure 7 trains: the registry's tier settings (defaults: the quick tier).
+
+    Parameters
+    ----------
+    depths : sequence of int
+        Distinct numbers of hidden decoder layers ``n_h >= 0`` (stored as a tuple).
+    seeds : int
+        Models per depth; model ``i`` at every depth uses the same seed for its split and
+        initialisation, so depths are compared on identical training sets.
+    steps : int
+        Updates per run (the whole budget: no early stop).
+    seed : int
+        Experiment seed (:func:`~verification.figures._common.model_seeds`).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a setting of the wrong type or out of range, naming it.
+
+    Examples
+    --------
+    >>> Figure7Settings(depths=[0, 2]).depths
+    (0, 2)
+    >>> Figure7Settings(depths=[1, 1])
+    Traceback (most recent call last):
+    ...
+    ValueError: depths must be distinct, got [1, 1]
+    """
+
+    depths: tuple = (0, 1, 2, 4, 8)
+    seeds: int = 8
+    steps: int = 4000
+    seed: int = 0
+
+    def __post_init__(self):
+        ds = [int(d) for d in self.depths]
+        if not ds:
+            raise ValueError("depths must not be empty")
+        if any(d < 0 for d in ds):
+            raise ValueError(f"depths must be >= 0, got {ds}")
+        if len(set(ds)) != len(ds):
+            raise ValueError(f"depths must be distinct, got {ds}")
+        object.__setattr__(self, "depths", tuple(ds))
+        object.__setattr__(self, "seeds", check_positive_int(self.seeds, "seeds"))
+        object.__setattr__(self, "steps", check_positive_int(self.steps, "steps"))
+        object.__setattr__(self, "seed", check_int(self.seed, "seed", minimum=0))
+
+    @property
+    def schedule(self) -> Schedule:
+        """How every run trains: all ``steps`` (the quantity is the final test accuracy),
+        evaluated every :data:`EVAL_EVERY` steps for the phase labels."""
+        return Schedule(steps=self.steps, eval_every=EVAL_EVERY, early_stop=False)
+
+
+def goldilocks_data(settings: Figure7Settings | None = None, run: RunContext | None = None) -> dict:
     """Train ``seeds`` models per decoder depth; return final accuracies and phases (Figure 7 of [1]_).
 
-    Model ``i`` at every depth uses the same seed for its split and initialisation, so depths
-    are compared on identical training sets.  Training runs the whole budget
-    (``early_stop=False``): the quantity is the test accuracy after ``steps`` steps.
-    ``eval_every`` only sets the resolution of the phase labels.  ``executor``, ``cache`` and
-    ``chunk_size`` train in chunks through an executor and the on-disk result cache
-    (:func:`~verification.sweeps.train_grid`; default: one batched ensemble in this process).
+    Every run has the same relation, width, training fraction, learning rate and embedding
+    (module constants: Appendix E and Table III) and trains its whole budget.
+
+    Parameters
+    ----------
+    settings : Figure7Settings, optional
+        Depths, seeds, steps and experiment seed (default: the quick tier's).
+    run : RunContext, optional
+        Device, executor, cache, chunk size, progress (default: one batched ensemble on the CPU).
 
     Returns
     -------
@@ -97,58 +162,36 @@ def goldilocks_data(
         ``test_sem``, ``train_mean``, ``train_sem``, ``phases`` (per depth, counts),
         ``parameters`` (decoder size per depth) and ``best_depth`` (highest mean test accuracy).
     """
-    from verification.model import ModelConfig
-    from verification.sweeps import train_points
-
-    ds = [int(d) for d in depths]
-    if not ds:
-        raise ValueError("depths must not be empty")
-    if any(d < 0 for d in ds):
-        raise ValueError(f"depths must be >= 0, got {ds}")
-    if len(set(ds)) != len(ds):
-        raise ValueError(f"depths must be distinct, got {ds}")
-    seeds = check_positive_int(seeds, "seeds")
-    steps = check_positive_int(steps, "steps")
-    width = check_positive_int(width, "width")
-    (train_fraction,) = check_fractions([train_fraction], "train_fraction")
+    settings = Figure7Settings() if settings is None else settings
+    ds = list(settings.depths)
     groups = seeded_configs(
-        [{"model": ModelConfig(embed_dim=embed_dim, depth=d, width=width, mode=mode)} for d in ds],
-        model_seeds(seed, seeds),
-        relation=relation,
-        n=n,
-        train_fraction=train_fraction,
-        eta_enc=eta,
-        eta_dec=eta,
+        [{"model": ModelConfig(embed_dim=EMBED_DIM, depth=d, width=WIDTH, mode=MODE)} for d in ds],
+        model_seeds(settings.seed, settings.seeds),
+        relation=RELATION,
+        n=N,
+        train_fraction=TRAIN_FRACTION,
+        eta_enc=ETA,
+        eta_dec=ETA,
     )
-    runs = train_points(
-        groups,
-        steps=steps,
-        early_stop=early_stop,
-        eval_every=eval_every,
-        device=device,
-        progress=progress,
-        executor=executor,
-        cache=cache,
-        chunk_size=chunk_size,
-        desc="figure 7 chunks",
-    )
-    test = np.asarray([r["test_acc"] for r in runs], dtype=float)
-    train = np.asarray([r["train_acc"] for r in runs], dtype=float)
-    phases = [dict(Counter(r["phase"])) for r in runs]
+    results = train_runs([cfg for g in groups for cfg in g], settings.schedule, run, desc="figure 7 runs")
+    per_depth = results.split([len(g) for g in groups])
+    test = np.asarray([r.test_acc for r in per_depth], dtype=float)
+    train = np.asarray([r.train_acc for r in per_depth], dtype=float)
+    phases = [dict(Counter(r.phases)) for r in per_depth]
     test_stats = [mean_and_sem(t) for t in test]
     train_stats = [mean_and_sem(t) for t in train]
-    in_dim = 2 * embed_dim if mode == "concat" else embed_dim
+    in_dim = 2 * EMBED_DIM if MODE == "concat" else EMBED_DIM
     means = [m for m, _ in test_stats]
     return {
-        "relation": relation,
-        "n": n,
-        "width": width,
-        "train_fraction": train_fraction,
-        "steps": steps,
-        "seeds": seeds,
-        "eta": eta,
+        "relation": RELATION,
+        "n": N,
+        "width": WIDTH,
+        "train_fraction": TRAIN_FRACTION,
+        "steps": settings.steps,
+        "seeds": settings.seeds,
+        "eta": ETA,
         "depths": ds,
-        "parameters": [decoder_parameter_count(d, width, in_dim=in_dim) for d in ds],
+        "parameters": [decoder_parameter_count(d, WIDTH, in_dim=in_dim) for d in ds],
         "test_acc": test.tolist(),
         "train_acc": train.tolist(),
         "test_mean": means,
@@ -168,6 +211,8 @@ def cost(data: dict) -> dict:
 
 def plot(data: dict, out_dir: str) -> list[str]:
     """Write ``figure7.png`` and ``figure7.csv`` to ``out_dir``; return the paths."""
+    # imported here: pyplot takes about half a second of CPU to import and selecting its backend
+    # is global; only drawing needs it
     import matplotlib
 
     matplotlib.use("Agg")
@@ -239,11 +284,6 @@ def goldilocks_verdict(data):
     the evidence for "some depth" is Bonferroni-adjusted (the best depth is chosen from the same
     data).  Returns ``(best depth, Verdict)``.
     """
-    from dataclasses import replace
-
-    from verification.statistics import all_of, one_sided_verdict, t_estimate
-    from verification.verdicts import ALPHA
-
     depths = data["depths"]
     test = np.asarray(data["test_acc"])
     per_depth = []
@@ -286,8 +326,6 @@ def claims(settings) -> list[str]:
 
 def evaluate(data) -> list[tuple[str, dict]]:
     """Report row for Figure 7 (Appendix E): the Goldilocks zone of decoder depth."""
-    from verification.verdicts import row
-
     claim = "test accuracy at an intermediate depth beats the shallowest and the deepest decoder"
     depths = data["depths"]
     if len(depths) < 3:

@@ -26,6 +26,7 @@ import numpy as np
 import pytest
 
 from verification.figures.registry import FIGURES
+from verification.runtime.context import RunContext
 
 QUICK_SETTINGS = FIGURES["fig7"].settings("quick")
 QUICK = {k: v for k, v in QUICK_SETTINGS.items() if k != "seed"}
@@ -33,7 +34,7 @@ QUICK = {k: v for k, v in QUICK_SETTINGS.items() if k != "seed"}
 
 @pytest.fixture(scope="module")
 def quick_data(results_cache):
-    return FIGURES["fig7"].compute(QUICK_SETTINGS, device="cpu", cache=results_cache, tier="quick")
+    return FIGURES["fig7"].compute(QUICK_SETTINGS, RunContext(cache=results_cache, tier="quick"))
 
 
 def test_quick_run_is_complete(quick_data):

@@ -9,7 +9,7 @@ import csv
 import pytest
 
 from verification.cli import main
-from verification.figures.figure7 import goldilocks_data
+from verification.figures.figure7 import Figure7Settings, goldilocks_data
 
 
 def _rows(path):
@@ -38,9 +38,9 @@ def test_cli_rejects_bad_input(capsys):
 
 def test_goldilocks_data_validates_before_training():
     with pytest.raises(ValueError, match="distinct"):
-        goldilocks_data(depths=[1, 1], seeds=1, steps=1)
+        goldilocks_data(Figure7Settings(depths=[1, 1], seeds=1, steps=1))
 
 
 def test_same_seed_same_numbers():
-    kw = {"depths": [1], "seeds": 2, "steps": 30, "n": 9, "width": 4, "seed": 3}
-    assert goldilocks_data(**kw) == goldilocks_data(**kw)
+    settings = Figure7Settings(depths=[1], seeds=2, steps=30, seed=3)
+    assert goldilocks_data(settings) == goldilocks_data(settings)

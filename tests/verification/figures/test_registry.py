@@ -84,9 +84,9 @@ def test_one_full_tier_everywhere(tmp_path, fake_fig7, monkeypatch):
 
 def test_chunked_figure_data_equals_one_ensemble(tmp_path):
     """A real (tiny) Figure 7 run: chunks of 3 through the cache give the same numbers."""
-    kw = {"depths": [0, 1], "seeds": 10, "steps": 40, "eval_every": 10, "n": 8, "device": "cpu"}
-    whole = f7.goldilocks_data(**kw)
-    chunked = f7.goldilocks_data(**kw, cache=ResultCache(tmp_path), chunk_size=3)
+    settings = f7.Figure7Settings(depths=[0, 1], seeds=10, steps=40)
+    whole = f7.goldilocks_data(settings, RunContext())
+    chunked = f7.goldilocks_data(settings, RunContext(cache=ResultCache(tmp_path), chunk_size=3))
     assert chunked["test_acc"] == whole["test_acc"] and chunked["phases"] == whole["phases"]
     # the report's cost line of this dense design: every run trains all its steps
     assert f7.cost(whole) == {
