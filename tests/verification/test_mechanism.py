@@ -28,8 +28,11 @@ from verification.mechanism.repon_geometry import (
     same_class_pairs,
 )
 from verification.model import ModelConfig, init_parameters
-from verification.train_config import TrainConfig
-from verification.training import Schedule, train_ensemble, train_reference
+from verification.runs import chunk_configs, train_runs
+from verification.runtime.context import RunContext
+from verification.runtime.result_cache import ResultCache
+from verification.train_config import Schedule, TrainConfig
+from verification.training import train_ensemble, train_reference
 
 #: float32 agreement of the batched trainer and the reference loop (as in test_training.py)
 ATOL = RTOL = 1e-4
@@ -162,20 +165,16 @@ def test_snapshots_are_the_embeddings_of_shorter_runs():
         train_ensemble(cfgs, Schedule(steps=10, eval_every=4, snapshot_every=6), device="cpu")
 
 
-def test_snapshots_through_the_cached_sweep(tmp_path):
-    from verification.sweeps import phase_chunks, train_points
-
-    from verification.runtime.result_cache import ResultCache
-
-    cfgs = [[TrainConfig(n=6, seed=s, eta_enc=1e-2)] for s in (0, 1)]
-    chunks, _ = phase_chunks([c for p in cfgs for c in p], steps=10, chunk_size=2)
+def test_snapshots_through_the_cached_runs(tmp_path):
+    cfgs = [TrainConfig(n=6, seed=s, eta_enc=1e-2) for s in (0, 1)]
+    chunks, _ = chunk_configs(cfgs, Schedule(steps=10), chunk_size=2)
     assert "snapshot_every" not in chunks[0] and "init" not in chunks[0]["configs"][0]  # old keys kept
-    kw = dict(steps=30, early_stop=False, snapshot_every=10, device="cpu")
-    direct = train_points(cfgs, **kw)
-    cached = train_points(cfgs, cache=ResultCache(tmp_path), chunk_size=2, **kw)
-    for a, b in zip(direct, cached):
-        assert a["snapshot_steps"] == b["snapshot_steps"] == [[0, 10, 20, 30]]
-        np.testing.assert_array_equal(a["snapshots"][0], b["snapshots"][0])
+    schedule = Schedule(steps=30, early_stop=False, snapshot_every=10)
+    direct = train_runs(cfgs, schedule, RunContext(device="cpu"))
+    cached = train_runs(cfgs, schedule, RunContext(device="cpu", cache=ResultCache(tmp_path), chunk_size=2))
+    for k in range(2):
+        assert direct.snapshot_steps[k].tolist() == cached.snapshot_steps[k].tolist() == [0, 10, 20, 30]
+        np.testing.assert_array_equal(direct.snapshots[k], cached.snapshots[k])
 
 
 def test_effective_rates_of_gradient_descent_are_nominal():
@@ -216,12 +215,20 @@ def test_adam_effective_rate_is_eta_over_rms_gradient():
 
 
 def test_figure6b_end_to_end(tmp_path):
-    from verification.figures.figure6b import claims, cost, evaluate, figure6b_data, plot, theorem1_table
+    from verification.figures.figure6b import (
+        Figure6bSettings,
+        claims,
+        cost,
+        evaluate,
+        figure6b_data,
+        plot,
+        theorem1_table,
+    )
 
     settings = dict(
-        ratios=[1.0], optimizers=["sgd", "adam"], inits=["uniform"], seeds=2, steps=40, snapshot_every=20, n=9
+        ratios=[1.0], optimizers=["sgd", "adam"], inits=["uniform"], seeds=2, steps=40, snapshot_every=20
     )
-    data = figure6b_data(**settings, device="cpu")
+    data = figure6b_data(Figure6bSettings(**settings), RunContext(device="cpu"))
     assert [len(p["runs"]) for p in data["points"]] == [2, 2]
     assert cost(data) == {"runs": 4, "model_steps": 160, "dense_runs": 4, "dense_model_steps_bound": 160}
     run = data["points"][0]["runs"][0]
@@ -242,16 +249,16 @@ def test_figure6_initialisation_and_optimizer_options():
     configs, and the measured sigma_a/sigma_c (hence the measured bound) follows the initialisation."""
     from verification.figures import figure6
 
-    kw = dict(ratios=[1.0], seeds=2, steps=20, n=9, eta_enc=0.1)
-    uniform = figure6.figure6_data(**kw)
-    normal = figure6.figure6_data(**kw, init="normal", optimizer="sgd")
+    kw = dict(ratios=[1.0], seeds=2, steps=20, eta_enc=0.1)
+    uniform = figure6.figure6_data(figure6.Figure6Settings(**kw))
+    normal = figure6.figure6_data(figure6.Figure6Settings(**kw, init="normal", optimizer="sgd"))
     assert (normal["init"], normal["optimizer"]) == ("normal", "sgd")
     # the N(0, 1) decoder has a far larger input Jacobian than nn.Linear's U(+-1/sqrt(fan_in))
     assert normal["points"][0]["bound_measured"] > 5 * uniform["points"][0]["bound_measured"]
     with pytest.raises(ValueError, match="init"):
-        figure6.figure6_data(**kw, init="orthogonal")
+        figure6.Figure6Settings(**kw, init="orthogonal")
     with pytest.raises(ValueError, match="optimizer"):
-        figure6.figure6_data(**kw, optimizer="lbfgs")
+        figure6.Figure6Settings(**kw, optimizer="lbfgs")
 
 
 def test_figure6b_labels_of_crowded_points_do_not_overlap():
