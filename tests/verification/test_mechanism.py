@@ -245,7 +245,7 @@ def test_figure6b_end_to_end(tmp_path):
 
 
 def test_figure6_initialisation_and_optimizer_options():
-    """Figure 6's paper arm (issue 12): the N(0, 1) decoder and plain gradient descent reach the
+    """Figure 6's paper arm: the N(0, 1) decoder and plain gradient descent reach the
     configs, and the measured sigma_a/sigma_c (hence the measured bound) follows the initialisation."""
     from verification.figures import figure6
 

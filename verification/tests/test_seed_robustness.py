@@ -1,4 +1,4 @@
-"""A verdict must not flip between holds and fails when only the seed changes (issue 15).
+"""A verdict must not flip between holds and fails when only the seed changes.
 
 The quick tier is run with two experiment seeds (through the shared result cache, so a run that
 ``geneft reproduce --quick --seed 1`` made is reused) and every row's verdict is compared: a row
@@ -6,7 +6,7 @@ may go from holds or fails to inconclusive, never from holds to fails or back.  
 the experiment is too small for its statistics or the statistics are wrong.  Slow (two quick
 tiers, about 10 minutes on two cores): it runs with ``--full``.
 
-The same holds at the paper's scale for Figure 5's phase diagrams (issue 15): its full tier at
+The same holds at the paper's scale for Figure 5's phase diagrams: its full tier at
 seeds 0 and 1 (``geneft reproduce --full --only fig5 [--seed 1]``, hours each on a CPU; reused from
 the cache when there), its rows Holm-adjusted among themselves as ``--only fig5`` does.
 """

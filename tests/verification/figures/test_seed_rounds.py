@@ -435,7 +435,7 @@ def test_registry_designs():
     s6 = FIGURES["fig6"].settings("full")
     dense_bound = len(s6["ratios"]) * len(s6["init_scales"]) * s6["seeds"] * s6["steps"]
     worst = s6["sequential"]["max_model_steps"]
-    assert worst <= dense_bound / 8  # the 1/8 of the dense design's model-steps
+    assert worst <= dense_bound / 8  # at most 1/8 of the dense design's model-steps
     assert worst / 1_800 <= 2 * 3600  # 2 hours at 1,800 model-steps/s even if no run stops early
     s3 = FIGURES["fig3"].settings("full")
     assert s3["sequential"]["max_runs"] <= 2 * 10 * 5 * s3["seeds"]
