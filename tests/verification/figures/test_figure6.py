@@ -11,7 +11,7 @@ import csv
 import pytest
 
 from verification.cli import main
-from verification.figures.figure6 import generalization_counts
+from verification.figures.figure6 import Figure6Settings, generalization_counts
 
 
 def _rows(path):
@@ -41,4 +41,4 @@ def test_cli_rejects_bad_input(argv, capsys):
 
 def test_generalization_counts_validate_before_training():
     with pytest.raises(ValueError, match="eta_dec"):
-        generalization_counts([(1e-3, -1.0, 1.0)], seeds=1, steps=1)
+        generalization_counts([(1e-3, -1.0, 1.0)], Figure6Settings(seeds=1, steps=1))
