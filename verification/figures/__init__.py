@@ -16,9 +16,10 @@
 * :mod:`~verification.figures.figure7` -- the Goldilocks zone of decoder depth;
 * :mod:`~verification.figures.figure8` -- the phase diagram over the decoder's weight decay;
 * :mod:`~verification.figures.phase_diagram` -- the phase diagrams' designs (dense, sequential),
-  boundary fits and plots (Figures 5 and 8);
-* :mod:`~verification.figures.seed_rounds` -- seeds in rounds, the sequential design of Figures 3
-  and 6.
+  boundary fits and plots (Figures 5 and 8).
+
+The seeds-in-rounds design of the full tiers of Figures 3 and 6 is generic:
+:mod:`verification.designs.seed_rounds`.
 """
 
 from effective_theory._lazy import attach

@@ -501,7 +501,7 @@ def stopping_reason(verdict: Verdict, *, alpha_hold, alpha_fail, precision=None)
 
     ``"holds"`` / ``"fails"`` when the design's p-value of that decision is at most ``alpha_hold``
     / ``alpha_fail`` (the levels the report needs: its Holm adjustment and the row's conjunction,
-    see :func:`verification.figures.seed_rounds.row_levels`); ``"precise"`` when the
+    see :func:`verification.designs.seed_rounds.row_levels`); ``"precise"`` when the
     verdict's interval (simultaneous over the looks) is narrower than ``precision``.
 
     Examples
