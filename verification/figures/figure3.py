@@ -50,6 +50,7 @@ from effective_theory import (
     relation_by_name,
     relation_class_bits,
 )
+from verification.designs.seed_rounds import RoundsPlan, RoundsResult, row_levels, seed_rounds
 from verification.figures._common import (
     check_fractions,
     check_positive_int,
@@ -537,26 +538,31 @@ def _low_pairs(rel, vs, fr):
 
 def _advantage(res, pi, ib, idf, lows, nc) -> np.ndarray:
     """Per seed (the first ``nc``): mean over the low fractions of biased - Table III accuracy."""
-    biased = np.array([res[(pi, ib, fi)]["full_acc"][:nc] for fi in lows])
-    default = np.array([res[(pi, idf, fi)]["full_acc"][:nc] for fi in lows])
+    biased = np.array([res[(pi, ib, fi)].full_acc[:nc] for fi in lows])
+    default = np.array([res[(pi, idf, fi)].full_acc[:nc] for fi in lows])
     return (biased - default).mean(axis=0)
 
 
 class _StoppingRules:
     """The points of the sequential design and the tests that stop them, with their state between rounds.
 
-    A point is a ``(panel, decoder, fraction)`` index triple.  ``levels`` are the stopping levels
-    ``(alpha_hold, alpha_fail)`` of the advantage test (``"advantage"``) and of each panel's bound
-    tests (``"bound"``, one pair per panel), from
-    :func:`~verification.figures.seed_rounds.row_levels`.
+    A point is a ``(panel, decoder, fraction)`` index triple; ``exact`` holds each panel's exact
+    bounds (:func:`exact_bounds`).  A test stops its points at the levels ``(alpha_hold,
+    alpha_fail)`` of its report row (:func:`~verification.designs.seed_rounds.row_levels`).
     """
 
-    def __init__(self, specs, settings: Figure3Settings, exact: list[dict], levels: dict):
+    def __init__(self, specs, settings: Figure3Settings, exact: list[dict]):
+        options = settings.sequential
         self.specs = specs
         self.settings = settings
         self.exact = exact
-        self.levels = levels
-        self.looks = list(settings.sequential["schedule"])
+        self.plan = RoundsPlan(options["schedule"], max_runs=options.get("max_runs"))
+        self.looks = list(self.plan.looks)
+        fractions = len(settings.fractions)
+        self.levels = {
+            "advantage": row_levels(ALPHA, rows=options["rows"]),
+            "bound": [row_levels(ALPHA, rows=options["rows"], parts=len(vs) * fractions) for _, vs in specs],
+        }
         self.per_model = model_seeds(settings.seed, settings.seeds)
         self.low = [_low_pairs(rel, vs, settings.fractions) for rel, vs in specs]
         self.points = [
@@ -576,11 +582,11 @@ class _StoppingRules:
         return [_config(rel, vs[vi], f, self.per_model[j], n) for j in indices]
 
     def update(self, state) -> dict:
-        """After a round: run the tests that are still open; return ``{point: reason}`` of the
-        points that stop."""
-        self._test_bounds(state["results"], state["looks"], state["open"])
-        self._test_advantages(state["results"])
-        return self._stopping(state["open"])
+        """After a round (a :class:`~verification.designs.seed_rounds.RoundsState`): run the tests
+        that are still open; return ``{point: reason}`` of the points that stop."""
+        self._test_bounds(state.results, state.looks, state.open_points)
+        self._test_advantages(state.results)
+        return self._stopping(state.open_points)
 
     def _stop(self, test, verdict, levels) -> None:
         a_hold, a_fail = levels
@@ -595,7 +601,7 @@ class _StoppingRules:
             pi, _, fi = point
             if ("bound", point) in self.closed or not looks[point]:
                 continue
-            acc = np.asarray(res[point]["full_acc"])
+            acc = res[point].full_acc
             d = acc - np.asarray(self.exact[pi]["bound"][fi][: acc.size])
             v = sequential_mean_verdict(
                 "d", d, looks[point], bound=0.0, margin=slack, max_looks=len(self.looks), alpha=ALPHA
@@ -608,7 +614,7 @@ class _StoppingRules:
                 continue
             ib, idf, lows = pair
             seen = self.advantage_looks[pi]
-            nc = min(len(res[(pi, vi, fi)]["full_acc"]) for vi in (ib, idf) for fi in lows)
+            nc = min(len(res[(pi, vi, fi)]) for vi in (ib, idf) for fi in lows)
             if nc in self.looks and (not seen or nc > seen[-1]):
                 seen.append(nc)
             if ("advantage", pi) in self.closed or not seen:
@@ -642,29 +648,27 @@ class _StoppingRules:
         for pi, pair in enumerate(self.low):
             if pair is None:
                 continue
-            nc = min(
-                len(results[self.points.index((pi, vi, fi))]["full_acc"]) for vi in pair[:2] for fi in pair[2]
-            )
+            nc = min(len(results[self.points.index((pi, vi, fi))]) for vi in pair[:2] for fi in pair[2])
             seen = self.advantage_looks[pi]
             if nc >= 2 and nc > (seen[-1] if seen else 0):
                 seen.append(nc)
 
-    def panel(self, pi: int, rounds: dict) -> dict:
-        """Panel ``pi`` of the figure from the design's ``rounds`` (the result of ``seed_rounds``)."""
+    def panel(self, pi: int, rounds: RoundsResult) -> dict:
+        """Panel ``pi`` of the figure from the finished design."""
         rel, vs = self.specs[pi]
         where = {p: i for i, p in enumerate(self.points)}
         mine = [[where[(pi, vi, fi)] for fi in range(len(self.settings.fractions))] for vi in range(len(vs))]
         acc = {
-            key: [[rounds["results"][i][f"{key}_acc"] for i in row] for row in mine]
+            key: [[getattr(rounds.results[i], f"{key}_acc").tolist() for i in row] for row in mine]
             for key in ("full", "train", "test")
         }
         out = _panel(rel, vs, acc, self.exact[pi], self.settings)
         for vi, v in enumerate(out["variants"]):
-            v["looks"] = [rounds["looks"][i] for i in mine[vi]]
-            v["stopped"] = [rounds["stopped"][i] for i in mine[vi]]
+            v["looks"] = [rounds.looks[i] for i in mine[vi]]
+            v["stopped"] = [rounds.stopped[i] for i in mine[vi]]
         out["advantage_looks"] = self.advantage_looks[pi]
         out["max_looks"] = len(self.looks)
-        out["model_steps"] = int(sum(sum(rounds["results"][i]["steps_run"]) for row in mine for i in row))
+        out["model_steps"] = int(sum(rounds.results[i].steps_run.sum() for row in mine for i in row))
         return out
 
 
@@ -674,14 +678,14 @@ def sequential_curves(settings: Figure3Settings, run: RunContext | None = None) 
     Every ``(relation, decoder, fraction)`` point gets seeds in rounds up to the looks
     ``settings.sequential["schedule"]`` (the dense design's model seeds, in order; the last look
     is the cap ``settings.seeds``), all open points of a round in one batched call through the
-    cache (:func:`verification.figures.seed_rounds.seed_rounds`).  The claims of :func:`evaluate`
+    cache (:func:`verification.designs.seed_rounds.seed_rounds`).  The claims of :func:`evaluate`
     are group-sequential one-sided t tests with at most ``len(schedule)`` looks and Bonferroni
     alpha spending (:func:`verification.statistics.sequential_mean_verdict`):
 
     * each point's accuracy minus the exact Bayes bound of its own training sets ``<= 1/n^2``
       (the row holds when every point holds: a point stops at ``ALPHA / rows`` to hold and at
       ``ALPHA / (rows * points of the panel)`` to fail,
-      :func:`verification.figures.seed_rounds.row_levels`);
+      :func:`verification.designs.seed_rounds.row_levels`);
     * the inductive-bias decoder's advantage over Table III at fractions <= LOW_MAX (per seed,
       over the seeds every one of those points has; stops at ``ALPHA / rows``): its points stay
       open until it stops;
@@ -707,48 +711,23 @@ def sequential_curves(settings: Figure3Settings, run: RunContext | None = None) 
         per fraction and ragged ``full_acc``; each panel with ``advantage_looks``, ``max_looks``
         and ``model_steps``), ``rounds``, ``runs``, ``model_steps``.
     """
-    # Imported here, not at the top: this seed_rounds still trains through the removed
-    # verification.sweeps (it moves to verification.designs), and figure3's dense design must
-    # import and run meanwhile.
-    from verification.figures.seed_rounds import row_levels, seed_rounds
-
     run = RunContext() if run is None else run
     specs = settings.panels()
     fr = settings.fractions
-    options = _check_sequential(
-        settings.sequential, settings.seeds, sum(len(vs) for _, vs in specs) * len(fr)
-    )
+    _check_sequential(settings.sequential, settings.seeds, sum(len(vs) for _, vs in specs) * len(fr))
     per_model = model_seeds(settings.seed, settings.seeds)
-    exact = [exact_bounds(rel, settings.n, fr, per_model) for rel, _ in specs]
-    levels = {
-        "advantage": row_levels(ALPHA, rows=options["rows"]),
-        "bound": [row_levels(ALPHA, rows=options["rows"], parts=len(vs) * len(fr)) for _, vs in specs],
-    }
-    rules = _StoppingRules(specs, settings, exact, levels)
-    schedule = settings.schedule()
-    rounds = seed_rounds(
-        rules.points,
-        rules.configs,
-        rules.update,
-        schedule=rules.looks,
-        steps=schedule.steps,
-        max_runs=options.get("max_runs"),
-        eval_every=schedule.eval_every,
-        gap=schedule.gap,
-        early_stop=schedule.early_stop,
-        device=run.device,
-        progress=run.progress,
-        executor=run.executor,
-        cache=run.cache,
-        chunk_size=run.chunk_size,
-        desc="figure 3 round",
+    rules = _StoppingRules(
+        specs, settings, [exact_bounds(rel, settings.n, fr, per_model) for rel, _ in specs]
     )
-    rules.last_advantage_looks(rounds["results"])
+    rounds = seed_rounds(
+        rules.points, rules.configs, rules.update, rules.plan, settings.schedule(), run, desc="figure 3 round"
+    )
+    rules.last_advantage_looks(rounds.results)
     return {
         "relations": [rules.panel(pi, rounds) for pi in range(len(specs))],
-        "rounds": rounds["rounds"],
-        "runs": rounds["runs"],
-        "model_steps": rounds["model_steps"],
+        "rounds": rounds.rounds,
+        "runs": rounds.runs,
+        "model_steps": rounds.model_steps,
     }
 
 
