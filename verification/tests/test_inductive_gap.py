@@ -33,6 +33,7 @@ import pytest
 
 from verification.figures.figure3 import FIGURE3_VARIANTS
 from verification.figures.registry import FIGURES
+from verification.runtime.context import RunContext
 
 QUICK_SETTINGS = FIGURES["fig3"].settings("quick")
 QUICK = {k: QUICK_SETTINGS[k] for k in ("fractions", "seeds", "steps")}
@@ -41,7 +42,7 @@ RELATIONS = QUICK_SETTINGS["relations"]
 
 @pytest.fixture(scope="module")
 def quick_data(results_cache):
-    data = FIGURES["fig3"].compute(QUICK_SETTINGS, device="cpu", cache=results_cache, tier="quick")
+    data = FIGURES["fig3"].compute(QUICK_SETTINGS, RunContext(cache=results_cache, tier="quick"))
     return {d["relation"]: d for d in data["relations"]}
 
 

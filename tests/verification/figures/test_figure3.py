@@ -10,7 +10,7 @@ import csv
 import pytest
 
 from verification.cli import main
-from verification.figures.figure3 import accuracy_curves, crossing_fraction
+from verification.figures.figure3 import Figure3Settings, accuracy_curves, crossing_fraction
 
 
 def _rows(path):
@@ -37,9 +37,9 @@ def test_cli_rejects_bad_input(argv, capsys):
 
 def test_accuracy_curves_validate_before_training():
     with pytest.raises(ValueError, match="strictly increasing"):
-        accuracy_curves("mod3", fractions=[0.5, 0.2], seeds=1, steps=1)
+        accuracy_curves("mod3", settings=Figure3Settings(fractions=[0.5, 0.2], seeds=1, steps=1))
     with pytest.raises(ValueError, match="mode"):
-        accuracy_curves("mod3", variants=[{"mode": "sum"}], fractions=[0.5], seeds=1, steps=1)
+        accuracy_curves("mod3", [{"mode": "sum"}], Figure3Settings(fractions=[0.5], seeds=1, steps=1))
 
 
 def test_crossing_fraction_interpolates_and_validates():
@@ -47,3 +47,21 @@ def test_crossing_fraction_interpolates_and_validates():
     assert crossing_fraction([0.1, 0.3], [0.95, 1.0], 0.9) == 0.1
     with pytest.raises(ValueError):
         crossing_fraction([0.3, 0.1], [0.5, 0.6], 0.9)
+
+
+def test_figure3_settings_check_each_field_before_training():
+    with pytest.raises(ValueError, match="relations"):
+        Figure3Settings(relations=[])
+    with pytest.raises(ValueError, match="alpha"):
+        Figure3Settings(alpha=1.0)
+    with pytest.raises(ValueError, match="design"):
+        Figure3Settings(design="adaptive")
+    with pytest.raises(ValueError, match="seed cap"):
+        Figure3Settings(design="sequential", sequential={"schedule": [2, 4], "precision": 0.1, "rows": 1})
+    with pytest.raises(TypeError, match="sequential"):
+        Figure3Settings(design="sequential", seeds=4, sequential={"schedule": [2, 4]})
+    with pytest.raises(ValueError, match="two seeds"):
+        Figure3Settings(
+            design="sequential", seeds=4, sequential={"schedule": [1, 4], "precision": 0.1, "rows": 1}
+        )
+    assert Figure3Settings(sequential={"anything": 1}).sequential == {"anything": 1}  # dense: not used
