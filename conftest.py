@@ -93,7 +93,7 @@ _ROWS = pytest.StashKey[dict]()
 
 @pytest.fixture(scope="session")
 def tier_checks(request, results_cache):
-    """``tier_checks(tier, key)`` -> ``{(figure key, prediction): Check}`` (Holm-adjusted, cached).
+    """``tier_checks(tier, key)`` -> ``{claim id: Check}`` (Holm-adjusted, cached).
 
     With ``--only``, only those results are computed and adjusted together, and a test of another
     result (``key``) is skipped.
@@ -129,5 +129,5 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     memo = config.stash.get(_ROWS, {})
     for tier, checks in memo.items():
         terminalreporter.section(f"geneft predictions ({tier} tier; verdicts Holm-adjusted as in the report)")
-        for (key, _), c in checks.items():
-            terminalreporter.write_line(f"{c.verdict:12s} {key:6s} {c.prediction}: {c.measured}")
+        for claim_id, c in checks.items():
+            terminalreporter.write_line(f"{c.verdict:12s} {claim_id}: {c.prediction}: {c.measured}")

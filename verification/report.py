@@ -37,6 +37,8 @@ class Check:
     statistics: dict | None = None
     #: why the row is inconclusive whatever its p-values (e.g. the budget has not converged)
     forced_inconclusive: str | None = None
+    #: the claim's stable id (:class:`verification.verdicts.Claim`)
+    claim_id: str | None = None
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:

@@ -48,9 +48,13 @@ def _command(fig, tier: str, seed: int, device: str | None) -> str:
     return cmd + f" --seed {seed}"
 
 
-def _checks(fig, data, command) -> list[Check]:
+def _checks(fig, settings, data, command) -> list[Check]:
+    """The report rows of one figure's data, each carrying the id of the claim it checks."""
+    ids = {c.text: c.id for c in fig.claim_list(settings)}
     out = []
     for prediction, row in fig.evaluate(data):
+        if prediction not in ids:
+            raise ValueError(f"{fig.key}: a check row names no declared claim: {prediction!r}")
         out.append(
             Check(
                 prediction,
@@ -62,6 +66,7 @@ def _checks(fig, data, command) -> list[Check]:
                 row.get("command", command),
                 statistics=row.get("statistics"),
                 forced_inconclusive=row.get("forced_inconclusive"),
+                claim_id=ids[prediction],
             )
         )
     return out
@@ -69,23 +74,20 @@ def _checks(fig, data, command) -> list[Check]:
 
 def evaluate_tier(
     tier: str = "quick", *, seed: int = 0, run: RunContext | None = None, figures=None
-) -> dict[tuple[str, str], Check]:
+) -> dict[str, Check]:
     """Every check row of a tier, Holm-adjusted together as in the report, without drawing anything.
 
     ``pytest verification/`` reads its verdicts from here (through the same cache as
     ``geneft reproduce``, so the two agree row by row).  ``run`` gives the device, cache and
-    progress (:class:`~verification.runtime.context.RunContext`).  Returns
-    ``{(figure key, prediction): Check}``.
+    progress (:class:`~verification.runtime.context.RunContext`).  Returns ``{claim id: Check}``.
     """
     figures = FIGURES if figures is None else figures
     run = (RunContext() if run is None else run).replace(tier=tier)
-    keys, rows = [], []
-    for key, fig in figures.items():
-        data = fig.compute(fig.settings(tier, seed=seed), run)
-        for c in _checks(fig, data, _command(fig, tier, seed, run.device)):
-            keys.append((key, c.prediction))
-            rows.append(c)
-    return dict(zip(keys, adjust(rows)))
+    rows = []
+    for fig in figures.values():
+        settings = fig.settings(tier, seed=seed)
+        rows += _checks(fig, settings, fig.compute(settings, run), _command(fig, tier, seed, run.device))
+    return {c.claim_id: c for c in adjust(rows)}
 
 
 def _cost_note(fig, data) -> str | None:
@@ -146,7 +148,7 @@ def run_figure(
     paths = [Path(p) for p in fig.function("plot")(data, out)]
     task.figures += [p for p in paths if p.suffix == ".png"]
     task.data_files += [p for p in paths if p.suffix != ".png"]
-    task.checks += _checks(fig, data, _command(fig, tier, seed, run.device))
+    task.checks += _checks(fig, settings, data, _command(fig, tier, seed, run.device))
     if fig.note is not None:
         task.notes.append(fig.function("note"))
     cost = _cost_note(fig, data)

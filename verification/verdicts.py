@@ -29,7 +29,9 @@ References
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -46,6 +48,7 @@ from verification.statistics import (
 )
 
 __all__ = [
+    "Claim",
     "ALPHA",
     "MARGINS",
     "row",
@@ -58,6 +61,38 @@ __all__ = [
     "same_ratio_row",
     "budget_check",
 ]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A prediction of the paper that one report row checks: a stable identity and its words.
+
+    The ``id`` names the claim wherever it is referred to -- the report's rows, the recorded
+    findings of the tests (``verification/tests/test_predictions.py``) and ``docs/findings.md``
+    -- and stays the same when the wording is edited: ``<figure key>.<claim>[.<part>]``, lower
+    case, e.g. ``fig5.slope.mod3``.
+
+    Examples
+    --------
+    >>> Claim("fig7.goldilocks", "an intermediate depth beats both ends").id
+    'fig7.goldilocks'
+    >>> Claim("Fig 7", "x")
+    Traceback (most recent call last):
+    ...
+    ValueError: claim id must be dotted lower-case words (a-z, 0-9, '-', '_'), got 'Fig 7'
+    """
+
+    id: str
+    text: str
+
+    def __post_init__(self):
+        parts = self.id.split(".")
+        word = re.compile(r"[a-z0-9_-]+")
+        if len(parts) < 2 or not all(word.fullmatch(p) for p in parts):
+            raise ValueError(
+                f"claim id must be dotted lower-case words (a-z, 0-9, '-', '_'), got {self.id!r}"
+            )
+
 
 #: one-sided level of every test (the ``1 - 2 ALPHA`` = 90 % interval decides a TOST at ALPHA)
 ALPHA = 0.05

@@ -38,6 +38,7 @@ from effective_theory.statics.bounds.accuracy_bound import accuracy_upper_bound,
 from effective_theory.statics.class_description_length import relation_class_bits
 from effective_theory.statics.relations import parse_relation_name, relation_by_name
 from verification.runtime.context import RunContext
+from verification.verdicts import Claim
 
 __all__ = [
     "DEFAULT_FRACTIONS",
@@ -331,14 +332,17 @@ P_STAR_TOLERANCE = 0.05
 P_STAR_CLAIM = "p_* = 1/3 for greater-than (un-inferred entries guessed with probability 2/3)"
 
 
-def claims(settings) -> list[str]:
+def claims(settings) -> list[Claim]:
     """The predictions :func:`evaluate` checks at these settings."""
     out = [
-        f"Eq. (5) roughly agrees with the exact Bayes bound f_UB of the same training sets ({name})"
+        Claim(
+            f"fig2.eq5.{name}",
+            f"Eq. (5) roughly agrees with the exact Bayes bound f_UB of the same training sets ({name})",
+        )
         for name in settings["relations"]
     ]
     if "greater" in settings["relations"]:
-        out.append(P_STAR_CLAIM)
+        out.append(Claim("fig2.p-star.greater", P_STAR_CLAIM))
     return out
 
 

@@ -70,7 +70,7 @@ from verification.statistics import (
 )
 from verification.train_config import Schedule, TrainConfig
 from verification.training import split_pairs
-from verification.verdicts import ALPHA, bound_rows, mean_at_least_row, row
+from verification.verdicts import ALPHA, Claim, bound_rows, mean_at_least_row, row
 
 __all__ = [
     "DEFAULT_VARIANT",
@@ -959,15 +959,21 @@ def rise_verdict(panel, *, n_boot: int = 2000, seed: int = 0):
     )
 
 
-def claims(settings) -> list[str]:
+def claims(settings) -> list[Claim]:
     """The predictions :func:`evaluate` checks at these settings (three per relation)."""
     out = []
     for rel in settings["relations"]:
         rel = _relation_key(rel)
         out += [
-            f"inductive-bias decoder beats the Table III decoder at fractions <= {LOW_MAX}, {rel}",
-            f"accuracy stays below the exact Bayes bound f_UB of the same training sets, {rel}",
-            f"the inductive-bias decoder's rise happens near b/n^2, {rel}",
+            Claim(
+                f"fig3.bias-advantage.{rel}",
+                f"inductive-bias decoder beats the Table III decoder at fractions <= {LOW_MAX}, {rel}",
+            ),
+            Claim(
+                f"fig3.below-exact-bound.{rel}",
+                f"accuracy stays below the exact Bayes bound f_UB of the same training sets, {rel}",
+            ),
+            Claim(f"fig3.rise-near-b.{rel}", f"the inductive-bias decoder's rise happens near b/n^2, {rel}"),
         ]
     return out
 

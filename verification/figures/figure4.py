@@ -24,6 +24,7 @@ import numpy as np
 
 from effective_theory.dynamics.conservation import conserved_quantity, reduced_flow_solution
 from verification.runtime.context import RunContext
+from verification.verdicts import Claim
 
 __all__ = [
     "plot_phase_portrait",
@@ -252,9 +253,21 @@ def plot(data: dict, out_dir=".") -> list[str]:
     return [str(figure4(out_dir, eta_x=data["eta_x"], eta_A=data["eta_A"]))]
 
 
-def claims(settings) -> list[str]:
+#: the identity of each check of :data:`CHECKS`, in order
+CLAIM_IDS = (
+    "fig4.reduced-flow",
+    "fig4.reduced-flow-slow-repons",
+    "fig4.pair-loss-descent",
+    "fig4.cluster",
+    "fig4.matrix-flow-bound",
+    "fig4.matrix-flow-law",
+    "fig4.lower-bound-from-b0",
+)
+
+
+def claims(settings) -> list[Claim]:
     """The predictions :func:`evaluate` checks (one per Monte Carlo check of :data:`CHECKS`)."""
-    return [c[0] for c in CHECKS]
+    return [Claim(i, c[0]) for i, c in zip(CLAIM_IDS, CHECKS, strict=True)]
 
 
 def evaluate(data) -> list[tuple[str, dict]]:

@@ -70,7 +70,7 @@ from verification.statistics import (
     stopping_reason,
 )
 from verification.train_config import OPTIMIZERS, Schedule
-from verification.verdicts import ALPHA, row
+from verification.verdicts import ALPHA, Claim, row
 
 __all__ = [
     "GENERALIZING_PHASES",
@@ -617,9 +617,12 @@ def plot(data: dict, out_dir: str) -> list[str]:
     return [png, csv_path]
 
 
-def claims(settings) -> list[str]:
-    """The prediction :func:`evaluate` checks."""
-    return ["probability of generalization <= Eq. 12 bound at every point", MEASURED_CLAIM]
+def claims(settings) -> list[Claim]:
+    """The predictions :func:`evaluate` checks."""
+    return [
+        Claim("fig6.bound", "probability of generalization <= Eq. 12 bound at every point"),
+        Claim("fig6.bound-measured-widths", MEASURED_CLAIM),
+    ]
 
 
 def _parts(data, key) -> tuple[list, str]:

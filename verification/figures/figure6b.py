@@ -78,7 +78,7 @@ from verification.statistics import (
     t_estimate,
 )
 from verification.train_config import OPTIMIZERS, Schedule
-from verification.verdicts import ALPHA, row
+from verification.verdicts import ALPHA, Claim, row
 
 __all__ = [
     "cost",
@@ -563,12 +563,16 @@ def _claim(formula_key, optimizer, init) -> str:
 THEOREM1_CLAIM = "Theorem 1: a run generalizes exactly when its same-class embeddings have collided"
 
 
-def claims(settings) -> list[str]:
-    """The predictions :func:`evaluate` checks, one per optimizer, initialisation and formula, and
-    Theorem 1."""
-    return [_claim(f, o, i) for o in settings["optimizers"] for i in settings["inits"] for f in FORMULAS] + [
-        THEOREM1_CLAIM
+def claims(settings) -> list[Claim]:
+    """The predictions :func:`evaluate` checks, one per optimizer, initialisation and formula
+    (``fig6b.<formula>.<optimizer>.<init>``), and Theorem 1."""
+    arms = [
+        Claim(f"fig6b.{f.replace('_', '-')}.{o}.{i}", _claim(f, o, i))
+        for o in settings["optimizers"]
+        for i in settings["inits"]
+        for f in FORMULAS
     ]
+    return arms + [Claim("fig6b.theorem1", THEOREM1_CLAIM)]
 
 
 def evaluate(data) -> list[tuple[str, dict]]:

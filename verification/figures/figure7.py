@@ -41,7 +41,7 @@ from verification.runs import train_runs
 from verification.runtime.context import RunContext
 from verification.statistics import all_of, one_sided_verdict, t_estimate
 from verification.train_config import Schedule
-from verification.verdicts import ALPHA, row
+from verification.verdicts import ALPHA, Claim, row
 
 __all__ = [
     "Figure7Settings",
@@ -319,9 +319,14 @@ def goldilocks_verdict(data):
     return best_depth, v
 
 
-def claims(settings) -> list[str]:
+def claims(settings) -> list[Claim]:
     """The prediction :func:`evaluate` checks."""
-    return ["test accuracy at an intermediate depth beats the shallowest and the deepest decoder"]
+    return [
+        Claim(
+            "fig7.goldilocks",
+            "test accuracy at an intermediate depth beats the shallowest and the deepest decoder",
+        )
+    ]
 
 
 def evaluate(data) -> list[tuple[str, dict]]:

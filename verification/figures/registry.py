@@ -77,7 +77,8 @@ class Figure:
     checks : str
         ``checks(data) -> list of (prediction, row)``: the report's rows.
     claims : str
-        ``claims(settings) -> list of str``: the predictions ``checks`` gives rows for.
+        ``claims(settings) -> list of Claim``: the predictions ``checks`` gives rows for, each
+        with its stable id (:class:`verification.verdicts.Claim`).
     tables : str, optional
         ``tables(data) -> list of (title, header, rows)`` shown in the report.
     note : str, optional
@@ -148,8 +149,9 @@ class Figure:
         name = getattr(self, role)
         return None if name is None else getattr(self.load(), name)
 
-    def claim_list(self, settings: Mapping) -> list[str]:
-        """The predictions checked at ``settings`` (from :meth:`settings`)."""
+    def claim_list(self, settings: Mapping) -> list:
+        """The claims (:class:`~verification.verdicts.Claim`: id and words) checked at ``settings``
+        (from :meth:`settings`)."""
         return list(self.function("claims")(settings))
 
     def compute(self, settings: Mapping, run: RunContext | None = None) -> dict:

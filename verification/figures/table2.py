@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from dataclasses import dataclass
 
 from effective_theory._checks import check_int
@@ -23,6 +24,7 @@ from effective_theory.statics.class_description_length import relation_class_bit
 from effective_theory.statics.graph_description_length import description_length
 from effective_theory.statics.relations import relation_by_name
 from verification.runtime.context import RunContext
+from verification.verdicts import Claim
 
 __all__ = ["Table2Settings", "table2_data", "plot", "tables", "claims", "evaluate", "RELATIVE_TOLERANCE"]
 
@@ -123,11 +125,15 @@ def tables(data: dict) -> list[tuple[str, list[str], list[list]]]:
 RELATIVE_TOLERANCE = 0.10
 
 
-def claims(settings) -> list[str]:
-    """The predictions :func:`evaluate` checks at these settings (one per approximate expression)."""
+def claims(settings) -> list[Claim]:
+    """The predictions :func:`evaluate` checks at these settings (one per approximate expression),
+    identified by the relation class (``table2.total-order``)."""
     n = settings["n"]
     return [
-        f"Table II: {r.formula} approximates the bits of the {r.relation} class (n = {n})"
+        Claim(
+            "table2." + re.sub(r"[^a-z0-9]+", "-", r.relation.lower()).strip("-"),
+            f"Table II: {r.formula} approximates the bits of the {r.relation} class (n = {n})",
+        )
         for r in table_ii(n)
         if r.exact_bits is not None and abs(r.paper_bits - r.exact_bits) >= 1e-9
     ]

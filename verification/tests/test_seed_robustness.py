@@ -46,9 +46,9 @@ def test_no_full_tier_verdict_flips_between_seeds(request, results_cache, key):
 def _assert_no_flip(a, b):
     assert a.keys() == b.keys()
     flips = [
-        f"{key}: {pred}: seed {SEEDS[0]} {a[(key, pred)].verdict} ({a[(key, pred)].measured}), "
-        f"seed {SEEDS[1]} {b[(key, pred)].verdict} ({b[(key, pred)].measured})"
-        for key, pred in a
-        if {a[(key, pred)].verdict, b[(key, pred)].verdict} == {"holds", "fails"}
+        f"{claim_id}: seed {SEEDS[0]} {a[claim_id].verdict} ({a[claim_id].measured}), "
+        f"seed {SEEDS[1]} {b[claim_id].verdict} ({b[claim_id].measured})"
+        for claim_id in a
+        if {a[claim_id].verdict, b[claim_id].verdict} == {"holds", "fails"}
     ]
     assert not flips, "\n".join(flips)
