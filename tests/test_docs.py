@@ -252,3 +252,20 @@ def test_every_public_module_has_an_api_page():
     index = (DOCS / "api" / "index.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^((?:effective_theory|verification)(?:\.\w+)+)$", index, re.MULTILINE))
     assert listed == pages
+
+
+def test_findings_name_every_claim_by_its_id():
+    """docs/findings.md names every claim the registry declares, by the id the report and the tests use,
+    and names no claim that does not exist."""
+    from verification.figures.registry import FIGURES
+
+    declared = {
+        claim.id
+        for fig in FIGURES.values()
+        for tier in ("quick", "full")
+        for claim in fig.claim_list(fig.settings(tier))
+    }
+    text = (ROOT / "docs" / "findings.md").read_text()
+    named = set(re.findall(r"`((?:table2|fig\w+)\.[a-z0-9_.-]+)`", text))
+    assert declared - named == set()
+    assert named - declared == set()
