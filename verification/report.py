@@ -143,6 +143,18 @@ def _html_table(header, rows, cls="") -> str:
     return f'<table class="{cls}"><tr>{head}</tr>{body}</table>'
 
 
+#: the columns of the report's table
+_HEAD = ["prediction", "source", "theory", "measured", "test (margin)", "p raw / Holm", "verdict", "command"]
+
+_STYLE = (
+    "body{font-family:sans-serif;max-width:1150px;margin:auto;padding:0 1em} "
+    "table{border-collapse:collapse}\n"
+    "td,th{border:1px solid #ccc;padding:4px;font-size:13px;vertical-align:top} th{background:#eee}\n"
+    ".holds{background:#cfc} .fails{background:#fcc} .inconclusive{background:#ffc} img{max-width:100%}\n"
+    "figcaption{font-size:13px;color:#333} .meta{color:#555;font-size:13px} a{color:#124}"
+)
+
+
 def write_report(out: Path, outputs: dict[str, TaskOutput], *, scale: str, pending: list[str]) -> None:
     """Write ``report.md`` and a self-contained ``report.html`` for the finished tasks.
 
@@ -150,18 +162,15 @@ def write_report(out: Path, outputs: dict[str, TaskOutput], *, scale: str, pendi
     shows the task's figures with captions, its tables (Table II), links to its data files, its
     notes and how long it took.
     """
-    head = [
-        "prediction",
-        "source",
-        "theory",
-        "measured",
-        "test (margin)",
-        "p raw / Holm",
-        "verdict",
-        "command",
-    ]
     names = [name for name, o in outputs.items() for _ in o.checks]
     checks = list(zip(names, adjust([c for o in outputs.values() for c in o.checks])))
+    summary = _summary(outputs, checks, scale)
+    (out / "report.md").write_text("\n".join(_markdown(out, outputs, checks, summary, pending)) + "\n")
+    (out / "report.html").write_text(_html(out, outputs, checks, summary, pending))
+
+
+def _summary(outputs: dict[str, TaskOutput], checks, scale: str) -> str:
+    """The report's opening line: scale, verdict counts, time, and how the p-values are adjusted."""
     n_stat = sum(1 for _, c in checks if c.statistics)
     counts = {v: sum(c.verdict == v for _, c in checks) for v in VERDICTS}
     total = sum(o.seconds for o in outputs.values())
@@ -172,15 +181,19 @@ def write_report(out: Path, outputs: dict[str, TaskOutput], *, scale: str, pendi
         timing += f" in this run, {len(cached)} of {len(outputs)} tasks loaded from the cache" + (
             f" (the runs that stored {len(timed)} of them took {_duration(sum(timed))})" if timed else ""
         )
-    summary = (
+    return (
         f"Scale: `{scale}`. Verdicts: {counts['holds']} holds, {counts['fails']} fails, "
         f"{counts['inconclusive']} inconclusive. {timing}. The p-values of the {n_stat} "
         "statistical rows are Holm-adjusted together (one-sided level 0.05 each); a verdict holds or "
         "fails only when its adjusted p is at most 0.05."
     )
+
+
+def _markdown(out: Path, outputs: dict[str, TaskOutput], checks, summary: str, pending) -> list[str]:
+    """The lines of ``report.md``."""
     md = ["# GenEFT: theory versus experiment", "", summary, ""]
     md += _md_table(
-        head,
+        _HEAD,
         [
             [
                 f"{c.prediction} ([{name}](#{_anchor(name)}))",
@@ -198,14 +211,7 @@ def write_report(out: Path, outputs: dict[str, TaskOutput], *, scale: str, pendi
     if pending:
         md += ["", f"Not finished in this run: {', '.join(pending)}."]
     for name, o in outputs.items():
-        md += [
-            "",
-            f'<a id="{_anchor(name)}"></a>',
-            "",
-            f"## {o.title}",
-            "",
-            f"Task `{name}`, {_timing(o)}.",
-        ]
+        md += ["", f'<a id="{_anchor(name)}"></a>', "", f"## {o.title}", "", f"Task `{name}`, {_timing(o)}."]
         if o.caption:
             md += ["", o.caption]
         for title, header, rows in o.tables:
@@ -214,26 +220,22 @@ def write_report(out: Path, outputs: dict[str, TaskOutput], *, scale: str, pendi
         md += [f"- {note}" for note in o.notes]
         md += [f"![{o.caption or p.name}]({p.relative_to(out)})" for p in o.figures]
         md += [f"- data: [{p.name}]({p.relative_to(out)})" for p in o.data_files]
-    (out / "report.md").write_text("\n".join(md) + "\n")
+    return md
 
-    def img(p: Path, caption: str) -> str:
-        b64 = base64.b64encode(p.read_bytes()).decode()
-        text = html.escape(caption) + (" " if caption else "") + f"(<code>{html.escape(p.name)}</code>)"
-        return (
-            f'<figure><img alt="{html.escape(caption or p.name)}" src="data:image/png;base64,{b64}"/>'
-            f"<figcaption>{text}</figcaption></figure>"
-        )
 
-    rows = "".join(
-        "<tr>"
-        + f'<td><a href="#{_anchor(name)}">{html.escape(c.prediction)}</a></td>'
-        + "".join(
-            f"<td>{html.escape(str(x))}</td>" for x in (c.source, c.theory, c.measured, c.tolerance, c.p_text)
-        )
-        + f'<td class="{c.verdict}">{c.verdict}</td><td><code>{html.escape(c.command)}</code></td></tr>'
-        for name, c in checks
+def _img(p: Path, caption: str) -> str:
+    """A PNG embedded in the page, with its caption."""
+    b64 = base64.b64encode(p.read_bytes()).decode()
+    text = html.escape(caption) + (" " if caption else "") + f"(<code>{html.escape(p.name)}</code>)"
+    return (
+        f'<figure><img alt="{html.escape(caption or p.name)}" src="data:image/png;base64,{b64}"/>'
+        f"<figcaption>{text}</figcaption></figure>"
     )
-    sections = "".join(
+
+
+def _html_section(out: Path, name: str, o: TaskOutput) -> str:
+    """One task's section of ``report.html``."""
+    return (
         f'<h2 id="{_anchor(name)}">{html.escape(o.title)}</h2>'
         + f"<p class=meta>Task <code>{html.escape(name)}</code>, {html.escape(_timing(o))}"
         + "".join(
@@ -245,18 +247,27 @@ def write_report(out: Path, outputs: dict[str, TaskOutput], *, scale: str, pendi
             f"<p><b>{html.escape(title)}</b></p>" + _html_table(header, rows_, "data")
             for title, header, rows_ in o.tables
         )
-        + "".join(img(p, o.caption) for p in o.figures if p.exists())
+        + "".join(_img(p, o.caption) for p in o.figures if p.exists())
         + "".join(f"<p>{html.escape(n)}</p>" for n in o.notes)
-        for name, o in outputs.items()
     )
+
+
+def _html(out: Path, outputs: dict[str, TaskOutput], checks, summary: str, pending) -> str:
+    """The self-contained ``report.html`` (figures embedded)."""
+    rows = "".join(
+        "<tr>"
+        + f'<td><a href="#{_anchor(name)}">{html.escape(c.prediction)}</a></td>'
+        + "".join(
+            f"<td>{html.escape(str(x))}</td>" for x in (c.source, c.theory, c.measured, c.tolerance, c.p_text)
+        )
+        + f'<td class="{c.verdict}">{c.verdict}</td><td><code>{html.escape(c.command)}</code></td></tr>'
+        for name, c in checks
+    )
+    sections = "".join(_html_section(out, name, o) for name, o in outputs.items())
     pending_html = f"<p>Not finished in this run: {html.escape(', '.join(pending))}.</p>" if pending else ""
-    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>GenEFT report</title><style>
-body{{font-family:sans-serif;max-width:1150px;margin:auto;padding:0 1em}} table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:4px;font-size:13px;vertical-align:top}} th{{background:#eee}}
-.holds{{background:#cfc}} .fails{{background:#fcc}} .inconclusive{{background:#ffc}} img{{max-width:100%}}
-figcaption{{font-size:13px;color:#333}} .meta{{color:#555;font-size:13px}} a{{color:#124}}
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>GenEFT report</title><style>
+{_STYLE}
 </style></head><body>
 <h1>GenEFT: theory versus experiment</h1><p>{html.escape(summary).replace("`", "")}</p>
-<table><tr>{"".join(f"<th>{h}</th>" for h in head)}</tr>{rows}</table>{pending_html}{sections}
+<table><tr>{"".join(f"<th>{h}</th>" for h in _HEAD)}</tr>{rows}</table>{pending_html}{sections}
 </body></html>"""
-    (out / "report.html").write_text(page)

@@ -484,19 +484,8 @@ def fit_boundary(
     )
     beta, logs, f = model.mle()
     y0 = model.W @ beta + model.o
-    if slope is not None:
-        b = float(slope)
-    elif model.p == 2:
-        b = float((beta[1] - beta[0]) / (model.xs[-1] - model.xs[0]))
-    else:
-        b = float("nan")
-    a = float(y0[0] - b * model.xs[0]) if math.isfinite(b) else float("nan")
-    cols = []
-    for c, xc in enumerate(model.xs):
-        sel = model.col == c
-        n, k = int(model.n[sel].sum()), int(model.k[sel].sum())
-        cens = "all_generalize" if k == n else ("none_generalize" if k == 0 else None)
-        cols.append({"x": float(xc), "runs": n, "generalized": k, "y0": float(y0[c]), "censored": cens})
+    b, a = _line(model, y0, beta, slope)
+    cols = _columns(model, y0)
     return BoundaryFit(
         slope=b,
         intercept=a,
@@ -512,6 +501,30 @@ def fit_boundary(
         _beta=beta,
         _logs=logs,
     )
+
+
+def _line(model, y0, beta, slope) -> tuple[float, float]:
+    """Slope and intercept of the fitted line (NaN for per-column boundaries of more than two
+    columns, which are not one line)."""
+    if slope is not None:
+        b = float(slope)
+    elif model.p == 2:
+        b = float((beta[1] - beta[0]) / (model.xs[-1] - model.xs[0]))
+    else:
+        b = float("nan")
+    a = float(y0[0] - b * model.xs[0]) if math.isfinite(b) else float("nan")
+    return b, a
+
+
+def _columns(model, y0) -> list[dict]:
+    """Per column: its ``x``, runs, generalized runs, fitted boundary ``y0`` and censoring."""
+    cols = []
+    for c, xc in enumerate(model.xs):
+        sel = model.col == c
+        n, k = int(model.n[sel].sum()), int(model.k[sel].sum())
+        cens = "all_generalize" if k == n else ("none_generalize" if k == 0 else None)
+        cols.append({"x": float(xc), "runs": n, "generalized": k, "y0": float(y0[c]), "censored": cens})
+    return cols
 
 
 def fit_column(y, generalized, *, x=0.0, **kwargs) -> BoundaryFit:

@@ -154,8 +154,9 @@ def _detectable(est: Estimate, alpha, power, side):
     return (est.quantile(1 - alpha) + est.quantile(power)) * se
 
 
-def _make(claim, direction, test, est, interval, target, margin, p_hold, p_fail, alpha, detectable):
-    p_hold, p_fail = float(min(max(p_hold, 0.0), 1.0)), float(min(max(p_fail, 0.0), 1.0))
+def _make(claim, direction, test, est, interval, target, margin, p, alpha, detectable):
+    """A :class:`Verdict` decided at ``alpha`` from ``p = (p_hold, p_fail)`` (clipped to [0, 1])."""
+    p_hold, p_fail = (float(min(max(x, 0.0), 1.0)) for x in p)
     p_raw = min(p_hold, p_fail)
     return Verdict(
         claim=claim,
@@ -214,7 +215,7 @@ def one_sided_verdict(
     else:
         raise ValueError(f"direction must be '<=' or '>=', got {direction!r}")
     interval = est.interval(1 - 2 * alpha)
-    return _make(claim, direction, est.test, est.value, interval, bound, margin, p_hold, p_fail, alpha, det)
+    return _make(claim, direction, est.test, est.value, interval, bound, margin, (p_hold, p_fail), alpha, det)
 
 
 def equivalence_verdict(claim, est: Estimate, *, target, margin, alpha=0.05, power=0.8) -> Verdict:
@@ -252,7 +253,7 @@ def equivalence_verdict(claim, est: Estimate, *, target, margin, alpha=0.05, pow
     det = _detectable(est, alpha, power, side)
     interval = est.interval(1 - 2 * alpha)
     test = f"TOST, {est.test}"
-    return _make(claim, "==", test, est.value, interval, target, margin, p_hold, p_fail, alpha, det)
+    return _make(claim, "==", test, est.value, interval, target, margin, (p_hold, p_fail), alpha, det)
 
 
 def binomial_bound_verdict(
@@ -296,7 +297,7 @@ def binomial_bound_verdict(
         raise ValueError(f"direction must be '<=' or '>=', got {direction!r}")
     interval = clopper_pearson(k, n, 1 - 2 * alpha)
     test = f"exact binomial ({k}/{n})"
-    return _make(claim, direction, test, k / n, interval, bound, margin, p_hold, p_fail, alpha, det)
+    return _make(claim, direction, test, k / n, interval, bound, margin, (p_hold, p_fail), alpha, det)
 
 
 def _solve_p(f, start, *, upward=True):
@@ -357,8 +358,7 @@ def all_of(claim, verdicts: Sequence[Verdict]) -> Verdict:
         shown.interval,
         shown.target,
         shown.margin,
-        p_hold,
-        p_fail,
+        (p_hold, p_fail),
         alpha,
         max(v.detectable for v in vs),
     )
