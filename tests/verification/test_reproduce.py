@@ -9,6 +9,7 @@ import pytest
 from verification import cli
 from verification.report import Check
 from verification.reproduce import run_reproduce
+from verification.runtime.context import RunContext
 from verification.runtime.result_cache import ResultCache, config_hash
 
 
@@ -151,17 +152,18 @@ def test_sweep_options_reach_phase_diagram_modules(tmp_path, monkeypatch):
 
     seen = {}
 
-    def fake_data(**kw):
-        seen.update(kw)
+    def fake_data(settings, run):
+        seen.update(settings=settings, run=run)
         return {"params": {"relations": []}, "diagram": {}, "boundary": {}}
 
     monkeypatch.setattr(f5, "figure5_data", fake_data)
     monkeypatch.setattr(f5, "plot", lambda data, out: [])
     monkeypatch.setattr(f5, "evaluate", lambda data: [])
-    run_reproduce(tmp_path, only=["fig5"], progress=False, chunk_size=4)
-    assert seen["chunk_size"] == 4 and seen["cache"] is not None
-    run_reproduce(tmp_path, only=["fig5"], progress=False, chunk_size=5)
-    assert seen["chunk_size"] == 5  # another chunking: another cache entry, computed again
+    run_reproduce(tmp_path, only=["fig5"], run=RunContext(progress=False, chunk_size=4))
+    assert seen["run"].chunk_size == 4 and seen["run"].cache is not None
+    assert isinstance(seen["settings"], f5.Figure5Settings)
+    run_reproduce(tmp_path, only=["fig5"], run=RunContext(progress=False, chunk_size=5))
+    assert seen["run"].chunk_size == 5  # another chunking: another cache entry, computed again
 
 
 def test_full_tier_on_cpu_warns_about_its_cost_once(tmp_path, capsys):

@@ -15,11 +15,12 @@
   against Eq. (12) and the F formula from the same networks' initial quantities (issue 12);
 * :mod:`~verification.figures.figure7` -- the Goldilocks zone of decoder depth;
 * :mod:`~verification.figures.figure8` -- the phase diagram over the decoder's weight decay;
-* :mod:`~verification.figures.phase_diagram` -- the phase diagrams' designs (dense, sequential),
-  boundary fits and plots (Figures 5 and 8).
+* :mod:`~verification.figures.phase_diagram` -- the phase diagrams' planes, boundary fits and
+  plots (Figures 5 and 8).
 
-The seeds-in-rounds design of the full tiers of Figures 3 and 6 is generic:
-:mod:`verification.designs.seed_rounds`.
+The designs are generic: the dense grid and the adaptive columns of Figures 5 and 8
+(:mod:`verification.designs.grid`, :mod:`verification.designs.adaptive_columns`), and the
+seeds in rounds of the full tiers of Figures 3 and 6 (:mod:`verification.designs.seed_rounds`).
 """
 
 from effective_theory._lazy import attach

@@ -9,10 +9,10 @@ constant ratio has slope +1 in these axes, so the sign refers to the orientation
 axes.)  The paper reads the critical ratio ``r* = eta_dec / eta_enc`` as "generalization requires
 eta_dec / eta_enc <~ 10", the same for mod 3, greater-than and complete bipartite.
 
-:func:`phase_diagram` trains one model per (relation, eta_enc, eta_dec, seed) and classifies it
-by Table IV; :func:`figure5_data` fits the boundary of each relation to every run by maximum
-likelihood (:func:`verification.figures.phase_diagram.analyze_boundary`: censored columns bound
-the line instead of being dropped); :func:`evaluate` tests the three claims
+:func:`figure5_data` trains one model per (relation, eta_enc, eta_dec, seed), classifies it by
+Table IV and fits the boundary of each relation to every run by maximum likelihood
+(:func:`verification.figures.phase_diagram.analyze_boundary`: censored columns bound the line
+instead of being dropped); :func:`evaluate` tests the three claims
 (:mod:`verification.verdicts`: slope 1 within 0.25, ``log10 r* <= 1.5``, the same ratio for all
 relations within half a decade), each also at a quarter of the budget; :func:`plot` draws the
 diagrams.  The settings of the quick and full tiers are those of
@@ -33,134 +33,106 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 from verification.figures.phase_diagram import (
     budget_checked_row,
+    check_diagram_settings,
     diagram_data,
-    grid_phase_diagram,
     plot_phase_diagrams,
 )
+from verification.runtime.context import RunContext
+from verification.verdicts import ratio_row, same_ratio_row, slope_row
 
-__all__ = ["phase_diagram", "figure5_data", "plot", "claims", "evaluate"]
+__all__ = ["Figure5Settings", "figure5_data", "plot", "claims", "evaluate"]
 
 SLOPE_CLAIM = "boundary is a constant-ratio line (slope 1 in log-log), {rel}"
 RATIO_CLAIM = "critical ratio eta_dec/eta_enc <~ 10, {rel}"
 SAME_CLAIM = "critical ratio is the same for all relations"
 
 
-def phase_diagram(
-    relations,
-    *,
-    log_eta_enc,
-    log_eta_dec,
-    seeds=1,
-    seed=0,
-    steps=10_000,
-    n=30,
-    train_fraction=0.75,
-    eval_every=10,
-    gap=1_000,
-    extra=None,
-    device=None,
-    progress=False,
-    executor=None,
-    cache=None,
-    chunk_size=None,
-) -> dict:
-    """Train and classify one model per (relation, eta_enc, eta_dec, seed); a pure function.
+@dataclass(frozen=True)
+class Figure5Settings:
+    """Settings of Figure 5's phase diagrams; the defaults are the quick tier.
+
+    The tiers are declared in :data:`verification.figures.registry.FIGURES` (``"fig5"``).
 
     Parameters
     ----------
-    relations : list of str
+    relations : sequence of str
         Relation names (``"mod3"``, ``"greater"``, ``"bipartite"``); all are trained in one batch.
-    log_eta_enc, log_eta_dec : list of float
-        log10 of the encoder and decoder learning rates (a full grid).
+    log_eta_enc : sequence of float
+        log10 of the encoder learning rates: the columns.
+    log_eta_dec : sequence of float
+        log10 of the decoder learning rates: the rows of the grid design, the range of the
+        adaptive one.
     seeds : int
-        Independent runs per grid point: model seeds ``model_seeds(seed, seeds)`` (initialisation
-        and split; disjoint from every other experiment seed's).
-    steps, n, train_fraction, eval_every, gap :
-        Step budget, elements, training fraction, evaluation period and grokking gap.
-    extra : dict, optional
-        Further :class:`~verification.training.TrainConfig` fields (e.g. ``{"wd_dec": 0.1}``).
-    executor, cache, chunk_size : optional
-        Run the grid in chunks of ``chunk_size`` configs through an executor and an on-disk
-        :class:`~verification.runtime.result_cache.ResultCache`
-        (:func:`verification.sweeps.train_points`).  Per-config results depend neither on the
-        chunking nor on the executor.
+        Runs per point: model seeds ``model_seeds(seed, seeds)`` (initialisation and split;
+        disjoint from every other experiment seed's).
+    steps, n, eval_every : int
+        Step budget (Adam, Table III otherwise), elements and evaluation period.
+    design : {"grid", "adaptive"}
+        ``"grid"`` trains every point of ``log_eta_enc x log_eta_dec``; ``"adaptive"`` locates
+        each column's boundary round by round where it is uncertain
+        (:func:`verification.figures.phase_diagram.adaptive_diagram`).
+    adaptive : mapping
+        Options of the adaptive design (:data:`verification.figures.phase_diagram.ADAPTIVE_OPTIONS`:
+        ``initial_points``, ``precision``, ``resolution``, ``max_rounds``, ``max_runs``, and
+        ``dense_runs_per_relation`` for the cost comparison).
+    seed : int
+        Experiment seed.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a field of the wrong type or out of range, naming the field.
+    """
+
+    relations: tuple = ("mod3", "greater", "bipartite")
+    log_eta_enc: tuple = (-4.0, -3.5, -3.0, -2.5)
+    log_eta_dec: tuple = (-4.0, -3.5, -3.0, -2.5, -2.0, -1.5)
+    seeds: int = 1
+    steps: int = 4_000
+    n: int = 30
+    eval_every: int = 10
+    design: str = "grid"
+    adaptive: Mapping = field(default_factory=dict)
+    seed: int = 0
+
+    def __post_init__(self):
+        check_diagram_settings(self, ("log_eta_enc", "log_eta_dec"))
+
+
+def figure5_data(settings: Figure5Settings | None = None, run: RunContext | None = None) -> dict:
+    """Phase diagrams and boundary fits for every relation (JSON-serialisable; pure).
+
+    Parameters
+    ----------
+    settings : Figure5Settings, optional
+        Default: the quick tier.
+    run : RunContext, optional
+        Device, executor, cache, chunk size, progress.
 
     Returns
     -------
-    dict of lists
-        One entry per run: ``relation``, ``log_eta_enc``, ``log_eta_dec``, ``seed``, ``phase``,
-        ``steps_to_train``, ``steps_to_test``, ``train_acc``, ``test_acc``; plus ``steps``, ``gap``.
+    dict
+        ``params``, ``diagram`` (one entry per run), ``boundary`` (per relation) and ``cost``
+        (:func:`verification.figures.phase_diagram.diagram_data`).
     """
-    return grid_phase_diagram(
-        relations,
-        axes=[("log_eta_enc", "eta_enc", log_eta_enc), ("log_eta_dec", "eta_dec", log_eta_dec)],
-        fixed=extra,
-        seeds=seeds,
-        seed=seed,
-        steps=steps,
-        n=n,
-        train_fraction=train_fraction,
-        eval_every=eval_every,
-        gap=gap,
-        device=device,
-        progress=progress,
-        executor=executor,
-        cache=cache,
-        chunk_size=chunk_size,
-    )
-
-
-def figure5_data(
-    *,
-    relations=("mod3", "greater", "bipartite"),
-    log_eta_enc=(-4.0, -3.5, -3.0, -2.5),
-    log_eta_dec=(-4.0, -3.5, -3.0, -2.5, -2.0, -1.5),
-    seeds=1,
-    seed=0,
-    steps=4_000,
-    n=30,
-    eval_every=10,
-    design="grid",
-    adaptive=None,
-    device=None,
-    progress=False,
-    executor=None,
-    cache=None,
-    chunk_size=None,
-) -> dict:
-    """Phase diagrams and boundary fits for every relation (JSON-serialisable; pure).
-
-    ``design="grid"`` trains every point of ``log_eta_enc x log_eta_dec``; ``design="adaptive"``
-    trains the columns ``log_eta_enc`` at decoder rates chosen round by round where the boundary
-    is uncertain (:func:`verification.figures.phase_diagram.adaptive_phase_diagram`, options in
-    ``adaptive``: ``initial_points``, ``precision``, ``resolution``, ``max_rounds``; the decoder
-    range is ``log_eta_dec``'s).  The defaults are the quick tier; the tiers are declared in
-    :data:`verification.figures.registry.FIGURES` (``"fig5"``).
-    """
+    s = Figure5Settings() if settings is None else settings
     params = {
-        "relations": [str(r) for r in relations],
-        "log_eta_enc": [float(v) for v in log_eta_enc],
-        "log_eta_dec": [float(v) for v in log_eta_dec],
-        "seeds": int(seeds),
-        "seed": int(seed),
-        "steps": int(steps),
-        "n": int(n),
-        "eval_every": int(eval_every),
-        "design": design,
+        "relations": list(s.relations),
+        "log_eta_enc": list(s.log_eta_enc),
+        "log_eta_dec": list(s.log_eta_dec),
+        "seeds": s.seeds,
+        "seed": s.seed,
+        "steps": s.steps,
+        "n": s.n,
+        "eval_every": s.eval_every,
+        "design": s.design,
     }
-    return diagram_data(
-        params,
-        x_key="log_eta_enc",
-        x_field="eta_enc",
-        adaptive=adaptive,
-        device=device,
-        progress=progress,
-        executor=executor,
-        cache=cache,
-        chunk_size=chunk_size,
-    )
+    return diagram_data(params, x_key="log_eta_enc", x_field="eta_enc", adaptive=s.adaptive, run=run)
 
 
 def plot(data, out_dir) -> list[str]:
@@ -191,8 +163,6 @@ def evaluate(data) -> list[tuple[str, dict]]:
     Each row is also computed from the phases the runs had at a quarter of the budget; a row whose
     estimate then lies outside its interval at the full budget is inconclusive.
     """
-    from verification.verdicts import ratio_row, same_ratio_row, slope_row
-
     diagram = data["diagram"]
     rows, unit_fits, quarter_fits = [], {}, {}
     for rel in data["params"]["relations"]:

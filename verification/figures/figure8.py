@@ -26,119 +26,120 @@ References
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 from verification.figures.phase_diagram import (
     budget_checked_row,
+    check_diagram_settings,
     diagram_data,
-    grid_phase_diagram,
     plot_phase_diagrams,
 )
+from verification.runtime.context import RunContext
+from verification.train_config import check_real
+from verification.verdicts import slope_row
 
-__all__ = ["wd_phase_diagram", "figure8_data", "plot", "claims", "evaluate"]
+__all__ = ["Figure8Settings", "figure8_data", "plot", "claims", "evaluate"]
 
 CLAIM = "the boundary log eta_dec* does not depend on log wd_dec (slope 0), {rel}"
 
 
-def wd_phase_diagram(
-    relations,
-    *,
-    log_eta_enc,
-    log_wd_dec,
-    log_eta_dec,
-    seeds=1,
-    seed=0,
-    steps=10_000,
-    n=30,
-    train_fraction=0.75,
-    eval_every=10,
-    gap=1_000,
-    device=None,
-    progress=False,
-    executor=None,
-    cache=None,
-    chunk_size=None,
-) -> dict:
-    """Train and classify one model per (relation, wd_dec, eta_dec, seed) at fixed eta_enc; pure.
+@dataclass(frozen=True)
+class Figure8Settings:
+    """Settings of Figure 8's phase diagrams; the defaults are the quick tier.
 
-    Returns a dict of lists (``relation``, ``log_wd_dec``, ``log_eta_dec``, ``seed``, ``phase``,
-    ``steps_to_train``, ``steps_to_test``, ``train_acc``, ``test_acc``) and ``steps``.
-    ``executor``, ``cache`` and ``chunk_size`` are as in
-    :func:`verification.figures.phase_diagram.grid_phase_diagram`.
+    The tiers are declared in :data:`verification.figures.registry.FIGURES` (``"fig8"``).
+
+    Parameters
+    ----------
+    relations : sequence of str
+        Relation names; all are trained in one batch.
+    log_eta_enc : float
+        log10 of the encoder learning rate, shared by every run (paper: -5).
+    log_wd_dec : sequence of float
+        log10 of the decoder weight decays: the columns.
+    log_eta_dec : sequence of float
+        log10 of the decoder learning rates: the rows of the grid design, the range of the
+        adaptive one.
+    seeds : int
+        Runs per point: model seeds ``model_seeds(seed, seeds)``.
+    steps, n, eval_every : int
+        Step budget, elements and evaluation period.
+    design : {"grid", "adaptive"}
+        As in :class:`~verification.figures.figure5.Figure5Settings`, with the weight decays as the
+        columns.
+    adaptive : mapping
+        Options of the adaptive design, as in :class:`~verification.figures.figure5.Figure5Settings`.
+    seed : int
+        Experiment seed.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a field of the wrong type or out of range, naming the field.
     """
-    return grid_phase_diagram(
-        relations,
-        axes=[("log_wd_dec", "wd_dec", log_wd_dec), ("log_eta_dec", "eta_dec", log_eta_dec)],
-        fixed={"eta_enc": 10.0**log_eta_enc},
-        seeds=seeds,
-        seed=seed,
-        steps=steps,
-        n=n,
-        train_fraction=train_fraction,
-        eval_every=eval_every,
-        gap=gap,
-        device=device,
-        progress=progress,
-        executor=executor,
-        cache=cache,
-        chunk_size=chunk_size,
-    )
+
+    relations: tuple = ("mod3",)
+    log_eta_enc: float = -3.0
+    log_wd_dec: tuple = (-3.0, -2.0, -1.0, 0.0)
+    log_eta_dec: tuple = (-3.5, -3.0, -2.5, -2.0, -1.5)
+    seeds: int = 2
+    steps: int = 3_000
+    n: int = 30
+    eval_every: int = 10
+    design: str = "grid"
+    adaptive: Mapping = field(default_factory=dict)
+    seed: int = 0
+
+    def __post_init__(self):
+        check_real(self.log_eta_enc, "log_eta_enc")
+        object.__setattr__(self, "log_eta_enc", float(self.log_eta_enc))
+        check_diagram_settings(self, ("log_wd_dec", "log_eta_dec"))
 
 
-def figure8_data(
-    *,
-    relations=("mod3",),
-    log_eta_enc=-3.0,
-    log_wd_dec=(-3.0, -2.0, -1.0, 0.0),
-    log_eta_dec=(-3.5, -3.0, -2.5, -2.0, -1.5),
-    seeds=2,
-    seed=0,
-    steps=3_000,
-    n=30,
-    eval_every=10,
-    design="grid",
-    adaptive=None,
-    device=None,
-    progress=False,
-    executor=None,
-    cache=None,
-    chunk_size=None,
-) -> dict:
+def figure8_data(settings: Figure8Settings | None = None, run: RunContext | None = None) -> dict:
     """Diagrams and boundary analysis (slope of ``log10 eta_dec*`` against ``log10 wd_dec``); pure.
 
-    ``design`` and ``adaptive`` as in :func:`verification.figures.figure5.figure5_data`, with the
-    weight decay as the columns.  The defaults are the quick tier; the tiers are declared in
-    :data:`verification.figures.registry.FIGURES` (``"fig8"``).
+    Parameters
+    ----------
+    settings : Figure8Settings, optional
+        Default: the quick tier.
+    run : RunContext, optional
+        Device, executor, cache, chunk size, progress.
+
+    Returns
+    -------
+    dict
+        ``params``, ``diagram`` (one entry per run), ``boundary`` (per relation) and ``cost``
+        (:func:`verification.figures.phase_diagram.diagram_data`).
     """
+    s = Figure8Settings() if settings is None else settings
     params = {
-        "relations": [str(r) for r in relations],
-        "log_eta_enc": float(log_eta_enc),
-        "log_wd_dec": [float(v) for v in log_wd_dec],
-        "log_eta_dec": [float(v) for v in log_eta_dec],
-        "seeds": int(seeds),
-        "seed": int(seed),
-        "steps": int(steps),
-        "n": int(n),
-        "eval_every": int(eval_every),
-        "design": design,
+        "relations": list(s.relations),
+        "log_eta_enc": s.log_eta_enc,
+        "log_wd_dec": list(s.log_wd_dec),
+        "log_eta_dec": list(s.log_eta_dec),
+        "seeds": s.seeds,
+        "seed": s.seed,
+        "steps": s.steps,
+        "n": s.n,
+        "eval_every": s.eval_every,
+        "design": s.design,
     }
     return diagram_data(
         params,
         x_key="log_wd_dec",
         x_field="wd_dec",
-        fixed={"eta_enc": 10.0 ** params["log_eta_enc"]},
-        adaptive=adaptive,
-        device=device,
-        progress=progress,
-        executor=executor,
-        cache=cache,
-        chunk_size=chunk_size,
+        fixed={"eta_enc": 10.0**s.log_eta_enc},
+        adaptive=s.adaptive,
+        run=run,
     )
 
 
 def plot(data, out_dir) -> list[str]:
     """One panel per relation (PNG) and the runs (CSV); the dashed line is a weight-decay-independent
     boundary through the fitted line's value at the middle of the weight-decay range."""
-    import math
-
     rel0 = data["params"]["relations"][0]
     b = data["boundary"][rel0]
     wds = data["params"]["log_wd_dec"]
@@ -167,8 +168,6 @@ def claims(settings) -> list[str]:
 
 def evaluate(data) -> list[tuple[str, dict]]:
     """Report rows for Figure 8 (Eq. 12): the boundary does not move with the decoder's weight decay."""
-    from verification.verdicts import slope_row
-
     rows = []
     for rel in data["params"]["relations"]:
         claim = CLAIM.format(rel=rel)

@@ -3,8 +3,11 @@
 Shared by :mod:`verification.figures.figure5` (``x = log10 eta_enc``) and
 :mod:`verification.figures.figure8` (``x = log10 wd_dec``); ``y = log10 eta_dec`` in both.
 
-* :func:`grid_phase_diagram` trains one model per (relation, grid point, seed) and classifies it
-  by Table IV (Appendix B).
+* :class:`PhasePlane` says what a diagram trains: one model per (relation, ``x``, ``y``, seed),
+  each classified by Table IV (Appendix B).
+* :func:`grid_diagram` trains every point of the plane (:mod:`verification.designs.grid`);
+  :func:`adaptive_diagram` locates the boundary column by column
+  (:mod:`verification.designs.adaptive_columns`); both give the runs as JSON-ready lists.
 * :func:`boundary_fits` fits the generalization/memorization boundary ``y0(x) = a + b x`` to
   *every* run by maximum likelihood (:func:`verification.statistics.fit_boundary`; generalization
   and grokking on one side, memorization on the other, confusion left out).  A column in which
@@ -12,7 +15,8 @@ Shared by :mod:`verification.figures.figure5` (``x = log10 eta_enc``) and
   same fit is made with the phases the runs had at a quarter of the budget (read off the same
   runs' first-reached steps), so that a boundary that still moves with the budget (late
   grokking) is seen.
-* :func:`analyze_boundary` is the JSON summary the figure stores and plots.
+* :func:`analyze_boundary` is the JSON summary the figure stores and plots; :func:`diagram_data`
+  is a figure's whole data (runs, boundaries, cost).
 * :func:`plot_phase_diagrams` draws one panel per relation, with a colour key of the phases.
 
 References
@@ -24,22 +28,31 @@ References
 from __future__ import annotations
 
 import csv
-import itertools
 import math
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from effective_theory._checks import check_int
+from verification.designs.adaptive_columns import ColumnDesign, adaptive_columns
+from verification.designs.grid import grid_points, train_grid
 from verification.figures._common import model_seeds
 from verification.phases import classify_phase, is_generalizing
-from verification.sweeps import train_points
-from verification.training import TrainConfig
+from verification.runtime.context import RunContext
+from verification.statistics import fit_boundary, fit_column
+from verification.train_config import Schedule, TrainConfig
+from verification.verdicts import budget_check
 
 __all__ = [
     "PHASE_COLOURS",
-    "grid_phase_diagram",
-    "adaptive_phase_diagram",
-    "column_next_points",
+    "DESIGNS",
+    "ADAPTIVE_OPTIONS",
+    "PhasePlane",
+    "check_diagram_settings",
+    "grid_diagram",
+    "adaptive_diagram",
     "boundary_runs",
     "boundary_fits",
     "analyze_boundary",
@@ -59,343 +72,191 @@ PHASE_COLOURS = {
 #: the grokking gap of Table IV (steps), as used by the trainer
 GAP = 1_000
 
+#: the designs of a phase diagram: every point of the plane, or the boundary column by column
+DESIGNS = ("grid", "adaptive")
 
-def grid_phase_diagram(
-    relations,
-    *,
-    axes,
-    fixed=None,
-    seeds=1,
-    seed=0,
-    steps=10_000,
-    n=30,
-    train_fraction=0.75,
-    eval_every=10,
-    gap=GAP,
-    device=None,
-    progress=False,
-    executor=None,
-    cache=None,
-    chunk_size=None,
-) -> dict:
-    """One model per (relation, grid point, seed) on a log10 grid of two TrainConfig fields; pure.
+#: options of the adaptive design (:class:`~verification.designs.adaptive_columns.ColumnDesign`'s
+#: fields beyond the range and the seeds), and the size of the dense design its cost is compared with
+ADAPTIVE_OPTIONS = (
+    "initial_points",
+    "precision",
+    "resolution",
+    "max_rounds",
+    "max_runs",
+    "dense_runs_per_relation",
+)
+
+#: the rows of both diagrams: the decoder learning rate
+Y_KEY, Y_FIELD = "log_eta_dec", "eta_dec"
+
+#: per-run results of a diagram, after its coordinates and seed
+RUN_KEYS = ("phase", "steps_to_train", "steps_to_test", "train_acc", "test_acc", "steps_run")
+
+
+@dataclass(frozen=True)
+class PhasePlane:
+    """What a phase diagram trains: one model per (relation, ``x``, ``y``, seed).
 
     Parameters
     ----------
-    relations : str or list of str
-        Relation names.
-    axes : list of (column, field, log10 values)
-        The grid axes, outermost first, e.g. ``[("log_eta_enc", "eta_enc", [-4, -3])]``; each
-        config gets ``field = 10**value`` and each row the column ``column = value``.
-    fixed : dict, optional
-        Further :class:`~verification.training.TrainConfig` fields shared by every run.
+    relations : sequence of str
+        Relation names (``"mod3"``, ``"greater"``, ``"bipartite"``).
+    x_key, x_field : str
+        The columns: the data's key (``"log_eta_enc"``) and the
+        :class:`~verification.train_config.TrainConfig` field set to ``10**x`` (``"eta_enc"``).
+    xs, ys : sequence of float
+        Column values and decoder learning rates ``log10 eta_dec`` (the grid design's rows, the
+        adaptive design's range).
     seeds : int
-        Independent runs per grid point: model seeds ``model_seeds(seed, seeds)`` (initialisation
-        and split; disjoint from every other experiment seed's).
-    steps, n, train_fraction, eval_every, gap :
-        Step budget, elements, training fraction, evaluation period and grokking gap.
-    device, progress, executor, cache, chunk_size :
-        As in :func:`verification.sweeps.train_points`.
-
-    Returns
-    -------
-    dict of lists
-        One entry per run: ``relation``, the axis columns, ``seed``, ``phase``, ``steps_to_train``,
-        ``steps_to_test``, ``train_acc``, ``test_acc``; plus ``steps`` and ``gap``.
-    """
-    if isinstance(relations, str):
-        relations = [relations]
-    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
-        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
-    fixed = dict(fixed or {})
-    grids = [[float(v) for v in values] for _, _, values in axes]
-    cells = [(rel, point) for rel in relations for point in itertools.product(*grids)]
-    per_point = model_seeds(seed, seeds)
-    runs = train_points(
-        [
-            [
-                TrainConfig(
-                    relation=rel,
-                    n=n,
-                    train_fraction=train_fraction,
-                    seed=s,
-                    **{field: 10.0**v for (_, field, _), v in zip(axes, point)},
-                    **fixed,
-                )
-                for s in per_point
-            ]
-            for rel, point in cells
-        ],
-        steps=steps,
-        eval_every=eval_every,
-        gap=gap,
-        device=device,
-        progress=progress,
-        executor=executor,
-        cache=cache,
-        chunk_size=chunk_size,
-    )
-    out = {"relation": [rel for rel, _ in cells for _ in range(seeds)]}
-    for k, (column, _, _) in enumerate(axes):
-        out[column] = [point[k] for _, point in cells for _ in range(seeds)]
-    out["seed"] = [s for _ in cells for s in per_point]
-    for key in ("phase", "steps_to_train", "steps_to_test", "train_acc", "test_acc", "steps_run"):
-        out[key] = [v for r in runs for v in r[key]]
-    out["steps"] = int(steps)
-    out["gap"] = int(gap)
-    out["model_steps"] = int(sum(out["steps_run"]))
-    return out
-
-
-def column_next_points(y, generalized, *, y_range, precision, resolution, edge_runs=None):
-    """The next decoder rates of one column of a sequential phase diagram, or why it is finished.
-
-    The column's boundary ``y0`` (where ``P(generalize) = 1/2``) is fitted by
-    :func:`verification.statistics.propose_column_points` (probit maximum likelihood, profile
-    interval at 95 %).  Then:
-
-    * ``"precise"``: the interval is narrower than ``precision``;
-    * otherwise the proposed points that lie in ``y_range`` (bisection of the interval, or a step
-      outward while the column is censored);
-    * if every proposal lies outside ``y_range`` (the interval reaches past an end of the range,
-      e.g. a column whose runs at the range's end are split), the range is searched *inside*:
-      the midpoint of the part of the interval within the range, plus more seeds at the range's
-      end on the interval's unbounded side while that end has fewer than ``edge_runs`` runs.
-      Only when that part is narrower than ``precision`` is the column finished, ``"beyond the
-      range"`` (its boundary lies within ``precision`` of the end, or past it: a censored column,
-      which enters the boundary fit as the bound it is).
-
-    Before this rule (session 4), a column whose seeds split at the range's end was closed after
-    its first round although the range inside was never sampled (the first run of Figure 8's
-    full tier: 10 of 15 columns closed with 4 runs each).
-
-    Parameters
-    ----------
-    y, generalized : sequences
-        The column's non-confusion runs: decoder rate (log10) and whether the run generalized.
-    y_range : (float, float)
-        Allowed rates.
-    precision, resolution : float
-        Stopping width of the interval, and the grid new points are rounded to.
-    edge_runs : int, optional
-        Runs at the range's end beyond which no more seeds are put there (default: no more).
-
-    Returns
-    -------
-    (str or None, list of float)
-        Why the column is finished (``None`` while open) and its next points.
+        Runs per point: model seeds ``model_seeds(seed, seeds)`` (initialisation and split;
+        disjoint from every other experiment seed's).
+    seed : int
+        Experiment seed.
+    n : int
+        Elements of the relation.
+    fixed : mapping
+        Further TrainConfig fields of every run (Figure 8: ``{"eta_enc": 10**log_eta_enc}``).
 
     Examples
     --------
-    Seeds split at the lower end, memorization at the upper end: search inside the range.
-
-    >>> column_next_points([-5, -5, -2, -2], [True, False, False, False], y_range=(-5, -2),
-    ...                    precision=0.5, resolution=0.125, edge_runs=6)
-    (None, [-3.5, -5.0])
+    >>> plane = PhasePlane(["mod3"], "log_eta_enc", "eta_enc", [-3.0], [-2.0], seeds=2, seed=1)
+    >>> [(c.eta_enc, c.eta_dec, c.seed) for c in plane.configs("mod3", -3.0, -2.0)]
+    [(0.001, 0.01, 1000000), (0.001, 0.01, 1000001)]
     """
-    from verification.statistics import propose_column_points
 
-    lo, hi = (float(v) for v in y_range)
-    yv = [float(v) for v in y]
-    prop = propose_column_points(
-        yv,
-        list(generalized),
-        precision=precision,
-        resolution=resolution,
-        s_min=precision / 4,
-        step=2 * resolution,
-    )
-    if prop["done"]:
-        return "precise", []
-    inside = [p for p in prop["next"] if lo - 1e-9 <= p <= hi + 1e-9]
-    if inside:
-        return None, inside
-    a_int, b_int = prop["interval"]
-    a, b = max(a_int, lo), min(b_int, hi)
-    if not b - a >= precision:
-        return "beyond the range", []
-    points = [round(0.5 * (a + b) / resolution) * resolution]
-    for end, open_side in ((lo, not math.isfinite(a_int)), (hi, not math.isfinite(b_int))):
-        runs = sum(abs(v - end) < 1e-9 for v in yv)
-        if open_side and edge_runs is not None and runs < edge_runs:
-            points.append(end)
-    return None, [float(p) for p in dict.fromkeys(points)]
+    relations: tuple
+    x_key: str
+    x_field: str
+    xs: tuple
+    ys: tuple
+    seeds: int = 1
+    seed: int = 0
+    n: int = 30
+    fixed: Mapping = field(default_factory=dict)
+
+    def __post_init__(self):
+        rels = (self.relations,) if isinstance(self.relations, str) else tuple(self.relations)
+        object.__setattr__(self, "relations", rels)
+        object.__setattr__(self, "xs", tuple(float(v) for v in self.xs))
+        object.__setattr__(self, "ys", tuple(float(v) for v in self.ys))
+        object.__setattr__(self, "seeds", check_int(self.seeds, "seeds", minimum=1))
+        object.__setattr__(self, "fixed", dict(self.fixed))
+
+    def configs(
+        self, relation: str, x: float, y: float, replicates: range | None = None
+    ) -> list[TrainConfig]:
+        """The runs at ``(relation, x, y)``: replicates ``0 .. seeds - 1``, or ``replicates``."""
+        reps = range(self.seeds) if replicates is None else replicates
+        point = {self.x_field: 10.0**x, Y_FIELD: 10.0**y}
+        return [
+            TrainConfig(relation=relation, n=self.n, seed=s, **point, **self.fixed)
+            for s in model_seeds(self.seed, len(reps), start=reps.start)
+        ]
 
 
-def adaptive_phase_diagram(
-    relations,
-    *,
-    x_axis,
-    y_axis,
-    y_range,
-    initial_points=4,
-    seeds=2,
-    seed=0,
-    precision=0.5,
-    resolution=0.125,
-    max_rounds=5,
-    max_runs=None,
-    fixed=None,
-    steps=10_000,
-    n=30,
-    train_fraction=0.75,
-    eval_every=10,
-    gap=GAP,
-    device=None,
-    progress=False,
-    executor=None,
-    cache=None,
-    chunk_size=None,
-) -> dict:
-    """A phase diagram sampled where the boundary is uncertain (sequential design, issue 15).
+def check_diagram_settings(settings, axes: tuple[str, ...]) -> None:
+    """Validate and normalise the settings the phase-diagram figures share, in place.
 
-    Each column ``x`` of each relation starts with ``initial_points`` values of ``y`` spread over
-    ``y_range`` (``seeds`` runs each).  After every round the column's boundary is fitted
-    (:func:`verification.statistics.propose_column_points`: a probit fit of the column, bisection
-    of its profile-likelihood interval, a step outward while the column is censored); the column
-    is done when its 95 % interval is narrower than ``precision`` decades, or when the part of the
-    interval inside ``y_range`` is (the boundary lies at or beyond an end of the range: a censored
-    column, kept as the bound it is); :func:`column_next_points` is the rule.
-    All proposed points of all columns and relations train as one batch per round,
-    through the result cache when one is given (a finished round is not recomputed), so the rounds
-    cost a few batched ensembles instead of a dense grid.
+    ``settings`` is a frozen settings dataclass (:class:`~verification.figures.figure5.Figure5Settings`,
+    :class:`~verification.figures.figure8.Figure8Settings`) with ``relations``, the list-valued
+    ``axes``, ``seeds``, ``seed``, ``steps``, ``n``, ``eval_every``, ``design`` and ``adaptive``:
+    lists become tuples, ``adaptive`` a dict, and a bad field raises TypeError or ValueError
+    naming it.
+    """
 
-    Parameters
-    ----------
-    x_axis : (column, field, values)
-        The horizontal axis, e.g. ``("log_eta_enc", "eta_enc", [-5, -4.5, ...])``.
-    y_axis : (column, field)
-        The vertical axis, e.g. ``("log_eta_dec", "eta_dec")``; its values are chosen here.
-    y_range : (float, float)
-        Allowed ``y`` values (log10).
-    precision, resolution : float
-        Stopping width of a column's interval, and the grid to which new points are rounded.
-    max_rounds, max_runs : int, optional
-        At most this many rounds (the first included) and runs in all: a round that would pass
-        ``max_runs`` trains only the points that fit (in column order), so the design never costs
-        more than ``max_runs`` runs of ``steps`` steps.
-    Other parameters as in :func:`grid_phase_diagram`.
+    def put(name, value):
+        object.__setattr__(settings, name, value)
+
+    rels = settings.relations
+    put("relations", (rels,) if isinstance(rels, str) else tuple(str(r) for r in rels))
+    for name in axes:
+        put(name, tuple(float(v) for v in getattr(settings, name)))
+    for name in ("relations", *axes):
+        if not getattr(settings, name):
+            raise ValueError(f"{name} must not be empty")
+    for name, minimum in (("seeds", 1), ("seed", 0), ("steps", 0), ("n", 2), ("eval_every", 1)):
+        put(name, check_int(getattr(settings, name), name, minimum=minimum))
+    if settings.design not in DESIGNS:
+        raise ValueError(f"design must be 'grid' or 'adaptive', got {settings.design!r}")
+    put("adaptive", dict(settings.adaptive))
+    unknown = sorted(set(settings.adaptive) - set(ADAPTIVE_OPTIONS))
+    if unknown:
+        raise TypeError(f"adaptive has unknown options {unknown}; known: {list(ADAPTIVE_OPTIONS)}")
+    if settings.design == "adaptive":
+        if len(set(settings.log_eta_dec)) < 2:
+            raise ValueError(
+                f"log_eta_dec must span a range for the adaptive design, got {settings.log_eta_dec}"
+            )
+        try:
+            _column_design(settings.log_eta_dec, settings.seeds, settings.adaptive)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"adaptive: {exc}") from exc
+
+
+def _column_design(ys, seeds, adaptive) -> ColumnDesign:
+    options = {k: v for k, v in adaptive.items() if k != "dense_runs_per_relation"}
+    return ColumnDesign(y_range=(min(ys), max(ys)), seeds=seeds, **options)
+
+
+def _diagram(plane: PhasePlane, points, results) -> dict:
+    """Per-run lists of the runs ``results`` at ``points`` ``(relation, x, y)``."""
+    out = {k: [] for k in ("relation", plane.x_key, Y_KEY, "seed", *RUN_KEYS)}
+    for (relation, x, y), res in zip(points, results):
+        m, columns = len(res), res.columns()
+        out["relation"] += [relation] * m
+        out[plane.x_key] += [x] * m
+        out[Y_KEY] += [y] * m
+        out["seed"] += [cfg.seed for cfg in res.configs]
+        for key in RUN_KEYS:
+            out[key] += columns[key]
+    return out
+
+
+def grid_diagram(plane: PhasePlane, schedule: Schedule, run: RunContext | None = None) -> dict:
+    """Every point of ``relations x xs x ys``, with its seeds (:func:`~verification.designs.grid.train_grid`).
 
     Returns
     -------
     dict
-        As :func:`grid_phase_diagram` (one entry per run), plus ``rounds`` (per round: ``runs``,
-        ``model_steps``, ``open_columns``), ``model_steps`` (steps actually trained) and
-        ``columns_done``.
+        One entry per run: ``relation``, ``plane.x_key``, ``log_eta_dec``, ``seed``, ``phase``,
+        ``steps_to_train``, ``steps_to_test``, ``train_acc``, ``test_acc``, ``steps_run``; plus
+        ``steps``, ``gap`` and ``model_steps`` (steps actually trained).
     """
-    if isinstance(relations, str):
-        relations = [relations]
-    xcol, xfield, xs = x_axis
-    ycol, yfield = y_axis
-    lo, hi = (float(v) for v in y_range)
-    if not lo < hi:
-        raise ValueError(f"y_range must be increasing, got {y_range!r}")
-    fixed = dict(fixed or {})
-    diagram = {
-        k: []
-        for k in (
-            "relation",
-            xcol,
-            ycol,
-            "seed",
-            "phase",
-            "steps_to_train",
-            "steps_to_test",
-            "train_acc",
-            "test_acc",
-            "steps_run",
-        )
-    }
-    runs_at: dict = {}
-    start = [
-        round((lo + (hi - lo) * i / max(initial_points - 1, 1)) / resolution) * resolution
-        for i in range(initial_points)
-    ]
-    todo = {(rel, float(x)): start for rel in relations for x in xs}
-    rounds, done = [], {}
-    for r in range(max_rounds):
-        if not todo:
-            break
-        batch, points = [], []
-        budget = math.inf if max_runs is None else int(max_runs) - len(diagram["phase"])
-        if budget < seeds:
-            break
-        for (rel, x), ys in todo.items():
-            for yv in ys:
-                if (len(batch) + 1) * seeds > budget:
-                    break
-                k = runs_at.get((rel, x, yv), 0)
-                cfgs = [
-                    TrainConfig(
-                        relation=rel,
-                        n=n,
-                        train_fraction=train_fraction,
-                        seed=s,
-                        **{xfield: 10.0**x, yfield: 10.0**yv},
-                        **fixed,
-                    )
-                    for s in model_seeds(seed, seeds, start=k)
-                ]
-                runs_at[(rel, x, yv)] = k + seeds
-                batch.append(cfgs)
-                points.append((rel, x, yv, k))
-        results = train_points(
-            batch,
-            steps=steps,
-            eval_every=eval_every,
-            gap=gap,
-            device=device,
-            progress=progress,
-            executor=executor,
-            cache=cache,
-            chunk_size=chunk_size,
-            desc=f"round {r + 1} (of at most {max_rounds}; {len(diagram['phase'])} runs before it"
-            + ("" if max_runs is None else f", at most {int(max_runs)}")
-            + ")",
-        )
-        for (rel, x, yv, k), res in zip(points, results):
-            m = len(res["phase"])
-            diagram["relation"] += [rel] * m
-            diagram[xcol] += [x] * m
-            diagram[ycol] += [yv] * m
-            diagram["seed"] += model_seeds(seed, m, start=k)
-            for key in ("phase", "steps_to_train", "steps_to_test", "train_acc", "test_acc", "steps_run"):
-                diagram[key] += res[key]
-        rounds.append(
-            {
-                "runs": sum(len(b) for b in batch),
-                "model_steps": int(sum(v for res in results for v in res["steps_run"])),
-                "open_columns": len(todo),
-            }
-        )
-        nxt = {}
-        for rel, x in todo:
-            sel = [
-                i
-                for i, (a, b) in enumerate(zip(diagram["relation"], diagram[xcol]))
-                if a == rel and b == x and diagram["phase"][i] != "confusion"
-            ]
-            if not sel:
-                done[(rel, x)] = "confusion only"
-                continue
-            yv = [diagram[ycol][i] for i in sel]
-            g = [is_generalizing(diagram["phase"][i]) for i in sel]
-            why, points = column_next_points(
-                yv, g, y_range=(lo, hi), precision=precision, resolution=resolution, edge_runs=3 * seeds
-            )
-            if why is None:
-                nxt[(rel, x)] = points
-            else:
-                done[(rel, x)] = why
-        todo = nxt
-    for key in todo:
-        done[key] = "budget exhausted"
-    diagram["steps"] = int(steps)
-    diagram["gap"] = int(gap)
-    diagram["rounds"] = rounds
-    diagram["model_steps"] = int(sum(diagram["steps_run"]))
-    diagram["columns_done"] = {f"{rel} {x:g}": why for (rel, x), why in done.items()}
-    return diagram
+    points = grid_points(plane.relations, plane.xs, plane.ys)
+    results = train_grid(points, lambda point: plane.configs(*point), schedule, run, desc="phase diagram")
+    out = _diagram(plane, points, results)
+    out.update(steps=schedule.steps, gap=schedule.gap, model_steps=int(sum(out["steps_run"])))
+    return out
+
+
+def adaptive_diagram(
+    plane: PhasePlane, design: ColumnDesign, schedule: Schedule, run: RunContext | None = None
+) -> dict:
+    """The boundary of each column ``(relation, x)``, its rows chosen round by round.
+
+    :func:`~verification.designs.adaptive_columns.adaptive_columns` chooses the rows, within
+    ``design.y_range`` (``plane.ys`` is not used).
+
+    Returns
+    -------
+    dict
+        As :func:`grid_diagram` (one entry per run), plus ``rounds`` (per round: ``runs``,
+        ``model_steps``, ``open_columns``) and ``columns_done`` (why each column ``"relation x"``
+        stopped).
+    """
+    columns = [(rel, x) for rel in plane.relations for x in plane.xs]
+    runs = adaptive_columns(
+        columns,
+        lambda column, y, replicates: plane.configs(*column, y, replicates),
+        design,
+        schedule,
+        run,
+    )
+    out = _diagram(plane, [(rel, x, y) for (rel, x), y in runs.points], runs.results)
+    out.update(steps=schedule.steps, gap=schedule.gap, rounds=runs.rounds)
+    out["model_steps"] = int(sum(out["steps_run"]))
+    out["columns_done"] = {f"{rel} {x:g}": why for (rel, x), why in runs.finished.items()}
+    return out
 
 
 def boundary_runs(diagram, relation, *, x_key, y_key="log_eta_dec", budget=None):
@@ -436,8 +297,6 @@ def boundary_fits(
     a fit not asked for is None.  Either is None when the runs cannot support it (no run, or a
     single column for the free slope).
     """
-    from verification.statistics import fit_boundary
-
     x, y, g = boundary_runs(diagram, relation, x_key=x_key, y_key=y_key, budget=budget)
     if x.size == 0:
         return None, None
@@ -477,68 +336,59 @@ def analyze_boundary(diagram, relation, *, x_key="log_eta_enc", y_key="log_eta_d
     return out
 
 
-def diagram_data(
-    params: dict,
-    *,
-    x_key: str,
-    x_field: str,
-    fixed=None,
-    adaptive=None,
-    device=None,
-    progress=False,
-    executor=None,
-    cache=None,
-    chunk_size=None,
-) -> dict:
+def diagram_data(params: dict, *, x_key: str, x_field: str, fixed=None, adaptive=None, run=None) -> dict:
     """Train the phase diagram ``params`` describes, fit every relation's boundary, count the cost.
 
-    ``params`` holds ``relations``, the columns ``params[x_key]``, ``log_eta_dec``, ``seeds``,
-    ``seed``, ``steps``, ``n``, ``eval_every`` and ``design``: ``"grid"`` (every point of
-    ``params[x_key] x log_eta_dec``) or ``"adaptive"`` (:func:`adaptive_phase_diagram` over the
-    range of ``log_eta_dec``, options ``adaptive``; its ``dense_runs_per_relation`` is the dense
-    design the cost is compared with).  ``x_field`` is the :class:`~verification.training.TrainConfig`
-    field of the columns, ``fixed`` further fields of every run.  Returns the figure's data:
-    ``params``, ``diagram``, ``boundary`` (:func:`analyze_boundary` per relation) and ``cost``
-    (runs and model-steps against the dense design's).
+    Parameters
+    ----------
+    params : dict
+        The figure's settings as stored with its data: ``relations``, the columns
+        ``params[x_key]``, ``log_eta_dec``, ``seeds``, ``seed``, ``steps``, ``n``, ``eval_every``
+        and ``design``: ``"grid"`` (:func:`grid_diagram`: every point of
+        ``params[x_key] x log_eta_dec``) or ``"adaptive"`` (:func:`adaptive_diagram` over the range
+        of ``log_eta_dec``).
+    x_key, x_field : str
+        The columns' key and :class:`~verification.train_config.TrainConfig` field.
+    fixed : dict, optional
+        Further TrainConfig fields of every run.
+    adaptive : dict, optional
+        Options of the adaptive design (:data:`ADAPTIVE_OPTIONS`); its ``dense_runs_per_relation``
+        is the dense design the cost is compared with.
+    run : RunContext, optional
+        Device, executor, cache, chunk size, progress.
+
+    Returns
+    -------
+    dict
+        The figure's data: ``params``, ``diagram``, ``boundary`` (:func:`analyze_boundary` per
+        relation) and ``cost`` (runs and model-steps against the dense design's).
     """
-    if params["design"] not in ("grid", "adaptive"):
+    if params["design"] not in DESIGNS:
         raise ValueError(f"design must be 'grid' or 'adaptive', got {params['design']!r}")
-    options = dict(adaptive or {})
-    dense_per_rel = options.pop("dense_runs_per_relation", None)
-    run = {
-        "seeds": params["seeds"],
-        "seed": params["seed"],
-        "steps": params["steps"],
-        "n": params["n"],
-        "eval_every": params["eval_every"],
-        "fixed": fixed,
-        "device": device,
-        "progress": progress,
-        "executor": executor,
-        "cache": cache,
-        "chunk_size": chunk_size,
-    }
+    adaptive = dict(adaptive or {})
+    plane = PhasePlane(
+        params["relations"],
+        x_key,
+        x_field,
+        params[x_key],
+        params[Y_KEY],
+        seeds=params["seeds"],
+        seed=params["seed"],
+        n=params["n"],
+        fixed=fixed or {},
+    )
+    schedule = Schedule(steps=params["steps"], eval_every=params["eval_every"], gap=GAP)
     if params["design"] == "adaptive":
-        diagram = adaptive_phase_diagram(
-            params["relations"],
-            x_axis=(x_key, x_field, params[x_key]),
-            y_axis=("log_eta_dec", "eta_dec"),
-            y_range=(min(params["log_eta_dec"]), max(params["log_eta_dec"])),
-            **run,
-            **options,
-        )
+        design = _column_design(plane.ys, plane.seeds, adaptive)
+        diagram = adaptive_diagram(plane, design, schedule, run)
     else:
-        diagram = grid_phase_diagram(
-            params["relations"],
-            axes=[(x_key, x_field, params[x_key]), ("log_eta_dec", "eta_dec", params["log_eta_dec"])],
-            **run,
-        )
-    per_rel = int(dense_per_rel or len(params[x_key]) * len(params["log_eta_dec"]) * params["seeds"])
-    dense = len(params["relations"]) * per_rel
+        diagram = grid_diagram(plane, schedule, run)
+    per_rel = adaptive.get("dense_runs_per_relation") or len(plane.xs) * len(plane.ys) * plane.seeds
+    dense = len(plane.relations) * int(per_rel)
     return {
         "params": params,
         "diagram": diagram,
-        "boundary": {rel: analyze_boundary(diagram, rel, x_key=x_key) for rel in params["relations"]},
+        "boundary": {rel: analyze_boundary(diagram, rel, x_key=x_key) for rel in plane.relations},
         "cost": {
             "runs": len(diagram["phase"]),
             "model_steps": int(diagram["model_steps"]),
@@ -556,8 +406,6 @@ def budget_checked_row(diagram, relation, *, x_key, quantity, make_row, unit_slo
     budget.  Returns ``(row, fit, fit_quarter)`` (``fit_quarter`` None when the runs at the quarter
     budget do not support it), or ``(None, None, None)`` when the runs do not support the fit.
     """
-    from verification.verdicts import budget_check
-
     pick = 1 if unit_slope else 0
     which = {"unit_slope": unit_slope, "free_slope": not unit_slope}  # only the fit the row reads
     fit = boundary_fits(diagram, relation, x_key=x_key, **which)[pick]
@@ -585,8 +433,6 @@ def _write_csv(diagram, path):
 def _column_boundaries(diagram, relation, *, x_key, y_key, level):
     """``(x, lo, hi, y0)`` per column: the boundary fitted to that column's runs alone and its
     ``level`` profile-likelihood interval (one end infinite for a censored column)."""
-    from verification.statistics import fit_column
-
     x, y, g = boundary_runs(diagram, relation, x_key=x_key, y_key=y_key)
     out = []
     for xv in np.unique(x):
@@ -598,6 +444,26 @@ def _column_boundaries(diagram, relation, *, x_key, y_key, level):
         lo, hi = fit.interval(float(xv), level)
         out.append((float(xv), float(lo), float(hi), float(fit.value(float(xv)))))
     return out
+
+
+def _draw_runs(ax, diagram, relation, *, x_key, y_key, size):
+    """Each sampled point of ``relation`` as a ``size`` rectangle split into one vertical stripe
+    per run, coloured by the run's phase, so that a point whose seeds disagree shows it."""
+    from matplotlib.patches import Rectangle  # plotting only, as in plot_phase_diagrams
+
+    dx, dy = size
+    points: dict = {}
+    for k, r in enumerate(diagram["relation"]):
+        if r == relation:
+            points.setdefault((diagram[x_key][k], diagram[y_key][k]), []).append(diagram["phase"][k])
+    order = list(PHASE_COLOURS)
+    for (xv, yv), phases in points.items():
+        phases = sorted(phases, key=order.index)
+        w = dx / len(phases)
+        for j, phase in enumerate(phases):
+            ax.add_patch(
+                Rectangle((xv - dx / 2 + j * w, yv - dy / 2), w, dy, color=PHASE_COLOURS[phase], lw=0)
+            )
 
 
 def plot_phase_diagrams(
@@ -623,6 +489,7 @@ def plot_phase_diagrams(
     from a triangle at its finite end, pointing to the open side), so a boundary that is not a line
     (a threshold) shows as points off it.  The reference line of the paper is dashed.
     """
+    # imported here: matplotlib takes 0.3 s to import, and its backend is chosen for plotting only
     import matplotlib
 
     matplotlib.use("Agg")
@@ -640,19 +507,7 @@ def plot_phase_diagrams(
     xlim = (xs_all[0] - dx / 2, xs_all[-1] + dx / 2)
     ylim = (ys_all[0] - dy / 2, ys_all[-1] + dy / 2)
     for panel, (ax, rel) in enumerate(zip(axes[0], relations)):
-        points: dict = {}
-        for k, r in enumerate(diagram["relation"]):
-            if r == rel:
-                points.setdefault((diagram[x_key][k], diagram[y_key][k]), []).append(diagram["phase"][k])
-        order = list(PHASE_COLOURS)
-        for (xv, yv), ph in points.items():
-            # one vertical stripe per run (seed), so that a point whose seeds disagree shows it
-            ph = sorted(ph, key=order.index)
-            w = dx / len(ph)
-            for j, p in enumerate(ph):
-                ax.add_patch(
-                    plt.Rectangle((xv - dx / 2 + j * w, yv - dy / 2), w, dy, color=PHASE_COLOURS[p], lw=0)
-                )
+        _draw_runs(ax, diagram, rel, x_key=x_key, y_key=y_key, size=(dx, dy))
         b = data["boundary"][rel]
         level = float(b.get("level", 0.9))
         cols = sorted(b.get("columns", []), key=lambda c: c["x"])

@@ -41,6 +41,7 @@ import pytest
 from verification.figures.phase_diagram import boundary_runs
 from verification.figures.registry import FIGURES
 from verification.phases import classify_phase
+from verification.runtime.context import RunContext
 
 #: figure -> its column axis
 COLUMNS = {"fig5": "log_eta_enc", "fig8": "log_wd_dec"}
@@ -49,9 +50,8 @@ COLUMNS = {"fig5": "log_eta_enc", "fig8": "log_wd_dec"}
 @pytest.fixture(scope="module", params=sorted(COLUMNS))
 def quick(request, results_cache):
     key = request.param
-    data = FIGURES[key].compute(
-        FIGURES[key].settings("quick"), device="cpu", cache=results_cache, tier="quick"
-    )
+    run = RunContext(device="cpu", cache=results_cache, tier="quick")
+    data = FIGURES[key].compute(FIGURES[key].settings("quick"), run)
     return key, data
 
 
