@@ -43,7 +43,7 @@ from verification.figures.phase_diagram import (
     plot_phase_diagrams,
 )
 from verification.runtime.context import RunContext
-from verification.verdicts import ratio_row, same_ratio_row, slope_row
+from verification.verdicts import Claim, ratio_row, same_ratio_row, slope_row
 
 __all__ = ["Figure5Settings", "figure5_data", "plot", "claims", "evaluate"]
 
@@ -150,11 +150,16 @@ def plot(data, out_dir) -> list[str]:
     )
 
 
-def claims(settings) -> list[str]:
-    """The predictions :func:`evaluate` checks at these settings."""
+def claims(settings) -> list[Claim]:
+    """The predictions :func:`evaluate` checks at these settings (ids ``fig5.slope.<relation>``,
+    ``fig5.ratio.<relation>``, ``fig5.same-ratio``)."""
     rels = settings["relations"]
-    out = [c.format(rel=r) for r in rels for c in (SLOPE_CLAIM, RATIO_CLAIM)]
-    return out + ([SAME_CLAIM] if len(rels) >= 2 else [])
+    out = [
+        Claim(f"fig5.{kind}.{r}", text.format(rel=r))
+        for r in rels
+        for kind, text in (("slope", SLOPE_CLAIM), ("ratio", RATIO_CLAIM))
+    ]
+    return out + ([Claim("fig5.same-ratio", SAME_CLAIM)] if len(rels) >= 2 else [])
 
 
 def evaluate(data) -> list[tuple[str, dict]]:

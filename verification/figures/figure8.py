@@ -38,7 +38,7 @@ from verification.figures.phase_diagram import (
 )
 from verification.runtime.context import RunContext
 from verification.train_config import check_real
-from verification.verdicts import slope_row
+from verification.verdicts import Claim, slope_row
 
 __all__ = ["Figure8Settings", "figure8_data", "plot", "claims", "evaluate"]
 
@@ -161,9 +161,9 @@ def plot(data, out_dir) -> list[str]:
     )
 
 
-def claims(settings) -> list[str]:
-    """The predictions :func:`evaluate` checks at these settings."""
-    return [CLAIM.format(rel=r) for r in settings["relations"]]
+def claims(settings) -> list[Claim]:
+    """The predictions :func:`evaluate` checks at these settings (ids ``fig8.slope.<relation>``)."""
+    return [Claim(f"fig8.slope.{r}", CLAIM.format(rel=r)) for r in settings["relations"]]
 
 
 def evaluate(data) -> list[tuple[str, dict]]:
