@@ -1,5 +1,6 @@
 """`geneft reproduce`: cache, resume after an interruption, report, and bad arguments."""
 
+import dataclasses
 import json
 import math
 import os
@@ -11,6 +12,10 @@ from verification.report import Check
 from verification.reproduce import run_reproduce
 from verification.runtime.context import RunContext
 from verification.runtime.result_cache import ResultCache, config_hash
+from verification.verdicts import Claim
+
+#: a run context that prints nothing
+QUIET = RunContext(progress=False)
 
 
 class Interrupt(Exception):
@@ -28,13 +33,20 @@ def fake_figures(monkeypatch):
     mod = types.ModuleType("fake_geneft_figures")
     mod.calls, mod.fail = [], set()
 
-    def data(*, k, seed, progress=False):
+    @dataclasses.dataclass(frozen=True)
+    class Settings:
+        k: int
+        seed: int = 0
+
+    def data(settings, run):
+        k = settings.k
         if k in mod.fail:
             raise Interrupt("killed")
         mod.calls.append(k)
         return {"k": k, "square": k * k}
 
-    mod.data = data
+    mod.data, mod.Settings = data, Settings
+    mod.claims = lambda settings: [Claim(f"t{settings['k']}.square", "square of k")]
     mod.plot = lambda d, out: []
     mod.evaluate = lambda d: [
         (
@@ -51,6 +63,7 @@ def fake_figures(monkeypatch):
             source="test",
             module=mod.__name__,
             data="data",
+            settings_type="Settings",
             tiers={"quick": {"k": k}, "full": {"k": 10 * k}},
         )
         for key, k in (("one", 1), ("two", 2))
@@ -60,13 +73,13 @@ def fake_figures(monkeypatch):
 
 def test_second_run_recomputes_nothing(tmp_path, fake_figures):
     figs, mod = fake_figures
-    run_reproduce(tmp_path, figures=figs, progress=False)
+    run_reproduce(tmp_path, figures=figs, run=QUIET)
     assert mod.calls == [1, 2]
-    run_reproduce(tmp_path, figures=figs, progress=False)
+    run_reproduce(tmp_path, figures=figs, run=QUIET)
     assert mod.calls == [1, 2]  # all from the cache
-    run_reproduce(tmp_path, figures=figs, progress=False, fresh=True)
+    run_reproduce(tmp_path, figures=figs, run=QUIET, fresh=True)
     assert mod.calls == [1, 2, 1, 2]
-    run_reproduce(tmp_path, figures=figs, progress=False, scale="full")
+    run_reproduce(tmp_path, figures=figs, run=QUIET, scale="full")
     assert mod.calls[-2:] == [10, 20]  # the full tier's settings
     report = (tmp_path / "report.md").read_text()
     assert "| square of k ([one](#task-one)) |" in report and "**holds**" in report
@@ -77,11 +90,11 @@ def test_interrupted_run_keeps_the_finished_tasks(tmp_path, fake_figures):
     figs, mod = fake_figures
     mod.fail.add(2)
     with pytest.raises(Interrupt):
-        run_reproduce(tmp_path, figures=figs, progress=False)
+        run_reproduce(tmp_path, figures=figs, run=QUIET)
     assert mod.calls == [1]
     assert "task one" in (tmp_path / "report.md").read_text()  # the report of what finished
     mod.fail.clear()
-    run_reproduce(tmp_path, figures=figs, progress=False)
+    run_reproduce(tmp_path, figures=figs, run=QUIET)
     assert mod.calls == [1, 2]  # only the unfinished task ran
 
 
@@ -198,11 +211,11 @@ def test_report_gives_the_stored_run_time_of_cached_tasks(tmp_path, fake_figures
 
     figs, mod = fake_figures
     data = mod.data
-    mod.data = lambda **kw: time.sleep(0.3) or data(**kw)
-    run_reproduce(tmp_path, figures=figs, progress=False)
+    mod.data = lambda settings, run: time.sleep(0.3) or data(settings, run)
+    run_reproduce(tmp_path, figures=figs, run=QUIET)
     report = (tmp_path / "report.md").read_text()
     assert "from the cache" not in report
-    run_reproduce(tmp_path, figures=figs, progress=False)
+    run_reproduce(tmp_path, figures=figs, run=QUIET)
     report = (tmp_path / "report.md").read_text()
     assert "2 of 2 tasks loaded from the cache" in report
     stored = [float(x) for x in re.findall(r"the run that stored them \([^)]*\) took ([0-9.]+) s", report)]
@@ -213,5 +226,5 @@ def test_report_gives_the_stored_run_time_of_cached_tasks(tmp_path, fake_figures
         entry = json.loads(p.read_text())
         entry.pop("meta")
         p.write_text(json.dumps(entry))
-    run_reproduce(tmp_path, figures=figs, progress=False)
+    run_reproduce(tmp_path, figures=figs, run=QUIET)
     assert "stored without a timing record" in (tmp_path / "report.md").read_text()
