@@ -39,6 +39,8 @@ class Check:
     forced_inconclusive: str | None = None
     #: the claim's stable id (:class:`verification.verdicts.Claim`)
     claim_id: str | None = None
+    #: what the row is evidence of (:data:`verification.figures.registry.EVIDENCE`)
+    evidence: str = "experiment"
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
@@ -183,10 +185,31 @@ def _summary(outputs: dict[str, TaskOutput], checks, scale: str) -> str:
         )
     return (
         f"Scale: `{scale}`. Verdicts: {counts['holds']} holds, {counts['fails']} fails, "
-        f"{counts['inconclusive']} inconclusive. {timing}. The p-values of the {n_stat} "
-        "statistical rows are Holm-adjusted together (one-sided level 0.05 each); a verdict holds or "
-        "fails only when its adjusted p is at most 0.05."
+        f"{counts['inconclusive']} inconclusive{_by_evidence(checks)}. {timing}. "
+        f"The p-values of the {n_stat} statistical rows are Holm-adjusted together (one-sided level "
+        "0.05 each); a verdict holds or fails only when its adjusted p is at most 0.05."
     )
+
+
+#: how the summary names each kind of evidence
+_EVIDENCE_WORDS = {
+    "experiment": "trained networks",
+    "computation": "the paper's approximations against exact computation",
+    "derivation": "derivation identities checked by Monte Carlo, no evidence about networks",
+}
+
+
+def _by_evidence(checks) -> str:
+    """The verdict counts of each kind of evidence, as ``" (trained networks: 5 holds, ...)"``."""
+    kinds = [k for k in _EVIDENCE_WORDS if any(c.evidence == k for _, c in checks)]
+    if len(kinds) < 2:
+        return ""
+    parts = []
+    for k in kinds:
+        rows = [c for _, c in checks if c.evidence == k]
+        counts = ", ".join(f"{sum(c.verdict == v for c in rows)} {v}" for v in VERDICTS)
+        parts.append(f"{_EVIDENCE_WORDS[k]}: {counts}")
+    return " (" + "; ".join(parts) + ")"
 
 
 def _markdown(out: Path, outputs: dict[str, TaskOutput], checks, summary: str, pending) -> list[str]:

@@ -50,14 +50,14 @@ def _command(fig, tier: str, seed: int, device: str | None) -> str:
 
 def _checks(fig, settings, data, command) -> list[Check]:
     """The report rows of one figure's data, each carrying the id of the claim it checks."""
-    ids = {c.text: c.id for c in fig.claim_list(settings)}
+    claims = fig.claims_by_words(settings)
     out = []
     for prediction, row in fig.evaluate(data):
-        if prediction not in ids:
+        if prediction not in claims:
             raise ValueError(f"{fig.key}: a check row names no declared claim: {prediction!r}")
         out.append(
             Check(
-                prediction,
+                claims[prediction].text,
                 row.get("source", fig.source),
                 row["theory"],
                 row["measured"],
@@ -66,7 +66,8 @@ def _checks(fig, settings, data, command) -> list[Check]:
                 row.get("command", command),
                 statistics=row.get("statistics"),
                 forced_inconclusive=row.get("forced_inconclusive"),
-                claim_id=ids[prediction],
+                claim_id=claims[prediction].id,
+                evidence=fig.evidence,
             )
         )
     return out
@@ -119,7 +120,7 @@ def run_figure(
     name : str or Figure
         Registry key or figure number (``"fig5"``, ``"5"``, ``"table2"``), or an entry.
     out : path
-        Output folder (created if needed).
+        Output folder (created if needed); an arm's files go to its subfolder ``out/<key>``.
     tier : {"quick", "full"}
         The registry's settings to use.
     seed : int
@@ -132,7 +133,8 @@ def run_figure(
     """
     fig = name if isinstance(name, Figure) else get_figure(name)
     run = (RunContext() if run is None else run).replace(tier=tier)
-    out = Path(out)
+    # an arm draws the files of its figure's module: in a folder of its own, so that none is overwritten
+    out = Path(out) / fig.key if fig.arm else Path(out)
     out.mkdir(parents=True, exist_ok=True)
     settings = fig.settings(tier, seed=seed, **(overrides or {}))
     t0 = time.perf_counter()
@@ -140,6 +142,11 @@ def run_figure(
     misses = cache.misses if cache is not None else None
     data = fig.compute(settings, run)
     task = TaskOutput(fig.title, caption=fig.caption)
+    if fig.conditions:
+        task.notes.append(f"Conditions: {fig.conditions}")
+    if overrides:
+        changed = ", ".join(f"{k} = {v}" for k, v in overrides.items())
+        task.notes.append(f"Settings changed from the {tier} tier's: {changed}.")
     if cache is not None and cache.misses == misses:  # nothing computed: the figure's data were stored
         task.cached = True
         task.record = fig.record(settings, run)

@@ -228,3 +228,15 @@ def test_report_gives_the_stored_run_time_of_cached_tasks(tmp_path, fake_figures
         p.write_text(json.dumps(entry))
     run_reproduce(tmp_path, figures=figs, run=QUIET)
     assert "stored without a timing record" in (tmp_path / "report.md").read_text()
+
+
+def test_summary_counts_each_kind_of_evidence_apart(tmp_path, fake_figures):
+    figs, mod = fake_figures
+    figs = {
+        "one": dataclasses.replace(figs["one"], evidence="derivation"),
+        "two": figs["two"],
+    }
+    run_reproduce(tmp_path, figures=figs, run=QUIET)
+    report = (tmp_path / "report.md").read_text()
+    assert "trained networks: 1 holds, 0 fails, 0 inconclusive" in report
+    assert "derivation identities checked by Monte Carlo, no evidence about networks: 1 holds" in report

@@ -30,11 +30,16 @@ from types import MappingProxyType
 from typing import Any
 
 from verification.runtime.context import RunContext
+from verification.verdicts import Claim
 
-__all__ = ["Figure", "FIGURES", "TIERS", "FULL_CPU_CHUNK", "HOLM_ROWS", "get_figure"]
+__all__ = ["Figure", "FIGURES", "TIERS", "EVIDENCE", "FULL_CPU_CHUNK", "HOLM_ROWS", "get_figure"]
 
 #: the tiers every figure declares
 TIERS = ("quick", "full")
+
+#: what a figure's rows are evidence of: trained networks against the theory; the paper's
+#: approximations against exact computation; the theory's own derivations, checked by Monte Carlo
+EVIDENCE = ("experiment", "computation", "derivation")
 
 #: configs per cached chunk at the full tier on the CPU (the numbers do not depend on it): two of
 #: the CPU trainer's batches of 8, one per core, and at most about 15 minutes of work per chunk
@@ -88,6 +93,17 @@ class Figure:
     trains : bool
         True when the data function trains networks (the device is then part of the cache key).
     caption : str
+    arm : str, optional
+        For an entry that runs a figure under other conditions than its main entry: a short name
+        (``"uniform-init"``) appended to its claim ids (``fig6.bound.uniform-init``) and to the
+        words of its report rows.
+    conditions : str
+        The conditions the entry runs under, saying which are the paper's stated setting and which
+        are the toolkit's assumptions where the paper is silent.
+    evidence : {"experiment", "computation", "derivation"}
+        What its rows are evidence of (:data:`EVIDENCE`): trained networks against the theory, the
+        paper's approximations against exact computation, or the theory's own derivations checked
+        by Monte Carlo (identities that no experiment on networks could contradict).
     data_version : int
         Part of the cache key: raised when the data function's output changes for the same
         settings.
@@ -109,9 +125,14 @@ class Figure:
     cost: str | None = None
     trains: bool = False
     caption: str = ""
+    arm: str | None = None
+    conditions: str = ""
+    evidence: str = "experiment"
     data_version: int = 1
 
     def __post_init__(self):
+        if self.evidence not in EVIDENCE:
+            raise ValueError(f"{self.key}: evidence must be one of {EVIDENCE}, got {self.evidence!r}")
         if set(self.tiers) != set(TIERS):
             raise ValueError(f"{self.key}: tiers must be {TIERS}, got {sorted(self.tiers)}")
         object.__setattr__(self, "tiers", MappingProxyType({t: _frozen(s) for t, s in self.tiers.items()}))
@@ -151,8 +172,21 @@ class Figure:
 
     def claim_list(self, settings: Mapping) -> list:
         """The claims (:class:`~verification.verdicts.Claim`: id and words) checked at ``settings``
-        (from :meth:`settings`)."""
-        return list(self.function("claims")(settings))
+        (from :meth:`settings`); an arm's ids and words name the arm."""
+        claims = list(self.function("claims")(settings))
+        if self.arm is None:
+            return claims
+        return [Claim(f"{c.id}.{self.arm}", self.arm_words(c.text)) for c in claims]
+
+    def claims_by_words(self, settings: Mapping) -> dict:
+        """``{the module's words of a claim: its Claim as this entry reports it}``: how a check
+        row (named by the module's words) finds its claim."""
+        own = self.function("claims")(settings)
+        return {c.text: reported for c, reported in zip(own, self.claim_list(settings), strict=True)}
+
+    def arm_words(self, text: str) -> str:
+        """A claim's words as this entry's report rows show them (the arm named, if any)."""
+        return text if self.arm is None else f"{text} [{self.arm} arm]"
 
     def compute(self, settings: Mapping, run: RunContext | None = None) -> dict:
         """The figure's data for ``settings``, from ``run.cache`` when it holds them.
@@ -274,6 +308,49 @@ HOLM_ROWS = 45
 #: dense design's 1.5 * 10^8, 1.7 h at 1,800 model-steps/s), each round trimmed so that it cannot
 #: pass it even if no run stops early (docs/reproducing.md: it is reached whenever several cells
 #: memorize).
+#: what every trained figure assumes where the paper is silent (its stated setting is Table III)
+_ASSUMED = (
+    "Assumptions where the paper is silent: Adam (PyTorch's defaults), embeddings N(0, 1) and the "
+    "decoder from PyTorch's nn.Linear default U(-1/sqrt(fan_in), 1/sqrt(fan_in))"
+)
+
+#: the conditions of the other trained figures: the paper's stated setting and the assumptions
+_CONDITIONS = {
+    "fig3": (
+        "The paper's stated setting: Table III (embedding dimension 2, learning rate 1e-3, tanh; the "
+        "Table III decoder of depth 3 and width 50).  " + _ASSUMED + "; 2 x 10^4 steps, the "
+        "inductive-bias decoders and the fraction grid."
+    ),
+    "fig5": (
+        "The paper's stated setting: Table III apart from the two learning rates scanned, 10^5 steps "
+        "(Table IV).  " + _ASSUMED + "; the rate ranges and the sequential design."
+    ),
+    "fig7": (
+        "The paper's stated setting: Table III apart from the decoder depth (Appendix E), 10^5 steps.  "
+        + _ASSUMED
+        + "; decoder width 10 and training fraction 0.3."
+    ),
+    "fig8": (
+        "The paper's stated setting: Table III apart from the decoder rate and weight decay scanned, "
+        "eta_enc = 1e-5 (Figure 8's caption), 10^5 steps.  " + _ASSUMED + "; the ranges scanned."
+    ),
+    "fig6b": (
+        "Not a figure of the paper: the toolkit's measurement of the repon mechanism inside trained "
+        "networks.  Both optimizers and both decoder initialisations are run; every choice here "
+        "(rates, steps, the collision threshold, the Jacobian rows) is the toolkit's."
+    ),
+}
+
+#: Figure 6's conditions: what its caption states, and what the toolkit chose where it is silent
+_FIG6_CONDITIONS = (
+    "The paper's stated setting: every parameter (embeddings and decoder) drawn from N(0, s^2) for "
+    "init scale s (Figure 6's caption); Table III's learning rate 1e-3 for the encoder and 10^5 "
+    "steps.  Assumptions where the paper is silent: Adam, init scales 0.5, 1 and 2, the ratio grid."
+)
+#: the encoder rate of Figure 6's gradient-descent arm: plain gradient descent at Table III's 1e-3
+#: barely moves the embeddings in the budget, and Eq. 12 depends on the ratio of the rates only
+_FIG6_GD_ETA_ENC = 0.1
+
 _FIG6_SEQUENTIAL = {
     "schedule": [5, 10, 20, 30, 50, 100],
     "precision": 0.2,
@@ -307,6 +384,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Sec. III, Table II",
                 module="verification.figures.table2",
                 data="table2_data",
+                evidence="computation",
                 settings_type="Table2Settings",
                 tables="tables",
                 tiers={
@@ -322,6 +400,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Sec. III, Eq. 5, Fig. 2",
                 module="verification.figures.figure2",
                 data="figure2_data",
+                evidence="computation",
                 settings_type="Figure2Settings",
                 note="NOTE",
                 tiers={
@@ -377,6 +456,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 },
                 caption="Network accuracy against the training fraction for the Table III decoder "
                 "and the inductive-bias decoder, with the Eq. (5) bound.",
+                conditions=_CONDITIONS["fig3"],
             ),
             Figure(
                 key="fig4",
@@ -385,6 +465,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 source="Eqs. 10-12, Fig. 4",
                 module="verification.figures.figure4",
                 data="figure4_data",
+                evidence="derivation",
                 settings_type="Figure4Settings",
                 note="NOTE",
                 data_version=2,
@@ -424,11 +505,52 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 },
                 caption="Phases over the encoder and decoder learning rates; the solid line is the "
                 "fitted boundary, the dashed line the paper's ratio 10.",
+                conditions=_CONDITIONS["fig5"],
             ),
             Figure(
                 key="fig6",
                 number="6",
                 title="Figure 6: probability of generalization against the Eq. 12 bound",
+                source="Eq. 12, Fig. 6",
+                module="verification.figures.figure6",
+                data="figure6_data",
+                settings_type="Figure6Settings",
+                data_version=4,
+                trains=True,
+                tiers={
+                    "quick": {
+                        "ratios": [0.1, 1.0, 10.0],
+                        "init_scales": [1.0],
+                        "seeds": 12,
+                        "steps": 3000,
+                        "eta_enc": 1e-3,
+                        "init": "normal",
+                        "optimizer": "adam",
+                        "design": "dense",
+                        "sequential": {},
+                        "seed": 0,
+                    },
+                    "full": {
+                        "ratios": [0.01, 0.1, 1.0, 10.0, 100.0],
+                        "init_scales": [0.5, 1.0, 2.0],
+                        "seeds": 100,
+                        "steps": 100_000,
+                        "eta_enc": 1e-3,
+                        "init": "normal",
+                        "optimizer": "adam",
+                        "design": "sequential",
+                        "sequential": _FIG6_SEQUENTIAL,
+                        "seed": 2,
+                    },
+                },
+                caption="Fraction of runs that generalize against eta_dec/eta_enc, with the Eq. (12) "
+                "bound (binomial standard errors).",
+                conditions=_FIG6_CONDITIONS,
+            ),
+            Figure(
+                key="fig6-uniform",
+                number="6-uniform",
+                title="Figure 6, uniform decoder initialisation (an assumption arm)",
                 source="Eq. 12, Fig. 6",
                 module="verification.figures.figure6",
                 data="figure6_data",
@@ -462,7 +584,55 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                     },
                 },
                 caption="Fraction of runs that generalize against eta_dec/eta_enc, with the Eq. (12) "
-                "bound (binomial standard errors).",
+                "bound (binomial standard errors); decoder initialised uniformly.",
+                arm="uniform-init",
+                conditions="Assumption arm: the decoder starts from PyTorch's nn.Linear default "
+                "U(-1/sqrt(fan_in), 1/sqrt(fan_in)) times the init scale, where Figure 6's caption states "
+                "a standard normal scaled by the init factor; Adam (the paper names no optimizer).",
+            ),
+            Figure(
+                key="fig6-gd",
+                number="6-gd",
+                title="Figure 6, full-batch gradient descent (an assumption arm)",
+                source="Eq. 12, Fig. 6",
+                module="verification.figures.figure6",
+                data="figure6_data",
+                settings_type="Figure6Settings",
+                data_version=4,
+                trains=True,
+                tiers={
+                    "quick": {
+                        "ratios": [0.1, 1.0, 10.0],
+                        "init_scales": [1.0],
+                        "seeds": 12,
+                        "steps": 3000,
+                        "eta_enc": _FIG6_GD_ETA_ENC,
+                        "init": "normal",
+                        "optimizer": "sgd",
+                        "design": "dense",
+                        "sequential": {},
+                        "seed": 0,
+                    },
+                    "full": {
+                        "ratios": [0.01, 0.1, 1.0, 10.0, 100.0],
+                        "init_scales": [0.5, 1.0, 2.0],
+                        "seeds": 100,
+                        "steps": 100_000,
+                        "eta_enc": _FIG6_GD_ETA_ENC,
+                        "init": "normal",
+                        "optimizer": "sgd",
+                        "design": "sequential",
+                        "sequential": _FIG6_SEQUENTIAL,
+                        "seed": 2,
+                    },
+                },
+                caption="Fraction of runs that generalize against eta_dec/eta_enc, with the Eq. (12) "
+                "bound (binomial standard errors); plain full-batch gradient descent.",
+                arm="gradient-descent",
+                conditions="Assumption arm: plain full-batch gradient descent, the discrete form of the "
+                "gradient flow Eqs. 8-12 are derived for, with eta_enc = 0.1 so that the embeddings move "
+                "within the budget (the paper names no optimizer and no rate for Figure 6); every "
+                "parameter drawn from N(0, s^2) as Figure 6's caption states.",
             ),
             Figure(
                 key="fig7",
@@ -485,6 +655,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 },
                 caption="Test and train accuracy against the number of hidden decoder layers "
                 "(mod 3, width 10, training fraction 0.3).",
+                conditions=_CONDITIONS["fig7"],
             ),
             Figure(
                 key="fig8",
@@ -531,6 +702,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 },
                 caption="Phases over the decoder weight decay and learning rate at fixed eta_enc; the "
                 "dashed line is a weight-decay-independent boundary.",
+                conditions=_CONDITIONS["fig8"],
             ),
             Figure(
                 key="fig6b",
@@ -569,6 +741,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 caption="Fraction of same-class embedding pairs collided at the end of training against "
                 "the collision probability predicted from the same networks at initialisation (Eq. 12 "
                 "and the F formula), for SGD and Adam, normal and uniform decoder initialisation.",
+                conditions=_CONDITIONS["fig6b"],
             ),
         )
     }

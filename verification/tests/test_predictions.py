@@ -37,11 +37,11 @@ FINDINGS = {
     ("quick", "fig2.p-star.greater"): (
         "mean min(p, 1-p) of the exact posterior = 0.2102 at fraction 0.1 (range 0.210-0.330)"
     ),
-    ("quick", "fig6.bound"): (
+    ("quick", "fig6.bound.uniform-init"): (
         "mod3, eta_enc 1e-3, 3000 steps, 12 seeds, sigma_a/sigma_c = 1: ratio 1 generalizes 12/12 against"
         " the bound 0.392 (exact binomial p = 1.3e-5); ratio 0.1: 12/12 vs 0.732; ratio 10: 6/12 vs 0.140"
     ),
-    ("quick", "fig6.bound-measured-widths"): (
+    ("quick", "fig6.bound-measured-widths.uniform-init"): (
         "sigma_a/sigma_c measured on the networks at initialisation (decoder Jacobian RMS over repon RMS)"
         " is 0.045 +- 0.012, so the bound is lower still (0.020 at ratio 1) against 12/12 generalizing"
     ),
@@ -84,11 +84,11 @@ FINDINGS = {
     ("full", "fig3.below-exact-bound.greater"): (
         "inconclusive: p_hold 0.025 raw, 0.13 Holm (whole tier); limit -0.0055 [-0.0108, -0.0002]"
     ),
-    ("full", "fig6.bound"): (
+    ("full", "fig6.bound.uniform-init"): (
         "sigma_a/sigma_c = 1: ratio 1 generalizes 20/20 at init scales 0.5 and 1 against the bound 0.392,"
         " ratio 10 9/10 and 12/20 against 0.140; worst point 1 [0.787, 1], p = 6.5e-7"
     ),
-    ("full", "fig6.bound-measured-widths"): (
+    ("full", "fig6.bound-measured-widths.uniform-init"): (
         "sigma_a/sigma_c measured 0.0087/0.052/0.156 (init 0.5/1/2) gives bounds <= 0.53, against 30/30 "
         "generalizing at ratios 0.01 and 0.1; worst point 1 [0.852, 1], p = 5.4e-56"
     ),

@@ -65,3 +65,24 @@ def test_figure3_settings_check_each_field_before_training():
             design="sequential", seeds=4, sequential={"schedule": [1, 4], "precision": 0.1, "rows": 1}
         )
     assert Figure3Settings(sequential={"anything": 1}).sequential == {"anything": 1}  # dense: not used
+
+
+def test_bound_parts_compare_with_the_bound_asked_for():
+    """``bound="eq5"`` compares every run with Eq. (5)'s f_UB at its fraction, ``"exact"`` with the
+    exact bound of its own training set."""
+    from verification.figures.figure3 import bound_parts
+
+    panel = {
+        "n": 10,
+        "fractions": [0.1, 0.5],
+        "f_ub": [0.5, 0.9],
+        "exact_f_ub": [[0.6, 0.6, 0.6], [1.0, 1.0, 1.0]],
+        "variants": [{"label": "v", "full_acc": [[0.55, 0.56, 0.57], [0.95, 0.96, 0.97]]}],
+    }
+    exact = bound_parts(panel)
+    eq5 = bound_parts(panel, bound="eq5")
+    assert [round(p.estimate, 6) for p in exact] == [-0.04, -0.04]
+    assert [round(p.estimate, 6) for p in eq5] == [0.06, 0.06]
+    assert all(p.verdict == "holds" for p in exact) and all(p.verdict == "fails" for p in eq5)
+    with pytest.raises(ValueError, match="bound must be"):
+        bound_parts(panel, bound="paper")

@@ -1,5 +1,7 @@
 """The figure registry: one declaration per result, read by the CLI, ``geneft reproduce`` and pytest."""
 
+import dataclasses
+
 import pytest
 
 import verification.figures.figure7 as f7
@@ -119,3 +121,34 @@ def test_pytest_only_option_names_registry_results():
     assert conftest._only(Config("fig3, 8,table2")) == ["fig3", "fig8", "table2"]
     with pytest.raises(pytest.UsageError, match="unknown figure 'fig9'"):
         conftest._only(Config("fig3,fig9"))
+
+
+def test_arms_name_their_claims_and_conditions():
+    """An arm's claim ids and words name the arm; every trained figure says which of its conditions
+    are the paper's stated setting and which are assumptions."""
+    main_ids = [c.id for c in FIGURES["fig6"].claim_list(FIGURES["fig6"].settings("quick"))]
+    for key, arm in (("fig6-uniform", "uniform-init"), ("fig6-gd", "gradient-descent")):
+        fig = FIGURES[key]
+        claims = fig.claim_list(fig.settings("quick"))
+        assert [c.id for c in claims] == [f"{i}.{arm}" for i in main_ids]
+        assert all(c.text.endswith(f"[{arm} arm]") for c in claims)
+        by_words = fig.claims_by_words(fig.settings("quick"))
+        assert sorted(c.id for c in by_words.values()) == sorted(c.id for c in claims)
+        assert fig.conditions.startswith("Assumption arm")
+    assert FIGURES["fig6"].settings("full")["init"] == "normal"  # Figure 6's caption
+    assert FIGURES["fig6-uniform"].settings("full")["init"] == "uniform"
+    assert FIGURES["fig6-gd"].settings("full")["optimizer"] == "sgd"
+    assert FIGURES["fig6"].conditions.startswith("The paper's stated setting")
+    for fig in FIGURES.values():
+        if fig.trains:
+            assert fig.conditions, fig.key
+    for tier in TIERS:
+        ids = [c.id for f in FIGURES.values() for c in f.claim_list(f.settings(tier))]
+        assert len(set(ids)) == len(ids), tier  # a claim id names one row of a tier
+
+
+def test_evidence_kinds():
+    assert {f.key for f in FIGURES.values() if f.evidence == "derivation"} == {"fig4"}
+    assert {f.key for f in FIGURES.values() if f.evidence == "computation"} == {"table2", "fig2"}
+    with pytest.raises(ValueError, match="evidence must be one of"):
+        dataclasses.replace(FIGURES["fig4"], evidence="proof")
