@@ -184,7 +184,8 @@ def _run_reproduce(args) -> int:
             args.out, scale=args.tier, only=only, seed=args.seed, fresh=args.fresh, run=run
         )
     n_checks = sum(len(o.checks) for o in outputs.values())
-    print(f"wrote {Path(args.out) / 'report.md'} and report.html ({len(outputs)} tasks, {n_checks} checks)")
+    where = Path(args.out) / "report.md"
+    print(f"wrote {where}, report.html and report.json ({len(outputs)} tasks, {n_checks} checks)")
     return 0
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from verification.statistics.decisions import holm_adjust
 
-__all__ = ["VERDICTS", "Check", "TaskOutput", "adjust", "write_report"]
+__all__ = ["VERDICTS", "Check", "TaskOutput", "adjust", "write_report", "report_rows"]
 
 VERDICTS = ("holds", "fails", "inconclusive")
 
@@ -158,17 +159,41 @@ _STYLE = (
 
 
 def write_report(out: Path, outputs: dict[str, TaskOutput], *, scale: str, pending: list[str]) -> None:
-    """Write ``report.md`` and a self-contained ``report.html`` for the finished tasks.
+    """Write ``report.md``, a self-contained ``report.html`` and ``report.json`` for the finished tasks.
 
     The table has one row per prediction, each linked to the section of its task; each section
     shows the task's figures with captions, its tables (Table II), links to its data files, its
-    notes and how long it took.
+    notes and how long it took.  ``report.json`` holds the same rows as data (:func:`report_rows`),
+    for the tables generated from a report (``docs/gen_results.py``).
     """
     names = [name for name, o in outputs.items() for _ in o.checks]
     checks = list(zip(names, adjust([c for o in outputs.values() for c in o.checks])))
     summary = _summary(outputs, checks, scale)
     (out / "report.md").write_text("\n".join(_markdown(out, outputs, checks, summary, pending)) + "\n")
     (out / "report.html").write_text(_html(out, outputs, checks, summary, pending))
+    record = {"scale": scale, "pending": list(pending), "rows": report_rows(checks)}
+    (out / "report.json").write_text(json.dumps(record, indent=1, allow_nan=False) + "\n")
+
+
+def report_rows(checks) -> list[dict]:
+    """The report's rows as JSON-ready dicts (task, claim id, evidence, the columns, the verdict)."""
+    return [
+        {
+            "task": name,
+            "claim_id": c.claim_id,
+            "evidence": c.evidence,
+            "prediction": c.prediction,
+            "source": c.source,
+            "theory": c.theory,
+            "measured": c.measured,
+            "test": c.tolerance,
+            "p": c.p_text,
+            "statistical": bool(c.statistics),
+            "verdict": c.verdict,
+            "command": c.command,
+        }
+        for name, c in checks
+    ]
 
 
 def _summary(outputs: dict[str, TaskOutput], checks, scale: str) -> str:

@@ -235,7 +235,7 @@ def test_figure6b_end_to_end(tmp_path):
     assert run["collision_history"][0] <= 0.2 and 0 <= run["collision_fraction"] <= 1
     assert data["points"][0]["snapshot_steps"] == [0, 20, 40]
     rows = evaluate(data)
-    assert [c for c, _ in rows] == claims(settings)
+    assert [c for c, _ in rows] == [claim.text for claim in claims(settings)]
     assert all(r["verdict"] in ("holds", "fails", "inconclusive") for _, r in rows)
     t = theorem1_table(data)
     assert t["runs"] == 4 and sum(map(sum, t["table"])) == 4
