@@ -129,7 +129,7 @@ def _show(value) -> str:
 
 def _run_figure(fig, args) -> int:
     # imported here: verification.reproduce takes 0.65 s to import after verification.cli
-    # (measured; scipy.stats), and the result cache 52 ms (numpy), which only a command that
+    # (measured; scipy.stats), and the result cache 87 ms (numpy, tqdm), which only a command that
     # computes a figure needs
     from verification.reproduce import default_cache, run_figure
     from verification.runtime.result_cache import ResultCache
