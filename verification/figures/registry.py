@@ -195,8 +195,8 @@ class Figure:
         key = {"settings": dict(settings), "data_version": self.data_version}
         if not self.trains:
             return RunContext(device=None, progress=run.progress, tier=run.tier), key
-        # imported here, not at the top: torch takes about 3 s to import here, and the registry is read
-        # by every `geneft` command, most of which train nothing
+        # imported here: verification.train_config imports torch, 1.1 s (measured), and the
+        # registry is read by every `geneft` command, most of which train nothing
         from verification.train_config import resolve_device
 
         device = resolve_device(run.device).type
