@@ -28,7 +28,21 @@ import sys
 import time
 
 from effective_theory.statics.automorphisms import ENGINES
-from effective_theory.statics.graph_input import GRAPH_FORMATS, ParameterError
+from effective_theory.statics.balls_in_buckets import graph_critical_train_fraction, num_entries
+from effective_theory.statics.class_description_length import (
+    relation_automorphism_order,
+    relation_class_bits,
+)
+from effective_theory.statics.graph_description_length import (
+    DescriptionLength,
+    description_length_report,
+)
+from effective_theory.statics.graph_input import GRAPH_FORMATS, ParameterError, read_graph
+from effective_theory.statics.relations import (
+    parse_relation_name,
+    relation_by_name,
+    relation_num_arcs,
+)
 
 __all__ = ["add_arguments", "run", "relation_report", "CLOSED_FORM_MIN_N"]
 
@@ -166,13 +180,6 @@ def relation_report(name: str, n: int):
     :func:`~effective_theory.relation_num_arcs` and the bits
     :func:`~effective_theory.relation_class_bits` (Table II of the paper, exact).
     """
-    from effective_theory.statics.class_description_length import (
-        relation_automorphism_order,
-        relation_class_bits,
-    )
-    from effective_theory.statics.graph_description_length import DescriptionLength
-    from effective_theory.statics.relations import relation_num_arcs
-
     start = time.perf_counter()
     aut = relation_automorphism_order(name, n)
     edges = relation_num_arcs(name, n)
@@ -240,8 +247,6 @@ def _json_record(source, result, *, method=None, accuracy=None) -> dict:
 
 def _critical_fraction(result, accuracy):
     """(N, p_c) of Eq. (4) for the graph (N: its independent adjacency entries)."""
-    from effective_theory.statics.balls_in_buckets import graph_critical_train_fraction, num_entries
-
     N = num_entries(result.n, directed=result.directed)
     return N, graph_critical_train_fraction(accuracy, result.bits, result.n, directed=result.directed)
 
@@ -278,12 +283,7 @@ def _check_options(args):
 
 def _results(args):
     """(source, DescriptionLength) per graph, computed one at a time."""
-    from effective_theory.statics.graph_description_length import description_length_report
-    from effective_theory.statics.graph_input import read_graph
-
     if args.relation is not None:
-        from effective_theory.statics.relations import parse_relation_name, relation_by_name
-
         n = 30 if args.n is None else args.n
         short = parse_relation_name(args.relation).short
         source = f"relation {short} on n={n}"

@@ -69,6 +69,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import torch
+from tqdm.auto import tqdm
 
 from effective_theory._checks import check_int
 from effective_theory.statics.relations import relation_by_name
@@ -833,8 +834,6 @@ def _progress_bar(show, total):
     if not show:
         yield _NoBar()
         return
-    from tqdm.auto import tqdm
-
     bar = tqdm(total=total, desc="training", unit="step", leave=False)
     try:
         yield bar

@@ -30,6 +30,7 @@ import numpy as np
 import sympy as sp
 
 from effective_theory.dynamics.derivation_steps import Derivation, DerivationStep
+from effective_theory.dynamics.repon_flow import exact_pair_flow
 
 __all__ = [
     "conserved_quantity",
@@ -550,8 +551,6 @@ def derive_full_conserved_matrix(d: int = 2, m: int | None = None) -> Derivation
     >>> all(s.holds for s in derive_full_conserved_matrix(1).steps)
     True
     """
-    from effective_theory.dynamics.repon_flow import exact_pair_flow
-
     m = d if m is None else m
     F = exact_pair_flow(d, m)
     S = F["symbols"]

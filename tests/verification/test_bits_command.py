@@ -1,7 +1,8 @@
 """``geneft bits``: the command-line front-end (reading is tested in tests/statics/test_graph_input.py).
 
-Each case of issue 13's "Why" that concerns ``geneft bits`` is run as written: it gives the right
-answer or one line on stderr with exit status 2.
+Inputs that ``geneft bits`` once read wrongly are run as written (a matrix saved by ``np.savetxt``,
+a CSV header row, a label attribute the graph lacks, a relation on 10^5 elements, a symmetric matrix
+file): each gives the right answer or one line on stderr with exit status 2.
 """
 
 import gzip
@@ -101,7 +102,8 @@ def test_huge_group_order_in_scientific_notation(tmp_path, capsys):
 
 
 def test_dense_matrix_text_files(tmp_path, capsys, karate_adjacency):
-    """Issue 13: ``np.savetxt(A, fmt="%d")`` gave n 2, edges 34, bits 1.0; it is the karate club."""
+    """A matrix written by ``np.savetxt(A, fmt="%d")`` is read as the karate club (it was once read
+    as n 2, edges 34, bits 1.0)."""
     np.savetxt(tmp_path / "k_adj.txt", karate_adjacency, fmt="%d")
     np.savetxt(tmp_path / "k_adj.csv", karate_adjacency, fmt="%d", delimiter=",")
     for name in ("k_adj.txt", "k_adj.csv"):
@@ -112,7 +114,8 @@ def test_dense_matrix_text_files(tmp_path, capsys, karate_adjacency):
 
 
 def test_csv_with_a_header_row(tmp_path, capsys):
-    """Issue 13: a ``source,target`` header became an edge (n 36, edges 79)."""
+    """A ``source,target`` header row is read as a header, not as an edge (it once gave n 36, edges
+    79); a label column is found by its name or its number."""
     G = nx.karate_club_graph()
     path = tmp_path / "k.csv"
     path.write_text("source,target\n" + "".join(f"{u},{v}\n" for u, v in G.edges()))
@@ -127,7 +130,8 @@ def test_csv_with_a_header_row(tmp_path, capsys):
 
 
 def test_missing_label_or_colour_attribute_is_an_error(tmp_path, capsys):
-    """Issue 13: ``--labels nosuch`` on GraphML was silently ignored; the CLI had no vertex colours."""
+    """``--labels`` or ``--vertex-colors`` naming an attribute the graph lacks is a one-line error
+    (``--labels nosuch`` on GraphML was once ignored), and vertex colours split the group."""
     G = nx.karate_club_graph()
     nx.write_graphml(G, tmp_path / "k.graphml")
     assert "nosuch" in _one_line_error(capsys, tmp_path / "k.graphml", "--labels", "nosuch")
@@ -141,7 +145,8 @@ def test_missing_label_or_colour_attribute_is_an_error(tmp_path, capsys):
 
 
 def test_relation_closed_form_at_large_n(capsys):
-    """Issue 13: ``--relation mod3 --n 100000`` ended in a 49.7 GiB MemoryError; n = 3000 took 7 s."""
+    """``--relation mod3 --n N`` takes under a second up to n = 10^7, from the closed form (building
+    the graph took 7 s at n = 3000 and ran out of memory, 49.7 GiB, at n = 100000)."""
     f = math.factorial
     assert _bits_of(capsys, "--relation", "mod3", "--n", "30") == pytest.approx(
         math.log2(f(30) // (f(10) ** 3 * f(3)))
@@ -182,7 +187,8 @@ def test_accuracy_adds_the_critical_training_fraction(capsys):
 
 
 def test_edge_counts_do_not_depend_on_the_format(tmp_path, capsys, karate_adjacency):
-    """Issue 13: 78 edges from an edge list, 156 "directed" from .npy and .mtx (even symmetric ones)."""
+    """The karate club has 78 undirected edges read from .npy and .mtx files as from an edge list
+    (the matrix files, symmetric ones too, were once read as 156 directed arcs)."""
     A = karate_adjacency
     np.save(tmp_path / "k.npy", A)
     scipy.io.mmwrite(tmp_path / "k_sym.mtx", sp.coo_matrix(A), symmetry="symmetric")

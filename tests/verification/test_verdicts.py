@@ -4,7 +4,7 @@ Runs are placed on a grid with every run on its side of a known constant-ratio b
 ``y0 = x + a`` (``x = log10 eta_enc``, ``y = log10 eta_dec``), so the fitted ``log10 r*`` is ``a``
 within the grid step.  Equal ratios hold the equivalence test, ratios two decades apart fail it,
 and a boundary that moves between a quarter of the budget and the full budget makes the row
-inconclusive whatever the full-budget data say (budget convergence, issue 15 part 4).
+inconclusive whatever the full-budget data say (the row's budget-convergence condition).
 """
 
 import numpy as np

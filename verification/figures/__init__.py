@@ -12,7 +12,7 @@
 * :mod:`~verification.figures.figure5` -- the phase diagram over the learning rates;
 * :mod:`~verification.figures.figure6` -- the probability of generalization against Eq. (12);
 * :mod:`~verification.figures.figure6b` -- repon collisions measured inside trained networks
-  against Eq. (12) and the F formula from the same networks' initial quantities (issue 12);
+  against Eq. (12) and the F formula from the same networks' initial quantities;
 * :mod:`~verification.figures.figure7` -- the Goldilocks zone of decoder depth;
 * :mod:`~verification.figures.figure8` -- the phase diagram over the decoder's weight decay;
 * :mod:`~verification.figures.phase_diagram` -- the phase diagrams' planes, boundary fits and

@@ -1,8 +1,8 @@
 """Shared plumbing of the Figure 3, 6 and 7 experiments: statistics, CSV output, argument checks.
 
 Private module: the public names live in :mod:`verification.figures.figure3`,
-:mod:`verification.figures.figure6` and :mod:`verification.figures.figure7`.  Nothing here imports
-torch, so ``pytest --doctest-modules`` can collect the figure modules cheaply.
+:mod:`verification.figures.figure6` and :mod:`verification.figures.figure7`.  It imports
+:mod:`verification.train_config` (and with it torch), as every module that uses it does already.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from effective_theory._checks import check_int
+from verification.train_config import TrainConfig
 
 __all__ = [
     "mean_and_sem",
@@ -81,8 +82,6 @@ def seeded_configs(points, seeds, **common) -> list[list]:
     fields every run shares; model seed ``s`` sets both the initialisation and the training split,
     so points are compared on identical training sets.
     """
-    from verification.train_config import TrainConfig
-
     groups = []
     for fields in points:
         group = []

@@ -229,8 +229,8 @@ class Figure:
         key = {"settings": dict(settings), "data_version": self.data_version}
         if not self.trains:
             return RunContext(device=None, progress=run.progress, tier=run.tier), key
-        # imported here, not at the top: torch takes about 3 s to import here, and the registry is read
-        # by every `geneft` command, most of which train nothing
+        # imported here: verification.train_config imports torch, 1.1 s (measured), and the
+        # registry is read by every `geneft` command, most of which train nothing
         from verification.train_config import resolve_device
 
         device = resolve_device(run.device).type
@@ -282,11 +282,12 @@ _FIG5_QUICK = {
     "seed": 0,
 }
 
-#: the full tier of the phase diagrams is a sequential design (issue 15): in each column the decoder
-#: rates are chosen round by round where the boundary is uncertain, 2 seeds a point, until the
-#: column's 95% interval is narrower than half a decade, within at most 1/8 of the runs of the dense
-#: design it replaces (``dense_runs_per_relation``: Figure 5's 13 x 17 points at 0.25 decade and
-#: Figure 8's 9 x 13, 3 seeds each), which is also the report's cost comparison.
+#: the full tier of the phase diagrams is a sequential design, adaptive columns
+#: (:mod:`verification.designs.adaptive_columns`): in each column the decoder rates are chosen round
+#: by round where the boundary is uncertain, 2 seeds a point, until the column's 95% interval is
+#: narrower than half a decade, within at most 1/8 of the runs of the dense design it replaces
+#: (``dense_runs_per_relation``: Figure 5's 13 x 17 points at 0.25 decade and Figure 8's 9 x 13, 3
+#: seeds each), which is also the report's cost comparison.
 _ADAPTIVE = {
     "initial_points": 2,
     "precision": 0.5,
@@ -297,17 +298,9 @@ _ADAPTIVE = {
 #: statistical rows the full report Holm-adjusts together, at most: every claim of every figure at the
 #: full tier (45; the exact rows among them only make it conservative).  The seeds-in-rounds designs
 #: of Figures 3 and 6 stop a point at the level ``ALPHA / HOLM_ROWS`` that decides its row whatever
-#: the other rows say (:func:`verification.figures.seed_rounds.row_levels`).
+#: the other rows say (:func:`verification.designs.seed_rounds.row_levels`).
 HOLM_ROWS = 45
 
-#: the full tier of Figure 6 is a seeds-in-rounds design (issue 15): each (ratio, init scale) cell
-#: gets seeds in rounds, looked at after 5, 10, 20, 30, 50 and the dense design's 100 seeds, and
-#: stops when its group-sequential exact binomial test against Eq. (12) decides it, when its 90 %
-#: simultaneous interval is narrower than 0.2, or at the cap.  Runs that do not generalize use their
-#: whole 10^5 steps, so the budget is counted in model-steps: at most 1.1 * 10^7 (1/13.6 of the
-#: dense design's 1.5 * 10^8, 1.7 h at 1,800 model-steps/s), each round trimmed so that it cannot
-#: pass it even if no run stops early (docs/reproducing.md: it is reached whenever several cells
-#: memorize).
 #: what every trained figure assumes where the paper is silent (its stated setting is Table III)
 _ASSUMED = (
     "Assumptions where the paper is silent: Adam (PyTorch's defaults), embeddings N(0, 1) and the "
@@ -351,6 +344,14 @@ _FIG6_CONDITIONS = (
 #: barely moves the embeddings in the budget, and Eq. 12 depends on the ratio of the rates only
 _FIG6_GD_ETA_ENC = 0.1
 
+#: the full tier of Figure 6 is a seeds-in-rounds design (:mod:`verification.designs.seed_rounds`):
+#: each (ratio, init scale) cell gets seeds in rounds, looked at after 5, 10, 20, 30, 50 and the
+#: dense design's 100 seeds, and stops when its group-sequential exact binomial test against Eq. (12)
+#: decides it, when its 90 % simultaneous interval is narrower than 0.2, or at the cap.  Runs that do
+#: not generalize use their whole 10^5 steps, so the budget is counted in model-steps: at most
+#: 1.1 * 10^7 (1/13.6 of the dense design's 1.5 * 10^8, 1.7 h at 1,800 model-steps/s), each round
+#: trimmed so that it cannot pass it even if no run stops early (docs/reproducing.md: it is reached
+#: whenever several cells memorize).
 _FIG6_SEQUENTIAL = {
     "schedule": [5, 10, 20, 30, 50, 100],
     "precision": 0.2,

@@ -57,8 +57,17 @@ References
 from __future__ import annotations
 
 import numpy as np
+import torch
 
+from effective_theory import (
+    matrix_collision_probability,
+    relation_by_name,
+    representation_learning_probability,
+)
 from verification.mechanism.repon_geometry import indistinguishable_classes, same_class_pairs
+from verification.model import AutoEncoder, init_parameters
+from verification.reference_loop import train_reference
+from verification.train_config import split_pairs
 
 __all__ = ["INITIAL_STEPS", "initial_quantities", "initial_widths", "predicted_collision"]
 
@@ -75,12 +84,6 @@ def _rms(x) -> float:
 def _jacobian(config, params):
     """Per training pair, the logit's gradient with respect to both embeddings, ``(P, 2d)``, the
     decoder inputs ``[E_i, E_j]`` ``(P, 2d)``, the logits ``(P,)`` and the targets."""
-    import torch
-
-    from effective_theory import relation_by_name
-    from verification.model import AutoEncoder
-    from verification.train_config import split_pairs
-
     n = config.n
     tensors = {k: torch.as_tensor(np.asarray(v), dtype=torch.float32) for k, v in params.items()}
     net = AutoEncoder(config.model, n, tensors)
@@ -101,12 +104,6 @@ def _jacobian(config, params):
 
 def _loss_gradients(config, params):
     """Gradients of the mean binary cross-entropy at ``params`` (numpy, parameter layout)."""
-    import torch
-
-    from effective_theory import relation_by_name
-    from verification.model import AutoEncoder
-    from verification.train_config import split_pairs
-
     n = config.n
     tensors = {k: torch.as_tensor(np.asarray(v), dtype=torch.float32) for k, v in params.items()}
     net = AutoEncoder(config.model, n, tensors)
@@ -120,8 +117,6 @@ def _loss_gradients(config, params):
 
 
 def _initial_params(config) -> dict:
-    from verification.model import init_parameters
-
     return {
         k: v.numpy()
         for k, v in init_parameters(
@@ -136,8 +131,6 @@ def _initial_params(config) -> dict:
 
 
 def _widths(config, p0, J0) -> tuple[float, float]:
-    from effective_theory import relation_by_name
-
     labels = indistinguishable_classes(relation_by_name(config.relation, config.n))
     a, b = same_class_pairs(labels)
     sigma_c = _rms((p0["E"][a] - p0["E"][b]) / 2) if len(a) else float("nan")
@@ -211,8 +204,6 @@ def initial_quantities(config, *, steps: int = INITIAL_STEPS) -> dict:
     >>> round(q["eta_x"], 4), round(q["eta_A"], 4), round(q["eta_dec_eff"], 4)
     (0.02, 0.01, 0.01)
     """
-    from verification.reference_loop import train_reference
-
     config.validate()
     n = config.n
     p0 = _initial_params(config)
@@ -270,8 +261,6 @@ def predicted_collision(eta_x, eta_A, sigma_a, sigma_c, *, m, d) -> dict:
     >>> p["K"], round(p["p_eq12"], 6), round(p["p_matrix"], 6)
     (1.0, 0.5, 0.5)
     """
-    from effective_theory import matrix_collision_probability, representation_learning_probability
-
     vals = [float(v) for v in (eta_x, eta_A, sigma_a, sigma_c)]
     if not all(np.isfinite(v) and v > 0 for v in vals):
         nan = float("nan")

@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tqdm.auto import tqdm
+
+from effective_theory import __version__
 
 __all__ = ["ResultCache", "config_hash", "to_jsonable"]
 
@@ -55,8 +58,6 @@ def to_jsonable(obj: Any) -> Any:
 
 def config_hash(name: str, config: Any) -> str:
     """SHA-256 (hex, 16 characters) of ``name`` and the canonical JSON of ``config``."""
-    from effective_theory import __version__
-
     payload = json.dumps(
         {"name": name, "config": to_jsonable(config), "version": __version__},
         sort_keys=True,
@@ -186,8 +187,6 @@ class ResultCache:
         Finished chunks are stored one by one, so an interrupted sweep resumes
         where it stopped.
         """
-        from tqdm.auto import tqdm
-
         configs = list(configs)
         out = []
         for cfg in tqdm(configs, desc=desc or name, disable=not progress, leave=False):

@@ -65,6 +65,8 @@ _IND = np.uint64(0xD6E8FEB86659FD93)  # individualisation salt (one per search l
 
 def _components(g: ColouredGraph):
     """Component label of every vertex and the number of components (weak for digraphs)."""
+    # imported here: scipy.sparse.csgraph takes 0.30 s to import (measured), and no module of the
+    # theory imports scipy when it is imported
     import scipy.sparse as sp
     from scipy.sparse.csgraph import connected_components
 
@@ -315,6 +317,8 @@ def _classify_batch(batch: _Batch, bucket: np.ndarray, cls: np.ndarray):
 
 def _canonical_certificate(g: ColouredGraph) -> bytes:
     """Certificate of a component from bliss's canonical labelling of its encoding."""
+    # imported here: igraph takes 0.41 s to import (measured), which only components too large for
+    # the vectorised search need
     import igraph
 
     n, arcs, directed, col = encode_simple(g, allow_directed=True)

@@ -14,6 +14,7 @@ References
 from __future__ import annotations
 
 import math
+import multiprocessing as mp
 import time
 from dataclasses import dataclass
 
@@ -142,8 +143,6 @@ def _parts_order(parts, engine: str):
 
 def _run_with_time_limit(func, args, time_limit):
     """Run ``func(*args)`` in a forked child so that it can be abandoned."""
-    import multiprocessing as mp
-
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
+from effective_theory.statics.bounds.linear_extensions import transitive_closure
 from effective_theory.statics.relations import Relation, as_relation_matrix
 
 __all__ = ["KINDS", "Closure", "inference_closure", "closure_from_entries", "normalize_kind"]
@@ -372,8 +373,6 @@ def _find_cycle(n, rows, cols, labels):
 
 def _transitive_closure(adj: np.ndarray) -> np.ndarray:
     """Boolean transitive closure (Warshall on bit rows)."""
-    from effective_theory.statics.bounds.linear_extensions import transitive_closure
-
     return transitive_closure(adj)
 
 

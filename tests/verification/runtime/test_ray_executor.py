@@ -1,8 +1,8 @@
 """The Ray executor: a small phase diagram on a local two-worker Ray cluster, workers killed mid-run.
 
-Checks of issue 7: the Ray path gives exactly the in-process result with the same seeds, a task
-whose worker dies is retried and its result lands in the on-disk cache, results gathered before a
-failure are kept, and a sweep started on Ray resumes in-process (and vice versa) from the cache.
+The Ray path gives exactly the in-process result with the same seeds, a task whose worker dies
+is retried and its result lands in the on-disk cache, results gathered before a failure are kept,
+and a sweep started on Ray resumes in-process (and vice versa) from the cache.
 
 Runs only when the ``ray`` extra is installed.  One local Ray instance (2 CPUs, so 2 workers
 run chunks at once) serves the whole module and is shut down at the end; all training is tiny
