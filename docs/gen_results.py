@@ -32,7 +32,8 @@ EVIDENCE = {
 
 def counts(rows) -> str:
     """``"13 holds, 12 fails, 18 inconclusive"`` of ``rows``."""
-    return ", ".join(f"{sum(r['verdict'] == v for r in rows)} {v}" for v in ("holds", "fails", "inconclusive"))
+    verdicts = ("holds", "fails", "inconclusive")
+    return ", ".join(f"{sum(r['verdict'] == v for r in rows)} {v}" for v in verdicts)
 
 
 def summary(report: dict) -> str:

@@ -269,3 +269,13 @@ def test_findings_name_every_claim_by_its_id():
     named = set(re.findall(r"`((?:table2|fig\w+)\.[a-z0-9_.-]+)`", text))
     assert declared - named == set()
     assert named - declared == set()
+
+
+def test_results_tables_are_generated_from_the_committed_report():
+    """docs/results.md's quick table and the README's quick counts are what docs/gen_results.py
+    writes from docs/img/report-quick.json (so no verdict or number is typed by hand)."""
+    spec = importlib.util.spec_from_file_location("gen_results", ROOT / "docs" / "gen_results.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    for path, text in gen.rendered().items():
+        assert path.read_text() == text, f"{path.name} is stale: run python docs/gen_results.py"
