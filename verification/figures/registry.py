@@ -374,6 +374,86 @@ _FIG3_SEQUENTIAL = {
     "max_runs": 2_000,
 }
 
+
+def _fig6_tiers(**changes) -> dict:
+    """Figure 6's tier settings with ``changes`` (an arm's initialisation, optimizer, rate)."""
+    quick = {
+        "ratios": [0.1, 1.0, 10.0],
+        "init_scales": [1.0],
+        "seeds": 12,
+        "steps": 3000,
+        "eta_enc": 1e-3,
+        "init": "normal",
+        "optimizer": "adam",
+        "design": "dense",
+        "sequential": {},
+        "seed": 0,
+    }
+    full = {
+        **quick,
+        "ratios": [0.01, 0.1, 1.0, 10.0, 100.0],
+        "init_scales": [0.5, 1.0, 2.0],
+        "seeds": 100,
+        "steps": 100_000,
+        "design": "sequential",
+        "sequential": _FIG6_SEQUENTIAL,
+        "seed": 2,
+    }
+    return {"quick": {**quick, **changes}, "full": {**full, **changes}}
+
+
+def _fig6_arms() -> list[Figure]:
+    """Figure 6 under its caption's stated initialisation, and its two assumption arms."""
+    caption = (
+        "Fraction of runs that generalize against eta_dec/eta_enc, with the Eq. (12) bound (binomial "
+        "standard errors)"
+    )
+    common = {
+        "source": "Eq. 12, Fig. 6",
+        "module": "verification.figures.figure6",
+        "data": "figure6_data",
+        "settings_type": "Figure6Settings",
+        "data_version": 4,
+        "trains": True,
+    }
+    return [
+        Figure(
+            key="fig6",
+            number="6",
+            title="Figure 6: probability of generalization against the Eq. 12 bound",
+            tiers=_fig6_tiers(),
+            caption=caption + ".",
+            conditions=_FIG6_CONDITIONS,
+            **common,
+        ),
+        Figure(
+            key="fig6-uniform",
+            number="6-uniform",
+            title="Figure 6, uniform decoder initialisation (an assumption arm)",
+            tiers=_fig6_tiers(init="uniform"),
+            caption=caption + "; decoder initialised uniformly.",
+            arm="uniform-init",
+            conditions="Assumption arm: the decoder starts from PyTorch's nn.Linear default "
+            "U(-1/sqrt(fan_in), 1/sqrt(fan_in)) times the init scale, where Figure 6's caption states a "
+            "standard normal scaled by the init factor; Adam (the paper names no optimizer).",
+            **common,
+        ),
+        Figure(
+            key="fig6-gd",
+            number="6-gd",
+            title="Figure 6, full-batch gradient descent (an assumption arm)",
+            tiers=_fig6_tiers(optimizer="sgd", eta_enc=_FIG6_GD_ETA_ENC),
+            caption=caption + "; plain full-batch gradient descent.",
+            arm="gradient-descent",
+            conditions="Assumption arm: plain full-batch gradient descent, the discrete form of the "
+            "gradient flow Eqs. 8-12 are derived for, with eta_enc = 0.1 so that the embeddings move "
+            "within the budget (the paper names no optimizer and no rate for Figure 6); every parameter "
+            "drawn from N(0, s^2) as Figure 6's caption states.",
+            **common,
+        ),
+    ]
+
+
 FIGURES: Mapping[str, Figure] = MappingProxyType(
     {
         f.key: f
@@ -508,133 +588,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 "fitted boundary, the dashed line the paper's ratio 10.",
                 conditions=_CONDITIONS["fig5"],
             ),
-            Figure(
-                key="fig6",
-                number="6",
-                title="Figure 6: probability of generalization against the Eq. 12 bound",
-                source="Eq. 12, Fig. 6",
-                module="verification.figures.figure6",
-                data="figure6_data",
-                settings_type="Figure6Settings",
-                data_version=4,
-                trains=True,
-                tiers={
-                    "quick": {
-                        "ratios": [0.1, 1.0, 10.0],
-                        "init_scales": [1.0],
-                        "seeds": 12,
-                        "steps": 3000,
-                        "eta_enc": 1e-3,
-                        "init": "normal",
-                        "optimizer": "adam",
-                        "design": "dense",
-                        "sequential": {},
-                        "seed": 0,
-                    },
-                    "full": {
-                        "ratios": [0.01, 0.1, 1.0, 10.0, 100.0],
-                        "init_scales": [0.5, 1.0, 2.0],
-                        "seeds": 100,
-                        "steps": 100_000,
-                        "eta_enc": 1e-3,
-                        "init": "normal",
-                        "optimizer": "adam",
-                        "design": "sequential",
-                        "sequential": _FIG6_SEQUENTIAL,
-                        "seed": 2,
-                    },
-                },
-                caption="Fraction of runs that generalize against eta_dec/eta_enc, with the Eq. (12) "
-                "bound (binomial standard errors).",
-                conditions=_FIG6_CONDITIONS,
-            ),
-            Figure(
-                key="fig6-uniform",
-                number="6-uniform",
-                title="Figure 6, uniform decoder initialisation (an assumption arm)",
-                source="Eq. 12, Fig. 6",
-                module="verification.figures.figure6",
-                data="figure6_data",
-                settings_type="Figure6Settings",
-                data_version=4,
-                trains=True,
-                tiers={
-                    "quick": {
-                        "ratios": [0.1, 1.0, 10.0],
-                        "init_scales": [1.0],
-                        "seeds": 12,
-                        "steps": 3000,
-                        "eta_enc": 1e-3,
-                        "init": "uniform",
-                        "optimizer": "adam",
-                        "design": "dense",
-                        "sequential": {},
-                        "seed": 0,
-                    },
-                    "full": {
-                        "ratios": [0.01, 0.1, 1.0, 10.0, 100.0],
-                        "init_scales": [0.5, 1.0, 2.0],
-                        "seeds": 100,
-                        "steps": 100_000,
-                        "eta_enc": 1e-3,
-                        "init": "uniform",
-                        "optimizer": "adam",
-                        "design": "sequential",
-                        "sequential": _FIG6_SEQUENTIAL,
-                        "seed": 2,
-                    },
-                },
-                caption="Fraction of runs that generalize against eta_dec/eta_enc, with the Eq. (12) "
-                "bound (binomial standard errors); decoder initialised uniformly.",
-                arm="uniform-init",
-                conditions="Assumption arm: the decoder starts from PyTorch's nn.Linear default "
-                "U(-1/sqrt(fan_in), 1/sqrt(fan_in)) times the init scale, where Figure 6's caption states "
-                "a standard normal scaled by the init factor; Adam (the paper names no optimizer).",
-            ),
-            Figure(
-                key="fig6-gd",
-                number="6-gd",
-                title="Figure 6, full-batch gradient descent (an assumption arm)",
-                source="Eq. 12, Fig. 6",
-                module="verification.figures.figure6",
-                data="figure6_data",
-                settings_type="Figure6Settings",
-                data_version=4,
-                trains=True,
-                tiers={
-                    "quick": {
-                        "ratios": [0.1, 1.0, 10.0],
-                        "init_scales": [1.0],
-                        "seeds": 12,
-                        "steps": 3000,
-                        "eta_enc": _FIG6_GD_ETA_ENC,
-                        "init": "normal",
-                        "optimizer": "sgd",
-                        "design": "dense",
-                        "sequential": {},
-                        "seed": 0,
-                    },
-                    "full": {
-                        "ratios": [0.01, 0.1, 1.0, 10.0, 100.0],
-                        "init_scales": [0.5, 1.0, 2.0],
-                        "seeds": 100,
-                        "steps": 100_000,
-                        "eta_enc": _FIG6_GD_ETA_ENC,
-                        "init": "normal",
-                        "optimizer": "sgd",
-                        "design": "sequential",
-                        "sequential": _FIG6_SEQUENTIAL,
-                        "seed": 2,
-                    },
-                },
-                caption="Fraction of runs that generalize against eta_dec/eta_enc, with the Eq. (12) "
-                "bound (binomial standard errors); plain full-batch gradient descent.",
-                arm="gradient-descent",
-                conditions="Assumption arm: plain full-batch gradient descent, the discrete form of the "
-                "gradient flow Eqs. 8-12 are derived for, with eta_enc = 0.1 so that the embeddings move "
-                "within the budget (the paper names no optimizer and no rate for Figure 6); every "
-                "parameter drawn from N(0, s^2) as Figure 6's caption states.",
-            ),
+            *_fig6_arms(),
             Figure(
                 key="fig7",
                 number="7",
