@@ -44,6 +44,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from verification.runtime.provenance import chunk_meta
+
 __all__ = [
     "EXECUTORS",
     "Executor",
@@ -120,7 +122,8 @@ class Executor(abc.ABC):
             (:func:`~verification.runtime.result_cache.to_jsonable`), as they are its keys.
         cache : ResultCache, optional
             Finished chunks are loaded from it and new ones stored in it, one by one
-            as they finish.
+            as they finish, each with its record
+            (:func:`~verification.runtime.provenance.chunk_meta`: date, code commit, host).
         name : str
             Cache namespace of this kind of chunk (required with ``cache``); part of
             the key, so two sweeps with different functions must use different names.
@@ -167,10 +170,12 @@ class Executor(abc.ABC):
             )
 
         def finished(i: int, result: Any) -> None:
-            # store as soon as a chunk is done: an interruption keeps it
+            # store as soon as a chunk is done: an interruption keeps it, with when, which code
+            # commit and (computed in this process) which host
             if cache is not None:
                 cache.misses += 1
-                result = cache.store(name, chunks[i], result)
+                meta = chunk_meta(on_this_host=isinstance(self, LocalExecutor))
+                result = cache.store(name, chunks[i], result, meta=meta)
             results[i] = result
             if bar is not None:
                 bar.update(1)

@@ -5,6 +5,12 @@ a sweep) is stored as one JSON file named by the SHA-256 of its canonical
 configuration.  Files are written atomically (temporary file, then
 ``os.replace``), so an interrupted run never leaves a half-written result, and
 a rerun with the same settings recomputes nothing.
+
+Under the folder there may be a read-only *layer*: any object with ``load(name, config)`` that
+returns a stored result or ``None`` (the archive of runs shipped with the code,
+:class:`verification.archive.ArchiveLayer`, which rebuilds training chunks from archived runs).  An
+entry missing from the folder is looked up there before it is computed; what the layer serves is
+not copied into the folder.
 """
 
 from __future__ import annotations
@@ -74,7 +80,10 @@ class ResultCache:
     root : path
         Folder for the cache files (created if needed).
     fresh : bool
-        Ignore (and overwrite) existing entries.
+        Ignore (and overwrite) existing entries, and the layer.
+    layer : object, optional
+        A read-only layer (``layer.load(name, config)`` -> result or ``None``) consulted for an
+        entry that is not in the folder; :attr:`served` counts what it served.
 
     Examples
     --------
@@ -88,7 +97,7 @@ class ResultCache:
     1
     """
 
-    def __init__(self, root, *, fresh: bool = False):
+    def __init__(self, root, *, fresh: bool = False, layer=None):
         self.root = Path(root)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -96,24 +105,37 @@ class ResultCache:
             raise OSError(f"cannot create cache folder {self.root}: {exc.strerror or exc}") from exc
         if not os.access(self.root, os.W_OK):
             raise OSError(f"cache folder {self.root} is not writable")
+        if layer is not None and not callable(getattr(layer, "load", None)):
+            raise TypeError(f"layer must have a load(name, config) method, got {type(layer).__name__}")
         self.fresh = fresh
+        self.layer = layer
         self.hits = 0
         self.misses = 0
+        #: entries served by the layer (also counted in :attr:`hits` by the callers that count hits)
+        self.served = 0
 
     def path(self, name: str, config: Any) -> Path:
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
         return self.root / f"{safe}-{config_hash(name, config)}.json"
 
     def load(self, name: str, config: Any):
-        """The stored result, or ``None`` if absent (or ``fresh``)."""
-        p = self.path(name, config)
-        if self.fresh or not p.exists():
+        """The stored result (from the folder, else from the layer), or ``None`` if absent (or
+        ``fresh``)."""
+        if self.fresh:
             return None
-        try:
-            with open(p) as fh:
-                return json.load(fh)["result"]
-        except (OSError, ValueError, KeyError):
-            return None  # unreadable entry: recompute
+        p = self.path(name, config)
+        if p.exists():
+            try:
+                with open(p) as fh:
+                    return json.load(fh)["result"]
+            except (OSError, ValueError, KeyError):
+                pass  # unreadable entry: the layer's, or recompute
+        if self.layer is None:
+            return None
+        hit = self.layer.load(name, config)
+        if hit is not None:
+            self.served += 1
+        return hit
 
     def record(self, name: str, config: Any) -> dict | None:
         """How the stored result for ``(name, config)`` was made, or ``None``.

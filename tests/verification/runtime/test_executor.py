@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from verification.runtime import EXECUTORS, LocalExecutor, MissingDependencyError, get_executor
 from verification.runtime.executor import Executor
+from verification.runtime.provenance import code_commit, host_info
 from verification.runtime.result_cache import ResultCache
 
 
@@ -43,6 +44,16 @@ def test_cached_results_are_the_stored_json_form(tmp_path):
     assert (cache.hits, cache.misses) == (4, 4)
     stored = json.loads(cache.path("sq", chunks[3]).read_text())
     assert stored["config"] == {"i": 3} and stored["result"]["square"] == 9
+
+
+def test_each_stored_chunk_keeps_when_which_commit_and_which_host(tmp_path):
+    """A chunk a local executor computed is stored with its record: date, code commit and this
+    host (what the archive of runs keeps as the chunk's provenance)."""
+    cache = ResultCache(tmp_path)
+    LocalExecutor().map(abs, [-2], cache=cache, name="abs")
+    record = cache.record("abs", -2)
+    assert record["host"] == host_info() and record["commit"] == code_commit()
+    assert record["stored_at"].endswith("Z")
 
 
 def test_name_keys_the_cache(tmp_path):
