@@ -42,8 +42,10 @@ from verification.training import group_key, train_ensemble
 
 __all__ = [
     "RUN_CHUNK",
+    "CHUNK_FIELDS",
     "RunResults",
     "chunk_configs",
+    "chunk_runs",
     "train_chunk",
     "train_runs",
 ]
@@ -54,6 +56,9 @@ RUN_CHUNK = "phase-chunk"
 #: per-run scalar fields of a chunk's result, and their types
 _INTS = ("steps_to_train", "steps_to_test", "steps_run")
 _FLOATS = ("train_acc", "test_acc", "full_acc", "final_loss")
+#: the per-run columns of a chunk's result, in the order :func:`train_chunk` gives them (then
+#: ``embeddings``, ``snapshot_steps`` and ``snapshots`` when the schedule keeps them)
+CHUNK_FIELDS = (*_INTS, *_FLOATS, "phase")
 
 
 @dataclass
@@ -243,6 +248,19 @@ def chunk_configs(
     return chunks, members
 
 
+def chunk_runs(chunk: dict) -> tuple[list[TrainConfig], Schedule, str]:
+    """The configs, schedule and device of a chunk configuration (one of :func:`chunk_configs`).
+
+    Examples
+    --------
+    >>> chunks, _ = chunk_configs([TrainConfig(n=6, init="normal")], Schedule(steps=50), chunk_size=1)
+    >>> configs, schedule, device = chunk_runs(chunks[0])
+    >>> configs[0].init, schedule.steps, device
+    ('normal', 50, 'cpu')
+    """
+    return [_config_from_dict(d) for d in chunk["configs"]], _chunk_schedule(chunk), chunk["device"]
+
+
 def _chunk_schedule(chunk: dict) -> Schedule:
     return Schedule(
         steps=chunk["steps"],
@@ -272,9 +290,8 @@ def train_chunk(chunk: dict) -> dict:
     A pure function of the chunk configuration (same seeds, same numbers), so its result can be
     cached under the chunk's hash and computed on any worker.
     """
-    schedule = _chunk_schedule(chunk)
-    configs = [_config_from_dict(d) for d in chunk["configs"]]
-    res = train_ensemble(configs, schedule, device=chunk["device"])
+    configs, schedule, device = chunk_runs(chunk)
+    res = train_ensemble(configs, schedule, device=device)
     return to_jsonable(_ensemble_columns(res, schedule))
 
 
