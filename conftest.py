@@ -75,15 +75,18 @@ def results_cache(request):
     """The on-disk result cache of the verification tests (None when ``--results-cache none``).
 
     The default folder is the one ``geneft reproduce`` uses (``geneft-results/.cache``, here under
-    the project root), so the full tiers of the test suite and of the report share their results.
+    the project root), so the full tiers of the test suite and of the report share their results;
+    under it, the archive of trained runs shipped with the code (``archive/``), from which a
+    training chunk the cache lacks is rebuilt when all its runs are archived.
     """
+    from verification.archive.layer import DEFAULT_ARCHIVE, ArchiveLayer
     from verification.runtime.result_cache import ResultCache
 
     value = request.config.getoption("--results-cache")
     if value is not None and value.lower() == "none":
         return None
     path = Path(value) if value is not None else Path(request.config.rootpath) / "geneft-results" / ".cache"
-    return ResultCache(path)
+    return ResultCache(path, layer=ArchiveLayer(DEFAULT_ARCHIVE))
 
 
 # --------------------------------------------------------------------------- the tier's verdicts

@@ -9,7 +9,13 @@ own (its docstring lists its modules).  CLI front-ends are left out (``tests/tes
 import pathlib
 import sys
 
-SKIP = {"verification.cli", "verification.cli_options", "verification.bits_command"}  # CLI internals
+#: CLI internals
+SKIP = {
+    "verification.cli",
+    "verification.cli_options",
+    "verification.bits_command",
+    "verification.archive_command",
+}
 TITLES = {
     "effective_theory": "The theory: `effective_theory`",
     "verification": "The experiments: `verification`",

@@ -76,6 +76,9 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "trainers": ("verification.reference_loop", "verification.training"),
     # the one way runs are trained: batched, or in cached chunks on any executor
     "runs": ("verification.runs",),
+    # the archive of trained runs: its format, the read-only layer of the result cache it gives,
+    # adding a cache's runs to it, and retraining a sample to check it
+    "archive": ("verification.archive.*",),
     # the repon mechanism measured inside trained networks
     "mechanism": ("verification.mechanism.*",),
     # experiment designs any figure can use: a grid, adaptive columns, seeds in rounds
@@ -101,8 +104,13 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "figure_registry": ("verification.figures.registry", "verification.figures"),
     # the report of verdicts and ``geneft reproduce``
     "report": ("verification.report", "verification.reproduce"),
-    # the ``geneft`` command and its ``bits`` subcommand
-    "commands": ("verification.cli_options", "verification.bits_command", "verification.cli"),
+    # the ``geneft`` command and the front-ends of its ``bits`` and archive subcommands
+    "commands": (
+        "verification.cli_options",
+        "verification.bits_command",
+        "verification.archive_command",
+        "verification.cli",
+    ),
     # the public namespace of the verification package
     "verification_namespace": ("verification",),
 }

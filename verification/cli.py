@@ -5,7 +5,11 @@
 * ``geneft figure`` lists the paper's results; ``geneft figure N`` computes, draws and checks one
   of them with the settings of the registry (:data:`verification.figures.registry.FIGURES`), any of
   which an option overrides (``--steps 1000``, ``--relations mod3,greater``);
-* ``geneft reproduce`` does it for all of them and writes the report (:mod:`verification.reproduce`).
+* ``geneft reproduce`` does it for all of them and writes the report (:mod:`verification.reproduce`);
+  both read the archive of trained runs under the result cache (:mod:`verification.archive`);
+* ``geneft archive add CACHE_DIR`` adds a cache's training chunks to the archive, and ``geneft
+  verify-archive --sample K`` retrains a seeded sample of archived runs and compares
+  (:mod:`verification.archive_command`).
 
 The commands are one table, :data:`COMMANDS` (name -> help, parser builder, handler); the
 options several of them share are built in :mod:`verification.cli_options`.  Front-ends are
@@ -68,8 +72,22 @@ def _run_options(args):
     if args.chunk_size is not None and args.chunk_size < 1:
         raise UsageError(f"--chunk-size must be a positive integer, got {args.chunk_size}")
     check_device(args.device)
+    if args.no_archive and (args.archive is not None or args.archive_only):
+        raise UsageError("--no-archive cannot go with --archive or --archive-only")
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     return progress
+
+
+def _archive_layer(args):
+    """The archive layer of the result cache the options ask for, or ``None`` (``--no-archive``)."""
+    from verification.archive.layer import DEFAULT_ARCHIVE, ArchiveLayer  # stdlib only until used
+
+    if args.no_archive:
+        return None
+    root = Path(args.archive) if args.archive is not None else DEFAULT_ARCHIVE
+    if args.archive is not None and not root.is_dir():
+        raise UsageError(f"--archive {args.archive}: no such folder")
+    return ArchiveLayer(root, missing="error" if args.archive_only else "train")
 
 
 # --------------------------------------------------------------------------- geneft figure
@@ -140,7 +158,7 @@ def _run_figure(fig, args) -> int:
         value = getattr(args, f"set_{key}", None)
         if value is not None:
             overrides[key] = [v for part in value for v in part] if isinstance(value, list) else value
-    cache = ResultCache(default_cache(args.out), fresh=args.fresh)
+    cache = ResultCache(default_cache(args.out), fresh=args.fresh, layer=_archive_layer(args))
     with executor_from_args(args) as ex:
         local = getattr(args, "executor", "local") == "local"
         run = RunContext(
@@ -187,7 +205,13 @@ def _run_reproduce(args) -> int:
             device=args.device, executor=None if local else ex, chunk_size=args.chunk_size, progress=progress
         )
         outputs = run_reproduce(
-            args.out, scale=args.tier, only=only, seed=args.seed, fresh=args.fresh, run=run
+            args.out,
+            scale=args.tier,
+            only=only,
+            seed=args.seed,
+            fresh=args.fresh,
+            run=run,
+            archive=_archive_layer(args),
         )
     n_checks = sum(len(o.checks) for o in outputs.values())
     where = Path(args.out) / "report.md"
@@ -230,6 +254,41 @@ def _reproduce(rest: list[str]) -> int:
     return _run_reproduce(_reproduce_parser().parse_args(rest))
 
 
+# --------------------------------------------------------------------------- the archive of runs
+
+
+def _archive_command():
+    """:mod:`verification.archive_command`, by importlib (as :func:`_bits_command`)."""
+    return importlib.import_module("verification.archive_command")
+
+
+def _archive_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="geneft archive", description=COMMANDS["archive"].help)
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    add = sub.add_parser(
+        "add",
+        help="append every training chunk of a result cache to the archive (each run once)",
+        description="Append every training chunk of a result cache to the archive (each run once).",
+    )
+    _archive_command().add_parser_arguments(add)
+    return p
+
+
+def _archive(rest: list[str]) -> int:
+    args = _archive_parser().parse_args(rest)
+    return _archive_command().run_add(args)
+
+
+def _verify_archive_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="geneft verify-archive", description=COMMANDS["verify-archive"].help)
+    _archive_command().verify_parser_arguments(p)
+    return p
+
+
+def _verify_archive(rest: list[str]) -> int:
+    return _archive_command().run_verify(_verify_archive_parser().parse_args(rest))
+
+
 #: the commands, in the order ``geneft --help`` lists them
 COMMANDS: dict[str, Command] = {
     "bits": Command("description length b = log2(n!/|Aut G|) of a graph or relation", _bits_parser, _bits),
@@ -240,6 +299,16 @@ COMMANDS: dict[str, Command] = {
         "regenerate every result of the paper and the theory-versus-experiment report",
         _reproduce_parser,
         _reproduce,
+    ),
+    "archive": Command(
+        "the archive of trained runs: 'geneft archive add CACHE_DIR' adds a result cache's runs",
+        _archive_parser,
+        _archive,
+    ),
+    "verify-archive": Command(
+        "retrain a seeded sample of archived runs and compare them with their records",
+        _verify_archive_parser,
+        _verify_archive,
     ),
 }
 

@@ -1,7 +1,7 @@
 """Options that several ``geneft`` commands share, and the executor they ask for.
 
-* :func:`add_run_options` -- tier, seed, device, output folder, cache, progress, chunk size and the
-  executor options of ``geneft figure N`` and ``geneft reproduce``;
+* :func:`add_run_options` -- tier, seed, device, output folder, cache, archive, progress, chunk size
+  and the executor options of ``geneft figure N`` and ``geneft reproduce``;
 * :func:`add_executor_arguments` and :func:`executor_from_args` -- ``--executor {local,ray}``,
   ``--jobs`` and the Ray options, turned into an :class:`~verification.runtime.executor.Executor`;
 * :func:`list_of` -- the ``type`` of a list option (``--relations mod3,greater``).
@@ -55,7 +55,21 @@ def add_run_options(p: argparse.ArgumentParser, *, default_out: str) -> None:
         "--device", choices=("cpu", "cuda"), default="cpu", help="where networks train (default cpu)"
     )
     p.add_argument("--out", default=default_out, help=f"output folder (default: {default_out})")
-    p.add_argument("--fresh", action="store_true", help="ignore cached results (recompute)")
+    p.add_argument("--fresh", action="store_true", help="ignore cached and archived results (recompute)")
+    g = p.add_argument_group("archive (trained runs shipped with the code; see docs/reproducing.md)")
+    g.add_argument(
+        "--archive",
+        default=None,
+        metavar="DIR",
+        help="archive of runs: a training chunk missing from the cache is rebuilt from it when every "
+        "run of it is archived under the same configuration (default: the repository's archive/)",
+    )
+    g.add_argument("--no-archive", action="store_true", help="train what the cache lacks; read no archive")
+    g.add_argument(
+        "--archive-only",
+        action="store_true",
+        help="train nothing: a training chunk neither cached nor archived is an error that names it",
+    )
     p.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,

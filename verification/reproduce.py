@@ -6,7 +6,10 @@ Figures 2-8) is a *task*: its data at the chosen tier come through the on-disk
 configuration, so a rerun recomputes nothing, an interrupted run resumes, and ``pytest
 verification/`` reuses what this command computed), its plot function writes PNG and CSV/JSON
 files, and its checks give the report's rows (:mod:`verification.report`).  The report is
-rewritten after every task.
+rewritten after every task.  Under the cache there may be the archive of trained runs
+(:class:`~verification.archive.layer.ArchiveLayer`): a training chunk the cache lacks is rebuilt
+from it when every run of it is archived under the same configuration, and the task's notes say
+which archived runs were used (files, code commits, hosts).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from verification.archive.layer import served_note
 from verification.figures.registry import FIGURES, TIERS, Figure, get_figure
 from verification.report import Check, TaskOutput, adjust, write_report
 from verification.runtime.context import RunContext
@@ -142,10 +146,14 @@ def run_figure(
     t0 = time.perf_counter()
     cache = run.cache
     misses = cache.misses if cache is not None else None
+    served = getattr(getattr(cache, "layer", None), "served_runs", None)
+    served_before = len(served) if served is not None else 0
     data = fig.compute(settings, run)
     task = TaskOutput(fig.title, caption=fig.caption)
     if fig.conditions:
         task.notes.append(f"Conditions: {fig.conditions}")
+    if served is not None and len(served) > served_before:
+        task.notes.append(served_note(served[served_before:]))
     if overrides:
         changed = ", ".join(f"{k} = {v}" for k, v in overrides.items())
         task.notes.append(f"Settings changed from the {tier} tier's: {changed}.")
@@ -202,6 +210,7 @@ def run_reproduce(
     fresh: bool = False,
     run: RunContext | None = None,
     figures=None,
+    archive=None,
 ) -> dict[str, TaskOutput]:
     """Run the registry's tasks, caching every result under ``out/.cache``, and write the report.
 
@@ -224,6 +233,9 @@ def run_reproduce(
         cache is replaced by ``out/.cache``.  Default: ``RunContext(progress=True)``.
     figures : mapping of str to Figure, optional
         The entries to run (default: :data:`~verification.figures.registry.FIGURES`).
+    archive : ArchiveLayer, optional
+        The archive of trained runs under the cache
+        (:class:`~verification.archive.layer.ArchiveLayer`); ``fresh`` ignores it too.
     """
     if scale not in TIERS:
         raise ValueError(f"scale must be 'quick' or 'full', got {scale!r}")
@@ -232,7 +244,7 @@ def run_reproduce(
     run = RunContext(progress=True) if run is None else run
     check_device(run.device)
     out = _writable(out)
-    run = run.replace(cache=ResultCache(default_cache(out), fresh=fresh), tier=scale)
+    run = run.replace(cache=ResultCache(default_cache(out), fresh=fresh, layer=archive), tier=scale)
     outputs: dict[str, TaskOutput] = {}
     for i, name in enumerate(names):
         outputs[name] = o = run_figure(figures[name], out, tier=scale, seed=seed, run=run)

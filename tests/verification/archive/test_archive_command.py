@@ -1,0 +1,79 @@
+"""``geneft archive add`` and ``geneft verify-archive`` (:mod:`verification.archive_command`):
+what they print, their exit status (0 agreement, 1 a disagreement, 2 bad input, one line)."""
+
+from pathlib import Path
+
+import pytest
+
+from verification.cli import main
+
+#: a small archive committed with the tests: 3 runs of <= 200 steps, written by ``geneft archive add``
+COMMITTED = Path(__file__).parent / "data"
+
+
+def test_add_then_verify_a_sample(trained, tmp_path, capsys):
+    cache_dir, _ = trained
+    archive = tmp_path / "archive"
+    assert (
+        main(["archive", "add", str(cache_dir), "--archive", str(archive), "--figure", "fig6", "--name", "t"])
+        == 0
+    )
+    assert main(["archive", "add", str(cache_dir), "--archive", str(archive), "--name", "t"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"added 5 runs of 3 training chunks to {archive / 't.jsonl.gz'} (0 already archived)",
+        f"added 0 runs of 3 training chunks to {archive / 't.jsonl.gz'} (5 already archived)",
+    ]
+    assert main(["verify-archive", "--sample", "3", "--seed", "1", "--archive", str(archive)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"drew 3 of 5 archived runs in {archive} with seed 1: t.jsonl.gz:")
+    assert len(out) == 5 and all(line.endswith("agrees bit for bit (same host class)") for line in out[1:4])
+    assert (
+        out[-1] == "3 of 3 in agreement (3 bit for bit on the same host class, 0 within tolerance on another)"
+    )
+
+
+def test_a_disagreement_exits_1(archived, edit_records, capsys):
+    edit_records(
+        archived / "tiny.jsonl.gz",
+        lambda k, r: r.update(phase="confusion" if r["phase"] != "confusion" else "memorization"),
+    )
+    assert main(["verify-archive", "--sample", "1", "--archive", str(archived)]) == 1
+    out = capsys.readouterr().out
+    assert "DISAGREES: phase: " in out
+    assert out.rstrip().endswith(
+        "0 of 1 in agreement (0 bit for bit on the same host class, 0 within tolerance on another)"
+    )
+
+
+def test_the_committed_archive_verifies():
+    """What CI runs: three short archived runs retrained and compared (bit for bit on the host class
+    that wrote them, within tolerance elsewhere)."""
+    assert main(["verify-archive", "--sample", "3", "--archive", str(COMMITTED), "--no-progress"]) == 0
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["verify-archive", "--sample", "0", "--archive", "{empty}"], "no archived runs in"),
+        (
+            ["verify-archive", "--sample", "9", "--archive", "{data}"],
+            "cannot draw 9 runs from an archive of 3",
+        ),
+        (
+            ["verify-archive", "--sample", "2", "--seed", "-1", "--archive", "{data}"],
+            "--seed must be a non-negative",
+        ),
+        (["verify-archive"], "the following arguments are required: --sample"),
+        (["archive", "add"], "the following arguments are required: CACHE_DIR"),
+        (["archive", "add", "{empty}", "--figure", "fig99"], "unknown figure"),
+        (["archive", "remove"], "invalid choice: 'remove'"),
+        (["reproduce", "--no-archive", "--archive-only"], "--no-archive cannot go with"),
+        (["figure", "5", "--out", "{empty}/out", "--archive", "{empty}/nothing"], "no such folder"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(argv, message, tmp_path, capsys):
+    argv = [a.format(empty=tmp_path, data=COMMITTED) for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("geneft: error: ") and message in err and err.count("\n") == 1

@@ -1,0 +1,101 @@
+"""The archive's format (:mod:`verification.archive.records`): a round trip keeps every value
+exactly, appending never rewrites older bytes, and a bad record is one ValueError naming the file,
+line and field."""
+
+import gzip
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from verification.archive.records import (
+    FORMAT,
+    SUFFIX,
+    append_records,
+    read_archive,
+    read_archive_file,
+    run_key,
+)
+
+#: a small archive committed with the tests, written by ``geneft archive add`` (format 1)
+COMMITTED = Path(__file__).parent / "data"
+
+
+def test_round_trip_keeps_every_value(trained, archived, tiny):
+    configs, schedule = tiny
+    _, res = trained
+    runs = read_archive(archived)
+    assert sorted(configs.index(r.config) for r in runs) == list(range(len(configs)))
+    for run in runs:
+        k = configs.index(run.config)
+        assert run.schedule == schedule and run.device == "cpu"
+        assert run.results["phase"] == res.phases[k]
+        for f in ("steps_to_train", "steps_to_test", "steps_run"):
+            assert run.results[f] == int(getattr(res, f)[k]) and type(run.results[f]) is int
+        for f in ("train_acc", "test_acc", "full_acc", "final_loss"):
+            a, b = run.results[f], float(getattr(res, f)[k])
+            assert a == b or (math.isnan(a) and math.isnan(b)), f
+    with gzip.open(archived / f"tiny{SUFFIX}", "rt") as fh:
+        lines = [
+            json.loads(line, parse_constant=lambda c: pytest.fail(f"not strict JSON: {c}")) for line in fh
+        ]
+    # no test pairs: a NaN test accuracy, written as the string "NaN" (every line is strict JSON)
+    assert [line["test_acc"] for line in lines if line["config"]["train_fraction"] == 1.0] == ["NaN"]
+    assert {line["format"] for line in lines} == {FORMAT}
+
+
+def test_appending_adds_a_gzip_member_and_keeps_the_older_bytes(archived, tmp_path):
+    path = archived / f"tiny{SUFFIX}"
+    before = path.read_bytes()
+    runs = read_archive_file(path)
+    record = {
+        "config": runs[0].config,
+        "schedule": runs[0].schedule,
+        "device": "cpu",
+        "provenance": runs[0].provenance,
+    }
+    record |= {**runs[0].results, "steps_run": 7}
+    assert append_records(path, [record]) == 1
+    assert path.read_bytes().startswith(before)
+    again = read_archive_file(path)
+    assert len(again) == len(runs) + 1 and again[-1].results["steps_run"] == 7
+    assert again[-1].key == run_key(runs[0].config, runs[0].schedule, "cpu")
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (lambda r: r["config"].pop("eta_enc"), "'config.eta_enc'"),
+        (lambda r: r["config"]["model"].update(width="50"), "'config.model.width'"),
+        (lambda r: r.update(steps_run="10"), "'steps_run'"),
+        (lambda r: r.update(test_acc=[0.5]), "'test_acc'"),
+        (lambda r: r.update(phase="grokked"), "'phase'"),
+        (lambda r: r["schedule"].pop("gap"), "'schedule.gap'"),
+        (lambda r: r["provenance"]["host"].pop("torch"), "'provenance.host.torch'"),
+        (lambda r: r["provenance"].update(data_version="4"), "'provenance.data_version'"),
+        (lambda r: r.update(format=2), "'format'"),
+        (lambda r: r["config"].update(eta_enc=-1.0), "'config'"),
+    ],
+)
+def test_a_bad_record_is_one_line_naming_file_line_and_field(archived, edit_records, change, field):
+    path = archived / f"tiny{SUFFIX}"
+    edit_records(path, lambda k, r: change(r) if k == 2 else None)
+    with pytest.raises(ValueError) as info:
+        read_archive(archived)
+    message = str(info.value)
+    assert message.startswith(f"tiny{SUFFIX}:3: ") and field in message and "\n" not in message
+
+
+def test_a_file_that_is_not_gzip_is_named(tmp_path):
+    (tmp_path / f"broken{SUFFIX}").write_text("not gzip")
+    with pytest.raises(ValueError, match=f"broken{SUFFIX}: not a readable gzip file"):
+        read_archive(tmp_path)
+    assert read_archive(tmp_path / "no-such-folder") == []
+
+
+def test_the_committed_fixture_reads_with_this_reader():
+    """A file written by ``geneft archive add`` stays readable (the format is versioned)."""
+    runs = read_archive(COMMITTED)
+    assert len(runs) == 3 and {r.schedule.steps for r in runs} == {200}
+    assert all(len(r.provenance["commit"]) == 40 and r.provenance["host"]["cores"] >= 1 for r in runs)

@@ -1,0 +1,133 @@
+"""``geneft archive add`` and ``geneft verify-archive``: the command line of the archive of runs.
+
+* ``geneft archive add CACHE_DIR [--archive DIR] [--name NAME] [--figure KEY] [--commit SHA]``
+  appends every training chunk of a result cache to the archive
+  (:func:`verification.archive.collect.add_cache`), each run once;
+* ``geneft verify-archive --sample K [--seed S] [--archive DIR]`` retrains ``K`` archived runs
+  drawn with seed ``S`` and compares them with their records
+  (:mod:`verification.archive.verify`); exit status 0 when all agree, 1 when one does not.
+
+The archive's records, collection and verification import torch (1.1 s, measured), so the
+handlers import them, not this module: ``geneft --help`` builds these parsers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from verification.archive.layer import DEFAULT_ARCHIVE
+from verification.figures.registry import get_figure
+
+__all__ = ["add_parser_arguments", "verify_parser_arguments", "run_add", "run_verify"]
+
+
+def add_parser_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``geneft archive add``."""
+    p.add_argument("cache", metavar="CACHE_DIR", help="a result cache folder (such as geneft-results/.cache)")
+    p.add_argument(
+        "--archive",
+        default=None,
+        metavar="DIR",
+        help="the archive folder (default: the repository's archive/)",
+    )
+    p.add_argument(
+        "--figure",
+        default=None,
+        metavar="KEY",
+        help="the registry entry the runs were trained for (fig6, fig5, ...): its data version is "
+        "recorded, and it names the file unless --name does",
+    )
+    p.add_argument(
+        "--name",
+        default=None,
+        help="the archive file, without .jsonl.gz: the figure entry and experiment seed, such as "
+        "fig6-full-seed0 (default: --figure, else the name of the folder holding CACHE_DIR)",
+    )
+    p.add_argument(
+        "--commit",
+        default=None,
+        metavar="SHA",
+        help="the code commit that trained chunks stored without one (default: this checkout's)",
+    )
+
+
+def run_add(args) -> int:
+    """Handle ``geneft archive add``."""
+    from verification.archive.collect import add_cache
+
+    cache = Path(args.cache)
+    data_version = None
+    if args.figure is not None:
+        data_version = get_figure(args.figure).data_version
+    name = args.name or args.figure or cache.resolve().parent.name
+    archive = Path(args.archive) if args.archive else DEFAULT_ARCHIVE
+    s = add_cache(cache, archive, name=name, commit=args.commit, data_version=data_version)
+    print(f"added {s.added} runs of {s.chunks} training chunks to {s.path} ({s.skipped} already archived)")
+    return 0
+
+
+def verify_parser_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``geneft verify-archive``."""
+    p.add_argument("--sample", type=int, required=True, metavar="K", help="how many archived runs to retrain")
+    p.add_argument("--seed", type=int, default=0, help="seed of the draw (default 0)")
+    p.add_argument(
+        "--archive",
+        default=None,
+        metavar="DIR",
+        help="the archive folder (default: the repository's archive/)",
+    )
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bars on stderr (default: when stderr is a terminal)",
+    )
+
+
+def _label(run) -> str:
+    c = run.config
+    return (
+        f"{run.where}  {c.relation} n={c.n} eta_enc={c.eta_enc:g} eta_dec={c.eta_dec:g} "
+        f"init={c.init_enc:g}/{c.init_dec:g} {c.init} {c.optimizer} seed={c.seed}, "
+        f"{run.results['steps_run']} of {run.schedule.steps} steps on {run.device}"
+    )
+
+
+def run_verify(args) -> int:
+    """Handle ``geneft verify-archive``; 0 when every drawn run agrees, 1 otherwise."""
+    from verification.archive.records import read_archive
+    from verification.archive.verify import ACC_PAIRS, sample_runs, verify_runs
+
+    archive = Path(args.archive) if args.archive else DEFAULT_ARCHIVE
+    runs = read_archive(archive)
+    if not runs:
+        raise ValueError(f"no archived runs in {archive}")
+    if args.seed < 0:
+        raise ValueError(f"--seed must be a non-negative integer, got {args.seed}")
+    picked = sample_runs(runs, args.sample, seed=args.seed)
+    print(
+        f"drew {len(picked)} of {len(runs)} archived runs in {archive} with seed {args.seed}: "
+        + ", ".join(runs[i].where for i in picked),
+        flush=True,
+    )
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    results = verify_runs([runs[i] for i in picked], progress=progress)
+    for a in results:
+        if a.agree:
+            how = (
+                "bit for bit (same host class)"
+                if a.same_class
+                else f"within {ACC_PAIRS} pairs (another host class)"
+            )
+            print(f"{_label(a.run)}: agrees {how}")
+        else:
+            print(f"{_label(a.run)}: DISAGREES: " + "; ".join(a.differences))
+    agree = sum(a.agree for a in results)
+    exact = sum(a.agree and a.same_class for a in results)
+    print(
+        f"{agree} of {len(results)} in agreement ({exact} bit for bit on the same host class, "
+        f"{agree - exact} within tolerance on another)"
+    )
+    return 0 if agree == len(results) else 1
