@@ -4,10 +4,13 @@ import dataclasses
 import json
 import math
 import os
+from pathlib import Path
 
 import pytest
 
 from verification import cli
+from verification.archive.layer import ArchiveLayer
+from verification.archive.records import read_archive
 from verification.report import Check
 from verification.reproduce import run_reproduce
 from verification.runtime.context import RunContext
@@ -228,6 +231,23 @@ def test_report_gives_the_stored_run_time_of_cached_tasks(tmp_path, fake_figures
         p.write_text(json.dumps(entry))
     run_reproduce(tmp_path, figures=figs, run=QUIET)
     assert "stored without a timing record" in (tmp_path / "report.md").read_text()
+
+
+def test_a_task_built_from_archived_runs_says_which(tmp_path, fake_figures):
+    """A task whose training chunks the archive served names the runs, files, commits and hosts."""
+    figs, mod = fake_figures
+    archived = read_archive(Path(__file__).parent / "archive" / "data")
+    layer = ArchiveLayer(tmp_path / "no-archive")
+    data = mod.data
+    # the figure "one" is served two archived runs (as ResultCache.load would record them)
+    mod.data = lambda settings, run: (
+        (settings.k == 1 and layer.served_runs.extend(archived[:2])) or data(settings, run)
+    )
+    outputs = run_reproduce(tmp_path, figures=figs, run=QUIET, archive=layer)
+    notes = [n for n in outputs["one"].notes if n.startswith("Rebuilt from the archive")]
+    assert len(notes) == 1 and "2 runs (files tiny-n6.jsonl.gz; code commit" in notes[0]
+    assert not any(n.startswith("Rebuilt") for n in outputs["two"].notes)
+    assert "Rebuilt from the archive without training: 2 runs" in (tmp_path / "report.md").read_text()
 
 
 def test_summary_counts_each_kind_of_evidence_apart(tmp_path, fake_figures):
