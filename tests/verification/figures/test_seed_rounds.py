@@ -415,7 +415,7 @@ def test_figure3_sequential_end_to_end(tmp_path, count_training):
     assert before == d["cost"]["runs"]  # every run trained once, none from an empty cache
     assert figure3_data(Figure3Settings(**TINY3), run) == d and sum(count_training) == before
     rows = evaluate3(d)
-    assert len(rows) == 6 and all(r["verdict"] in ("holds", "fails", "inconclusive") for _, r in rows)
+    assert len(rows) == 8 and all(r["verdict"] in ("holds", "fails", "inconclusive") for _, r in rows)
     assert "group-sequential" in rows[0][1]["tolerance"]
     assert len(plot3(d, tmp_path)) == 2
 
