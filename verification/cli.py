@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import select
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -29,7 +31,7 @@ from verification.cli_options import add_run_options, executor_from_args, list_o
 from verification.figures.registry import FIGURES, get_figure
 from verification.runtime.context import RunContext
 
-__all__ = ["main", "UsageError", "Command", "COMMANDS"]
+__all__ = ["main", "UsageError", "Command", "COMMANDS", "EXIT_CLOSED_PIPE"]
 
 
 class UsageError(Exception):
@@ -268,15 +270,46 @@ def _dispatch(argv: list[str]) -> int:
     return COMMANDS[argv[0]].run(argv[1:])
 
 
-def main(argv=None) -> int:
-    """Entry point of the ``geneft`` console script; returns the exit status."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+#: exit status when the reader of stdout has gone (``geneft figure | head -2``): 128 + SIGPIPE, what a
+#: shell reports for a C tool that the signal stopped, so that ``set -o pipefail`` sees the same
+EXIT_CLOSED_PIPE = 141
+
+
+def _stdout_closed() -> bool:
+    """Whether stdout's reader has gone (a pipe whose read end is closed polls as an error); a
+    broken pipe of a worker's or of Ray's leaves stdout open, and is reported as an error."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), or a stdout without an fd
+        return True
+
+
+def _quiet_closed_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush at exit raises no second
+    ``BrokenPipeError`` (the recipe of the Python documentation's ``signal`` notes)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # a replaced stdout (a test's capture) has no fd
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _run(argv: list[str]) -> int:
     try:
         return _dispatch(argv)
     except SystemExit as exc:  # argparse: --help (0) or a one-line usage error (2)
         return exc.code if isinstance(exc.code, int) else 2
     except UsageError as exc:
         print(f"geneft: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        if _stdout_closed():
+            raise
+        print("geneft: error: [Errno 32] Broken pipe (not stdout's)", file=sys.stderr)
         return 2
     except (ValueError, TypeError, OSError) as exc:
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -285,6 +318,22 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("geneft: interrupted (finished results are kept)", file=sys.stderr)
         return 130
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``geneft`` console script; returns the exit status.
+
+    A closed stdout (the reader of a pipe has exited: ``geneft figure | head -2``) ends the
+    command quietly with status :data:`EXIT_CLOSED_PIPE`, as it ends a Unix tool.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        status = _run(argv)
+        sys.stdout.flush()  # a closed pipe raises here, not at the interpreter's exit
+        return status
+    except BrokenPipeError:
+        _quiet_closed_stdout()
+        return EXIT_CLOSED_PIPE
 
 
 if __name__ == "__main__":  # pragma: no cover
