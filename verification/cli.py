@@ -4,7 +4,8 @@
   (:mod:`verification.bits_command`);
 * ``geneft figure`` lists the paper's results; ``geneft figure N`` computes, draws and checks one
   of them with the settings of the registry (:data:`verification.figures.registry.FIGURES`), any of
-  which an option overrides (``--steps 1000``, ``--relations mod3,greater``);
+  which an option overrides (``--steps 1000``, ``--relations mod3,greater``); its verdicts are
+  Holm-adjusted among the figure's own rows, and a line above them says so;
 * ``geneft reproduce`` does it for all of them and writes the report (:mod:`verification.reproduce`).
 
 The commands are one table, :data:`COMMANDS` (name -> help, parser builder, handler); the
@@ -31,7 +32,7 @@ from verification.cli_options import add_run_options, executor_from_args, list_o
 from verification.figures.registry import FIGURES, get_figure
 from verification.runtime.context import RunContext
 
-__all__ = ["main", "UsageError", "Command", "COMMANDS", "EXIT_CLOSED_PIPE"]
+__all__ = ["main", "UsageError", "Command", "COMMANDS", "EXIT_CLOSED_PIPE", "verdict_header"]
 
 
 class UsageError(Exception):
@@ -121,6 +122,28 @@ def _figure_parser(fig) -> argparse.ArgumentParser:
     return p
 
 
+def verdict_header(checks) -> str:
+    """The line above ``geneft figure N``'s verdicts: the family its p-values are adjusted in.
+
+    Examples
+    --------
+    >>> verdict_header([])
+    'verdicts: exact comparisons (no p-values to adjust)'
+    """
+    k = sum(1 for c in checks if c.statistics)
+    if not k:
+        return "verdicts: exact comparisons (no p-values to adjust)"
+    family = (
+        "this figure's one p-value, unadjusted (its only statistical row)"
+        if k == 1
+        else f"p-values Holm-adjusted among this figure's {k} statistical rows"
+    )
+    return (
+        f"verdicts: {family}; `geneft reproduce` adjusts across the report's rows, where a verdict "
+        "decided here can be inconclusive"
+    )
+
+
 def _show(value) -> str:
     if isinstance(value, tuple):
         if len(value) <= 6:
@@ -133,6 +156,7 @@ def _run_figure(fig, args) -> int:
     # imported here: verification.reproduce takes 0.65 s to import after verification.cli
     # (measured; scipy.stats), and the result cache 87 ms (numpy, tqdm), which only a command that
     # computes a figure needs
+    from verification.report import adjust
     from verification.reproduce import default_cache, run_figure
     from verification.runtime.result_cache import ResultCache
 
@@ -152,9 +176,13 @@ def _run_figure(fig, args) -> int:
             chunk_size=args.chunk_size,
             progress=progress,
         )
-        task = run_figure(fig.key, args.out, tier=args.tier, seed=args.seed, overrides=overrides, run=run)
-    for c in task.checks:
-        print(f"{c.verdict:12s} {c.prediction}: {c.measured}")
+        task = run_figure(fig, args.out, tier=args.tier, seed=args.seed, overrides=overrides, run=run)
+    checks = adjust(task.checks)  # the figure's own rows, one family
+    print(verdict_header(checks))
+    for c in checks:
+        s = c.statistics
+        p = f" (p {s['p_raw']:.2g} raw, {s['p_adjusted']:.2g} adjusted)" if s else ""
+        print(f"{c.verdict:12s} {c.prediction}: {c.measured}{p}")
     print("wrote " + ", ".join(str(p) for p in [*task.figures, *task.data_files]))
     return 0
 

@@ -1,5 +1,6 @@
 """``geneft``: one table of commands, each listed by ``--help`` and dispatched by its name."""
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -65,3 +66,64 @@ def test_broken_pipe_elsewhere_is_an_error(capsys, monkeypatch, tmp_path):
         monkeypatch.setattr(sys, "stdout", out)
         assert main(["figure"]) == 2
     assert capsys.readouterr().err.startswith("geneft: error: [Errno 32] Broken pipe")
+
+
+@pytest.fixture
+def two_row_figure(monkeypatch):
+    """A figure whose two statistical rows each hold alone (p 0.04 < 0.05) but not after Holm."""
+    import dataclasses
+    import types
+
+    from verification.figures.registry import Figure
+    from verification.verdicts import Claim
+
+    mod = types.ModuleType("fake_two_row_figure")
+
+    @dataclasses.dataclass(frozen=True)
+    class Settings:
+        k: int
+        seed: int = 0
+
+    stats = {"p_hold": 0.04, "p_fail": 0.9, "alpha": 0.05, "p_raw": 0.04, "p_adjusted": 0.04}
+    mod.Settings = Settings
+    mod.data = lambda settings, run: {"k": settings.k}
+    mod.plot = lambda data, out: []
+    mod.claims = lambda settings: [Claim("fake.a", "claim a"), Claim("fake.b", "claim b")]
+    mod.evaluate = lambda data: [
+        (
+            name,
+            {"theory": "> 0", "measured": "0.1", "tolerance": "t", "verdict": "holds", "statistics": stats},
+        )
+        for name in ("claim a", "claim b")
+    ]
+    monkeypatch.setitem(sys.modules, mod.__name__, mod)
+    fig = Figure(
+        key="fake",
+        number="fake",
+        title="a fake figure",
+        source="test",
+        module=mod.__name__,
+        data="data",
+        settings_type="Settings",
+        tiers={"quick": {"k": 1}, "full": {"k": 2}},
+    )
+    monkeypatch.setattr(cli, "get_figure", lambda name: fig)
+    return fig
+
+
+def test_figure_verdicts_say_they_are_adjusted_among_the_figures_rows(two_row_figure, tmp_path, capsys):
+    """``geneft figure N`` Holm-adjusts its own rows together and says so above them."""
+    assert main(["figure", "fake", "--out", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("verdicts: p-values Holm-adjusted among this figure's 2 statistical rows;")
+    assert "`geneft reproduce` adjusts across the report" in lines[0]
+    assert lines[1].startswith("inconclusive claim a") and lines[2].startswith("inconclusive claim b")
+    assert "(p 0.04 raw, 0.08 adjusted)" in lines[1]
+
+
+def test_verdict_header_names_the_family():
+    from verification.report import Check
+
+    row = Check("c", "s", "t", "m", "tol", "holds", "cmd", statistics={"p_raw": 0.01})
+    assert "one p-value, unadjusted" in cli.verdict_header([row])
+    assert cli.verdict_header([dataclasses.replace(row, statistics=None)]).endswith("(no p-values to adjust)")
