@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import select
 import sys
 from collections.abc import Callable, Mapping
@@ -66,7 +67,7 @@ def _run_options(args):
     # --help` and `geneft figure` (the list) do not need
     from verification.reproduce import check_device
 
-    if args.seed < 0:
+    if args.seed < 0:  # (a figure without the option has seed 0, device None, chunk_size None)
         raise UsageError(f"--seed must be a non-negative integer, got {args.seed}")
     if args.chunk_size is not None and args.chunk_size < 1:
         raise UsageError(f"--chunk-size must be a positive integer, got {args.chunk_size}")
@@ -85,20 +86,30 @@ def _figure_list() -> str:
     return "\n".join(lines)
 
 
+#: how a settings docstring says a list is kept, which the command line need not repeat
+_STORED_AS = re.compile(r",? ?\(?stored as a tuple\)?")
+
+
 def _figure_parser(fig) -> argparse.ArgumentParser:
     p = _Parser(
         prog=f"geneft figure {fig.number}",
         description=f"{fig.title} ({fig.source}).",
         epilog="List options take comma- or space-separated values.",
     )
-    add_run_options(p, default_out=".")
-    g = p.add_argument_group("settings (default: the tier's; see geneft reproduce)")
     quick, full = fig.tiers["quick"], fig.tiers["full"]
+    # only the options the figure uses: where networks train for a figure that trains any
+    add_run_options(
+        p, default_out=".", trains=fig.trains, seed="seed" in quick, progress=fig.reports_progress
+    )
+    g = p.add_argument_group("settings (default: the tier's; see geneft reproduce)")
+    described = fig.setting_descriptions()
     for key, value in quick.items():
         if key == "seed" or isinstance(value, Mapping) or value is None:
             continue  # structured settings are changed in the registry, not on the command line
         flag = "--" + key.replace("_", "-")
-        shown = f"quick {_show(value)}, full {_show(full[key])}"
+        tiers = f"quick {_show(value)}; full {_show(full[key])}"
+        words = _STORED_AS.sub("", described.get(key, ""))
+        shown = (f"{words} ({tiers})" if words else tiers).replace("%", "%%")
         if isinstance(value, tuple):
             kind = type(value[0]) if value else str
             g.add_argument(

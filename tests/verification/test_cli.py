@@ -9,8 +9,10 @@ import pytest
 
 from verification import cli
 from verification.cli import COMMANDS, EXIT_CLOSED_PIPE, main
+from verification.figures.registry import FIGURES
 
 ROOT = Path(__file__).parents[2]
+FIGURES_BY_NUMBER = {f.number: f for f in FIGURES.values()}
 
 
 def test_every_command_is_listed_with_its_help(capsys):
@@ -127,3 +129,32 @@ def test_verdict_header_names_the_family():
     row = Check("c", "s", "t", "m", "tol", "holds", "cmd", statistics={"p_raw": 0.01})
     assert "one p-value, unadjusted" in cli.verdict_header([row])
     assert cli.verdict_header([dataclasses.replace(row, statistics=None)]).endswith("(no p-values to adjust)")
+
+
+def _options(parser) -> set[str]:
+    return {opt for action in parser._actions for opt in action.option_strings}
+
+
+@pytest.mark.parametrize("number", [f.number for f in FIGURES.values()])
+def test_figure_help_shows_the_options_the_figure_uses_each_described(number):
+    """``geneft figure N --help``: where networks train only for a figure that trains; progress only
+    for one that reports it; every setting with its description and its quick and full values."""
+    fig = FIGURES_BY_NUMBER[number]
+    parser = COMMANDS["figure"].parser(fig)
+    training = {"--device", "--chunk-size", "--executor", "--jobs", "--ray-address", "--ray-gpus-per-task"}
+    assert training <= _options(parser) if fig.trains else not training & _options(parser)
+    assert ("--progress" in _options(parser)) == fig.reports_progress
+    settings = next(g for g in parser._action_groups if g.title.startswith("settings"))
+    for action in settings._group_actions:
+        words, tiers = action.help.rsplit(" (quick ", 1)
+        assert len(words) > 5 and "stored as a tuple" not in words and "]_" not in words, action.dest
+        assert "; full " in tiers, action.dest
+
+
+def test_figure4_help_lists_no_training_options(capsys):
+    assert main(["figure", "4", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "--device" not in out and "--executor" not in out and "--ray" not in out and "--progress" not in out
+    )
+    assert "Monte Carlo runs of each check" in out  # --n, described

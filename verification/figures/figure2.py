@@ -103,6 +103,8 @@ class Figure2Settings:
     n_orderings : int
         Orderings per training set in the paper's method for greater-than (1000 in [1]_).
     curves : sequence of {"paper", "paper-uniform", "exact"}
+        The bounds to compute: the paper's Monte Carlo method (random topological sorts, or
+        ``"paper-uniform"``: uniform linear extensions) and the exact Bayes bound.
         ``"paper-uniform"`` is only computed for total orders (for equivalence relations the
         paper's method samples nothing).
     seed : int

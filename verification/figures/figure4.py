@@ -214,8 +214,10 @@ class Figure4Settings:
     n : int
         Monte Carlo runs of each check (the matrix-flow rule uses ``10 n``, the cluster flow
         ``n / 5``).
-    eta_x, eta_A : float
-        Repon and decoder learning rates of the phase portrait (Eq. 10), ``> 0``.
+    eta_x : float
+        Repon learning rate of the phase portrait (Eq. 10), ``> 0``.
+    eta_A : float
+        Decoder learning rate of the phase portrait (Eq. 10), ``> 0``.
     seed : int
         Seed of the first check; check ``i`` uses ``seed + i``.
     """
