@@ -139,11 +139,11 @@ def verdict_header(checks) -> str:
     Examples
     --------
     >>> verdict_header([])
-    'verdicts: exact comparisons (no p-values to adjust)'
+    'verdicts: no statistical rows (no p-values to adjust)'
     """
     k = sum(1 for c in checks if c.statistics)
     if not k:
-        return "verdicts: exact comparisons (no p-values to adjust)"
+        return "verdicts: no statistical rows (no p-values to adjust)"
     family = (
         "this figure's one p-value, unadjusted (its only statistical row)"
         if k == 1
@@ -228,7 +228,7 @@ def _run_reproduce(args) -> int:
             device=args.device, executor=None if local else ex, chunk_size=args.chunk_size, progress=progress
         )
         outputs = run_reproduce(
-            args.out, scale=args.tier, only=only, seed=args.seed, fresh=args.fresh, run=run
+            args.out, scale=args.tier, only=only, seed=args.seed, fresh=args.fresh, run=run, log=sys.stdout
         )
     n_checks = sum(len(o.checks) for o in outputs.values())
     where = Path(args.out) / "report.md"
