@@ -3,7 +3,9 @@
 * :mod:`~verification.runtime.executor` -- executors that map a function over work items
   (in this process, or on a Ray cluster), with the result cache in between;
 * :mod:`~verification.runtime.result_cache` -- the on-disk cache of finished results, keyed by a
-  hash of their configuration, so an interrupted run resumes.
+  hash of their configuration, so an interrupted run resumes;
+* :mod:`~verification.runtime.progress` -- progress that fits where it goes: a bar on a terminal,
+  plain lines with the elapsed time and an ETA in a log.
 """
 
 from effective_theory._lazy import attach
@@ -12,6 +14,7 @@ __getattr__, __dir__ = attach(
     __name__,
     (
         "executor",
+        "progress",
         "result_cache",
     ),
 )
