@@ -29,4 +29,6 @@ def main(argv=None):
 if __name__ == "__main__":
     import sys
 
+    # any stdout encoding: a character it cannot encode is written as its escape (\u23a1)
+    sys.stdout.reconfigure(errors="backslashreplace")
     sys.exit(main(sys.argv[1:]))

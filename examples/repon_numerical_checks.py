@@ -86,4 +86,6 @@ def main(argv=None, *, n=None):
 if __name__ == "__main__":
     import sys
 
+    # any stdout encoding: a character it cannot encode is written as its escape (\u23a1)
+    sys.stdout.reconfigure(errors="backslashreplace")
     main(sys.argv[1:])

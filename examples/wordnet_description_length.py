@@ -103,4 +103,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    # any stdout encoding: a character it cannot encode is written as its escape (\u23a1)
+    sys.stdout.reconfigure(errors="backslashreplace")
     sys.exit(main())

@@ -3,7 +3,8 @@
 Examples::
 
     geneft bits effective_theory/data/karate.edgelist
-    geneft bits a.graphml b.edgelist.gz --json
+    geneft bits a.graphml b.edgelist.gz graph.col --json
+    zcat big.edges.gz | geneft bits -
     geneft bits graph.graphml --labels relation --vertex-colors kind
     geneft bits adjacency.csv --ignore-weights --accuracy 0.9
     geneft bits --relation mod3 --n 10000000
@@ -11,7 +12,9 @@ Examples::
 Prints, per graph, n, the number of edges, log2 |Aut|, the exact |Aut| (in full, or in
 scientific notation when it is huge), the bits, the engine and the time (Section III of Baek,
 Liu, Tegmark 2025); ``--accuracy A`` adds the critical training fraction of Eq. (4);
-``--json`` writes the same as one JSON object per graph and line.  The numbers come from the
+``--json`` writes the same as one JSON object per graph and line.  Like a Unix tool it reads
+``-`` as stdin, goes on past a file it cannot read (one line ``geneft: error: FILE: reason`` on
+stderr per such file) and exits with status 2 at the end when any file failed.  The numbers come from the
 theory (:func:`~effective_theory.description_length_report`,
 :func:`~effective_theory.relation_automorphism_order`,
 :func:`~effective_theory.graph_critical_train_fraction`); this module reads the options, formats
@@ -94,7 +97,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="graph files: edge list, adjacency matrix or adjacency list as text (.txt .edgelist .edges .el "
         ".tsv .csv .dat .adjlist), .npy, .npz, Matrix Market .mtx, .graphml, .gml, Pajek .net, node-link "
-        ".json; any of them compressed (.gz .bz2 .xz). The format is read from the content",
+        ".json, DIMACS .col/.clq; any of them compressed (.gz .bz2 .xz); - reads stdin. The format is "
+        "read from the content. Every file is processed: one that cannot be read is reported on stderr "
+        "and the exit status is 2 at the end",
     )
     parser.add_argument(
         "--format",
@@ -281,57 +286,83 @@ def _check_options(args):
             )
 
 
-def _results(args):
-    """(source, DescriptionLength) per graph, computed one at a time."""
-    if args.relation is not None:
-        n = 30 if args.n is None else args.n
-        short = parse_relation_name(args.relation).short
-        source = f"relation {short} on n={n}"
-        if n > CLOSED_FORM_MIN_N:
-            yield source, relation_report(args.relation, n), "closed form (Table II, exact; no graph built)"
-        else:
-            result = description_length_report(
-                relation_by_name(args.relation, n), engine=args.engine, time_limit=args.time_limit
-            )
-            yield source, result, None
-        return
-    for path in args.files:
-        start = time.perf_counter()
-        graph = read_graph(
-            path,
-            format=args.format,
-            directed=True if args.directed else None,
-            labels=args.labels,
-            vertex_colors=args.vertex_colors,
-            weight=None if args.ignore_weights else "weight",
-            header=args.header,
-        )
-        result = description_length_report(graph, engine=args.engine, time_limit=args.time_limit)
-        yield path, dataclasses.replace(result, seconds=time.perf_counter() - start), None
+def _relation_result(args):
+    """(source, DescriptionLength, method) of ``--relation NAME --n N``."""
+    n = 30 if args.n is None else args.n
+    short = parse_relation_name(args.relation).short
+    source = f"relation {short} on n={n}"
+    if n > CLOSED_FORM_MIN_N:
+        return source, relation_report(args.relation, n), "closed form (Table II, exact; no graph built)"
+    result = description_length_report(
+        relation_by_name(args.relation, n), engine=args.engine, time_limit=args.time_limit
+    )
+    return source, result, None
+
+
+def _file_result(args, path):
+    """(source, DescriptionLength, method) of one graph file (``-``: stdin)."""
+    start = time.perf_counter()
+    source = sys.stdin.buffer if path == "-" else path
+    graph = read_graph(
+        source,
+        format=args.format,
+        directed=True if args.directed else None,
+        labels=args.labels,
+        vertex_colors=args.vertex_colors,
+        weight=None if args.ignore_weights else "weight",
+        header=args.header,
+    )
+    result = description_length_report(graph, engine=args.engine, time_limit=args.time_limit)
+    shown = "<stdin>" if path == "-" else path
+    return shown, dataclasses.replace(result, seconds=time.perf_counter() - start), None
+
+
+def _reworded(exc) -> str:
+    """A theory error in one line, a parameter it names spelled as this command's flag."""
+    msg = exc.spelled(_flag) if isinstance(exc, ParameterError) else str(exc)
+    return msg.splitlines()[0] if msg else type(exc).__name__
 
 
 def run(args) -> int:
     """Compute and print the description lengths; returns the exit status.
 
-    An error of the theory that names one of its parameters is reworded with this command's
-    flag for it (``format='matrix'`` becomes ``--format matrix``).
+    Every file is processed in turn: a file that cannot be read or computed is reported in one
+    line on stderr (``geneft: error: FILE: reason``) and the next one is read; the status is 2
+    when any failed, else 0.  An error of the theory that names one of its parameters is reworded
+    with this command's flag for it (``format='matrix'`` becomes ``--format matrix``).
     """
     _check_options(args)
-    try:
-        _print_results(args)
-    except ParameterError as exc:
-        raise ValueError(exc.spelled(_flag)) from None
-    return 0
-
-
-def _print_results(args) -> None:
-    first = True
-    for source, result, method in _results(args):
-        if args.json:
-            print(json.dumps(_json_record(source, result, method=method, accuracy=args.accuracy)), flush=True)
+    if args.relation is not None:
+        try:
+            _print_result(args, *_relation_result(args), first=True)
+        except ParameterError as exc:
+            raise ValueError(_reworded(exc)) from None
+        return 0
+    failed = 0
+    printed = 0
+    for path in args.files:
+        try:
+            result = _file_result(args, path)
+        except (ValueError, TypeError, OSError) as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise
+            failed += 1
+            msg = _reworded(exc)
+            shown = "<stdin>" if path == "-" else path
+            if not msg.startswith(shown) and not msg.endswith(shown):  # the reader names the file
+                msg = f"{shown}: {msg}"  # the engines do not
+            sys.stdout.flush()  # a log of both streams keeps the files' order
+            print(f"geneft: error: {msg}", file=sys.stderr, flush=True)
             continue
-        if not first:
-            print()
-        first = False
-        print("\n".join(_text_lines(source, result, method=method, accuracy=args.accuracy)), flush=True)
-    sys.stdout.flush()
+        _print_result(args, *result, first=printed == 0)
+        printed += 1
+    return 2 if failed else 0
+
+
+def _print_result(args, source, result, method, *, first) -> None:
+    if args.json:
+        print(json.dumps(_json_record(source, result, method=method, accuracy=args.accuracy)), flush=True)
+        return
+    if not first:
+        print()
+    print("\n".join(_text_lines(source, result, method=method, accuracy=args.accuracy)), flush=True)

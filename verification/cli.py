@@ -4,7 +4,8 @@
   (:mod:`verification.bits_command`);
 * ``geneft figure`` lists the paper's results; ``geneft figure N`` computes, draws and checks one
   of them with the settings of the registry (:data:`verification.figures.registry.FIGURES`), any of
-  which an option overrides (``--steps 1000``, ``--relations mod3,greater``);
+  which an option overrides (``--steps 1000``, ``--relations mod3,greater``); its verdicts are
+  Holm-adjusted among the figure's own rows, and a line above them says so;
 * ``geneft reproduce`` does it for all of them and writes the report (:mod:`verification.reproduce`);
   both read the archive of trained runs under the result cache (:mod:`verification.archive`);
 * ``geneft archive add CACHE_DIR`` adds a cache's training chunks to the archive, and ``geneft
@@ -23,6 +24,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import re
+import select
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -33,7 +37,7 @@ from verification.cli_options import add_run_options, executor_from_args, list_o
 from verification.figures.registry import FIGURES, get_figure
 from verification.runtime.context import RunContext
 
-__all__ = ["main", "UsageError", "Command", "COMMANDS"]
+__all__ = ["main", "UsageError", "Command", "COMMANDS", "EXIT_CLOSED_PIPE", "verdict_header"]
 
 
 class UsageError(Exception):
@@ -67,7 +71,7 @@ def _run_options(args):
     # --help` and `geneft figure` (the list) do not need
     from verification.reproduce import check_device
 
-    if args.seed < 0:
+    if args.seed < 0:  # (a figure without the option has seed 0, device None, chunk_size None)
         raise UsageError(f"--seed must be a non-negative integer, got {args.seed}")
     if args.chunk_size is not None and args.chunk_size < 1:
         raise UsageError(f"--chunk-size must be a positive integer, got {args.chunk_size}")
@@ -100,20 +104,30 @@ def _figure_list() -> str:
     return "\n".join(lines)
 
 
+#: how a settings docstring says a list is kept, which the command line need not repeat
+_STORED_AS = re.compile(r",? ?\(?stored as a tuple\)?")
+
+
 def _figure_parser(fig) -> argparse.ArgumentParser:
     p = _Parser(
         prog=f"geneft figure {fig.number}",
         description=f"{fig.title} ({fig.source}).",
         epilog="List options take comma- or space-separated values.",
     )
-    add_run_options(p, default_out=".")
-    g = p.add_argument_group("settings (default: the tier's; see geneft reproduce)")
     quick, full = fig.tiers["quick"], fig.tiers["full"]
+    # only the options the figure uses: where networks train for a figure that trains any
+    add_run_options(
+        p, default_out=".", trains=fig.trains, seed="seed" in quick, progress=fig.reports_progress
+    )
+    g = p.add_argument_group("settings (default: the tier's; see geneft reproduce)")
+    described = fig.setting_descriptions()
     for key, value in quick.items():
         if key == "seed" or isinstance(value, Mapping) or value is None:
             continue  # structured settings are changed in the registry, not on the command line
         flag = "--" + key.replace("_", "-")
-        shown = f"quick {_show(value)}, full {_show(full[key])}"
+        tiers = f"quick {_show(value)}; full {_show(full[key])}"
+        words = _STORED_AS.sub("", described.get(key, ""))
+        shown = (f"{words} ({tiers})" if words else tiers).replace("%", "%%")
         if isinstance(value, tuple):
             kind = type(value[0]) if value else str
             g.add_argument(
@@ -137,6 +151,28 @@ def _figure_parser(fig) -> argparse.ArgumentParser:
     return p
 
 
+def verdict_header(checks) -> str:
+    """The line above ``geneft figure N``'s verdicts: the family its p-values are adjusted in.
+
+    Examples
+    --------
+    >>> verdict_header([])
+    'verdicts: no statistical rows (no p-values to adjust)'
+    """
+    k = sum(1 for c in checks if c.statistics)
+    if not k:
+        return "verdicts: no statistical rows (no p-values to adjust)"
+    family = (
+        "this figure's one p-value, unadjusted (its only statistical row)"
+        if k == 1
+        else f"p-values Holm-adjusted among this figure's {k} statistical rows"
+    )
+    return (
+        f"verdicts: {family}; `geneft reproduce` adjusts across the report's rows, where a verdict "
+        "decided here can be inconclusive"
+    )
+
+
 def _show(value) -> str:
     if isinstance(value, tuple):
         if len(value) <= 6:
@@ -149,6 +185,7 @@ def _run_figure(fig, args) -> int:
     # imported here: verification.reproduce takes 0.65 s to import after verification.cli
     # (measured; scipy.stats), and the result cache 87 ms (numpy, tqdm), which only a command that
     # computes a figure needs
+    from verification.report import adjust
     from verification.reproduce import default_cache, run_figure
     from verification.runtime.result_cache import ResultCache
 
@@ -168,9 +205,13 @@ def _run_figure(fig, args) -> int:
             chunk_size=args.chunk_size,
             progress=progress,
         )
-        task = run_figure(fig.key, args.out, tier=args.tier, seed=args.seed, overrides=overrides, run=run)
-    for c in task.checks:
-        print(f"{c.verdict:12s} {c.prediction}: {c.measured}")
+        task = run_figure(fig, args.out, tier=args.tier, seed=args.seed, overrides=overrides, run=run)
+    checks = adjust(task.checks)  # the figure's own rows, one family
+    print(verdict_header(checks))
+    for c in checks:
+        s = c.statistics
+        p = f" (p {s['p_raw']:.2g} raw, {s['p_adjusted']:.2g} adjusted)" if s else ""
+        print(f"{c.verdict:12s} {c.prediction}: {c.measured}{p}")
     print("wrote " + ", ".join(str(p) for p in [*task.figures, *task.data_files]))
     return 0
 
@@ -212,6 +253,7 @@ def _run_reproduce(args) -> int:
             fresh=args.fresh,
             run=run,
             archive=_archive_layer(args),
+            log=sys.stdout,
         )
     n_checks = sum(len(o.checks) for o in outputs.values())
     where = Path(args.out) / "report.md"
@@ -337,15 +379,46 @@ def _dispatch(argv: list[str]) -> int:
     return COMMANDS[argv[0]].run(argv[1:])
 
 
-def main(argv=None) -> int:
-    """Entry point of the ``geneft`` console script; returns the exit status."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+#: exit status when the reader of stdout has gone (``geneft figure | head -2``): 128 + SIGPIPE, what a
+#: shell reports for a C tool that the signal stopped, so that ``set -o pipefail`` sees the same
+EXIT_CLOSED_PIPE = 141
+
+
+def _stdout_closed() -> bool:
+    """Whether stdout's reader has gone (a pipe whose read end is closed polls as an error); a
+    broken pipe of a worker's or of Ray's leaves stdout open, and is reported as an error."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), or a stdout without an fd
+        return True
+
+
+def _quiet_closed_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush at exit raises no second
+    ``BrokenPipeError`` (the recipe of the Python documentation's ``signal`` notes)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # a replaced stdout (a test's capture) has no fd
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _run(argv: list[str]) -> int:
     try:
         return _dispatch(argv)
     except SystemExit as exc:  # argparse: --help (0) or a one-line usage error (2)
         return exc.code if isinstance(exc.code, int) else 2
     except UsageError as exc:
         print(f"geneft: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        if _stdout_closed():
+            raise
+        print("geneft: error: [Errno 32] Broken pipe (not stdout's)", file=sys.stderr)
         return 2
     except (ValueError, TypeError, OSError) as exc:
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -354,6 +427,22 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("geneft: interrupted (finished results are kept)", file=sys.stderr)
         return 130
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``geneft`` console script; returns the exit status.
+
+    A closed stdout (the reader of a pipe has exited: ``geneft figure | head -2``) ends the
+    command quietly with status :data:`EXIT_CLOSED_PIPE`, as it ends a Unix tool.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        status = _run(argv)
+        sys.stdout.flush()  # a closed pipe raises here, not at the interpreter's exit
+        return status
+    except BrokenPipeError:
+        _quiet_closed_stdout()
+        return EXIT_CLOSED_PIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,8 @@
 """Options that several ``geneft`` commands share, and the executor they ask for.
 
-* :func:`add_run_options` -- tier, seed, device, output folder, cache, archive, progress, chunk size
-  and the executor options of ``geneft figure N`` and ``geneft reproduce``;
+* :func:`add_run_options` -- tier, seed, output folder, cache and progress of ``geneft figure N`` and
+  ``geneft reproduce``, and, where networks train, the device, the archive of trained runs, the
+  chunk size and the executor options;
 * :func:`add_executor_arguments` and :func:`executor_from_args` -- ``--executor {local,ray}``,
   ``--jobs`` and the Ray options, turned into an :class:`~verification.runtime.executor.Executor`;
 * :func:`list_of` -- the ``type`` of a list option (``--relations mod3,greater``).
@@ -32,8 +33,23 @@ def list_of(kind):
     return parse
 
 
-def add_run_options(p: argparse.ArgumentParser, *, default_out: str) -> None:
-    """Options every command that runs experiments shares: tier, seed, device, output, progress."""
+def add_run_options(
+    p: argparse.ArgumentParser,
+    *,
+    default_out: str,
+    trains: bool = True,
+    seed: bool = True,
+    progress: bool = True,
+) -> None:
+    """Options of a command that runs experiments: tier, output and cache; ``seed`` and
+    ``progress`` where they apply; with ``trains``, where the networks train (device, chunk
+    size, executor and its Ray options).
+
+    ``geneft figure N`` asks only for what figure N uses: ``trains`` from the registry's
+    :attr:`~verification.figures.registry.Figure.trains`, ``seed`` when its settings have one,
+    ``progress`` from :attr:`~verification.figures.registry.Figure.reports_progress`.  An
+    option left out has the value that changes nothing (seed 0, no device, no progress).
+    """
     tier = p.add_mutually_exclusive_group()
     tier.add_argument(
         "--quick",
@@ -47,15 +63,35 @@ def add_run_options(p: argparse.ArgumentParser, *, default_out: str) -> None:
         dest="tier",
         action="store_const",
         const="full",
-        help="the paper's scale (10^5 steps, fine grids; a GPU is recommended)",
+        help="the paper's scale (10^5 steps, fine grids; a GPU is recommended)"
+        if trains
+        else "the paper's scale (larger samples and grids)",
     )
     p.set_defaults(tier="quick")
-    p.add_argument("--seed", type=int, default=0, help="added to the tier's experiment seed (default 0)")
-    p.add_argument(
-        "--device", choices=("cpu", "cuda"), default="cpu", help="where networks train (default cpu)"
-    )
+    if seed:
+        p.add_argument("--seed", type=int, default=0, help="added to the tier's experiment seed (default 0)")
+    if trains:
+        p.add_argument(
+            "--device", choices=("cpu", "cuda"), default="cpu", help="where networks train (default cpu)"
+        )
     p.add_argument("--out", default=default_out, help=f"output folder (default: {default_out})")
-    p.add_argument("--fresh", action="store_true", help="ignore cached and archived results (recompute)")
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="ignore cached and archived results (recompute)"
+        if trains
+        else "ignore cached results (recompute)",
+    )
+    if progress:
+        _add_progress(p)
+    else:
+        p.set_defaults(progress=False)
+    if not seed:
+        p.set_defaults(seed=0)
+    if not trains:  # nothing trains: no device, no chunks, the local executor, no archive of runs
+        p.set_defaults(device=None, chunk_size=None, executor="local")
+        p.set_defaults(archive=None, no_archive=True, archive_only=False)
+        return
     g = p.add_argument_group("archive (trained runs shipped with the code; see docs/reproducing.md)")
     g.add_argument(
         "--archive",
@@ -71,12 +107,6 @@ def add_run_options(p: argparse.ArgumentParser, *, default_out: str) -> None:
         help="train nothing: a training chunk neither cached nor archived is an error that names it",
     )
     p.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bars on stderr (default: when stderr is a terminal)",
-    )
-    p.add_argument(
         "--chunk-size",
         type=int,
         default=None,
@@ -84,6 +114,16 @@ def add_run_options(p: argparse.ArgumentParser, *, default_out: str) -> None:
         "tier on a CPU, so that finished chunks are kept)",
     )
     add_executor_arguments(p)
+
+
+def _add_progress(p) -> None:
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress on stderr: a bar on a terminal, one plain line per chunk (with elapsed time "
+        "and ETA) in a log (default: when stderr is a terminal)",
+    )
 
 
 def add_executor_arguments(parser) -> None:

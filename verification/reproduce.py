@@ -14,6 +14,7 @@ which archived runs were used (files, code commits, hosts).
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from verification.archive.layer import served_note
 from verification.figures.registry import FIGURES, TIERS, Figure, get_figure
 from verification.report import Check, TaskOutput, adjust, write_report
 from verification.runtime.context import RunContext
+from verification.runtime.progress import duration
 from verification.runtime.result_cache import ResultCache
 
 __all__ = ["run_figure", "run_reproduce", "evaluate_tier", "check_device", "default_cache"]
@@ -175,6 +177,18 @@ def run_figure(
     return task
 
 
+def _task_line(i: int, names: list[str], o: TaskOutput, elapsed: float) -> str:
+    """The log line of the ``i``-th finished task: no ETA, as the tasks' costs differ a
+    hundredfold (Table II: a second; a training figure: minutes), so the next task is named."""
+    verdicts = ", ".join(c.verdict for c in o.checks) or "no checks"
+    cached = " (from the cache)" if o.cached else ""
+    after = f"; next {names[i + 1]}" if i + 1 < len(names) else "; the last task"
+    return (
+        f"[{i + 1}/{len(names)}] {names[i]}: {duration(o.seconds)}{cached} ({verdicts}; before "
+        f"adjustment); {duration(elapsed)} elapsed{after}"
+    )
+
+
 def _names(only, figures) -> list[str]:
     if not only:
         return list(figures)
@@ -211,6 +225,7 @@ def run_reproduce(
     run: RunContext | None = None,
     figures=None,
     archive=None,
+    log=None,
 ) -> dict[str, TaskOutput]:
     """Run the registry's tasks, caching every result under ``out/.cache``, and write the report.
 
@@ -236,26 +251,28 @@ def run_reproduce(
     archive : ArchiveLayer, optional
         The archive of trained runs under the cache
         (:class:`~verification.archive.layer.ArchiveLayer`); ``fresh`` ignores it too.
+    log : text stream, optional
+        Where one plain line per finished task goes, as it finishes: its time, the run's time so
+        far, its verdicts before adjustment and the next task (default: stdout with
+        ``run.progress``, else nowhere).  ``geneft reproduce`` always gives stdout, so a log or
+        CI shows each task as it finishes, whether or not progress is reported within tasks.
     """
     if scale not in TIERS:
         raise ValueError(f"scale must be 'quick' or 'full', got {scale!r}")
     figures = FIGURES if figures is None else figures
     names = _names(only, figures)
     run = RunContext(progress=True) if run is None else run
+    log = (sys.stdout if run.progress else None) if log is None else log
     check_device(run.device)
     out = _writable(out)
     run = run.replace(cache=ResultCache(default_cache(out), fresh=fresh, layer=archive), tier=scale)
     outputs: dict[str, TaskOutput] = {}
+    start = time.perf_counter()
     for i, name in enumerate(names):
         outputs[name] = o = run_figure(figures[name], out, tier=scale, seed=seed, run=run)
         write_report(out, outputs, scale=scale, pending=names[i + 1 :])
-        if run.progress:
-            verdicts = ", ".join(c.verdict for c in o.checks) or "no checks"
-            print(
-                f"[{i + 1}/{len(names)}] {name}: {o.seconds:.1f} s{' (from the cache)' if o.cached else ''} "
-                f"({verdicts}; before adjustment)",
-                flush=True,
-            )
+        if log is not None:
+            print(_task_line(i, names, o, time.perf_counter() - start), file=log, flush=True)
     # the verdicts of the report: Holm-adjusted across every statistical row of this run
     checks = iter(adjust([c for o in outputs.values() for c in o.checks]))
     for o in outputs.values():

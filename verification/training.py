@@ -69,7 +69,6 @@ from types import SimpleNamespace
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
 
 from effective_theory._checks import check_int
 from effective_theory.statics.relations import relation_by_name
@@ -77,6 +76,7 @@ from verification import _step_kernels
 from verification.model import init_parameters, parameter_shapes
 from verification.phases import classify_phase
 from verification.reference_loop import train_reference
+from verification.runtime.progress import progress
 from verification.train_config import (
     ADAM_BETAS,
     ADAM_EPS,
@@ -508,7 +508,8 @@ def train_ensemble(
     device : str or torch.device, optional
         Default: CUDA when available, else CPU.  Computation is float32.
     progress : bool
-        Show a tqdm progress bar on stderr.
+        Report progress over the steps on stderr: a bar on a terminal, a line with the elapsed
+        time and an ETA at most every :data:`PROGRESS_EVERY` seconds in a log.
     num_threads : int, optional
         CPU threads while training (torch's setting is restored afterwards).  Default 1: the
         per-model matrices are small, so intra-op threads gain at most the core count on an idle
@@ -828,13 +829,18 @@ class _NoBar:
         pass
 
 
+#: seconds between the progress lines of training in a log (a bar on a terminal redraws freely)
+PROGRESS_EVERY = 60.0
+
+
 @contextlib.contextmanager
 def _progress_bar(show, total):
-    """A tqdm bar on stderr when ``show``, else a bar that ignores updates."""
+    """Progress over the training steps on stderr when ``show`` (a bar on a terminal, a line at
+    most every :data:`PROGRESS_EVERY` seconds in a log), else a bar that ignores updates."""
     if not show:
         yield _NoBar()
         return
-    bar = tqdm(total=total, desc="training", unit="step", leave=False)
+    bar = progress(total, desc="training", unit="step", every=PROGRESS_EVERY)
     try:
         yield bar
     finally:

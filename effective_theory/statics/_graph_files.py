@@ -7,6 +7,8 @@ the same edge arrays: a matrix as its nonzero entries, a networkx-readable file 
 with their labels and its nodes' colours.  The rule everywhere: content that fits two readings
 is refused with a one-line error naming the choices, never guessed.
 
+DIMACS graphs (``p edge n m``, ``e u v``) are read here too, as simple undirected graphs.
+
 Only the standard library and numpy are imported at module level; scipy (Matrix Market,
 sparse ``.npz``) and networkx (GraphML, GML, Pajek, node-link JSON) only for those formats.
 """
@@ -30,7 +32,7 @@ from effective_theory.statics._graph_arrays import matrix_edges, networkx_parts
 __all__ = ["FORMATS", "FileGraph", "read_file"]
 
 #: the values of ``format=``
-FORMATS = ("edgelist", "adjlist", "matrix", "npy", "npz", "mtx", "graphml", "gml", "pajek", "json")
+FORMATS = ("edgelist", "adjlist", "matrix", "npy", "npz", "mtx", "graphml", "gml", "pajek", "json", "dimacs")
 
 _TEXT_SUFFIXES = (".txt", ".edgelist", ".edges", ".el", ".tsv", ".csv", ".dat")
 _SUFFIX_FORMAT = {
@@ -46,6 +48,9 @@ _SUFFIX_FORMAT = {
     ".json": "json",
     ".adjlist": "adjlist",
     ".adj": "adjlist",
+    ".col": "dimacs",
+    ".clq": "dimacs",
+    ".dimacs": "dimacs",
 }
 _TEXT_FORMATS = ("edgelist", "adjlist", "matrix")
 _COMPRESSED = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
@@ -55,6 +60,8 @@ _MAGIC = {"gzip": b"\x1f\x8b", "bz2": b"BZh", "xz": b"\xfd7zXZ\x00"}
 _HEAD_U = frozenset({"source", "src", "from", "u", "node1", "node_1", "head", "subject", "id1", "start"})
 _HEAD_V = frozenset({"target", "dst", "to", "v", "node2", "node_2", "tail", "object", "id2", "end"})
 _SPLIT = re.compile(r"\s*[,;\t]\s*|\s+")
+#: the problem line of a DIMACS graph (``p edge n m``; ``col`` in some colouring benchmarks)
+_DIMACS_PROBLEM = re.compile(r"p\s+(edge|col)\s+(\d+)\s+(\d+)\s*$", re.I)
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,12 +147,21 @@ def _sniff(data: bytes) -> str:
         if re.match(r"\*(vertices|network)\b", s, re.I):
             return "pajek"
         break
+    for line in text.splitlines():  # DIMACS: comment lines "c ...", then the problem line
+        s = line.strip()
+        if not s or s == "c" or s.startswith("c "):
+            continue
+        if _DIMACS_PROBLEM.match(s):
+            return "dimacs"
+        break
     if re.search(r"^\s*graph\s*\[", text, re.M):
         return "gml"
     return "text"
 
 
-def _resolve_format(path: str, suffix: str, content: str, requested: str | None) -> str:
+def _resolve_format(path: str, suffix: str, content: str, requested: str | None, *, stream=False) -> str:
+    """The format to read: ``requested``, or the content's, checked against the suffix (a stream
+    without a suffix, such as stdin, is read by its content alone)."""
     if requested is not None:
         if requested not in FORMATS:
             raise ValueError(f"unknown format {requested!r}; choose one of {', '.join(FORMATS)}")
@@ -166,7 +182,7 @@ def _resolve_format(path: str, suffix: str, content: str, requested: str | None)
             raise ValueError(f"{path}: not a text file (binary content with suffix {suffix})")
         if by_suffix == "adjlist":
             return "adjlist"
-        if suffix in _TEXT_SUFFIXES:
+        if suffix in _TEXT_SUFFIXES or (stream and not suffix and content == "text"):
             return "text"
         if by_suffix is not None:
             raise ValueError(
@@ -422,6 +438,63 @@ def _matrix_graph(path, A, names, *, directed, vertex_colors, weight) -> FileGra
 
 
 # --------------------------------------------------------------------------
+# DIMACS graphs (.col, .clq)
+# --------------------------------------------------------------------------
+def _read_dimacs(path, data: bytes, *, directed, labels, vertex_colors) -> FileGraph:
+    """A DIMACS graph: comment lines ``c ...``, one problem line ``p edge n m``, then ``m`` edge
+    lines ``e u v`` with vertices ``1..n``; a simple undirected graph.
+
+    An edge listed twice (``e 1 2`` and ``e 2 1``, as some colouring benchmarks list every edge)
+    is one edge, and ``m`` may count either the ``e`` lines or the distinct edges; any other count
+    is refused, as are vertices outside ``1..n`` and lines of another kind.  The ``n`` vertices
+    are all there, the isolated ones included (they are named ``1..n``).
+    """
+    if labels is not None:
+        raise ParameterError(f"{path}: a DIMACS graph has no edge labels (", Mention("labels"), ")")
+    if vertex_colors is not None:
+        raise ParameterError(f"{path}: a DIMACS graph has no node attributes for ", Mention("vertex_colors"))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not a text file ({exc.reason} at byte {exc.start})") from None
+    n = m = None
+    pairs = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        t = line.split()
+        if not t or t[0] == "c":
+            continue
+        if t[0] == "p":
+            match = _DIMACS_PROBLEM.match(line.strip())
+            if n is not None or match is None:
+                what = "a second problem line" if n is not None else f"expected 'p edge n m', got {line!r}"
+                raise ValueError(f"{path}: line {lineno}: {what}")
+            n, m = int(match.group(2)), int(match.group(3))
+            continue
+        if t[0] != "e":
+            raise ValueError(f"{path}: line {lineno}: expected a 'c', 'p' or 'e' line, got {line[:40]!r}")
+        if n is None:
+            raise ValueError(f"{path}: line {lineno}: an edge before the problem line 'p edge n m'")
+        if len(t) != 3 or not (t[1].isdigit() and t[2].isdigit()):
+            raise ValueError(f"{path}: line {lineno}: expected 'e u v' (vertex numbers), got {line[:40]!r}")
+        u, v = int(t[1]), int(t[2])
+        if not (1 <= u <= n and 1 <= v <= n):
+            raise ValueError(f"{path}: line {lineno}: vertex {u if not 1 <= u <= n else v} is not in 1..{n}")
+        pairs.append((min(u, v) - 1, max(u, v) - 1))
+    if n is None:
+        raise ValueError(f"{path}: no problem line 'p edge n m'")
+    edges = np.unique(np.asarray(pairs, dtype=np.int64).reshape(-1, 2), axis=0)
+    if m not in (len(pairs), len(edges)):
+        raise ValueError(
+            f"{path}: the problem line says {m} edges, the file has {len(pairs)} 'e' lines "
+            f"({len(edges)} distinct edges)"
+        )
+    if directed:  # read as arcs: each edge both ways, a loop once
+        arcs = edges[:, ::-1][edges[:, 0] != edges[:, 1]]
+        edges = np.concatenate([edges, arcs])
+    return FileGraph(edges, n, bool(directed), nodes=tuple(range(1, n + 1)))
+
+
+# --------------------------------------------------------------------------
 # binary and structured formats
 # --------------------------------------------------------------------------
 def _square_array(path, a, what):
@@ -542,17 +615,32 @@ def read_file(
 ) -> FileGraph:
     """Read the graph file ``path``, whatever its format, as one :class:`FileGraph`.
 
-    The keyword parameters are those of :func:`effective_theory.read_graph`; a matrix's entries
-    are checked against ``weight`` here, the labels and colours are checked by the caller.
+    ``path`` is a file name or a binary stream (``sys.stdin.buffer``), read to its end and named
+    in messages by its ``name`` (``<stdin>``); a stream whose name has no suffix is read by its
+    content alone.  The keyword parameters are those of :func:`effective_theory.read_graph`; a
+    matrix's entries are checked against ``weight`` here, the labels and colours are checked by the
+    caller.
     """
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"no such file: {path}")
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"{path} is a directory, not a graph file")
-    with open(path, "rb") as fh:
-        data = fh.read()
+    stream = hasattr(path, "read")
+    if stream:
+        name = getattr(path, "name", None)
+        data = path.read()
+        if isinstance(data, str):
+            raise TypeError(
+                "a stream to read a graph from must be binary (sys.stdin.buffer, open(..., 'rb'))"
+            )
+        path = name if isinstance(name, str) else "<stream>"
+    else:
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"no such file: {path}")
+        if os.path.isdir(path):
+            raise IsADirectoryError(f"{path} is a directory, not a graph file")
+        with open(path, "rb") as fh:
+            data = fh.read()
     data, suffix = _decompress(path, data)
-    fmt = _resolve_format(path, suffix, _sniff(data), format)
+    if stream and path.startswith("<"):
+        suffix = ""  # <stdin>: a name, not a file's
+    fmt = _resolve_format(path, suffix, _sniff(data), format, stream=stream)
     if fmt in ("text", *_TEXT_FORMATS):
         return _read_text(
             path,
@@ -565,6 +653,8 @@ def read_file(
             header=header,
             default=default,
         )
+    if fmt == "dimacs":
+        return _read_dimacs(path, data, directed=directed, labels=labels, vertex_colors=vertex_colors)
     if labels is not None and fmt in ("npy", "npz", "mtx"):
         raise ParameterError(
             f"{path}: ",

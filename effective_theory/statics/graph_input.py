@@ -425,7 +425,8 @@ def read_graph(
     The format comes from the content, checked against the suffix: binary
     ``.npy``/``.npz`` and compressed files by their magic bytes (``.gz``,
     ``.bz2``, ``.xz`` are read transparently); Matrix Market, GraphML, GML,
-    Pajek and node-link JSON by their first line; plain text (``.txt``,
+    Pajek and node-link JSON by their first line, a DIMACS graph (``.col``,
+    ``.clq``: ``p edge n m`` then ``e u v`` lines) by its problem line; plain text (``.txt``,
     ``.edgelist``, ``.edges``, ``.el``, ``.tsv``, ``.csv``, ``.dat``) is an
     adjacency matrix when it has ``n`` lines of ``n`` numbers, an edge list
     when every line has the same number (two or more) of entries, and an
@@ -438,11 +439,16 @@ def read_graph(
 
     Parameters
     ----------
-    path : str or path-like
+    path : str, path-like or binary stream
+        A file name, or a stream read to its end (``sys.stdin.buffer``,
+        ``open(name, "rb")``); a stream named without a suffix (``<stdin>``)
+        is read by its content alone.
     format : str, optional
         One of :data:`GRAPH_FORMATS`: ``"edgelist"``, ``"adjlist"``,
         ``"matrix"`` (dense text), ``"npy"``, ``"npz"``, ``"mtx"``,
-        ``"graphml"``, ``"gml"``, ``"pajek"``, ``"json"`` (node-link).
+        ``"graphml"``, ``"gml"``, ``"pajek"``, ``"json"`` (node-link),
+        ``"dimacs"`` (a simple undirected graph on vertices ``1..n``: an edge
+        listed twice is one edge, isolated vertices are kept).
     directed : bool, optional
         ``None``: as the file says (edge and adjacency lists are undirected,
         a matrix is undirected when symmetric, GraphML/GML/Pajek/JSON carry
@@ -477,7 +483,7 @@ def read_graph(
     """
     check_default(default)
     g = read_file(
-        os.fspath(path),
+        path if hasattr(path, "read") else os.fspath(path),
         format=format,
         directed=directed,
         labels=labels,

@@ -1,6 +1,7 @@
 """Run every dynamics example script (examples/*.py owned by the dynamics work) and check its output."""
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -88,3 +89,28 @@ def test_example_latex_document_compiles(name, tmp_path, capsys):
     assert _load(name).main(["--latex", str(tex)]) == 0
     assert f"wrote {tex}" in capsys.readouterr().out
     _check_latex(tex, tmp_path)
+
+
+def test_every_example_script_writes_to_any_stdout_encoding():
+    """Run as a script, each example escapes what its stdout cannot encode instead of raising."""
+    for path in sorted(EXAMPLES.glob("*.py")):
+        text = path.read_text()
+        if '__name__ == "__main__"' in text:
+            assert 'sys.stdout.reconfigure(errors="backslashreplace")' in text, path.name
+
+
+def test_example_runs_with_an_ascii_stdout():
+    """``PYTHONIOENCODING=ascii python examples/repon_ansatz_derivation.py``: sympy's box characters
+    come out as escapes, exit status 0."""
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "repon_ansatz_derivation.py")],
+        capture_output=True,
+        text=True,
+        encoding="ascii",
+        env=env,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "UnicodeEncodeError" not in out.stderr and "eigenvector case" in out.stdout
+    assert "\\u23a1" in out.stdout  # a matrix bracket, escaped

@@ -5,6 +5,7 @@ import gzip
 import json
 import lzma
 import math
+import re
 
 import igraph
 import networkx as nx
@@ -32,6 +33,15 @@ def _aut(x, **kw):
 # ---------------------------------------------------------------------------
 # read_graph: formats, detection, ambiguity
 # ---------------------------------------------------------------------------
+def _dimacs(G, *, both_ways=False) -> str:
+    """``G`` (nodes 0..n-1) as a DIMACS graph; ``both_ways`` lists every edge as ``e u v`` and
+    ``e v u`` and counts both, as some colouring benchmarks do."""
+    pairs = [(u, v) for u, v in G.edges()] + ([(v, u) for u, v in G.edges()] if both_ways else [])
+    return f"c written by the tests\np edge {G.number_of_nodes()} {len(pairs)}\n" + "".join(
+        f"e {u + 1} {v + 1}\n" for u, v in pairs
+    )
+
+
 def _writers(G):
     A = nx.to_numpy_array(G, weight=None, dtype=int)
     edges = "".join(f"{u} {v}\n" for u, v in G.edges())
@@ -57,6 +67,8 @@ def _writers(G):
         "g_sparse.npz": lambda p: sp.save_npz(p, sp.csr_matrix(A)),
         "g.mtx": lambda p: scipy.io.mmwrite(p, sp.coo_matrix(A)),
         "g_sym.mtx": lambda p: scipy.io.mmwrite(p, sp.coo_matrix(A), symmetry="symmetric"),
+        "g.col": lambda p: p.write_text(_dimacs(G)),
+        "g_both.clq": lambda p: p.write_text(_dimacs(G, both_ways=True)),
     }
 
 
@@ -442,3 +454,70 @@ def test_matrix_files_agree_with_networkx(G):
             write(p)
             E = et.read_graph(p)
             assert (E.n, E.num_edges, _aut(E)) == (G.number_of_nodes(), G.number_of_edges(), expected), name
+
+
+# ---------------------------------------------------------------------------
+# DIMACS graphs and streams
+# ---------------------------------------------------------------------------
+@settings(max_examples=25, deadline=None)
+@given(_graphs(), st.booleans())
+def test_dimacs_files_agree_with_networkx(G, both_ways):
+    """A DIMACS graph is networkx's graph on vertices 1..n: isolated vertices kept, an edge listed
+    both ways one edge."""
+    import io
+
+    G.add_node(G.number_of_nodes())  # an isolated vertex: only the problem line knows it
+    E = et.read_graph(io.BytesIO(_dimacs(G, both_ways=both_ways).encode()), format="dimacs")
+    H = nx.relabel_nodes(G, {v: v + 1 for v in G})
+    assert E.nodes == tuple(range(1, H.number_of_nodes() + 1)) and not E.directed
+    assert (E.n, E.num_edges) == (H.number_of_nodes(), H.number_of_edges())
+    assert {frozenset(map(E.nodes.__getitem__, e)) for e in E.edges.tolist()} == {
+        frozenset(e) for e in H.edges()
+    }
+    assert _aut(E) == _aut(G) and et.description_length(E) == et.description_length(G)
+
+
+def test_dimacs_read_as_arcs_and_detected_by_content(tmp_path):
+    (tmp_path / "p.txt").write_text("c a path\nc on 3 vertices\np edge 3 2\ne 1 2\ne 2 3\n")
+    E = et.read_graph(tmp_path / "p.txt")  # the problem line says DIMACS, whatever the suffix
+    assert (E.n, E.num_edges, _aut(E)) == (3, 2, 2)
+    D = et.read_graph(tmp_path / "p.txt", directed=True)
+    assert D.directed and D.num_edges == 4 and _aut(D) == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ("p edge 3 2\ne 1 2\n", "says 2 edges, the file has 1 'e' lines"),
+        ("p edge 3 1\ne 1 4\n", "line 2: vertex 4 is not in 1..3"),
+        ("p edge 3 1\ne 1 x\n", "line 2: expected 'e u v'"),
+        ("p edge 3 1\nn 1 5\ne 1 2\n", "line 2: expected a 'c', 'p' or 'e' line"),
+        ("p edge 3 1\np edge 3 1\ne 1 2\n", "line 2: a second problem line"),
+        ("c only comments\ne 1 2\n", "the suffix says dimacs but the content is not dimacs"),
+    ],
+)
+def test_malformed_dimacs_is_refused_in_one_line(tmp_path, content, match):
+    (tmp_path / "g.col").write_text(content)
+    with pytest.raises(ValueError, match=re.escape(match)) as info:
+        et.read_graph(tmp_path / "g.col")
+    assert "\n" not in str(info.value)
+
+
+def test_dimacs_has_no_labels_or_colours(tmp_path):
+    (tmp_path / "g.col").write_text("p edge 2 1\ne 1 2\n")
+    with pytest.raises(et.ParameterError, match="no edge labels"):
+        et.read_graph(tmp_path / "g.col", labels=3)
+    with pytest.raises(et.ParameterError, match="no node attributes"):
+        et.read_graph(tmp_path / "g.col", vertex_colors="kind")
+
+
+def test_binary_stream_is_read_by_its_content(karate):
+    """A stream named without a suffix (``<stdin>``) is read by its content; a text stream is refused."""
+    import io
+
+    edges = "".join(f"{u} {v}\n" for u, v in karate.edges()).encode()
+    stdin = io.BytesIO(gzip.compress(edges))
+    stdin.name = "<stdin>"
+    assert _aut(et.read_graph(stdin)) == KARATE_AUT
+    with pytest.raises(TypeError, match="binary"):
+        et.read_graph(io.StringIO("0 1\n"))

@@ -7,6 +7,7 @@ file): each gives the right answer or one line on stderr with exit status 2.
 
 import gzip
 import importlib.util
+import io
 import json
 import math
 import os
@@ -87,6 +88,41 @@ def test_several_files_one_json_object_each(tmp_path, capsys):
     assert records[1]["graph"].endswith("p.graphml")
     assert main(["bits", str(KARATE), str(tmp_path / "p.graphml")]) == 0
     assert capsys.readouterr().out.count("bits ") == 2
+
+
+def test_batch_processes_every_file_and_fails_at_the_end(tmp_path, capsys):
+    """A bad file among several: each failure one line on stderr, every other file read, status 2."""
+    nx.write_graphml(nx.petersen_graph(), tmp_path / "p.graphml")
+    (tmp_path / "two.txt").write_text("0 1\n1 0\n")  # ambiguous
+    argv = [tmp_path / "missing.txt", KARATE, tmp_path / "two.txt", tmp_path / "p.graphml"]
+    assert main(["bits", *map(str, argv), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert [json.loads(line)["aut_order"] for line in captured.out.splitlines()] == [480, 120]
+    errors = captured.err.splitlines()
+    assert len(errors) == 2 and all(e.startswith("geneft: error: ") for e in errors), errors
+    assert "missing.txt" in errors[0] and errors[1].startswith(f"geneft: error: {tmp_path / 'two.txt'}: ")
+    assert "--format matrix" in errors[1]  # worded in the command's flags
+    assert main(["bits", str(KARATE), str(tmp_path / "p.graphml")]) == 0
+
+
+def test_dash_reads_stdin(capsys, monkeypatch):
+    """``geneft bits -`` reads the graph from stdin (compressed or not), named ``<stdin>``."""
+    stdin = io.TextIOWrapper(io.BytesIO(gzip.compress(KARATE.read_bytes())))
+    monkeypatch.setattr("sys.stdin", stdin)
+    assert main(["bits", "-", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["graph"] == "<stdin>" and record["aut_order"] == 480 and record["n"] == 34
+
+
+def test_dimacs_graph(tmp_path, capsys):
+    """A DIMACS graph (``p edge n m``, ``e u v``): the Petersen graph and an isolated vertex."""
+    G = nx.petersen_graph()
+    lines = "".join(f"e {u + 1} {v + 1}\n" for u, v in G.edges())
+    (tmp_path / "petersen.col").write_text(f"c Petersen graph and vertex 11\np edge 11 15\n{lines}")
+    assert main(["bits", str(tmp_path / "petersen.col"), "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert (record["n"], record["edges"], record["aut_order"]) == (11, 15, 120)
+    assert record["bits"] == pytest.approx(math.log2(math.factorial(11) // 120))
 
 
 def test_huge_group_order_in_scientific_notation(tmp_path, capsys):

@@ -1,6 +1,7 @@
 """`geneft reproduce`: cache, resume after an interruption, report, and bad arguments."""
 
 import dataclasses
+import io
 import json
 import math
 import os
@@ -87,6 +88,23 @@ def test_second_run_recomputes_nothing(tmp_path, fake_figures):
     report = (tmp_path / "report.md").read_text()
     assert "| square of k ([one](#task-one)) |" in report and "**holds**" in report
     assert "<table>" in (tmp_path / "report.html").read_text()
+
+
+def test_a_log_gets_one_line_per_task_as_it_finishes(tmp_path, fake_figures, monkeypatch, capsys):
+    """``geneft reproduce --quick > log``: no progress within tasks (stderr is no terminal), yet a
+    line per finished task, with its time, the run's time and the next task."""
+    figs, mod = fake_figures
+    monkeypatch.setattr(cli, "FIGURES", figs)
+    monkeypatch.setattr("verification.reproduce.FIGURES", figs)
+    assert cli.main(["reproduce", "--out", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("[1/2] one: ") and "(holds; before adjustment);" in lines[0]
+    assert lines[0].endswith("elapsed; next two") and lines[1].endswith("elapsed; the last task")
+    assert lines[2].startswith("wrote ") and "\r" not in "".join(lines)
+    log = io.StringIO()
+    run_reproduce(tmp_path, figures=figs, run=QUIET, log=log)
+    assert [line.split(":")[0] for line in log.getvalue().splitlines()] == ["[1/2] one", "[2/2] two"]
+    assert "(from the cache)" in log.getvalue()
 
 
 def test_interrupted_run_keeps_the_finished_tasks(tmp_path, fake_figures):

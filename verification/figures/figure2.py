@@ -27,17 +27,16 @@ from __future__ import annotations
 import csv
 import json
 import os
-import sys
 from dataclasses import dataclass
 
 import numpy as np
-from tqdm import tqdm
 
 from effective_theory.statics.balls_in_buckets import f_upper_bound, p_star
 from effective_theory.statics.bounds.accuracy_bound import accuracy_upper_bound, random_train_mask
 from effective_theory.statics.class_description_length import relation_class_bits
 from effective_theory.statics.relations import parse_relation_name, relation_by_name
 from verification.runtime.context import RunContext
+from verification.runtime.progress import progress
 from verification.statistics import all_of, deciding_part, equivalence_verdict, t_estimate
 from verification.verdicts import ALPHA, Claim, row
 
@@ -103,6 +102,8 @@ class Figure2Settings:
     n_orderings : int
         Orderings per training set in the paper's method for greater-than (1000 in [1]_).
     curves : sequence of {"paper", "paper-uniform", "exact"}
+        The bounds to compute: the paper's Monte Carlo method (random topological sorts, or
+        ``"paper-uniform"``: uniform linear extensions) and the exact Bayes bound.
         ``"paper-uniform"`` is only computed for total orders (for equivalence relations the
         paper's method samples nothing).
     seed : int
@@ -145,7 +146,8 @@ def figure2_data(settings: Figure2Settings | None = None, run: RunContext | None
     settings : Figure2Settings, optional
         Default: the paper's Figure 2.
     run : RunContext, optional
-        Only ``run.progress`` is used (a progress bar on stderr).
+        Only ``run.progress`` is used (progress on stderr: a bar on a terminal, a line at most
+        every 30 s in a log).
 
     Returns
     -------
@@ -175,7 +177,7 @@ def figure2_data(settings: Figure2Settings | None = None, run: RunContext | None
     }
     rel_seeds = np.random.SeedSequence(int(s.seed)).spawn(len(s.relations))
     bar = (
-        tqdm(total=len(s.relations) * len(fr), desc="figure 2", file=sys.stderr, leave=False)
+        progress(len(s.relations) * len(fr), desc="figure 2", unit="point", every=30.0)
         if run.progress
         else None
     )

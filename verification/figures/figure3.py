@@ -80,6 +80,7 @@ __all__ = [
     "variant_label",
     "theory_curve",
     "crossing_fraction",
+    "check_low_fractions",
     "exact_bounds",
     "accuracy_curves",
     "sequential_curves",
@@ -536,6 +537,28 @@ def _low_pairs(rel, vs, fr):
     return ib, idf, [fi for fi, f in enumerate(fr) if f <= LOW_MAX]
 
 
+def check_low_fractions(settings: Figure3Settings) -> None:
+    """Raise a ValueError, before anything trains, when a panel that compares the inductive-bias
+    decoder with Table III's (:func:`bias_advantage`) has no training fraction <= :data:`LOW_MAX`
+    to compare them at.
+
+    Examples
+    --------
+    >>> check_low_fractions(Figure3Settings(fractions=[0.1, 0.5]))
+    >>> check_low_fractions(Figure3Settings(fractions=[0.3, 0.5]))
+    Traceback (most recent call last):
+    ...
+    ValueError: fractions must include one <= 0.2 (the inductive-bias decoder's advantage); got 0.3, 0.5
+    """
+    fr = settings.fractions
+    paired = [rel for rel, vs in settings.panels() if _low_pairs(rel, vs, fr) is not None]
+    if paired and not any(f <= LOW_MAX for f in fr):
+        raise ValueError(
+            f"fractions must include one <= {LOW_MAX:g} (the inductive-bias decoder's advantage); "
+            f"got {', '.join(f'{f:g}' for f in fr)}"
+        )
+
+
 def _advantage(res, pi, ib, idf, lows, nc) -> np.ndarray:
     """Per seed (the first ``nc``): mean over the low fractions of biased - Table III accuracy."""
     biased = np.array([res[(pi, ib, fi)].full_acc[:nc] for fi in lows])
@@ -712,6 +735,7 @@ def sequential_curves(settings: Figure3Settings, run: RunContext | None = None) 
         and ``model_steps``), ``rounds``, ``runs``, ``model_steps``.
     """
     run = RunContext() if run is None else run
+    check_low_fractions(settings)
     specs = settings.panels()
     fr = settings.fractions
     _check_sequential(settings.sequential, settings.seeds, sum(len(vs) for _, vs in specs) * len(fr))
@@ -759,6 +783,7 @@ def figure3_data(settings: Figure3Settings | None = None, run: RunContext | None
     settings = Figure3Settings() if settings is None else settings
     if not isinstance(settings, Figure3Settings):
         raise TypeError(f"settings must be a Figure3Settings, got {type(settings).__name__}")
+    check_low_fractions(settings)
     run = RunContext() if run is None else run
     specs = settings.panels()
     dense = sum(len(vs) for _, vs in specs) * len(settings.fractions) * settings.seeds

@@ -131,14 +131,20 @@ class Figure6bSettings:
     ratios : sequence of float
         Nominal ``eta_dec / eta_enc`` (stored as a tuple).
     optimizers : sequence of {"sgd", "adam"}
-        Stored as a tuple.
+        The optimizers trained: plain gradient descent and Adam (stored as a tuple).
     inits : sequence of {"normal", "uniform"}
         Decoder initialisations (:func:`~verification.model.init_parameters`), stored as a tuple.
-    seeds, steps, snapshot_every : int
-        Runs per point, updates per run (no early stop), steps between embedding snapshots (a
-        multiple of the evaluation period, 10).
-    sgd_eta_dec, adam_eta_enc : float
-        The fixed learning rate of each optimizer (see the module docstring).
+    seeds : int
+        Runs per point.
+    steps : int
+        Updates per run (no early stop).
+    snapshot_every : int
+        Steps between embedding snapshots (a multiple of the evaluation period, 10).
+    sgd_eta_dec : float
+        The decoder learning rate of the gradient-descent runs, held fixed
+        (``eta_enc = eta_dec / ratio``).
+    adam_eta_enc : float
+        The encoder learning rate of the Adam runs, held fixed (``eta_dec = ratio * eta_enc``).
     seed : int
         Experiment seed (:func:`~verification.figures._common.model_seeds`).
 

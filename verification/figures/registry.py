@@ -13,7 +13,7 @@ figure's data, plot or checks are first needed.
 Examples
 --------
 >>> [f.number for f in FIGURES.values()]
-['table2', '2', '3', '4', '5', '6', '7', '8', '6b']
+['table2', '2', '3', '4', '5', '6', '6-uniform', '6-gd', '7', '8', '6b']
 >>> FIGURES["fig7"].settings("full")["steps"]
 100000
 >>> FIGURES["fig7"].settings("full", seed=2)["seed"]  # --seed is added to the tier's seed
@@ -22,10 +22,14 @@ Examples
 
 from __future__ import annotations
 
+import ast
 import copy
 import importlib
+import importlib.util
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -92,6 +96,9 @@ class Figure:
         ``cost(data) -> dict`` of a dense design (runs and model-steps against the dense design's).
     trains : bool
         True when the data function trains networks (the device is then part of the cache key).
+    shows_progress : bool
+        True when the data function reports progress (``run.progress``) although it trains
+        nothing; a figure that trains always does (:attr:`reports_progress`).
     caption : str
     arm : str, optional
         For an entry that runs a figure under other conditions than its main entry: a short name
@@ -124,6 +131,7 @@ class Figure:
     note: str | None = None
     cost: str | None = None
     trains: bool = False
+    shows_progress: bool = False
     caption: str = ""
     arm: str | None = None
     conditions: str = ""
@@ -136,6 +144,11 @@ class Figure:
         if set(self.tiers) != set(TIERS):
             raise ValueError(f"{self.key}: tiers must be {TIERS}, got {sorted(self.tiers)}")
         object.__setattr__(self, "tiers", MappingProxyType({t: _frozen(s) for t, s in self.tiers.items()}))
+
+    @property
+    def reports_progress(self) -> bool:
+        """Whether ``--progress`` changes anything for this figure (it trains, or shows progress)."""
+        return self.trains or self.shows_progress
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -163,6 +176,26 @@ class Figure:
     def load(self):
         """The figure's module."""
         return importlib.import_module(self.module)
+
+    def setting_descriptions(self) -> dict[str, str]:
+        """``{setting: its description}`` from the numpydoc ``Parameters`` of the settings dataclass
+        (``settings_type``), read from the module's source without importing it (a figure that
+        trains imports torch): what ``geneft figure N --help`` says of each setting.
+
+        Markup is dropped (``:func:`~a.b.f``` becomes ``f``); a line naming several settings
+        (``seeds, steps : int``) gives each of them the same description.
+        """
+        try:
+            spec = importlib.util.find_spec(self.module)
+        except (ImportError, ValueError):  # a module made in memory (tests) has no source
+            return {}
+        if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+            return {}
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+        cls = next(
+            (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == self.settings_type), None
+        )
+        return _numpydoc_parameters(ast.get_docstring(cls) or "") if cls is not None else {}
 
     def function(self, role: str):
         """A declared part of this figure (``"data"``, ``"settings_type"``, ``"plot"``, ``"checks"``,
@@ -254,6 +287,67 @@ class Figure:
     def evaluate(self, data) -> list[tuple[str, dict]]:
         """The check rows ``(prediction, {theory, measured, tolerance, verdict[, source]})``."""
         return list(self.function("checks")(data))
+
+
+def _numpydoc_parameters(doc: str) -> dict[str, str]:
+    r"""``{name: description}`` of a numpydoc ``Parameters`` section, markup dropped.
+
+    Examples
+    --------
+    >>> doc = "Settings.\n\nParameters\n----------\nsteps, n : int\n    Budget and size (see\n    ``n``).\n"
+    >>> _numpydoc_parameters(doc + "alpha, beta : float\n    Levels.\n\nRaises\n------\nValueError\n")
+    {'steps': 'Budget.', 'n': 'Size (see n).', 'alpha': 'Levels.', 'beta': 'Levels.'}
+    """
+    lines = doc.splitlines()
+    try:
+        i = lines.index("Parameters") + 2
+    except ValueError:
+        return {}
+    out: dict[str, str] = {}
+    names: list[str] = []
+    words: list[str] = []
+
+    def keep():
+        text = re.sub(r":\w+:`~?([^`]*)`", lambda m: m.group(1).split(".")[-1], " ".join(words))
+        text = re.sub(r"\[\d+\]_", "the paper", text.replace("``", ""))  # a reference [1]_
+        parts = _listed(text) if len(names) > 1 else [text]
+        if len(parts) != len(names):  # one description of them all
+            parts = [text] * len(names)
+        out.update(zip(names, parts))
+
+    for k in range(i, len(lines)):
+        line = lines[k]
+        underline = lines[k + 1].strip() if k + 1 < len(lines) else ""
+        if line.strip() and underline and set(underline) == {"-"}:
+            break  # the next section
+        if line and not line[0].isspace():
+            keep()
+            names, words = [n.strip() for n in line.split(" : ")[0].split(",")], []
+        elif line.strip():
+            words.append(line.strip())
+    keep()
+    return out
+
+
+def _listed(text: str) -> list[str]:
+    """The items of a description that lists one per name (``Step budget (Adam), elements and
+    evaluation period.``), split at the commas and the last "and" outside parentheses.
+
+    Examples
+    --------
+    >>> _listed("Step budget (Adam, Table III otherwise), elements and evaluation period.")
+    ['Step budget (Adam, Table III otherwise).', 'Elements.', 'Evaluation period.']
+    """
+    parts, depth, start = [], 0, 0
+    for k, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and ch == ",":
+            parts.append(text[start:k])
+            start = k + 1
+    parts.append(text[start:])
+    last = re.split(r" and (?![^(]*\))", parts[-1])
+    parts = [p.strip().rstrip(".") for p in parts[:-1] + last]
+    return [p[:1].upper() + p[1:] + "." for p in parts if p]
 
 
 def _fractions20() -> list[float]:
@@ -482,6 +576,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 module="verification.figures.figure2",
                 data="figure2_data",
                 evidence="computation",
+                shows_progress=True,
                 settings_type="Figure2Settings",
                 note="NOTE",
                 tiers={

@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from verification.runtime.progress import progress as report_progress
 from verification.runtime.provenance import chunk_meta
 
 __all__ = [
@@ -128,7 +129,9 @@ class Executor(abc.ABC):
             Cache namespace of this kind of chunk (required with ``cache``); part of
             the key, so two sweeps with different functions must use different names.
         progress : bool
-            Show a tqdm progress bar over the chunks (stderr).
+            Report progress over the chunks on stderr: a bar on a terminal, one line per finished
+            chunk with the elapsed time and an ETA elsewhere
+            (:func:`~verification.runtime.progress.progress`).
         desc : str, optional
             Label of the progress bar (default: ``name``).
 
@@ -157,16 +160,8 @@ class Executor(abc.ABC):
 
         bar = None
         if progress:
-            # imported here: tqdm.auto takes 40 ms to import after verification.cli (measured),
-            # which imports this module for every `geneft` command (itself 24 ms)
-            from tqdm.auto import tqdm
-
-            bar = tqdm(
-                total=len(chunks),
-                initial=len(chunks) - len(todo),
-                desc=desc or name or "chunks",
-                unit="chunk",
-                leave=False,
+            bar = report_progress(
+                len(chunks), initial=len(chunks) - len(todo), desc=desc or name or "chunks", unit="chunk"
             )
 
         def finished(i: int, result: Any) -> None:

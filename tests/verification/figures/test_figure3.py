@@ -35,6 +35,21 @@ def test_cli_rejects_bad_input(argv, capsys):
     assert capsys.readouterr().err.startswith("geneft: error:")
 
 
+def test_fractions_above_the_low_range_are_refused_before_training(tmp_path, capsys, monkeypatch):
+    """``geneft figure 3 --fractions 0.3 0.5``: the advantage row needs a fraction <= 0.2; one line,
+    exit 2, and nothing trained or written."""
+    import verification.figures.figure3 as figure3
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained before the settings were checked")
+
+    monkeypatch.setattr(figure3, "_dense_curves", no_training)
+    assert main(["figure", "3", "--out", str(tmp_path), "--fractions", "0.3", "0.5"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("geneft: error: fractions must include one <= 0.2") and err.count("\n") == 1
+    assert not (tmp_path / "figure3.csv").exists()
+
+
 def test_accuracy_curves_validate_before_training():
     with pytest.raises(ValueError, match="strictly increasing"):
         accuracy_curves("mod3", settings=Figure3Settings(fractions=[0.5, 0.2], seeds=1, steps=1))

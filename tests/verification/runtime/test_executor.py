@@ -111,9 +111,22 @@ def test_map_through_a_partly_filled_cache_equals_computing_everything(values, c
         assert all(c not in pre for c in computed)
 
 
-def test_progress_bar_runs(tmp_path, capsys):
-    out = LocalExecutor().map(square_chunk, [{"i": 2}], cache=ResultCache(tmp_path), name="sq", progress=True)
-    assert out[0]["square"] == 4
+def test_progress_in_a_log_is_one_line_per_chunk(tmp_path, capsys):
+    """stderr that is not a terminal (a log, CI): a plain line per computed chunk, no carriage return."""
+    cache = ResultCache(tmp_path)
+    LocalExecutor().map(square_chunk, [{"i": 2}], cache=cache, name="sq")
+    out = LocalExecutor().map(
+        square_chunk, [{"i": i} for i in (1, 2, 3)], cache=cache, name="sq", progress=True, desc="squares"
+    )
+    assert [r["square"] for r in out] == [1, 4, 9]
+    err = capsys.readouterr().err
+    assert "\r" not in err
+    lines = err.splitlines()  # the cached chunk counts, the two computed ones each write a line
+    assert [line.split(",")[0] for line in lines] == [
+        "squares: 2/3 chunks (67%)",
+        "squares: 3/3 chunks (100%)",
+    ]
+    assert all("elapsed, ETA" in line for line in lines)
 
 
 def test_bad_arguments():
