@@ -335,7 +335,8 @@ def local_slopes_text(fit, xs, *, level=0.9, x_name="x") -> str:
     text = f"local slope along {x_name} ({100 * level:g}% CI): " + ", ".join(parts)
     if fit.curved:
         a, b = fit.interval("curvature", level)
-        text += f"; curvature {fit.curvature:.3g} [{a:.3g}, {b:.3g}]"
+        c = fit.curvature if abs(fit.curvature) > 1e-9 else 0.0  # a symmetric diagram's is 0 to rounding
+        text += f"; curvature {c:.3g} [{a:.3g}, {b:.3g}]"
     return text
 
 
