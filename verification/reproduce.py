@@ -25,7 +25,14 @@ from verification.runtime.context import RunContext
 from verification.runtime.progress import duration
 from verification.runtime.result_cache import ResultCache
 
-__all__ = ["run_figure", "run_reproduce", "evaluate_tier", "check_device", "default_cache"]
+__all__ = [
+    "run_figure",
+    "run_reproduce",
+    "evaluate_tier",
+    "evaluate_runs_csv",
+    "check_device",
+    "default_cache",
+]
 
 
 def default_cache(out) -> Path:
@@ -97,6 +104,23 @@ def evaluate_tier(
         settings = fig.settings(tier, seed=seed)
         rows += _checks(fig, settings, fig.compute(settings, run), _command(fig, tier, seed, run.device))
     return {c.claim_id: c for c in adjust(rows)}
+
+
+def evaluate_runs_csv(name, path, *, tier: str = "full", seed: int = 0) -> dict[str, Check]:
+    """The rows of a phase diagram (Figure 5 or 8) re-checked from its runs' CSV, training nothing.
+
+    ``path`` is the CSV the figure's plot writes (``docs/img/figure5-full.csv``), ``tier`` and
+    ``seed`` the settings it was run with; the rows are Holm-adjusted among the figure's own rows,
+    as ``geneft reproduce --only`` does (:func:`verification.figures.phase_diagram.data_from_csv`).
+    """
+    # imported here: the phase-diagram module imports torch (1.1 s, measured) through the trainer's
+    # configuration, which the other commands of this module need only when they train
+    from verification.figures.phase_diagram import data_from_csv
+
+    fig = name if isinstance(name, Figure) else get_figure(name)
+    settings = fig.settings(tier, seed=seed)
+    data = data_from_csv(path, settings)
+    return {c.claim_id: c for c in adjust(_checks(fig, settings, data, _command(fig, tier, seed, None)))}
 
 
 def _cost_note(fig, data) -> str | None:

@@ -10,8 +10,10 @@ Shared by :mod:`verification.figures.figure5` (``x = log10 eta_enc``) and
   (:mod:`verification.designs.adaptive_columns`); both give the runs as JSON-ready lists.
 * :func:`boundary_fits` fits the generalization/memorization boundary ``y0(x) = a + b x`` to
   *every* run by maximum likelihood (:func:`verification.statistics.fit_boundary`; generalization
-  and grokking on one side, memorization on the other, confusion left out).  A column in which
-  every run (or none) generalizes is not dropped: its runs bound the line from one side.  The
+  and grokking on one side, memorization on the other, confusion left out), or with
+  ``curvature=True`` the parabola ``a + b (x - x_c) + c (x - x_c)^2``, whose local slope the rows
+  test where the theory is meant to apply (:data:`verification.verdicts.SLOPE_AT`).  A column in
+  which every run (or none) generalizes is not dropped: its runs bound the line from one side.  The
   same fit is made with the phases the runs had at a quarter of the budget (read off the same
   runs' first-reached steps), so that a boundary that still moves with the budget (late
   grokking) is seen.
@@ -55,9 +57,12 @@ __all__ = [
     "adaptive_diagram",
     "boundary_runs",
     "boundary_fits",
+    "curve_summary",
     "analyze_boundary",
     "diagram_data",
+    "data_from_csv",
     "budget_checked_row",
+    "local_slopes_text",
     "plot_phase_diagrams",
 ]
 
@@ -288,11 +293,21 @@ def boundary_runs(diagram, relation, *, x_key, y_key="log_eta_dec", budget=None)
 
 
 def boundary_fits(
-    diagram, relation, *, x_key, y_key="log_eta_dec", budget=None, unit_slope=False, free_slope=True
+    diagram,
+    relation,
+    *,
+    x_key,
+    y_key="log_eta_dec",
+    budget=None,
+    unit_slope=False,
+    free_slope=True,
+    curvature=False,
 ):
     """Maximum-likelihood boundary of one relation (:func:`verification.statistics.fit_boundary`).
 
-    Returns ``(fit, fit_unit_slope)``: (``free_slope=True``) the line with free slope, and
+    Returns ``(fit, fit_unit_slope)``: (``free_slope=True``) the line with free slope -- with
+    ``curvature=True`` the parabola ``y0 = a + b (x - x_c) + c (x - x_c)^2``, or the line when
+    there are fewer than three columns (a line's local slope is its slope) -- and
     (``unit_slope=True``) the constant-ratio line ``y0 = a + x`` whose intercept is ``log10 r*``;
     a fit not asked for is None.  Either is None when the runs cannot support it (no run, or a
     single column for the free slope).
@@ -300,9 +315,60 @@ def boundary_fits(
     x, y, g = boundary_runs(diagram, relation, x_key=x_key, y_key=y_key, budget=budget)
     if x.size == 0:
         return None, None
-    free = fit_boundary(x, y, g) if free_slope and np.unique(x).size >= 2 else None
+    columns = np.unique(x).size
+    free = None
+    if free_slope and columns >= 2:
+        free = fit_boundary(x, y, g, curvature=curvature and columns >= 3)
     unit = fit_boundary(x, y, g, slope=1.0) if unit_slope else None
     return free, unit
+
+
+def local_slopes_text(fit, xs, *, level=0.9, x_name="x") -> str:
+    """The local slope of ``fit`` with its ``level`` interval at the low end, centre and high end of
+    ``xs``, and the curvature: the words a phase-diagram row adds to its measurement."""
+    lo, hi = min(xs), max(xs)
+    parts = []
+    for x in (lo, 0.5 * (lo + hi), hi):
+        e = fit.local_slope(x, level)
+        a, b = e.interval(level)
+        parts.append(f"{e.value:.3g} [{a:.3g}, {b:.3g}] at {x:g}")
+    text = f"local slope along {x_name} ({100 * level:g}% CI): " + ", ".join(parts)
+    if fit.curved:
+        a, b = fit.interval("curvature", level)
+        c = fit.curvature if abs(fit.curvature) > 1e-9 else 0.0  # a symmetric diagram's is 0 to rounding
+        text += f"; curvature {c:.3g} [{a:.3g}, {b:.3g}]"
+    return text
+
+
+def curve_summary(diagram, relation, *, x_key, y_key="log_eta_dec", level=0.9, points=13) -> dict | None:
+    """JSON summary of the curvature-allowing boundary of one relation (None with under three columns).
+
+    ``x_centre``, ``slope`` (at ``x_centre``), ``curvature`` and its ``level`` interval,
+    ``local_slopes`` (``[x, slope, lo, hi]`` at the low end, centre and high end of the columns)
+    and ``band`` (``[x, y0, lo, hi]`` at ``points`` values of ``x`` across the columns: the curve
+    with its pointwise interval).
+    """
+    fit, _ = boundary_fits(diagram, relation, x_key=x_key, y_key=y_key, curvature=True)
+    if fit is None or not fit.curved:
+        return None
+    xs = [c["x"] for c in fit.columns]
+    lo, hi = min(xs), max(xs)
+    slopes = []
+    for x in (lo, 0.5 * (lo + hi), hi):
+        e = fit.local_slope(x, level)
+        slopes.append([float(x), e.value, *e.interval(level)])
+    return {
+        "x_centre": fit.x_centre,
+        "slope": fit.slope,
+        "curvature": fit.curvature,
+        "curvature_interval": list(fit.interval("curvature", level)),
+        "local_slopes": slopes,
+        "band": [
+            [float(x), fit.value(float(x)), *fit.interval(float(x), level)]
+            for x in np.linspace(lo, hi, points)
+        ],
+        "level": level,
+    }
 
 
 def analyze_boundary(diagram, relation, *, x_key="log_eta_enc", y_key="log_eta_dec", level=0.9) -> dict:
@@ -310,8 +376,9 @@ def analyze_boundary(diagram, relation, *, x_key="log_eta_enc", y_key="log_eta_d
 
     Returns ``counts`` (phases), ``runs``, and for the free-slope fit ``slope`` with its ``level``
     interval, ``intercept``, ``width`` and ``columns`` (per column ``x``, ``runs``,
-    ``generalized``, ``y0`` and its interval, ``censored``); for Figure 5 (``x_key="log_eta_enc"``)
-    also ``log_ratio`` (``log10 r*`` of the constant-ratio line) with its interval.
+    ``generalized``, ``y0`` and its interval, ``censored``); ``curve``, the curvature-allowing fit
+    (:func:`curve_summary`); for Figure 5 (``x_key="log_eta_enc"``) also ``log_ratio``
+    (``log10 r*`` of the constant-ratio line) with its interval.
     """
     idx = [k for k, r in enumerate(diagram["relation"]) if r == relation]
     phases = [diagram["phase"][k] for k in idx]
@@ -332,6 +399,7 @@ def analyze_boundary(diagram, relation, *, x_key="log_eta_enc", y_key="log_eta_d
     if unit is not None:
         out.update(log_ratio=unit.intercept, log_ratio_interval=list(unit.interval("intercept", level)))
         out["critical_ratio"] = 10.0**unit.intercept
+    out["curve"] = curve_summary(diagram, relation, x_key=x_key, y_key=y_key, level=level)
     out["level"] = level
     return out
 
@@ -398,16 +466,19 @@ def diagram_data(params: dict, *, x_key: str, x_field: str, fixed=None, adaptive
     }
 
 
-def budget_checked_row(diagram, relation, *, x_key, quantity, make_row, unit_slope=False):
+def budget_checked_row(diagram, relation, *, x_key, quantity, make_row, unit_slope=False, curvature=False):
     """A boundary row, checked at a quarter of the budget (:func:`verification.verdicts.budget_check`).
 
-    ``make_row(fit)`` builds the row from the free-slope fit (or, ``unit_slope=True``, the slope-1
-    fit); ``quantity`` (``"slope"``, ``"intercept"``) is compared between the full and the quarter
-    budget.  Returns ``(row, fit, fit_quarter)`` (``fit_quarter`` None when the runs at the quarter
-    budget do not support it), or ``(None, None, None)`` when the runs do not support the fit.
+    ``make_row(fit)`` builds the row from the free-slope fit (``curvature=True``: the
+    curvature-allowing one; see :func:`boundary_fits`) or, ``unit_slope=True``, the slope-1 fit;
+    ``quantity`` (``"slope"``, ``"intercept"``, ``("slope", x)``, ``("ratio", x)``, ...) is compared
+    between the full and the quarter budget.  Returns ``(row, fit, fit_quarter)`` (``fit_quarter``
+    None when the runs at the quarter budget do not support it), or ``(None, None, None)`` when the
+    runs do not support the fit.
     """
     pick = 1 if unit_slope else 0
-    which = {"unit_slope": unit_slope, "free_slope": not unit_slope}  # only the fit the row reads
+    # only the fit the row reads
+    which = {"unit_slope": unit_slope, "free_slope": not unit_slope, "curvature": curvature}
     fit = boundary_fits(diagram, relation, x_key=x_key, **which)[pick]
     if fit is None:
         return None, None, None
@@ -417,6 +488,41 @@ def budget_checked_row(diagram, relation, *, x_key, quantity, make_row, unit_slo
     if fit_q is not None:
         row = budget_check(row, fit.estimate(quantity, level=0.9), fit_q.estimate(quantity, level=0.9))
     return row, fit, fit_q
+
+
+def data_from_csv(path, settings: Mapping) -> dict:
+    """A phase diagram's data for its checks (``evaluate``), rebuilt from the runs' CSV.
+
+    The CSV is the one :func:`plot_phase_diagrams` writes (one row per run: relation, the column,
+    ``log_eta_dec``, seed, phase, the steps at which the train and test accuracies were first
+    reached, the final accuracies, the steps run), ``settings`` the figure's tier settings (the
+    registry's).  Every per-run list is restored with its type, so the checks, which read the
+    runs, their first-reached steps and the budget, give the rows the full data give; what the
+    CSV does not hold (an adaptive design's ``rounds`` and ``columns_done``, the stored boundary
+    summaries) is left out.
+
+    Returns
+    -------
+    dict
+        ``params`` (``settings`` without the adaptive options) and ``diagram`` (the per-run lists,
+        ``steps``, ``gap`` and ``model_steps``).
+    """
+    types = {
+        "relation": str,
+        "phase": str,
+        "seed": int,
+        "steps_to_train": int,
+        "steps_to_test": int,
+        "steps_run": int,
+    }
+    with open(path, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    if not rows:
+        raise ValueError(f"{path}: no runs")
+    diagram = {k: [types.get(k, float)(r[k]) for r in rows] for k in rows[0]}
+    params = {k: v for k, v in settings.items() if k != "adaptive"}
+    diagram.update(steps=int(params["steps"]), gap=GAP, model_steps=int(sum(diagram["steps_run"])))
+    return {"params": params, "diagram": diagram}
 
 
 def _write_csv(diagram, path):
@@ -484,12 +590,15 @@ def plot_phase_diagrams(
     """One panel per relation (PNG) and the runs (CSV); return the paths.
 
     Each sampled point is a rectangle split into one stripe per run, coloured by the run's phase
-    (key below the panels), so that points whose seeds disagree are visible.  The fitted boundary
-    line is solid, with its pointwise interval shaded grey; each column's own boundary, fitted to
-    that column's runs alone (:func:`verification.statistics.fit_column`), is a black point with
-    its interval (a one-sided interval, as for a column where all or none generalize, is a bar
-    from a triangle at its finite end, pointing to the open side), so a boundary that is not a line
-    (a threshold) shows as points off it.  The reference line of the paper is dashed.
+    (key below the panels), so that points whose seeds disagree are visible.  The fitted boundary,
+    allowing curvature (:func:`curve_summary`), is solid, with its pointwise interval shaded grey,
+    and its local slope at the low end, centre and high end of the columns is in the panel's title;
+    the straight line fitted to the same runs is dotted.  Each column's own boundary, fitted to that
+    column's runs alone (:func:`verification.statistics.fit_column`), is a black point with its
+    interval (a one-sided interval, as for a column where all or none generalize, is a bar from a
+    triangle at its finite end, pointing to the open side), so a boundary that is not a line (a
+    threshold) shows as points off it.  The reference line of the paper is dashed.  The key of the
+    lines and of the phases is below the panels, so that it hides no run.
     """
     # imported here: matplotlib.pyplot takes 0.37 s to import (measured), which the data and the
     # checks do not need, and choosing the Agg backend at import would change the caller's
@@ -497,29 +606,36 @@ def plot_phase_diagrams(
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     os.makedirs(out_dir, exist_ok=True)
     diagram = data["diagram"]
     relations = data["params"]["relations"]
     ncol = len(relations)
-    fig, axes = plt.subplots(1, ncol, figsize=(max(4.4 * ncol, 6.4), 4.4), squeeze=False)
+    fig, axes = plt.subplots(1, ncol, figsize=(max(4.4 * ncol, 6.4), 4.9), squeeze=False)
     xs_all, ys_all = np.unique(diagram[x_key]), np.unique(diagram[y_key])
     dx = float(np.diff(xs_all).min()) if xs_all.size > 1 else 0.5
     dy = float(np.diff(ys_all).min()) if ys_all.size > 1 else 0.5
     xlim = (xs_all[0] - dx / 2, xs_all[-1] + dx / 2)
     ylim = (ys_all[0] - dy / 2, ys_all[-1] + dy / 2)
+    level = 0.9
     for panel, (ax, rel) in enumerate(zip(axes[0], relations)):
         _draw_runs(ax, diagram, rel, x_key=x_key, y_key=y_key, size=(dx, dy))
         b = data["boundary"][rel]
         level = float(b.get("level", 0.9))
-        cols = sorted(b.get("columns", []), key=lambda c: c["x"])
-        if len(cols) >= 2:
-            cx = [c["x"] for c in cols]
-            band = np.clip(np.array([c["interval"] for c in cols], dtype=float), *ylim)
-            ax.fill_between(
-                cx, band[:, 0], band[:, 1], color="0.5", alpha=0.2, lw=0, label=f"line: {100 * level:g}% band"
-            )
+        # data cached before the curved fit existed carry no "curve": fit it from the runs
+        curve = (
+            b["curve"] if "curve" in b else curve_summary(diagram, rel, x_key=x_key, y_key=y_key, level=level)
+        )
+        title = f"({chr(ord('a') + panel)}) {rel}"
+        if curve is not None:
+            band = np.array(curve["band"], dtype=float)
+            ax.fill_between(band[:, 0], *np.clip(band[:, 2:4].T, *ylim), color="0.5", alpha=0.25, lw=0)
+            ax.plot(band[:, 0], band[:, 1], "k-", lw=1.6)
+            at = " / ".join(f"{s[0]:g}" for s in curve["local_slopes"])
+            slopes = " / ".join(f"{s[1]:.2f}" for s in curve["local_slopes"])
+            title += f"\nlocal slope at {at}: {slopes}"
         for xv, lo, hi, y0 in _column_boundaries(diagram, rel, x_key=x_key, y_key=y_key, level=level):
             ax.plot([xv, xv], [max(lo, ylim[0]), min(hi, ylim[1])], "k-", lw=1.2)
             if math.isfinite(lo) and math.isfinite(hi):
@@ -531,27 +647,40 @@ def plot_phase_diagrams(
                 ax.plot([xv], [min(max(hi, ylim[0]), ylim[1])], "kv", ms=4.5, clip_on=False)
         line_x = np.array(xlim)
         if math.isfinite(b.get("slope", math.nan)):
-            lo, hi = b["slope_interval"]
-            ax.plot(
-                line_x,
-                b["slope"] * line_x + b["intercept"],
-                "k-",
-                lw=1.5,
-                label=f"fit: slope {b['slope']:.2f} [{lo:.2f}, {hi:.2f}]",
-            )
-        ax.plot(line_x, reference_slope * line_x + reference_intercept, "k--", lw=1, label=reference_label)
-        ax.errorbar([], [], yerr=[], fmt="ko", ms=3.5, lw=1.2, label=f"per column ({100 * level:g}% CI)")
+            ax.plot(line_x, b["slope"] * line_x + b["intercept"], ":", color="0.15", lw=1.3)
+        ax.plot(line_x, reference_slope * line_x + reference_intercept, "k--", lw=1)
         ax.set_xlim(xlim)
         ax.set_ylim(ylim)
         ax.set_xticks(xs_all if xs_all.size <= 7 else xs_all[:: int(math.ceil(xs_all.size / 7))])
         ax.tick_params(axis="x", labelrotation=0, labelsize=8)
-        ax.set_title(f"({chr(ord('a') + panel)}) {rel}", fontsize=10)
+        ax.set_title(title, fontsize=9)
         ax.set_xlabel(x_label)
         ax.set_ylabel(y_label)
-        ax.legend(fontsize=7, loc="upper left", framealpha=0.85)
-    key = [Patch(color=c, label=p) for p, c in PHASE_COLOURS.items()]
-    fig.legend(handles=key, loc="lower center", ncol=4, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    pct = f"{100 * level:g}%"
+    lines = [
+        (Line2D([], [], color="k", lw=1.6), "fit allowing curvature"),
+        (Patch(color="0.5", alpha=0.25, lw=0), f"its {pct} band"),
+        (Line2D([], [], color="0.15", ls=":", lw=1.3), "straight-line fit"),
+        (Line2D([], [], color="k", ls="--", lw=1), reference_label),
+        (Line2D([], [], color="k", marker="o", ms=3.5, lw=1.2), f"per column ({pct} CI)"),
+    ]
+    phases = [(Patch(color=c), p) for p, c in PHASE_COLOURS.items()]
+    # one row of line keys under two or more panels, two rows under one (so that none is cut off)
+    per_row = 5 if ncol >= 2 else 3
+    rows = math.ceil(len(lines) / per_row)
+    inch = 1 / fig.get_figheight()  # a line of 8-point keys is about 0.22 inch high
+    fig.legend(
+        *zip(*phases), loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=8, frameon=False
+    )
+    fig.legend(
+        *zip(*lines),
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.25 * inch),
+        ncol=per_row,
+        fontsize=8,
+        frameon=False,
+    )
+    fig.tight_layout(rect=(0, (0.3 + 0.22 * rows) * inch, 1, 1))
     png = os.path.join(out_dir, f"{name}.png")
     fig.savefig(png, dpi=120)
     plt.close(fig)

@@ -19,7 +19,10 @@ Three pieces, none of which imports torch (numpy and scipy only):
    generalizes everywhere (or nowhere) is not dropped: it bounds the line from one side, as a
    censored observation does.  Intervals are profile-likelihood intervals
    (:func:`fit_boundary`, :meth:`BoundaryFit.interval`); :func:`fit_column` is the same model
-   for one column alone.
+   for one column alone.  A boundary that bends is fitted with ``curvature=True``,
+   ``y_0(x) = a + b (x - x_c) + c (x - x_c)^2`` (``x_c`` the centre of the sampled ``x``), by the
+   same likelihood, with profile-likelihood intervals of ``c``, of ``y_0(x)`` and of the local
+   slope ``b + 2 c (x - x_c)`` at any ``x`` (:meth:`BoundaryFit.local_slope`).
 
 2. **Verdicts** (:class:`Verdict`).  Each claim of the paper is tested in the direction its
    words have: one-sided (``<=``, ``>=``) or an equivalence with a margin declared up front

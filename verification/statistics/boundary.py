@@ -20,6 +20,19 @@ from verification.statistics.estimates import Estimate
 
 __all__ = ["BoundaryFit", "fit_boundary", "fit_column"]
 
+#: cost per squared decade of a curve's value outside the box ``[lo, hi]`` in a profile (negative
+#: log-likelihood units): 0.01 decade outside costs 10, far more than a diagram's runs can gain
+_PENALTY = 1e5
+
+#: the default box of a curve is this many times a line's (``margin`` of :func:`fit_boundary`): a
+#: parabola's value at a censored end of the range may lie far beyond the sampled ``y`` range
+#: even when the curve over the columns does not
+_CURVE_MARGIN = 4.0
+
+#: a curve's interval end is the box's, not the data's, when a box twice as wide moves it outwards
+#: by more than this (relative to ``max(1, |end|)``; the ends are solved to 1e-6)
+_BOX_MOVE = 1e-3
+
 
 def _log_link(z, link):
     """``log F(z)`` and its derivative for the probit or logistic link."""
@@ -90,11 +103,15 @@ class _Model:
     """Bernoulli likelihood of the boundary model on aggregated trials (private).
 
     The line is parametrised by ``beta``: its values at the outer columns ``(y_L, y_R)`` (two
-    parameters), or ``y_L`` alone when the slope is fixed or there is one column; ``y0_c = W beta +
-    o``.  ``log s`` is one parameter (shared) or one per column.
+    parameters), or ``y_L`` alone when the slope is fixed or there is one column; the parabola
+    (``curvature=True``) by its values at the outer columns and at the centre ``x_c`` of the
+    sampled range, ``(y_L, y_c, y_R)``.  ``y0_c = W beta + o``.  ``log s`` is one parameter
+    (shared) or one per column.  Values at points, not coefficients, so that the box ``[lo, hi]``
+    on ``beta`` bounds the whole curve over the sampled range (a censored diagram cannot send it
+    to infinity).
     """
 
-    def __init__(self, x, y, g, *, direction, link, s_min, s_max, margin, slope, scale):
+    def __init__(self, x, y, g, *, direction, link, s_min, s_max, margin, slope, scale, curvature=False):
         x = np.asarray(x, dtype=float).reshape(-1)
         y = np.asarray(y, dtype=float).reshape(-1)
         g = np.asarray(g).reshape(-1)
@@ -128,12 +145,26 @@ class _Model:
         self.s_max = float(s_max) if s_max is not None else 10.0 * max(span, self.h)
         if not 0 < self.s_min < self.s_max:
             raise ValueError(f"need 0 < s_min < s_max, got {self.s_min}, {self.s_max}")
-        m = float(margin) if margin is not None else max(span, 4 * self.h, 1.0)
+        m = (
+            float(margin)
+            if margin is not None
+            else max(span, 4 * self.h, 1.0) * (_CURVE_MARGIN if curvature else 1.0)
+        )
+        self.margin = m
         self.lo, self.hi = float(ys[0] - m), float(ys[-1] + m)
         C = self.xs.size
         self.slope_fixed = slope
+        self.curved = bool(curvature)
         xl = self.xs[0]
-        if slope is None and C >= 2:
+        self.x_c = 0.5 * (xl + self.xs[-1])
+        if self.curved:
+            if slope is not None:
+                raise ValueError("curvature=True fits the slope: do not fix it")
+            if C < 3:
+                raise ValueError(f"a curved boundary needs at least three columns, got {C}")
+            self.W = np.stack([self._basis(v) for v in self.xs])
+            self.o = np.zeros(C)
+        elif slope is None and C >= 2:
             dx = self.xs[-1] - xl
             self.W = np.stack([(self.xs[-1] - self.xs) / dx, (self.xs - xl) / dx], axis=1)
             self.o = np.zeros(C)
@@ -144,9 +175,39 @@ class _Model:
         self.n_s = C if scale == "per_column" else 1
         self.sidx = self.col if scale == "per_column" else np.zeros(self.col.size, dtype=int)
 
+    # -- the parabola through (x_L, y_L), (x_c, y_c), (x_R, y_R): Lagrange weights in t
+    def _basis(self, x, derivative=0):
+        """Weights ``w`` with ``w . beta`` = ``y0(x)`` (0), ``dy0/dx`` (1) or ``c`` = half of ``y0''`` (2)."""
+        hw = 0.5 * (self.xs[-1] - self.xs[0])
+        t = (float(x) - self.x_c) / hw
+        if derivative == 0:
+            return np.array([0.5 * t * (t - 1.0), 1.0 - t * t, 0.5 * t * (t + 1.0)])
+        if derivative == 1:
+            return np.array([t - 0.5, -2.0 * t, t + 0.5]) / hw
+        return np.array([0.5, -1.0, 0.5]) / hw**2
+
     # -- linear functionals of the line: psi = v . beta + v0
     def functional(self, quantity):
-        """``(v, v0)`` of ``quantity``: "slope", "intercept" (y0 at x = 0) or a float x."""
+        """``(v, v0)`` of ``quantity``: "slope", "intercept" (y0 at x = 0), a float x (y0 there),
+        ``("slope", x)`` (the local slope at x), ``("ratio", x)`` (``y0(x) - x``) or "curvature"."""
+        if isinstance(quantity, tuple):
+            kind, at = quantity
+            if kind == "ratio":
+                v, v0 = self.functional(float(at))
+                return v, v0 - float(at)
+            if kind != "slope":
+                raise ValueError(f"unknown quantity {quantity!r}")
+            if self.curved:
+                return self._basis(at, 1), 0.0
+            return self.functional("slope")
+        if self.curved:
+            if quantity == "slope":
+                return self._basis(self.x_c, 1), 0.0
+            if quantity == "curvature":
+                return self._basis(self.x_c, 2), 0.0
+            return self._basis(0.0 if quantity == "intercept" else float(quantity)), 0.0
+        if quantity == "curvature":
+            raise ValueError("a straight-line fit has no curvature: fit with curvature=True")
         xl = self.xs[0]
         if quantity == "slope":
             if self.slope_fixed is not None:
@@ -180,14 +241,22 @@ class _Model:
         glogs = np.bincount(self.sidx, weights=-du * u, minlength=self.n_s)
         return -ll, -gbeta, -glogs
 
-    def _solve(self, B0, M, t_bounds, starts, *, stop_early=False):
-        """Minimise over ``t`` (beta = B0 + M t) and ``log s``; best of the given starts."""
+    def _solve(self, B0, M, t_bounds, starts, *, stop_early=False, penalty=False):
+        """Minimise over ``t`` (beta = B0 + M t) and ``log s``; best of the given starts.
+
+        ``penalty``: ``beta`` outside the box ``[lo, hi]`` costs ``_PENALTY`` times the squared
+        excess (for a coordinate that ``t``'s own bounds do not keep inside).
+        """
         k = M.shape[1]
         ls_lo, ls_hi = math.log(self.s_min), math.log(self.s_max)
 
         def f(phi):
             beta = B0 + M @ phi[:k]
             v, gb, gs = self.nll(beta, phi[k:])
+            if penalty:
+                excess = np.maximum(beta - self.hi, 0.0) - np.maximum(self.lo - beta, 0.0)
+                v += _PENALTY * float(excess @ excess)
+                gb = gb + 2.0 * _PENALTY * excess
             return v, np.concatenate([M.T @ gb, gs])
 
         bounds = list(t_bounds) + [(ls_lo, ls_hi)] * self.n_s
@@ -246,6 +315,8 @@ class _Model:
             M = np.zeros((1, 0))
             r = self._solve(bstar, M, [], log_starts, stop_early=True)
             return float(r.fun), (bstar, r.x)
+        if self.p > 2:
+            return self._profile_eliminated(v, v0, psi, start_beta, log_starts)
         nvec = np.array([-v[1], v[0]]) / math.sqrt(vv)
         tlo, thi = -math.inf, math.inf
         for j in range(2):
@@ -262,15 +333,55 @@ class _Model:
         r = self._solve(bstar, nvec[:, None], [(tlo, thi)], starts, stop_early=True)
         return float(r.fun), (bstar + nvec * r.x[0], r.x[1:])
 
+    def _eliminated(self, v):
+        """``j``, the other coordinates and ``M``: ``beta = B0 + M beta_others`` on ``v . beta = const``."""
+        j = int(np.argmax(np.abs(v)))
+        others = [i for i in range(self.p) if i != j]
+        M = np.zeros((self.p, self.p - 1))
+        for a, i in enumerate(others):
+            M[i, a] = 1.0
+            M[j, a] = -v[i] / v[j]
+        return j, others, M
+
+    def _profile_eliminated(self, v, v0, psi, start_beta, log_starts):
+        """:meth:`profile` for three or more line parameters: the constraint solved for the
+        coordinate ``j`` with the largest weight, the others kept in the box by their bounds and
+        ``beta_j`` by a steep penalty outside it (the box is a polytope in the other coordinates)."""
+        pmin, pmax = self.psi_range(v, v0)
+        tol = 1e-9 * max(1.0, abs(pmin), abs(pmax))
+        if not pmin - tol <= psi <= pmax + tol:
+            return math.inf, None
+        j, others, M = self._eliminated(v)
+        B0 = np.zeros(self.p)
+        B0[j] = (psi - v0) / v[j]
+        t0 = np.clip(np.asarray(start_beta, dtype=float)[others], self.lo, self.hi)
+        starts = [np.concatenate([t0, ls]) for ls in log_starts]
+        bounds = [(self.lo, self.hi)] * (self.p - 1)
+        r = self._solve(B0, M, bounds, starts, stop_early=True, penalty=True)
+        return float(r.fun), (B0 + M @ r.x[: self.p - 1], r.x[self.p - 1 :])
+
 
 @dataclass(frozen=True)
 class BoundaryFit:
-    """Maximum-likelihood phase boundary ``y0(x) = intercept + slope x`` (see :func:`fit_boundary`).
+    """Maximum-likelihood phase boundary ``y0(x) = intercept + slope x`` (see :func:`fit_boundary`),
+    or with ``curvature=True`` the parabola ``y0(x) = a + slope (x - x_c) + curvature (x - x_c)^2``.
+
+    The quantities of :meth:`value`, :meth:`interval`, :meth:`estimate` and :meth:`deviance`:
+    ``"slope"`` (of the line; of a parabola, its slope at ``x_c``), ``"intercept"`` (``y0(0)``),
+    a float ``x`` (``y0(x)``), ``("slope", x)`` (the local slope ``dy0/dx`` at ``x``, also
+    :meth:`local_slope`), ``("ratio", x)`` (``y0(x) - x``: in Figure 5 ``log10`` of the critical
+    ratio ``eta_dec* / eta_enc`` at ``log10 eta_enc = x``) and, for a parabola, ``"curvature"``.
+    Each is linear in the curve's parameters, so its profile likelihood is a constrained fit.
 
     Attributes
     ----------
     slope, intercept : float
-        The line (``slope`` is the fixed value when the fit was made with one).
+        The line (``slope`` is the fixed value when the fit was made with one); for a parabola its
+        slope at ``x_c`` and its value at ``x = 0``.
+    curvature : float
+        ``c`` of the parabola (half its second derivative); NaN for a line.
+    x_centre : float
+        ``x_c``, the centre of the sampled ``x`` range.
     width : tuple of float
         Transition width(s) ``s`` in decades (one, or one per column).
     columns : list of dict
@@ -284,6 +395,8 @@ class BoundaryFit:
 
     slope: float
     intercept: float
+    curvature: float
+    x_centre: float
     width: tuple
     columns: list
     loglik: float
@@ -296,9 +409,15 @@ class BoundaryFit:
     _beta: np.ndarray = field(repr=False, compare=False)
     _logs: np.ndarray = field(repr=False, compare=False)
 
+    @property
+    def curved(self) -> bool:
+        """Whether the boundary was fitted with a curvature term."""
+        return self._model.curved
+
     def value(self, quantity) -> float:
-        """Point estimate of ``"slope"``, ``"intercept"`` or ``y0`` at a float ``x``."""
-        if quantity == "slope" and self._model.slope_fixed is not None:
+        """Point estimate of a quantity (see the class docstring)."""
+        is_slope = quantity == "slope" or (isinstance(quantity, tuple) and quantity[0] == "slope")
+        if is_slope and self._model.slope_fixed is not None:
             return float(self._model.slope_fixed)
         v, v0 = self._model.functional(quantity)
         return float(v @ self._beta + v0)
@@ -318,8 +437,13 @@ class BoundaryFit:
         """Two-sided profile-likelihood interval ``{psi : deviance(psi) <= chi2_1(level)}``.
 
         An end that the data do not bound (the profile stays below the threshold up to the box
-        ``margin`` decades beyond the sampled range) is ``-inf`` / ``inf``.
+        ``margin`` decades beyond the sampled range) is ``-inf`` / ``inf``; for a curve also an
+        end that the box holds (the same fit in a box twice as wide moves it outwards: a censored
+        end of the range that the curve would follow further out).
         """
+        return self._interval(quantity, level, check_box=True)
+
+    def _interval(self, quantity, level, *, check_box):
         if not 0 < level < 1:
             raise ValueError(f"level must lie in (0, 1), got {level}")
         m = self._model
@@ -343,7 +467,9 @@ class BoundaryFit:
                 continue
             # step out from the estimate until the threshold is crossed (keeps warm starts close)
             step = side * max(m.h, 1e-3)
-            if quantity == "slope":
+            if m.curved:
+                step *= float(np.abs(v).max())  # a grid step of the curve's values, in psi's units
+            elif quantity == "slope":
                 step /= max(m.xs[-1] - m.xs[0], 1e-12)
             inner, outer = est, est + step
             while True:
@@ -357,11 +483,20 @@ class BoundaryFit:
                     continue
                 a, b = sorted((inner, outer))
                 try:
-                    ends.append(float(optimize.brentq(excess, a, b, xtol=1e-6)))
+                    end = float(optimize.brentq(excess, a, b, xtol=1e-6))
                 except ValueError:  # profile not monotone between the brackets: keep the outer end
-                    ends.append(float(outer))
+                    end = float(outer)
+                ends.append(end)
                 break
-        return (min(ends), max(ends))
+        lo, hi = min(ends), max(ends)
+        if m.curved and check_box:
+            # an end that moves out with the box is the box's, not the data's
+            wlo, whi = self._wider_box()._interval(quantity, level, check_box=False)
+            if wlo < lo - _BOX_MOVE * max(1.0, abs(lo)):
+                lo = -math.inf
+            if whi > hi + _BOX_MOVE * max(1.0, abs(hi)):
+                hi = math.inf
+        return (lo, hi)
 
     def estimate(self, quantity, *, level=0.95) -> Estimate:
         """:class:`Estimate` of ``quantity`` whose tests are signed-root likelihood-ratio tests."""
@@ -386,11 +521,54 @@ class BoundaryFit:
             _interval=lambda lev: self.interval(quantity, lev),
         )
 
+    def _wider_box(self) -> BoundaryFit:
+        """The same fit in a box twice as wide (the check of a curve's interval ends)."""
+        wide = self.__dict__.get("_wide")
+        if wide is None:
+            m = self._model
+            keys = np.repeat(np.arange(m.px.size), m.n.astype(int))
+            g = np.concatenate([np.arange(int(n)) < k for n, k in zip(m.n, m.k)])
+            wide = fit_boundary(
+                m.px[keys],
+                m.py[keys],
+                g,
+                direction=self.direction,
+                link=self.link,
+                scale=self.scale,
+                s_min=m.s_min,
+                s_max=m.s_max,
+                margin=2.0 * m.margin,
+                curvature=m.curved,
+            )
+            object.__setattr__(self, "_wide", wide)
+        return wide
+
+    def local_slope(self, x, level=0.95) -> Estimate:
+        """The local slope ``dy0/dx`` at ``x`` with its profile-likelihood tests and intervals.
+
+        For a line it is the slope; for a parabola ``slope + 2 curvature (x - x_c)``.
+
+        Examples
+        --------
+        A boundary ``y0 = -1 + (x + 3) + 0.5 (x + 3)^2`` sampled exactly: the local slope at the
+        low end of the range is below 1, at the high end above it.
+
+        >>> import numpy as np
+        >>> xs, ys = np.meshgrid(np.arange(-4, -1.9, 0.25), np.arange(-4, 0.01, 0.125))
+        >>> x, y = xs.ravel(), ys.ravel()
+        >>> fit = fit_boundary(x, y, y < -1 + (x + 3) + 0.5 * (x + 3) ** 2, curvature=True)
+        >>> round(fit.curvature, 1), fit.local_slope(-4.0).value < 1 < fit.local_slope(-2.0).value
+        (0.5, True)
+        """
+        return self.estimate(("slope", float(x)), level=level)
+
     def to_dict(self) -> dict:
         """JSON-serialisable summary (estimates and 95 % intervals of the line)."""
         out = {
             "slope": self.slope,
             "intercept": self.intercept,
+            "curvature": self.curvature,
+            "x_centre": self.x_centre,
             "width": list(self.width),
             "columns": self.columns,
             "loglik": self.loglik,
@@ -400,8 +578,10 @@ class BoundaryFit:
             "s_min": self.s_min,
             "runs": self.runs,
         }
-        if self._model.slope_fixed is None and self._model.p == 2:
+        if self._model.slope_fixed is None and self._model.p >= 2:
             out["slope_interval"] = list(self.interval("slope"))
+        if self.curved:
+            out["curvature_interval"] = list(self.interval("curvature"))
         out["column_intervals"] = [list(self.interval(c["x"])) for c in self.columns]
         return out
 
@@ -418,8 +598,9 @@ def fit_boundary(
     s_min=None,
     s_max=None,
     margin=None,
+    curvature=False,
 ) -> BoundaryFit:
-    """Fit the boundary line of a phase diagram to every run by maximum likelihood.
+    """Fit the boundary line (or parabola) of a phase diagram to every run by maximum likelihood.
 
     .. math::
 
@@ -432,6 +613,18 @@ def fit_boundary(
     ``y = log10 eta_dec``, Eq. (12) predicts ``slope = 1`` and ``10**intercept`` is the critical
     ratio ``eta_dec / eta_enc`` (fit with ``slope=1`` to estimate it under the paper's line);
     Figure 8: ``x = log10 wd_dec``, predicted ``slope = 0``.
+
+    With ``curvature=True`` the boundary is the parabola
+
+    .. math::
+
+       y_0(x) = a + b\\,(x - x_c) + c\\,(x - x_c)^2,
+
+    ``x_c`` the centre of the sampled ``x`` range, fitted by the same likelihood (censored columns
+    as bounds).  Its local slope ``dy0/dx = b + 2 c (x - x_c)`` at any ``x``
+    (:meth:`BoundaryFit.local_slope`), ``c`` and ``y0(x)`` get profile-likelihood intervals like
+    the line's: a boundary that bends is not forced into one slope, and "slope 1" can be tested
+    where a theory is meant to apply.  It needs three columns or more.
 
     Parameters
     ----------
@@ -450,8 +643,13 @@ def fit_boundary(
         Bounds on ``s`` (decades); default ``s_min`` is half the smallest ``y`` spacing (the
         separation rule of the module docstring), ``s_max`` ten times the ``y`` span.
     margin : float, optional
-        The line's end points are kept within ``margin`` decades of the sampled ``y`` range
-        (default: the span, at least four grid steps and one decade).
+        The line's end points (a parabola's values at the ends and the centre of the ``x``
+        range) are kept within ``margin`` decades of the sampled ``y`` range (default: the span,
+        at least four grid steps and one decade; four times that for a parabola, whose value at a
+        censored end may lie far out).  An interval end of a parabola that a box twice as wide
+        would move outwards is reported infinite (:meth:`BoundaryFit.interval`).
+    curvature : bool
+        Add the quadratic term (the slope must not be fixed).
 
     Returns
     -------
@@ -481,14 +679,21 @@ def fit_boundary(
         margin=margin,
         slope=slope,
         scale=scale,
+        curvature=curvature,
     )
     beta, logs, f = model.mle()
     y0 = model.W @ beta + model.o
-    b, a = _line(model, y0, beta, slope)
+    if model.curved:
+        b, a = (float(model.functional(q)[0] @ beta) for q in ("slope", "intercept"))
+        c = float(model.functional("curvature")[0] @ beta)
+    else:
+        (b, a), c = _line(model, y0, beta, slope), math.nan
     cols = _columns(model, y0)
     return BoundaryFit(
         slope=b,
         intercept=a,
+        curvature=c,
+        x_centre=float(model.x_c),
         width=tuple(float(v) for v in np.exp(logs)),
         columns=cols,
         loglik=-f,

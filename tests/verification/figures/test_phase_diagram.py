@@ -1,11 +1,13 @@
 """The phase-diagram designs of Figures 5 and 8: the dense grid and the sequential (adaptive) one."""
 
 import csv
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from verification.designs.adaptive_columns import ColumnDesign
+from verification.figures import figure5
 from verification.figures.figure5 import Figure5Settings
 from verification.figures.figure8 import Figure8Settings
 from verification.figures.phase_diagram import (
@@ -15,6 +17,7 @@ from verification.figures.phase_diagram import (
     adaptive_diagram,
     analyze_boundary,
     boundary_runs,
+    data_from_csv,
     grid_diagram,
 )
 from verification.phases import classify_phase
@@ -147,3 +150,96 @@ def test_experiment_seeds_share_no_run():
     assert len(keys0) == len(runs0["seed"]) and len(keys1) == len(runs1["seed"])  # no run twice
     assert not {s for _, s in keys0} & {s for _, s in keys1}
     assert min(runs0["seed"]) == 0 and max(runs0["seed"]) < 1_000_000 <= min(runs1["seed"])
+
+
+def _curved_diagram(steps=4000):
+    """A Figure 5 diagram of two relations whose boundary bends (local slope 0.5 to 1.5), one run a
+    point, the runs' first-reached steps consistent with their phases (some generalize late)."""
+    xs, ys = np.meshgrid([-4.0, -3.5, -3.0, -2.5], np.arange(-4.5, -0.99, 0.25))
+    x, y = xs.ravel(), ys.ravel()
+    d = {
+        k: []
+        for k in (
+            "relation",
+            "log_eta_enc",
+            "log_eta_dec",
+            "seed",
+            "phase",
+            "steps_to_train",
+            "steps_to_test",
+            "train_acc",
+            "test_acc",
+            "steps_run",
+        )
+    }
+    for rel, shift in (("mod3", 0.0), ("greater", 0.3)):
+        y0 = -1.5 + shift + (x + 3.25) + 0.67 * (x + 3.25) ** 2
+        for k, (xv, yv) in enumerate(zip(x, y)):
+            gen = yv < y0[k]
+            s_test = (200 if k % 3 else 1800) if gen else -1
+            d["relation"].append(rel)
+            d["log_eta_enc"].append(float(xv))
+            d["log_eta_dec"].append(float(yv))
+            d["seed"].append(0)
+            d["phase"].append(classify_phase(100, s_test, budget=steps, gap=1000))
+            d["steps_to_train"].append(100)
+            d["steps_to_test"].append(s_test)
+            d["train_acc"].append(1.0)
+            d["test_acc"].append(0.95 if gen else 0.6)
+            d["steps_run"].append(s_test if gen else steps)
+    d.update(steps=steps, gap=1000, model_steps=sum(d["steps_run"]))
+    settings = {**Figure5Settings().__dict__, "relations": ["mod3", "greater"], "steps": steps}
+    settings["log_eta_enc"], settings["log_eta_dec"] = [-4.0, -3.5, -3.0, -2.5], list(np.unique(y))
+    return d, settings
+
+
+def test_data_from_csv_gives_the_checks_of_the_data(tmp_path):
+    """The runs' CSV (as the plot writes it) rebuilds what the checks read: the same rows."""
+    diagram, settings = _curved_diagram()
+    path = tmp_path / "figure5.csv"
+    _write_csv(diagram, path)
+    data = data_from_csv(path, settings)
+    assert data["diagram"] == diagram and "adaptive" not in data["params"]
+    full = {"params": {k: v for k, v in settings.items() if k != "adaptive"}, "diagram": diagram}
+    assert figure5.evaluate(data) == figure5.evaluate(full)
+
+
+def test_committed_full_tier_runs_are_complete():
+    """docs/img's full-tier CSVs hold every run of Figures 5 and 8 (the counts the findings state)."""
+    from verification.figures.registry import FIGURES
+
+    for key, path, runs, model_steps in (
+        ("fig5", "docs/img/figure5-full.csv", 222, 10_405_100),
+        ("fig8", "docs/img/figure8-full.csv", 130, 9_152_700),
+    ):
+        d = data_from_csv(path, FIGURES[key].settings("full"))["diagram"]
+        assert len(d["phase"]) == runs and d["model_steps"] == model_steps and d["steps"] == 100_000
+
+
+def test_figure5_rows_read_the_curved_boundary_where_declared():
+    """Slope 1 is tested at a quarter of the encoder range, r* at eta_enc = 1e-3, on the curve."""
+    diagram, settings = _curved_diagram()
+    rows = dict(figure5.evaluate({"params": settings, "diagram": diagram}))
+    slope = rows[figure5.SLOPE_CLAIM.format(rel="mod3")]
+    assert "at log10 eta_enc = -3.625" in slope["theory"]
+    assert "local slope along log10 eta_enc" in slope["measured"] and "curvature" in slope["measured"]
+    est = slope["statistics"]["estimate"]  # the true local slope there is 1 + 2 0.67 (-0.375) = 0.5
+    assert abs(est - 0.5) < 0.5
+    ratio = rows[figure5.RATIO_CLAIM.format(rel="mod3")]
+    assert "eta_enc = 10^-3" in ratio["theory"]
+    truth = -1.5 + 0.25 + 0.67 * 0.25**2 + 3.0  # y0(-3) + 3
+    assert abs(ratio["statistics"]["estimate"] - truth) < 0.3
+    assert figure5.SAME_CLAIM in rows
+
+
+def test_plot_draws_the_curved_fit(tmp_path):
+    """The plot draws the curve from the data's summary, or fits it when cached data lack one."""
+    diagram, settings = _curved_diagram()
+    boundary = {r: analyze_boundary(diagram, r) for r in ("mod3", "greater")}
+    curve = boundary["mod3"]["curve"]
+    assert len(curve["band"]) == 13 and [s[0] for s in curve["local_slopes"]] == [-4.0, -3.25, -2.5]
+    data = {"params": settings, "diagram": diagram, "boundary": boundary}
+    png, _ = figure5.plot(data, tmp_path / "new")
+    old = {r: {k: v for k, v in b.items() if k != "curve"} for r, b in boundary.items()}
+    png_old, _ = figure5.plot({**data, "boundary": old}, tmp_path / "old")
+    assert Path(png).read_bytes() == Path(png_old).read_bytes()
