@@ -261,8 +261,8 @@ def evaluate(data) -> list[tuple[str, dict]]:
                 {
                     "theory": f"{paper:.2f} bits ({r['formula']})",
                     "measured": f"exact log2 C, {_readings_text(r)}",
-                    "tolerance": f"relative error <= {RELATIVE_TOLERANCE:.0%} for the first reading (exact "
-                    f"computation; {AFTER_DATA})",
+                    "tolerance": f"relative error <= {RELATIVE_TOLERANCE:.0%} for the first reading "
+                    f"({AFTER_DATA})",
                     "verdict": "holds" if ok else "fails",
                     "critical_margin": critical.to_dict(),
                     "command": f"geneft figure table2 --n {n}",
