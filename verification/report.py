@@ -1,10 +1,11 @@
 """The theory-versus-experiment report: one row per prediction, written as Markdown and HTML.
 
 A row (:class:`Check`) states a prediction of the paper with its source, the theory value, the
-measured value, the tolerance, the verdict (exactly one of :data:`VERDICTS`) and the command that
-reproduces it.  :func:`write_report` writes ``report.md`` and a self-contained ``report.html``
-(figures embedded) from the finished tasks (:class:`TaskOutput`), so an interrupted run still
-leaves the report of what finished.
+measured value, the tolerance with its critical margins (the margins at which the verdict would
+hold or fail, :class:`verification.statistics.CriticalMargin`), the verdict (exactly one of
+:data:`VERDICTS`) and the command that reproduces it.  :func:`write_report` writes ``report.md``
+and a self-contained ``report.html`` (figures embedded) from the finished tasks
+(:class:`TaskOutput`), so an interrupted run still leaves the report of what finished.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from verification.statistics.decisions import holm_adjust
+from verification.statistics.decisions import CriticalMargin, holm_adjust
 
 __all__ = ["VERDICTS", "Check", "TaskOutput", "adjust", "write_report", "report_rows"]
 
@@ -42,10 +43,20 @@ class Check:
     claim_id: str | None = None
     #: what the row is evidence of (:data:`verification.figures.registry.EVIDENCE`)
     evidence: str = "experiment"
+    #: the margins at which the verdict would hold or fail (:meth:`CriticalMargin.to_dict`), for a
+    #: row whose claim has a margin; computed before the Holm adjustment
+    critical_margin: dict | None = None
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
+
+    @property
+    def test_text(self) -> str:
+        """The report's "test (margin)" column: the tolerance, then the critical margins if any."""
+        if not self.critical_margin:
+            return self.tolerance
+        return f"{self.tolerance}; {CriticalMargin.from_dict(self.critical_margin).text()}"
 
     @property
     def p_text(self) -> str:
@@ -186,7 +197,8 @@ def report_rows(checks) -> list[dict]:
             "source": c.source,
             "theory": c.theory,
             "measured": c.measured,
-            "test": c.tolerance,
+            "test": c.test_text,
+            "critical_margin": c.critical_margin,
             "p": c.p_text,
             "statistical": bool(c.statistics),
             "verdict": c.verdict,
@@ -248,7 +260,7 @@ def _markdown(out: Path, outputs: dict[str, TaskOutput], checks, summary: str, p
                 c.source,
                 c.theory,
                 c.measured,
-                c.tolerance,
+                c.test_text,
                 c.p_text,
                 f"**{c.verdict}**",
                 f"`{c.command}`",
@@ -306,7 +318,7 @@ def _html(out: Path, outputs: dict[str, TaskOutput], checks, summary: str, pendi
         "<tr>"
         + f'<td><a href="#{_anchor(name)}">{html.escape(c.prediction)}</a></td>'
         + "".join(
-            f"<td>{html.escape(str(x))}</td>" for x in (c.source, c.theory, c.measured, c.tolerance, c.p_text)
+            f"<td>{html.escape(str(x))}</td>" for x in (c.source, c.theory, c.measured, c.test_text, c.p_text)
         )
         + f'<td class="{c.verdict}">{c.verdict}</td><td><code>{html.escape(c.command)}</code></td></tr>'
         for name, c in checks

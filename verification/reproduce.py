@@ -83,6 +83,7 @@ def _checks(fig, settings, data, command) -> list[Check]:
                 forced_inconclusive=row.get("forced_inconclusive"),
                 claim_id=claims[prediction].id,
                 evidence=fig.evidence,
+                critical_margin=row.get("critical_margin"),
             )
         )
     return out

@@ -5,6 +5,8 @@
 * :mod:`~effective_theory.statics.balls_in_buckets` -- Eqs. (1)-(5);
 * :mod:`~effective_theory.statics.graph_input` -- graphs from networkx, igraph, arrays, files;
 * :mod:`~effective_theory.statics.graph_description_length` -- ``b = log2(n!/|Aut G|)`` of any graph;
+* :mod:`~effective_theory.statics.tree_description_length` -- Table II's tree row: trees of a given
+  average depth;
 * :mod:`~effective_theory.statics.automorphisms` -- ``|Aut G|`` (exact reductions, nauty, bliss);
 * :mod:`~effective_theory.statics.bounds` -- upper bounds on achievable accuracy (Appendix D).
 """
@@ -19,6 +21,7 @@ __getattr__, __dir__ = attach(
         "balls_in_buckets",
         "graph_input",
         "graph_description_length",
+        "tree_description_length",
         "automorphisms",
         "bounds",
     ),

@@ -10,21 +10,30 @@ Everything is computed in log space (``math.lgamma``), so ``n = 10**7`` does
 not overflow.
 
 ================================  =========================  ==========================================
-class                             Table II (paper)           exact ``log2 C``
+class                             Table II (paper)           exact ``log2 C`` (first: the reading tested)
 ================================  =========================  ==========================================
 generic                           ``n^2``                    same
 symmetric                         ``n(n+1)/2``               same
-antisymmetric                     ``n(n-1)/2``               ``n + n(n-1)/2 log2 3``
+antisymmetric                     ``n(n-1)/2``               ``n + n(n-1)/2 log2 3``; irreflexive:
+                                                             ``n(n-1)/2 log2 3``
 reflexive                         ``n(n-1)``                 same
 transitive                        ``~ n^2/(<k>-1)!``         no closed form
 equivalence, ``k`` classes        ``~ n log2 k``             ``log2 S(n, k)`` (Stirling, 2nd kind);
-                                                             equal sizes: ``log2 n!/((n/k)!^k k!)``
+                                                             equal sizes: ``log2 n!/((n/k)!^k k!)``;
+                                                             at most ``k``: ``log2 sum_j<=k S(n, j)``
 total order                       ``log2 n! ~ n log2(n/e)``  ``log2 n!``
 complete bipartite                ``n``                      ``log2(2^(n-1) - 1)``; sides ``a, c``:
                                                              ``log2 C(n, a)`` (halved if ``a = c``)
 incomplete bipartite (S1, S2)     ``|S1| |S2|``              same (given the sides)
-tree                              ``~ n log2 <d>``           ``(n-2) log2 n`` (Cayley; rooted: ``n-1``)
+tree, average depth ``<d>``       ``~ n log2 <d>``           rooted labelled trees of average depth
+                                                             ``<d>`` (:func:`bits_tree_mean_depth`);
+                                                             all: ``(n-2) log2 n`` (Cayley; rooted:
+                                                             ``n-1``)
 ================================  =========================  ==========================================
+
+Where a row's words admit several classes, :func:`table_ii` gives each reading's exact count
+(:class:`Table2Reading`), the most natural first: the one its verdict is taken on
+(``verification.figures.table2``).
 
 References
 ----------
@@ -42,6 +51,7 @@ import numpy as np
 
 from effective_theory.statics.automorphisms.order import AutomorphismOrder
 from effective_theory.statics.relations import parse_relation_name
+from effective_theory.statics.tree_description_length import bits_tree_mean_depth
 
 __all__ = [
     "log2_factorial",
@@ -59,6 +69,7 @@ __all__ = [
     "bits_tree",
     "relation_automorphism_order",
     "relation_class_bits",
+    "Table2Reading",
     "Table2Row",
     "table_ii",
 ]
@@ -159,22 +170,34 @@ def bits_symmetric(n: int) -> float:
     return n * (n + 1) / 2.0
 
 
-def bits_antisymmetric(n: int, *, exact: bool = False) -> float:
-    """Antisymmetric relation, Table II of [1]_.
+def bits_antisymmetric(n: int, *, exact: bool = False, irreflexive: bool = False) -> float:
+    r"""Antisymmetric relation, Table II of [1]_.
 
     The paper's ``n(n-1)/2`` counts one bit per unordered pair (which of the
-    two directions, as for a tournament).  Exactly, each unordered pair has
-    three allowed states (neither, one way, the other way) and the diagonal is
-    free, so ``C = 2^n 3^{n(n-1)/2}``.
+    two directions): it is exact for tournaments, not for antisymmetric
+    relations.  Exactly, each unordered pair has three allowed states
+    (neither, one way, the other way) and the diagonal is free:
+
+    .. math::
+
+        C = 2^n\, 3^{n(n-1)/2};
+
+    ``irreflexive=True`` counts the asymmetric relations (antisymmetric with
+    an empty diagonal), ``3^{n(n-1)/2}``.  Under either reading the paper's
+    count is short by a factor ``(log2 3)`` on the pairs.
 
     Examples
     --------
     >>> bits_antisymmetric(2), round(2 ** bits_antisymmetric(2, exact=True))
     (1.0, 12)
+    >>> round(2 ** bits_antisymmetric(3, exact=True, irreflexive=True))
+    27
     """
     n = _n(n)
     pairs = n * (n - 1) / 2.0
-    return n + pairs * math.log2(3) if exact else pairs
+    if not exact:
+        return pairs
+    return pairs * math.log2(3) + (0 if irreflexive else n)
 
 
 def bits_reflexive(n: int) -> float:
@@ -197,13 +220,26 @@ def bits_transitive(n: int, mean_chain_length: float) -> float:
     return n * n / math.gamma(mean_chain_length)
 
 
-def bits_equivalence(n: int, k: int, *, exact: bool = False, equal_sizes: bool = False) -> float:
-    """Equivalence relation with ``k`` classes, Table II of [1]_.
+def bits_equivalence(
+    n: int, k: int, *, exact: bool = False, equal_sizes: bool = False, at_most: bool = False
+) -> float:
+    r"""Equivalence relation with ``k`` classes, Table II of [1]_.
 
-    Paper: ``b ~ n log2 k`` (each element names its class).  Exactly, with
-    classes of any size the count is the Stirling number of the second kind
-    ``S(n, k)``; with ``k`` equal classes of size ``n/k`` it is
-    ``n! / ((n/k)!^k k!)``.
+    Paper: ``b ~ n log2 k`` (each element names its class).  That is exactly
+    ``log2`` of the ``k^n`` ways to give each element one of ``k`` class
+    *labels*; an equivalence relation does not see the labels, so the exact
+    counts are, for the readings of "with ``k`` classes":
+
+    .. math::
+
+        C = S(n, k) \;\text{(exactly } k \text{ classes, any sizes)}, \qquad
+        C = \frac{n!}{((n/k)!)^k\, k!} \;\text{(} k \text{ equal classes)}, \qquad
+        C = \sum_{j=1}^{k} S(n, j) \;\text{(at most } k \text{)},
+
+    with ``S`` the Stirling number of the second kind.  The first is the most
+    natural reading (the class of all equivalence relations with ``k``
+    classes); since ``S(n, k) ~ k^n / k!``, the paper's expression exceeds it
+    by about ``log2 k!`` bits, a relative error that vanishes as ``n`` grows.
 
     Examples
     --------
@@ -212,8 +248,12 @@ def bits_equivalence(n: int, k: int, *, exact: bool = False, equal_sizes: bool =
     >>> b = bits_equivalence(30, 3, exact=True, equal_sizes=True)
     >>> round(2 ** b) == math.factorial(30) // (math.factorial(10) ** 3 * 6)
     True
+    >>> round(2 ** bits_equivalence(4, 2, exact=True, at_most=True))  # S(4, 1) + S(4, 2) = 1 + 7
+    8
     """
     n, k = _n(n), _n(k, "k", minimum=1)
+    if equal_sizes and at_most:
+        raise ValueError("equal_sizes and at_most are different readings; ask for one")
     if not exact:
         return n * math.log2(k)
     if equal_sizes:
@@ -221,6 +261,12 @@ def bits_equivalence(n: int, k: int, *, exact: bool = False, equal_sizes: bool =
             raise ValueError(f"k={k} equal classes need n divisible by k, got n={n}")
         s = n // k
         return log2_factorial(n) - k * log2_factorial(s) - log2_factorial(k)
+    if at_most:
+        terms = [log2_stirling2(n, j) for j in range(1, k + 1)]
+        top = max(terms)
+        if top == -math.inf:
+            return -math.inf
+        return top + math.log2(sum(2.0 ** (t - top) for t in terms))
     return log2_stirling2(n, k)
 
 
@@ -282,9 +328,11 @@ def bits_incomplete_bipartite(size_1: int, size_2: int) -> float:
 def bits_tree(n: int, mean_depth: float | None = None, *, exact: bool = False, rooted: bool = False) -> float:
     """Tree graph, Table II of [1]_.
 
-    Paper: ``b ~ n log2 <d>`` with ``<d>`` the average node depth (each node
-    names its parent among about ``<d>`` candidates).  Exactly, Cayley's
-    formula gives ``n^{n-2}`` labelled trees (``n^{n-1}`` rooted).
+    Paper: ``b ~ n log2 <d>`` with ``<d>`` the average node depth.  With
+    ``exact=True``, the classes that ignore ``<d>``: Cayley's formula gives
+    ``n^{n-2}`` labelled trees (``n^{n-1}`` rooted).  The class of rooted
+    labelled trees whose average depth is ``<d>``, the row's most natural
+    reading, is :func:`~effective_theory.bits_tree_mean_depth`.
 
     Examples
     --------
@@ -390,13 +438,35 @@ def relation_class_bits(name: str, n: int, *, side: int | None = None) -> float:
 
 
 @dataclass(frozen=True)
+class Table2Reading:
+    """One reading of a row of Table II: the class it counts and its exact ``log2 C``."""
+
+    label: str
+    bits: float
+
+
+@dataclass(frozen=True)
 class Table2Row:
-    """One row of Table II: the paper's expression and, where it exists, the exact ``log2 C``."""
+    """One row of Table II: the paper's expression and, where it exists, the exact ``log2 C``.
+
+    ``readings`` are the classes the row's words admit, the most natural first; ``exact_bits``
+    is that first reading's count (``None`` where no exact count is known).
+    """
 
     relation: str
     formula: str
     paper_bits: float
     exact_bits: float | None
+    readings: tuple[Table2Reading, ...] = ()
+
+
+def _depth_class_defined(n: int, mean_depth: float) -> bool:
+    total = n * float(mean_depth)
+    return math.isclose(total, round(total), abs_tol=1e-9) and n - 1 <= round(total) <= n * (n - 1) // 2
+
+
+def _row(relation: str, formula: str, paper_bits: float, *readings: Table2Reading) -> Table2Row:
+    return Table2Row(relation, formula, paper_bits, readings[0].bits if readings else None, readings)
 
 
 def table_ii(
@@ -407,7 +477,22 @@ def table_ii(
     mean_depth: float = 3.0,
     bipartite_sides: tuple[int, int] | None = None,
 ) -> list[Table2Row]:
-    """All rows of Table II of [1]_ for ``n`` elements.
+    r"""All rows of Table II of [1]_ for ``n`` elements, each with the exact counts of its readings.
+
+    Where a row's words admit several classes, each reading's ``log2 C`` is given
+    (:attr:`Table2Row.readings`), the most natural first:
+
+    * antisymmetric: the diagonal free (``2^n 3^{n(n-1)/2}``); irreflexive (asymmetric,
+      ``3^{n(n-1)/2}``);
+    * equivalence with ``k`` classes: exactly ``k`` classes of any sizes (``S(n, k)``: the class of
+      all such relations); ``k`` equal classes (where ``k`` divides ``n``; the paper's mod-``k``
+      relations); at most ``k`` classes;
+    * complete bipartite: any two non-empty sides (``2^(n-1) - 1``); the sides of the paper's
+      relation, ``n // 2`` and ``n - n // 2``;
+    * tree: rooted labelled trees whose average node depth is ``<d>`` (the class the expression
+      names, :func:`~effective_theory.bits_tree_mean_depth`; only where ``n <d>`` is an integer
+      total depth a tree can have); all labelled trees (Cayley, ``n^(n-2)``); all rooted labelled
+      trees (``n^(n-1)``).
 
     Parameters
     ----------
@@ -416,7 +501,9 @@ def table_ii(
     k : int
         Number of equivalence classes.
     mean_chain_length, mean_depth : float
-        ``<k>`` of the transitive row and ``<d>`` of the tree row.
+        ``<k>`` of the transitive row and ``<d>`` of the tree row.  The paper gives no value for
+        either; the default 3 (the ``k`` of the equivalence row) makes the tree row's
+        ``n log2 <d>`` equal to the equivalence row's ``n log2 k``, 47.55 bits at ``n = 30``.
     bipartite_sides : (int, int), optional
         Sides of the incomplete bipartite graph; default ``(n // 2, n - n // 2)``.
 
@@ -427,33 +514,55 @@ def table_ii(
     ['generic', 'symmetric', 'antisymmetric']
     >>> all(r.exact_bits is None or r.exact_bits <= 30**2 for r in rows)
     True
+    >>> eq = rows[5]
+    >>> eq.relation, [(r.label, round(r.bits, 2)) for r in eq.readings][:2]
+    ('equivalence, 3 classes', [('exactly 3 classes, any sizes', 44.96), ('3 equal classes', 39.75)])
     """
     n = _n(n)
     s1, s2 = bipartite_sides if bipartite_sides is not None else (n // 2, n - n // 2)
-    equal = n % k == 0
+    exact = Table2Reading
+    equivalence = [exact(f"exactly {k} classes, any sizes", bits_equivalence(n, k, exact=True))]
+    if n % k == 0:
+        equivalence.append(exact(f"{k} equal classes", bits_equivalence(n, k, exact=True, equal_sizes=True)))
+    equivalence.append(exact(f"at most {k} classes", bits_equivalence(n, k, exact=True, at_most=True)))
+    trees = [
+        exact("all labelled trees (Cayley)", bits_tree(n, exact=True)),
+        exact("all rooted labelled trees", bits_tree(n, exact=True, rooted=True)),
+    ]
+    if _depth_class_defined(n, mean_depth):
+        trees.insert(0, exact(f"rooted, average depth {mean_depth:g}", bits_tree_mean_depth(n, mean_depth)))
+    a = n // 2
     return [
-        Table2Row("generic", "n^2", bits_generic(n), bits_generic(n)),
-        Table2Row("symmetric", "n(n+1)/2", bits_symmetric(n), bits_symmetric(n)),
-        Table2Row("antisymmetric", "n(n-1)/2", bits_antisymmetric(n), bits_antisymmetric(n, exact=True)),
-        Table2Row("reflexive", "n(n-1)", bits_reflexive(n), bits_reflexive(n)),
-        Table2Row("transitive", "n^2/(<k>-1)!", bits_transitive(n, mean_chain_length), None),
-        Table2Row(
-            f"equivalence, {k} classes" + (" (equal sizes)" if equal else ""),
-            "n log2 k",
-            bits_equivalence(n, k),
-            bits_equivalence(n, k, exact=True, equal_sizes=equal),
+        _row("generic", "n^2", bits_generic(n), exact("all relations", bits_generic(n))),
+        _row("symmetric", "n(n+1)/2", bits_symmetric(n), exact("all symmetric", bits_symmetric(n))),
+        _row(
+            "antisymmetric",
+            "n(n-1)/2",
+            bits_antisymmetric(n),
+            exact("diagonal free", bits_antisymmetric(n, exact=True)),
+            exact("irreflexive (asymmetric)", bits_antisymmetric(n, exact=True, irreflexive=True)),
         ),
-        Table2Row(
-            "total order", "log2 n! ~ n log2(n/e)", bits_total_order(n, exact=False), bits_total_order(n)
+        _row("reflexive", "n(n-1)", bits_reflexive(n), exact("all reflexive", bits_reflexive(n))),
+        _row("transitive", "n^2/(<k>-1)!", bits_transitive(n, mean_chain_length)),
+        _row(f"equivalence, {k} classes", "n log2 k", bits_equivalence(n, k), *equivalence),
+        _row(
+            "total order",
+            "log2 n! ~ n log2(n/e)",
+            bits_total_order(n, exact=False),
+            exact("all total orders", bits_total_order(n)),
         ),
-        Table2Row(
-            "complete bipartite", "n", bits_complete_bipartite(n), bits_complete_bipartite(n, exact=True)
+        _row(
+            "complete bipartite",
+            "n",
+            bits_complete_bipartite(n),
+            exact("any two non-empty sides", bits_complete_bipartite(n, exact=True)),
+            exact(f"sides {a} and {n - a}", bits_complete_bipartite(n, exact=True, side=a)),
         ),
-        Table2Row(
+        _row(
             "incomplete bipartite",
             "|S1||S2|",
             bits_incomplete_bipartite(s1, s2),
-            bits_incomplete_bipartite(s1, s2),
+            exact("given sides", bits_incomplete_bipartite(s1, s2)),
         ),
-        Table2Row("tree", "n log2 <d>", bits_tree(n, mean_depth), bits_tree(n, exact=True)),
+        _row("tree", "n log2 <d>", bits_tree(n, mean_depth), *trees),
     ]

@@ -2,6 +2,7 @@
 
 import itertools
 import math
+from collections import Counter
 
 import networkx as nx
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 
 import effective_theory as et
 from effective_theory.statics import class_description_length as cdl
+from tests.statics._enumerate_relations import all_relations, set_partitions
 
 
 def _all_relations(n):
@@ -168,3 +170,69 @@ def test_bad_parameters_raise(call):
 def test_non_integer_n_is_type_error():
     with pytest.raises(TypeError):
         cdl.bits_generic(3.5)
+
+
+@pytest.mark.parametrize("n", range(0, 9))
+def test_stirling_against_enumerated_partitions(n):
+    """S(n, k) and the at-most-k sums against every set partition of n elements."""
+    blocks = Counter(max(lab, default=-1) + 1 for lab in set_partitions(n))
+    for k in range(0, n + 2):
+        assert round(2 ** cdl.log2_stirling2(n, k)) == blocks.get(k, 0)
+        if k >= 1 and n >= 1:
+            at_most = sum(blocks.get(j, 0) for j in range(1, k + 1))
+            assert round(2 ** cdl.bits_equivalence(n, k, exact=True, at_most=True)) == at_most
+
+
+def test_equivalence_readings_against_enumerated_relations():
+    n, k = 6, 3
+    rels = list(all_relations(n, "equivalence", k=k))
+    assert round(2 ** cdl.bits_equivalence(n, k, exact=True)) == len(rels) == 90
+    equal = list(all_relations(n, "equivalence", class_sizes=[2, 2, 2]))
+    assert round(2 ** cdl.bits_equivalence(n, k, exact=True, equal_sizes=True)) == len(equal) == 15
+    # the paper's n log2 k counts the k^n labellings, each relation k! times over (when surjective)
+    assert cdl.bits_equivalence(30, 3) - cdl.bits_equivalence(30, 3, exact=True) == pytest.approx(
+        math.log2(6) + math.log2(1 / (1 - 3 * (2 / 3) ** 30 + 3 * (1 / 3) ** 30)), abs=1e-9
+    )
+
+
+def test_asymmetric_count(relations_n3):
+    asym = _count(relations_n3, lambda R: et.is_antisymmetric(R) and et.is_irreflexive(R))
+    assert round(2 ** cdl.bits_antisymmetric(3, exact=True, irreflexive=True)) == asym == 27
+
+
+def test_table_ii_readings_at_the_paper_n():
+    rows = {r.relation: r for r in cdl.table_ii(30)}
+    bits = {name: [(x.label, round(x.bits, 2)) for x in r.readings] for name, r in rows.items()}
+    assert bits["equivalence, 3 classes"] == [
+        ("exactly 3 classes, any sizes", 44.96),
+        ("3 equal classes", 39.75),
+        ("at most 3 classes", 44.96),
+    ]
+    assert bits["tree"] == [
+        ("rooted, average depth 3", 132.13),
+        ("all labelled trees (Cayley)", 137.39),
+        ("all rooted labelled trees", 142.3),
+    ]
+    assert bits["antisymmetric"] == [("diagonal free", 719.46), ("irreflexive (asymmetric)", 689.46)]
+    assert bits["complete bipartite"] == [("any two non-empty sides", 29.0), ("sides 15 and 15", 26.21)]
+    # the exact count of a row is its first (most natural) reading's; none for the transitive row
+    assert all(r.exact_bits == (r.readings[0].bits if r.readings else None) for r in rows.values())
+    assert rows["transitive"].exact_bits is None
+    # the paper's expressions are kept as they are: n log2 k = n log2 <d> = 30 log2 3
+    assert (
+        rows["tree"].paper_bits
+        == rows["equivalence, 3 classes"].paper_bits
+        == pytest.approx(30 * math.log2(3))
+    )
+
+
+def test_table_ii_readings_away_from_the_paper_n():
+    rows = {r.relation.split(",")[0]: r for r in cdl.table_ii(31)}
+    # 3 does not divide 31: no equal-size reading; 31 * 3 is a total depth a tree can have
+    assert [x.label for x in rows["equivalence"].readings] == [
+        "exactly 3 classes, any sizes",
+        "at most 3 classes",
+    ]
+    assert rows["tree"].readings[0].label == "rooted, average depth 3"
+    # <d> = 2.5 at n = 3 is no tree's: the Cayley counts are left
+    assert [x.label for x in cdl.table_ii(3, mean_depth=2.5)[-1].readings][0] == "all labelled trees (Cayley)"

@@ -62,6 +62,7 @@ from verification.model import ModelConfig
 from verification.runs import train_runs
 from verification.runtime.context import RunContext
 from verification.statistics import (
+    CriticalMargin,
     Verdict,
     one_sided_verdict,
     sequential_mean_verdict,
@@ -977,6 +978,20 @@ def rise_verdict(panel, *, n_boot: int = 2000, seed: int = 0):
     )
     p_hold, p_fail = max(outside, 1.0 / n_boot), max(1.0 - outside, 1.0 / n_boot)
     decision = "holds" if p_hold <= ALPHA else ("fails" if p_fail <= ALPHA else "inconclusive")
+    # the half-widths at which the decision changes: between two sorted |log| values the fraction
+    # outside is constant, so the first value at which the row holds (and the first at which it
+    # no longer fails) is where it changes, by the same arithmetic as the decision above
+    spread = np.sort(np.abs(logs))
+    outside_at = (n_boot - np.searchsorted(spread, spread, side="right")) / n_boot
+    holds_at = np.flatnonzero(np.maximum(outside_at, 1.0 / n_boot) <= ALPHA)
+    stops_failing = np.flatnonzero(np.maximum(1.0 - outside_at, 1.0 / n_boot) > ALPHA)
+    hold_from = float(spread[holds_at[0]]) if holds_at.size else math.inf
+    fail_below = float(spread[stops_failing[0]]) if stops_failing.size else math.inf
+    critical = CriticalMargin(
+        hold_from if math.isfinite(hold_from) else None,
+        fail_below if fail_below > 0 else None,
+        level=1 - 2 * ALPHA,
+    )
     return Verdict(
         claim=f"rise near b/n^2, {panel['relation']}",
         direction="==",
@@ -992,6 +1007,7 @@ def rise_verdict(panel, *, n_boot: int = 2000, seed: int = 0):
         alpha=ALPHA,
         verdict=decision,
         detectable=math.inf,
+        critical_margin=critical,
     )
 
 

@@ -568,6 +568,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                     "full": {"n": 30, "relations": ["mod3", "mod5", "greater", "bipartite"]},
                 },
                 caption="Table II at n = 30: the paper's approximations beside the exact class counts.",
+                data_version=2,
             ),
             Figure(
                 key="fig2",

@@ -18,8 +18,8 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import optimize, stats
@@ -28,12 +28,14 @@ from verification.statistics.estimates import Estimate, clopper_pearson
 
 __all__ = [
     "VERDICTS",
+    "CriticalMargin",
     "Verdict",
     "check_alpha",
     "one_sided_verdict",
     "equivalence_verdict",
     "binomial_bound_verdict",
     "all_of",
+    "union_over_looks",
     "deciding_part",
     "holm",
     "holm_adjust",
@@ -41,6 +43,185 @@ __all__ = [
 
 
 VERDICTS = ("holds", "fails", "inconclusive")
+
+
+# =========================================================================== critical margins
+
+
+@dataclass(frozen=True)
+class CriticalMargin:
+    """The margins at which a row's verdict changes, everything else about its test kept.
+
+    A row's margin (an equivalence region's half-width, a one-sided bound's slack in the claim's
+    favour, an exact comparison's tolerance) is a choice; this says how much the verdict depends on
+    it.  Statistical rows are computed from their unadjusted intervals (the ``1 - 2 alpha``
+    interval of each part, at ``alpha / m`` for the "fails" side of a conjunction of ``m`` parts,
+    as its within-row Bonferroni correction asks), i.e. before the report's Holm adjustment, which
+    can only turn a decided row inconclusive.
+
+    Attributes
+    ----------
+    holds_at_or_above : float or None
+        The row holds for every margin at least this large (None: at no margin).
+    fails_below : float or None
+        The row fails for every margin below this (``inf``: at every margin; None: at none).
+    name : str
+        What the margin is: ``"margin"`` (equivalence, TOST), ``"slack"`` (one-sided bound) or
+        ``"tolerance"`` (exact comparison).
+    basis : str
+        ``"interval"`` (statistical row) or ``"exact"`` (deterministic comparison).
+    level : float or None
+        The interval's level (``1 - 2 alpha``) of a statistical row.
+    relative : bool
+        The margins are relative errors (printed as percentages).
+
+    Examples
+    --------
+    >>> CriticalMargin(0.61, 0.12, level=0.9).text()
+    'holds for margins >= 0.61, fails below 0.12 (from the unadjusted 90% interval, before Holm)'
+    >>> CriticalMargin(0.0575, 0.0575, name="tolerance", basis="exact", relative=True).text()
+    'holds for tolerances >= 5.7%, fails below 5.7% (exact computation)'
+    """
+
+    holds_at_or_above: float | None
+    fails_below: float | None
+    name: str = "margin"
+    basis: str = "interval"
+    level: float | None = None
+    relative: bool = False
+
+    def _show(self, x: float) -> str:
+        return f"{100 * x:.1f}%" if self.relative else f"{x:.3g}"
+
+    def text(self) -> str:
+        """The row's margin sentence, e.g. "holds for margins >= 0.61, fails below 0.12 (...)"."""
+        h, f, name = self.holds_at_or_above, self.fails_below, self.name
+        hold = f"holds for {name}s >= {self._show(h)}" if h is not None else f"holds at no {name}"
+        if f is None:
+            fail = f"fails at no {name}"
+        elif math.isinf(f):
+            fail = f"fails at every {name}"
+        else:
+            fail = f"fails below {self._show(f)}"
+        if self.basis == "exact":
+            basis = "exact computation"
+        else:
+            level = "" if self.level is None else f" {100 * self.level:g}%"
+            basis = f"from the unadjusted{level} interval, before Holm"
+        return f"{hold}, {fail} ({basis})"
+
+    def to_dict(self) -> dict:
+        """JSON-ready (an infinite ``fails_below`` is written ``"inf"``)."""
+        f = self.fails_below
+        return {
+            "holds_at_or_above": self.holds_at_or_above,
+            "fails_below": "inf" if f is not None and math.isinf(f) else f,
+            "name": self.name,
+            "basis": self.basis,
+            "level": self.level,
+            "relative": self.relative,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> CriticalMargin:
+        f = d["fails_below"]
+        return cls(
+            d["holds_at_or_above"],
+            math.inf if f == "inf" else f,
+            name=d.get("name", "margin"),
+            basis=d.get("basis", "interval"),
+            level=d.get("level"),
+            relative=d.get("relative", False),
+        )
+
+
+@dataclass(frozen=True)
+class _MarginModel:
+    """How a verdict's p-values move with its margin ``m`` (for :class:`CriticalMargin`).
+
+    ``hold_at(a)`` is the smallest ``m`` with ``p_hold(m) <= a`` (``p_hold`` falls as ``m`` grows).
+    ``kind="equivalence"``: ``fail_at(a)`` is the largest ``m`` with ``p_fail(m) <= a`` (a wider
+    region is harder to exclude).  ``kind="slack"``: the slack is on the holding side only, so
+    ``p_fail`` does not depend on it.
+    """
+
+    kind: str
+    hold_at: Callable[[float], float]
+    fail_at: Callable[[float], float] | None = None
+
+
+def _ends(est: Estimate, known: dict):
+    """``a -> (lo, hi)``: the ``1 - 2a`` interval of ``est`` (``known`` holds intervals computed already)."""
+
+    def ends(a: float):
+        if a <= 0:
+            return (-math.inf, math.inf)
+        level = 1 - 2 * a
+        if level not in known:
+            known[level] = tuple(est.interval(level))
+        return known[level]
+
+    return ends
+
+
+def _equivalence_model(est: Estimate, target: float, known: dict) -> _MarginModel:
+    # holds: the interval inside [t - m, t + m]; fails: the interval outside it
+    ends = _ends(est, known)
+
+    def hold_at(a):
+        lo, hi = ends(a)
+        return max(target - lo, hi - target)
+
+    def fail_at(a):
+        lo, hi = ends(a)
+        return max(lo - target, target - hi)
+
+    return _MarginModel("equivalence", hold_at, fail_at)
+
+
+def _slack_model(est: Estimate, bound: float, direction: str, known: dict) -> _MarginModel:
+    # holds: the interval's end on the claim's side within bound + slack (bound - slack for ">=")
+    ends = _ends(est, known)
+    if direction == "<=":
+        return _MarginModel("slack", lambda a: ends(a)[1] - bound)
+    return _MarginModel("slack", lambda a: bound - ends(a)[0])
+
+
+def _critical_margin(model: _MarginModel | None, alpha: float, p_fail: float) -> CriticalMargin | None:
+    """The :class:`CriticalMargin` of a verdict decided at ``alpha`` by :func:`_decide`.
+
+    Equivalence: the hold and fail regions are disjoint (an interval inside the region is not
+    outside it), so the row holds for ``m >= hold_at(alpha)`` and fails for ``m <= fail_at(alpha)``.
+    Slack: ``p_fail`` is fixed; the row holds when ``p_hold <= min(alpha, p_fail)``, and with
+    ``p_fail <= alpha`` it fails for every smaller slack.
+    """
+    if model is None:
+        return None
+    if model.kind == "equivalence":
+        h, f = model.hold_at(alpha), model.fail_at(alpha)
+        fails = f if f > 0 else None
+        name = "margin"
+    else:
+        h = model.hold_at(min(alpha, p_fail))
+        fails = (h if h > 0 else None) if p_fail <= alpha else None
+        name = "slack"
+    level = 1 - 2 * alpha
+    return CriticalMargin(float(max(h, 0.0)) if math.isfinite(h) else None, fails, name=name, level=level)
+
+
+def _all_of_model(models, m: int) -> _MarginModel | None:
+    """The model of a conjunction of ``m`` parts: holds when every part does, fails (Bonferroni
+    within the row) when some part does at ``alpha / m``."""
+    if not models or any(x is None for x in models) or len({x.kind for x in models}) != 1:
+        return None
+    models = list(models)
+
+    def hold_at(a):
+        return max(x.hold_at(a) for x in models)
+
+    if models[0].kind == "slack":
+        return _MarginModel("slack", hold_at)
+    return _MarginModel("equivalence", hold_at, lambda a: max(x.fail_at(a / m) for x in models))
 
 
 # =========================================================================== verdicts
@@ -78,6 +259,9 @@ class Verdict:
     detectable : float
         Smallest deviation from ``target`` (beyond the margin) that the experiment detects with 80 %
         power at ``alpha`` (``inf`` when unbounded).
+    critical_margin : CriticalMargin or None
+        The margins at which the verdict (before Holm) would change; for a claim with a margin
+        (an equivalence, or a one-sided bound with a slack), None otherwise.
     """
 
     claim: str
@@ -94,6 +278,8 @@ class Verdict:
     alpha: float
     verdict: str
     detectable: float
+    critical_margin: CriticalMargin | None = None
+    _margin_model: _MarginModel | None = field(default=None, repr=False, compare=False)
 
     def text(self, fmt=".3g") -> str:
         """Short human text: estimate, interval, claim, test, p values, verdict."""
@@ -154,10 +340,13 @@ def _detectable(est: Estimate, alpha, power, side):
     return (est.quantile(1 - alpha) + est.quantile(power)) * se
 
 
-def _make(claim, direction, test, est, interval, target, margin, p, alpha, detectable):
-    """A :class:`Verdict` decided at ``alpha`` from ``p = (p_hold, p_fail)`` (clipped to [0, 1])."""
+def _make(claim, direction, test, est, interval, target, margin, p, alpha, detectable, model=None):
+    """A :class:`Verdict` decided at ``alpha`` from ``p = (p_hold, p_fail)`` (clipped to [0, 1]);
+    ``model`` says how the p-values move with the margin (its critical margin is kept for a claim
+    that has a margin)."""
     p_hold, p_fail = (float(min(max(x, 0.0), 1.0)) for x in p)
     p_raw = min(p_hold, p_fail)
+    has_margin = direction == "==" or float(margin) > 0
     return Verdict(
         claim=claim,
         direction=direction,
@@ -173,6 +362,8 @@ def _make(claim, direction, test, est, interval, target, margin, p, alpha, detec
         alpha=float(alpha),
         verdict=_decide(p_hold, p_fail, alpha),
         detectable=float(detectable),
+        critical_margin=_critical_margin(model, alpha, p_fail) if has_margin else None,
+        _margin_model=model,
     )
 
 
@@ -215,7 +406,10 @@ def one_sided_verdict(
     else:
         raise ValueError(f"direction must be '<=' or '>=', got {direction!r}")
     interval = est.interval(1 - 2 * alpha)
-    return _make(claim, direction, est.test, est.value, interval, bound, margin, (p_hold, p_fail), alpha, det)
+    model = _slack_model(est, bound, direction, {1 - 2 * alpha: tuple(interval)})
+    return _make(
+        claim, direction, est.test, est.value, interval, bound, margin, (p_hold, p_fail), alpha, det, model
+    )
 
 
 def equivalence_verdict(claim, est: Estimate, *, target, margin, alpha=0.05, power=0.8) -> Verdict:
@@ -253,7 +447,8 @@ def equivalence_verdict(claim, est: Estimate, *, target, margin, alpha=0.05, pow
     det = _detectable(est, alpha, power, side)
     interval = est.interval(1 - 2 * alpha)
     test = f"TOST, {est.test}"
-    return _make(claim, "==", test, est.value, interval, target, margin, (p_hold, p_fail), alpha, det)
+    model = _equivalence_model(est, target, {1 - 2 * alpha: tuple(interval)})
+    return _make(claim, "==", test, est.value, interval, target, margin, (p_hold, p_fail), alpha, det, model)
 
 
 def binomial_bound_verdict(
@@ -297,7 +492,22 @@ def binomial_bound_verdict(
         raise ValueError(f"direction must be '<=' or '>=', got {direction!r}")
     interval = clopper_pearson(k, n, 1 - 2 * alpha)
     test = f"exact binomial ({k}/{n})"
-    return _make(claim, direction, test, k / n, interval, bound, margin, (p_hold, p_fail), alpha, det)
+    model = _binomial_model(k, n, bound, direction)
+    return _make(claim, direction, test, k / n, interval, bound, margin, (p_hold, p_fail), alpha, det, model)
+
+
+def _binomial_model(k: int, n: int, bound: float, direction: str) -> _MarginModel:
+    # the exact test's p_hold at slack s is at most a when bound + s reaches the one-sided
+    # Clopper-Pearson limit at a, short of 1 (">=": bound - s down to the lower limit, above 0)
+    def hold_at(a):
+        if a <= 0:
+            return math.inf
+        lo, hi = clopper_pearson(k, n, 1 - 2 * a)
+        if direction == "<=":
+            return hi - bound if hi < 1 else math.inf
+        return bound - lo if lo > 0 else math.inf
+
+    return _MarginModel("slack", hold_at)
 
 
 def _solve_p(f, start, *, upward=True):
@@ -361,7 +571,27 @@ def all_of(claim, verdicts: Sequence[Verdict]) -> Verdict:
         (p_hold, p_fail),
         alpha,
         max(v.detectable for v in vs),
+        _all_of_model([v._margin_model for v in vs], len(vs)),
     )
+
+
+def union_over_looks(verdict: Verdict, looks: Sequence[Verdict], max_looks: int) -> Verdict:
+    """``verdict`` of a sequential design, with the critical margin of its union-bound p-values.
+
+    The design's ``p_hold(m) = min(1, K min_j p_hold_j(m))`` over the one-sided ``looks`` (each
+    look's verdict at the same bound and slack, ``K = max_looks``) is at most ``a`` when some look's
+    is at most ``a / K``; its ``p_fail`` does not depend on the slack.  The critical slack is
+    recomputed from ``verdict``'s ``p_fail`` and ``alpha``
+    (:func:`verification.statistics.sequential_mean_verdict`).
+    """
+    models = [v._margin_model for v in looks]
+    model = None
+    if models and all(x is not None and x.kind == "slack" for x in models):
+        K = int(max_looks)
+        model = _MarginModel("slack", lambda a: min(x.hold_at(a / K) for x in models))
+    has_margin = verdict.direction == "==" or verdict.margin > 0
+    critical = _critical_margin(model, verdict.alpha, verdict.p_fail) if has_margin else None
+    return replace(verdict, critical_margin=critical, _margin_model=model)
 
 
 def holm(pvalues) -> np.ndarray:

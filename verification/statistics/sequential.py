@@ -36,6 +36,7 @@ from verification.statistics.decisions import (
     binomial_bound_verdict,
     check_alpha,
     one_sided_verdict,
+    union_over_looks,
 )
 from verification.statistics.estimates import Estimate, clopper_pearson, t_estimate
 
@@ -426,7 +427,11 @@ def sequential_binomial_verdict(
     test = (
         f"group-sequential exact binomial ({k}/{n}, {len(looks)} of {max_looks} looks, Bonferroni spending)"
     )
-    return _combined(last, p_hold, p_fail, alpha, test, intervals)
+    each = [
+        binomial_bound_verdict("look", int(x[:m].sum()), m, bound=bound, direction=direction, margin=margin)
+        for m in looks
+    ]
+    return union_over_looks(_combined(last, p_hold, p_fail, alpha, test, intervals), each, max_looks)
 
 
 def _look_estimate(values) -> Estimate:
@@ -493,7 +498,11 @@ def sequential_mean_verdict(
     level = 1 - 2 * alpha / max_looks
     intervals = [_look_estimate(v[:m]).interval(level) for m in looks]
     test = f"group-sequential {est.test} (n = {n}, {len(looks)} of {max_looks} looks, Bonferroni spending)"
-    return _combined(last, p_hold, p_fail, alpha, test, intervals)
+    each = [
+        one_sided_verdict("look", _look_estimate(v[:m]), bound=bound, direction=direction, margin=margin)
+        for m in looks
+    ]
+    return union_over_looks(_combined(last, p_hold, p_fail, alpha, test, intervals), each, max_looks)
 
 
 def stopping_reason(verdict: Verdict, *, alpha_hold, alpha_fail, precision=None) -> str | None:
