@@ -79,7 +79,7 @@ class CriticalMargin:
     --------
     >>> CriticalMargin(0.61, 0.12, level=0.9).text()
     'holds for margins >= 0.61, fails below 0.12 (from the unadjusted 90% interval, before Holm)'
-    >>> CriticalMargin(0.0575, 0.0575, name="tolerance", basis="exact", relative=True).text()
+    >>> CriticalMargin(0.0574, 0.0574, name="tolerance", basis="exact", relative=True).text()
     'holds for tolerances >= 5.7%, fails below 5.7% (exact computation)'
     """
 
