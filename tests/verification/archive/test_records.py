@@ -99,3 +99,17 @@ def test_the_committed_fixture_reads_with_this_reader():
     runs = read_archive(COMMITTED)
     assert len(runs) == 3 and {r.schedule.steps for r in runs} == {200}
     assert all(len(r.provenance["commit"]) == 40 and r.provenance["host"]["cores"] >= 1 for r in runs)
+
+
+def test_the_archive_readme_counts_each_file_s_runs():
+    """``archive/README.md``'s table names every archive file with the number of runs it holds."""
+    import re
+
+    from verification.archive.records import read_archive_file
+
+    root = Path(__file__).resolve().parents[3] / "archive"
+    listed = dict(re.findall(r"^\| `([^`]+\.jsonl\.gz)` \| (\d+) \|", (root / "README.md").read_text(), re.M))
+    files = sorted(p.name for p in root.glob("*.jsonl.gz"))
+    assert sorted(listed) == files
+    for name in files:
+        assert int(listed[name]) == len(read_archive_file(root / name)), name
