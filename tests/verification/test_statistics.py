@@ -489,7 +489,9 @@ def _run_column(rng, y0, width, *, precision=0.25, seeds=3, rounds=12):
             for _ in range(seeds):
                 yy.append(v)
                 gg.append(rng.random() < stats.norm.cdf((y0 - v) / width))
-        res = propose_column_points(yy, gg, precision=precision, s_min=precision / 4, resolution=1 / 64)
+        res = propose_column_points(
+            yy, gg, precision=precision, width_bounds=(precision / 4, None), resolution=1 / 64
+        )
         if res["done"]:
             return r + 1, res, len(yy)
         ys = res["next"]
@@ -518,7 +520,7 @@ def test_column_bisection_brackets_a_boundary_off_the_grid():
 
 def test_propose_next_per_column():
     X, Y, G = synthetic_diagram(np.random.default_rng(8), xs=[-4.0, -3.0], ys=[-4.0, -3.0, -2.0, -1.0])
-    out = propose_next(X, Y, G, precision=0.1, s_min=0.05)
+    out = propose_next(X, Y, G, precision=0.1, width_bounds=(0.05, None))
     assert [o["x"] for o in out] == [-4.0, -3.0]
     assert all(not o["done"] and o["next"] for o in out)
 

@@ -198,7 +198,7 @@ def column_next_points(y, generalized, *, y_range, precision, resolution, edge_r
         list(generalized),
         precision=precision,
         resolution=resolution,
-        s_min=precision / 4,
+        width_bounds=(precision / 4, None),
         step=2 * resolution,
     )
     if prop["done"]:

@@ -574,6 +574,53 @@ def _draw_runs(ax, diagram, relation, *, x_key, y_key, size):
             )
 
 
+def _draw_column_boundaries(ax, columns, ylim) -> None:
+    """Each column's own boundary: a point with its interval, or a triangle at the finite end of a
+    one-sided interval (pointing to the open side; on the edge when beyond it)."""
+    for xv, lo, hi, y0 in columns:
+        ax.plot([xv, xv], [max(lo, ylim[0]), min(hi, ylim[1])], "k-", lw=1.2)
+        if math.isfinite(lo) and math.isfinite(hi):
+            if ylim[0] <= y0 <= ylim[1]:
+                ax.plot([xv], [y0], "ko", ms=3.5)
+        elif math.isfinite(lo):  # one-sided: the boundary is above lo
+            ax.plot([xv], [min(max(lo, ylim[0]), ylim[1])], "k^", ms=4.5, clip_on=False)
+        elif math.isfinite(hi):  # one-sided: below hi
+            ax.plot([xv], [min(max(hi, ylim[0]), ylim[1])], "kv", ms=4.5, clip_on=False)
+
+
+def _draw_keys(fig, ncol, level, reference_label) -> None:
+    """The keys of the lines and of the phases below the panels, so that they hide no run."""
+    # imported here, as pyplot is in plot_phase_diagrams (matplotlib's import cost, measured there)
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    pct = f"{100 * level:g}%"
+    lines = [
+        (Line2D([], [], color="k", lw=1.6), "fit allowing curvature"),
+        (Patch(color="0.5", alpha=0.25, lw=0), f"its {pct} band"),
+        (Line2D([], [], color="0.15", ls=":", lw=1.3), "straight-line fit"),
+        (Line2D([], [], color="k", ls="--", lw=1), reference_label),
+        (Line2D([], [], color="k", marker="o", ms=3.5, lw=1.2), f"per column ({pct} CI)"),
+    ]
+    phases = [(Patch(color=c), p) for p, c in PHASE_COLOURS.items()]
+    # one row of line keys under two or more panels, two rows under one (so that none is cut off)
+    per_row = 5 if ncol >= 2 else 3
+    rows = math.ceil(len(lines) / per_row)
+    inch = 1 / fig.get_figheight()  # a line of 8-point keys is about 0.22 inch high
+    fig.legend(
+        *zip(*phases), loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=8, frameon=False
+    )
+    fig.legend(
+        *zip(*lines),
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.25 * inch),
+        ncol=per_row,
+        fontsize=8,
+        frameon=False,
+    )
+    fig.tight_layout(rect=(0, (0.3 + 0.22 * rows) * inch, 1, 1))
+
+
 def plot_phase_diagrams(
     data,
     out_dir,
@@ -606,8 +653,6 @@ def plot_phase_diagrams(
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
     os.makedirs(out_dir, exist_ok=True)
     diagram = data["diagram"]
@@ -636,15 +681,9 @@ def plot_phase_diagrams(
             at = " / ".join(f"{s[0]:g}" for s in curve["local_slopes"])
             slopes = " / ".join(f"{s[1]:.2f}" for s in curve["local_slopes"])
             title += f"\nlocal slope at {at}: {slopes}"
-        for xv, lo, hi, y0 in _column_boundaries(diagram, rel, x_key=x_key, y_key=y_key, level=level):
-            ax.plot([xv, xv], [max(lo, ylim[0]), min(hi, ylim[1])], "k-", lw=1.2)
-            if math.isfinite(lo) and math.isfinite(hi):
-                if ylim[0] <= y0 <= ylim[1]:
-                    ax.plot([xv], [y0], "ko", ms=3.5)
-            elif math.isfinite(lo):  # one-sided: the boundary is above lo (on the edge if beyond it)
-                ax.plot([xv], [min(max(lo, ylim[0]), ylim[1])], "k^", ms=4.5, clip_on=False)
-            elif math.isfinite(hi):  # one-sided: below hi
-                ax.plot([xv], [min(max(hi, ylim[0]), ylim[1])], "kv", ms=4.5, clip_on=False)
+        _draw_column_boundaries(
+            ax, _column_boundaries(diagram, rel, x_key=x_key, y_key=y_key, level=level), ylim
+        )
         line_x = np.array(xlim)
         if math.isfinite(b.get("slope", math.nan)):
             ax.plot(line_x, b["slope"] * line_x + b["intercept"], ":", color="0.15", lw=1.3)
@@ -656,31 +695,7 @@ def plot_phase_diagrams(
         ax.set_title(title, fontsize=9)
         ax.set_xlabel(x_label)
         ax.set_ylabel(y_label)
-    pct = f"{100 * level:g}%"
-    lines = [
-        (Line2D([], [], color="k", lw=1.6), "fit allowing curvature"),
-        (Patch(color="0.5", alpha=0.25, lw=0), f"its {pct} band"),
-        (Line2D([], [], color="0.15", ls=":", lw=1.3), "straight-line fit"),
-        (Line2D([], [], color="k", ls="--", lw=1), reference_label),
-        (Line2D([], [], color="k", marker="o", ms=3.5, lw=1.2), f"per column ({pct} CI)"),
-    ]
-    phases = [(Patch(color=c), p) for p, c in PHASE_COLOURS.items()]
-    # one row of line keys under two or more panels, two rows under one (so that none is cut off)
-    per_row = 5 if ncol >= 2 else 3
-    rows = math.ceil(len(lines) / per_row)
-    inch = 1 / fig.get_figheight()  # a line of 8-point keys is about 0.22 inch high
-    fig.legend(
-        *zip(*phases), loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=8, frameon=False
-    )
-    fig.legend(
-        *zip(*lines),
-        loc="lower center",
-        bbox_to_anchor=(0.5, 0.25 * inch),
-        ncol=per_row,
-        fontsize=8,
-        frameon=False,
-    )
-    fig.tight_layout(rect=(0, (0.3 + 0.22 * rows) * inch, 1, 1))
+    _draw_keys(fig, ncol, level, reference_label)
     png = os.path.join(out_dir, f"{name}.png")
     fig.savefig(png, dpi=120)
     plt.close(fig)

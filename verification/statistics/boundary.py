@@ -111,7 +111,8 @@ class _Model:
     to infinity).
     """
 
-    def __init__(self, x, y, g, *, direction, link, s_min, s_max, margin, slope, scale, curvature=False):
+    def __init__(self, x, y, g, *, direction, link, width_bounds, margin, slope, scale, curvature=False):
+        s_min, s_max = width_bounds
         x = np.asarray(x, dtype=float).reshape(-1)
         y = np.asarray(y, dtype=float).reshape(-1)
         g = np.asarray(g).reshape(-1)
@@ -535,8 +536,7 @@ class BoundaryFit:
                 direction=self.direction,
                 link=self.link,
                 scale=self.scale,
-                s_min=m.s_min,
-                s_max=m.s_max,
+                width_bounds=(m.s_min, m.s_max),
                 margin=2.0 * m.margin,
                 curvature=m.curved,
             )
@@ -595,8 +595,7 @@ def fit_boundary(
     link="probit",
     slope=None,
     scale="shared",
-    s_min=None,
-    s_max=None,
+    width_bounds=(None, None),
     margin=None,
     curvature=False,
 ) -> BoundaryFit:
@@ -639,9 +638,10 @@ def fit_boundary(
         Fix the slope (e.g. 1 for the constant-ratio line) and fit the intercept only.
     scale : {"shared", "per_column"}
         One transition width ``s`` for the diagram, or one per column.
-    s_min, s_max : float, optional
-        Bounds on ``s`` (decades); default ``s_min`` is half the smallest ``y`` spacing (the
-        separation rule of the module docstring), ``s_max`` ten times the ``y`` span.
+    width_bounds : (float or None, float or None)
+        Bounds ``(s_min, s_max)`` on the transition width ``s`` (decades); ``None``: ``s_min`` half
+        the smallest ``y`` spacing (the separation rule of the module docstring), ``s_max`` ten
+        times the ``y`` span.
     margin : float, optional
         The line's end points (a parabola's values at the ends and the centre of the ``x``
         range) are kept within ``margin`` decades of the sampled ``y`` range (default: the span,
@@ -674,13 +674,17 @@ def fit_boundary(
         generalized,
         direction=direction,
         link=link,
-        s_min=s_min,
-        s_max=s_max,
+        width_bounds=width_bounds,
         margin=margin,
         slope=slope,
         scale=scale,
         curvature=curvature,
     )
+    return _fit(model, slope)
+
+
+def _fit(model, slope) -> BoundaryFit:
+    """The maximum-likelihood fit of ``model`` (its line, or parabola, and its columns)."""
     beta, logs, f = model.mle()
     y0 = model.W @ beta + model.o
     if model.curved:
@@ -688,18 +692,17 @@ def fit_boundary(
         c = float(model.functional("curvature")[0] @ beta)
     else:
         (b, a), c = _line(model, y0, beta, slope), math.nan
-    cols = _columns(model, y0)
     return BoundaryFit(
         slope=b,
         intercept=a,
         curvature=c,
         x_centre=float(model.x_c),
         width=tuple(float(v) for v in np.exp(logs)),
-        columns=cols,
+        columns=_columns(model, y0),
         loglik=-f,
-        link=link,
-        direction=direction,
-        scale=scale,
+        link=model.link,
+        direction=model.direction,
+        scale=model.scale,
         s_min=model.s_min,
         runs=model.runs,
         _model=model,

@@ -340,10 +340,11 @@ def _detectable(est: Estimate, alpha, power, side):
     return (est.quantile(1 - alpha) + est.quantile(power)) * se
 
 
-def _make(claim, direction, test, est, interval, target, margin, p, alpha, detectable, model=None):
-    """A :class:`Verdict` decided at ``alpha`` from ``p = (p_hold, p_fail)`` (clipped to [0, 1]);
-    ``model`` says how the p-values move with the margin (its critical margin is kept for a claim
-    that has a margin)."""
+def _make(claim, direction, test, est, target, margin, p, alpha, detectable, model=None):
+    """A :class:`Verdict` decided at ``alpha`` from ``p = (p_hold, p_fail)`` (clipped to [0, 1]),
+    ``est = (estimate, interval)``; ``model`` says how the p-values move with the margin (its
+    critical margin is kept for a claim that has a margin)."""
+    est, interval = est
     p_hold, p_fail = (float(min(max(x, 0.0), 1.0)) for x in p)
     p_raw = min(p_hold, p_fail)
     has_margin = direction == "==" or float(margin) > 0
@@ -408,7 +409,7 @@ def one_sided_verdict(
     interval = est.interval(1 - 2 * alpha)
     model = _slack_model(est, bound, direction, {1 - 2 * alpha: tuple(interval)})
     return _make(
-        claim, direction, est.test, est.value, interval, bound, margin, (p_hold, p_fail), alpha, det, model
+        claim, direction, est.test, (est.value, interval), bound, margin, (p_hold, p_fail), alpha, det, model
     )
 
 
@@ -448,7 +449,9 @@ def equivalence_verdict(claim, est: Estimate, *, target, margin, alpha=0.05, pow
     interval = est.interval(1 - 2 * alpha)
     test = f"TOST, {est.test}"
     model = _equivalence_model(est, target, {1 - 2 * alpha: tuple(interval)})
-    return _make(claim, "==", test, est.value, interval, target, margin, (p_hold, p_fail), alpha, det, model)
+    return _make(
+        claim, "==", test, (est.value, interval), target, margin, (p_hold, p_fail), alpha, det, model
+    )
 
 
 def binomial_bound_verdict(
@@ -493,7 +496,9 @@ def binomial_bound_verdict(
     interval = clopper_pearson(k, n, 1 - 2 * alpha)
     test = f"exact binomial ({k}/{n})"
     model = _binomial_model(k, n, bound, direction)
-    return _make(claim, direction, test, k / n, interval, bound, margin, (p_hold, p_fail), alpha, det, model)
+    return _make(
+        claim, direction, test, (k / n, interval), bound, margin, (p_hold, p_fail), alpha, det, model
+    )
 
 
 def _binomial_model(k: int, n: int, bound: float, direction: str) -> _MarginModel:
@@ -564,8 +569,7 @@ def all_of(claim, verdicts: Sequence[Verdict]) -> Verdict:
         claim,
         dirs.pop() if len(dirs) == 1 else "mixed",
         test,
-        shown.estimate,
-        shown.interval,
+        (shown.estimate, shown.interval),
         shown.target,
         shown.margin,
         (p_hold, p_fail),

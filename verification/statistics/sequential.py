@@ -70,8 +70,9 @@ def propose_column_points(
     """Next ``y`` values to run in one phase-diagram column (bisection on the profile likelihood).
 
     The column's boundary ``y0`` is fitted with :func:`fit_column` (keyword arguments go there:
-    ``direction``, ``link``, ``s_min``; give a fixed ``s_min`` such as ``precision / 4`` so that
-    the separation rule does not shrink with the sampled spacing).  Then:
+    ``direction``, ``link``, ``width_bounds``; give a fixed lower bound such as
+    ``width_bounds=(precision / 4, None)`` so that the separation rule does not shrink with the
+    sampled spacing).  Then:
 
     * **done** when the ``level`` interval of ``y0`` is narrower than ``precision``;
     * if an end is unbounded (censored column: the boundary lies beyond the sampled range), the
@@ -94,7 +95,8 @@ def propose_column_points(
     Three seeds at each of five points, split between 0.5 and 0.75: the next point bisects the gap.
 
     >>> y = [0.0, 0.25, 0.5, 0.75, 1.0] * 3
-    >>> r = propose_column_points(y, [v < 0.6 for v in y], precision=0.1, s_min=0.02, resolution=0.005)
+    >>> g = [v < 0.6 for v in y]
+    >>> r = propose_column_points(y, g, precision=0.1, width_bounds=(0.02, None), resolution=0.005)
     >>> r["done"], r["next"]
     (False, [0.625])
     """
