@@ -176,7 +176,7 @@ def run_figure(
     served = getattr(getattr(cache, "layer", None), "served_runs", None)
     served_before = len(served) if served is not None else 0
     data = fig.compute(settings, run)
-    task = TaskOutput(fig.title, caption=fig.caption)
+    task = TaskOutput(fig.title, caption=fig.caption, conditions=fig.conditions, arm=fig.arm)
     if fig.conditions:
         task.notes.append(f"Conditions: {fig.conditions}")
     if served is not None and len(served) > served_before:
@@ -295,7 +295,7 @@ def run_reproduce(
     start = time.perf_counter()
     for i, name in enumerate(names):
         outputs[name] = o = run_figure(figures[name], out, tier=scale, seed=seed, run=run)
-        write_report(out, outputs, scale=scale, pending=names[i + 1 :])
+        write_report(out, outputs, scale=scale, pending=names[i + 1 :], seed=seed)
         if log is not None:
             print(_task_line(i, names, o, time.perf_counter() - start), file=log, flush=True)
     # the verdicts of the report: Holm-adjusted across every statistical row of this run

@@ -278,3 +278,57 @@ def test_summary_counts_each_kind_of_evidence_apart(tmp_path, fake_figures):
     report = (tmp_path / "report.md").read_text()
     assert "trained networks: 1 holds, 0 fails, 0 inconclusive" in report
     assert "derivation identities checked by Monte Carlo, no evidence about networks: 1 holds" in report
+
+
+def _report_rows(tmp_path, figs):
+    run_reproduce(tmp_path, figures=figs, run=QUIET)
+    return json.loads((tmp_path / "report.json").read_text())["rows"]
+
+
+def test_report_opens_with_summary_contents_and_provenance(tmp_path, fake_figures):
+    """Summary in words (with the failing rows and their conditions), provenance and contents come
+    first; each section shows its own rows; a glossary explains the statistical terms."""
+    figs, _ = fake_figures
+    figs = {"one": figs["one"], "two": dataclasses.replace(figs["two"], arm="other-init", conditions="x")}
+    rows = _report_rows(tmp_path, figs)
+    md = (tmp_path / "report.md").read_text()
+    page = (tmp_path / "report.html").read_text()
+    for text in (md, page):
+        order = [text.index(s) for s in ("Summary", "Findings", "Made by geneft", "Contents", "task one")]
+        assert order == sorted(order) and order[-1] < text.index("All rows in one table")
+        for term in (
+            "TOST",
+            "one-sided test",
+            "Holm adjustment",
+            "detectable deviation",
+            "at T/4",
+            "critical",
+        ):
+            assert term in text[text.index("Glossary of the statistical terms") :]
+        assert "tier quick, seed 0" in text and "torch" in text and "cores" in text
+    assert md.count("](#task-") >= len(figs) + len(rows)  # contents and the rows' links
+    assert "| prediction | theory | measured |" in md  # a section's own rows
+    fails = [r for r in rows if r["verdict"] == "fails"]
+    assert ("No row fails." in md) == (not fails)
+    provenance = json.loads((tmp_path / "report.json").read_text())["provenance"]
+    assert provenance["tier"] == "quick" and provenance["seed"] == 0 and provenance["date"].endswith("Z")
+
+
+def test_report_commands_break_only_between_words(tmp_path, fake_figures):
+    figs, _ = fake_figures
+    _report_rows(tmp_path, figs)
+    page = (tmp_path / "report.html").read_text()
+    assert '<span class="nw">--only</span>' in page and ".nw{white-space:nowrap}" in page
+
+
+def test_findings_name_the_conditions_of_failing_rows():
+    from verification.report import Check, TaskOutput, _findings
+
+    bad = Check("p", "s", "t", "m", "tol", "fails", "cmd")
+    outputs = {
+        "a": TaskOutput("Figure A", checks=[bad], conditions="The paper's stated setting: ..."),
+        "b": TaskOutput("Figure B", checks=[bad], conditions="Assumption arm: ...", arm="gd"),
+    }
+    found = _findings(outputs, [("a", bad), ("b", bad)])
+    assert "Figure A: 1 row fails, under the paper's stated setting" in found[0]
+    assert "Figure B: 1 row fails, under an assumption of the toolkit's (the gd arm)" in found[1]

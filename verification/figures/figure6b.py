@@ -105,6 +105,8 @@ AGREEMENT_BOUND = 0.8
 GENERALIZED_ACCURACY = 0.9
 #: the predictions compared: key in the data -> name in the report
 FORMULAS = {"p_matrix": "F formula P_{m,d}", "p_eq12": "Eq. 12"}
+#: the same names in the plot's labels (mathtext)
+_PLOT_NAMES = {"p_matrix": r"F formula $P_{m,d}$", "p_eq12": "Eq. 12"}
 
 #: the relation, its size and the training fraction of every run (Figure 6 of [1]_, Table III)
 RELATION, N, TRAIN_FRACTION = "mod3", 30, 0.75
@@ -374,11 +376,12 @@ _LABEL_SLOTS = [(sx, sy) for k in range(5) for sy in (0.6 + 1.2 * k, -1.4 - 1.2 
 _LEADER_FROM = 2.0
 
 
-def _place_labels(ax, items, fontsize):
+def _place_labels(ax, items, fontsize, bars=()):
     """Annotate each ``(x, y, text)`` of ``ax`` beside its point, in the first slot of
-    :data:`_LABEL_SLOTS` whose box lies inside the axes and overlaps no label placed before it
-    and no other point (the least overlapping slot when none is free, a box's area outside the
-    axes counting ten times), so that labels of crowded points stay legible."""
+    :data:`_LABEL_SLOTS` whose box lies inside the axes and overlaps no label placed before it,
+    no other point and no error bar of ``bars`` (boxes ``(x0, y0, x1, y1)`` in data coordinates;
+    the least overlapping slot when none is free, a box's area outside the axes counting ten
+    times), so that labels of crowded points stay legible."""
     fig = ax.figure
     box = ax.get_position()
     width_pt = box.width * fig.get_figwidth() * 72
@@ -391,6 +394,9 @@ def _place_labels(ax, items, fontsize):
     points = [to_pt(x, y) for x, y, _ in items]
     marker = 3.5  # half the side of a marker's box, in points
     taken = [(px - marker, py - marker, px + marker, py + marker) for px, py in points]
+    for bx0, by0, bx1, by1 in bars:  # an error bar's line, widened to its caps (3 points each side)
+        (qx0, qy0), (qx1, qy1) = to_pt(bx0, by0), to_pt(bx1, by1)
+        taken.append((qx0 - 3.0, qy0 - 3.0, qx1 + 3.0, qy1 + 3.0))
 
     def overlap(a, b):
         w = min(a[2], b[2]) - max(a[0], b[0])
@@ -460,9 +466,10 @@ def _csv_row(p, s) -> list:
     ]
 
 
-def _comparison_panel(ax, data: dict, key: str) -> list[tuple[float, float, str]]:
+def _comparison_panel(ax, data: dict, key: str) -> tuple[list, list]:
     """Measured against predicted (``FORMULAS[key]``) collision fraction, one marker per point,
-    with the equivalence margin; returns each point's ``(x, y, ratio label)``."""
+    with the equivalence margin; returns each point's ``(x, y, ratio label)`` and the boxes of its
+    error bars' lines (:func:`_place_labels`)."""
     ax.plot([0, 1], [0, 1], "k-", lw=1, label="y = x")
     ax.fill_between(
         [0, 1],
@@ -471,7 +478,7 @@ def _comparison_panel(ax, data: dict, key: str) -> list[tuple[float, float, str]
         color="0.9",
         label=f"± {COLLISION_MARGIN} (margin)",
     )
-    seen, labels = set(), []
+    seen, labels, bars = set(), [], []
     for p in data["points"]:
         s = _point_summary(p)
         vals = [r["collision_fraction"] for r in p["runs"]]
@@ -480,11 +487,14 @@ def _comparison_panel(ax, data: dict, key: str) -> list[tuple[float, float, str]
         else:
             lo = hi = s["measured"]
         label = f"{_OPTIMIZER_NAMES.get(p['optimizer'], p['optimizer'])}, {p['init']} init"
+        x, y, xerr = s[key], s["measured"], s[key + "_sd"]
+        ylo, yhi = max(lo, 0.0), min(hi, 1.0)
+        bars += [(x - xerr, y, x + xerr, y), (x, ylo, x, yhi)]
         ax.errorbar(
-            s[key],
-            s["measured"],
-            xerr=s[key + "_sd"],
-            yerr=[[s["measured"] - max(lo, 0.0)], [min(hi, 1.0) - s["measured"]]],
+            x,
+            y,
+            xerr=xerr,
+            yerr=[[y - ylo], [yhi - y]],
             marker=_MARKERS.get(p["init"], "^"),
             color=_COLORS.get(p["optimizer"], "k"),
             capsize=3,
@@ -495,11 +505,11 @@ def _comparison_panel(ax, data: dict, key: str) -> list[tuple[float, float, str]
         labels.append((s[key], s["measured"], f"{p['ratio']:g}"))
     ax.set_xlim(-0.03, 1.03)
     ax.set_ylim(-0.03, 1.03)
-    ax.set_xlabel(f"predicted from initial quantities: {FORMULAS[key]}")
+    ax.set_xlabel(f"predicted from initial quantities: {_PLOT_NAMES[key]}")
     ax.set_ylabel("measured fraction of same-class pairs collided")
-    ax.set_title(f"{FORMULAS[key]} (labels: nominal eta_dec/eta_enc)", fontsize=10)
+    ax.set_title(rf"{_PLOT_NAMES[key]} (labels: nominal $\eta_{{dec}}/\eta_{{enc}}$)", fontsize=10)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False)
-    return labels
+    return labels, bars
 
 
 def _history_panel(ax, data: dict) -> None:
@@ -550,7 +560,7 @@ def plot(data: dict, out_dir: str) -> list[str]:
     )
     fig.tight_layout()
     for ax, key in zip(axes[:2], FORMULAS):  # after the layout: the axes' size in points is final
-        _place_labels(ax, labels[key], fontsize=7)
+        _place_labels(ax, labels[key][0], fontsize=7, bars=labels[key][1])
     png = os.path.join(out_dir, "figure6b.png")
     fig.savefig(png, dpi=120)
     plt.close(fig)
