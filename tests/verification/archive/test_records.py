@@ -113,3 +113,27 @@ def test_the_archive_readme_counts_each_file_s_runs():
     assert sorted(listed) == files
     for name in files:
         assert int(listed[name]) == len(read_archive_file(root / name)), name
+
+
+def test_the_interim_figure6_counts_quoted_in_the_findings_are_the_archive_s():
+    """docs/findings.md quotes Figure 6's interim counts under its stated setting; they are the
+    archive's (generalized = Table IV generalization or grokking)."""
+    import re
+
+    from verification.archive.records import read_archive_file
+
+    root = Path(__file__).resolve().parents[3]
+    counts: dict = {}
+    for run in read_archive_file(root / "archive" / "fig6-full-seed0.jsonl.gz"):
+        key = (round(run.config.eta_dec / run.config.eta_enc, 6), run.config.init_dec)
+        k, n = counts.get(key, (0, 0))
+        counts[key] = (k + (run.results["phase"] in ("generalization", "grokking")), n + 1)
+    text = " ".join((root / "docs" / "findings.md").read_text().split())
+    quoted = re.search(r"Generalized / run at init scale 0\.5: (.*?) \(bounds", text).group(1)
+    quoted += ", " + re.search(r"at init scale 1: (.*?); at init scale 2", text).group(1)
+    scales = [0.5] * 3 + [1.0] * 2
+    pairs = re.findall(r"ratio (\d+) (\d+)/(\d+)", quoted)
+    assert len(pairs) == len(scales)
+    for (ratio, k, n), scale in zip(pairs, scales):
+        assert counts[(float(ratio), scale)] == (int(k), int(n)), (ratio, scale)
+    assert all(k == 0 for (ratio, scale), (k, n) in counts.items() if scale == 2.0)
