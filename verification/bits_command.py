@@ -40,7 +40,7 @@ from effective_theory.statics.graph_description_length import (
     DescriptionLength,
     description_length_report,
 )
-from effective_theory.statics.graph_input import GRAPH_FORMATS, ParameterError, read_graph
+from effective_theory.statics.graph_input import GRAPH_FORMATS, MAX_GRAPH_BYTES, ParameterError, read_graph
 from effective_theory.statics.relations import (
     parse_relation_name,
     relation_by_name,
@@ -137,6 +137,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--time-limit", type=_positive_float, metavar="SECONDS", help="give up after SECONDS")
     parser.add_argument(
+        "--max-bytes",
+        type=_positive_int,
+        default=MAX_GRAPH_BYTES,
+        metavar="BYTES",
+        help="the most that reading one graph file may take: the file, decompressed, and the arrays "
+        f"its declared sizes need (default {MAX_GRAPH_BYTES}, 1 GiB)",
+    )
+    parser.add_argument(
         "--relation", metavar="NAME", help="one of the paper's relations: mod<k>, greater, bipartite"
     )
     parser.add_argument(
@@ -160,7 +168,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 # the theory's parameters as this command's flags
 # --------------------------------------------------------------------------
 #: the flag of each keyword parameter of read_graph that takes a value on this command line
-_FLAGS = {"format": "--format", "labels": "--labels", "vertex_colors": "--vertex-colors"}
+_FLAGS = {
+    "format": "--format",
+    "labels": "--labels",
+    "vertex_colors": "--vertex-colors",
+    "max_bytes": "--max-bytes",
+}
 
 
 def _flag(mention):
@@ -311,6 +324,7 @@ def _file_result(args, path):
         vertex_colors=args.vertex_colors,
         weight=None if args.ignore_weights else "weight",
         header=args.header,
+        max_bytes=args.max_bytes,
     )
     result = description_length_report(graph, engine=args.engine, time_limit=args.time_limit)
     shown = "<stdin>" if path == "-" else path
