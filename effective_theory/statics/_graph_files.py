@@ -611,39 +611,73 @@ def _read_npz(path, data, max_bytes=MAX_GRAPH_BYTES):
     return _square_array(path, a, ".npz")
 
 
-def _mtx_declared(path, data, max_bytes) -> None:
-    """Check the size line of a Matrix Market file (``rows cols [entries]``) before scipy reads it."""
-    lines = iter(data.splitlines())
-    banner = next(lines, b"").lower()
-    for line in lines:
+_MTX_FIELD_WIDTH = {b"pattern": 0, b"real": 1, b"integer": 1, b"double": 1, b"complex": 2}
+
+
+def _mtx_checked(path, data, max_bytes) -> None:
+    """Check a Matrix Market file in Python before scipy reads it.
+
+    The banner, the size line (its declared sizes against ``max_bytes``, before anything is
+    allocated) and every entry line (the number of fields, indices within the sizes, as many
+    entries as declared): scipy's compiled reader can crash the process on some malformed bodies
+    (found by fuzzing), so nothing malformed reaches it.
+    """
+    lines = io.BytesIO(data)
+    banner = lines.readline().split()
+    if len(banner) != 5 or banner[0].lower() != b"%%matrixmarket" or banner[1].lower() != b"matrix":
+        raise ValueError(f"{path}: line 1: expected '%%MatrixMarket matrix FORMAT FIELD SYMMETRY'")
+    layout, field = banner[2].lower(), banner[3].lower()
+    width = _MTX_FIELD_WIDTH.get(field)
+    if layout not in (b"coordinate", b"array") or width is None or (layout == b"array" and not width):
+        raise ValueError(f"{path}: line 1: unsupported Matrix Market kind {b' '.join(banner[2:4])!r}")
+    coordinate = layout == b"coordinate"
+    sizes = None
+    count = 0
+    for lineno, line in enumerate(lines, 2):
         t = line.split()
         if not t or t[0].startswith(b"%"):
             continue
-        if not all(x.isdigit() for x in t):
-            return  # malformed: scipy's message says so
-        sizes = [int(x) for x in t]
-        rows, cols = sizes[0], sizes[1] if len(sizes) > 1 else 0
-        if b"array" in banner:
-            _check_declared(
-                path, f"a dense {rows:,} x {cols:,} matrix", entries=rows * cols // 4, max_bytes=max_bytes
+        if sizes is None:
+            if len(t) != (3 if coordinate else 2) or not all(x.isdigit() for x in t):
+                raise ValueError(
+                    f"{path}: line {lineno}: expected the sizes 'rows cols{' entries' if coordinate else ''}'"
+                )
+            sizes = [int(x) for x in t]
+            rows, cols = sizes[:2]
+            expected = sizes[2] if coordinate else rows * cols
+            if coordinate:
+                what = f"{max(rows, cols):,} vertices and {expected:,} entries"
+                _check_declared(path, what, vertices=max(rows, cols), entries=expected, max_bytes=max_bytes)
+            else:
+                what = f"a dense {rows:,} x {cols:,} matrix"
+                _check_declared(path, what, entries=expected // 4, max_bytes=max_bytes)
+            continue
+        if len(t) != (2 + width if coordinate else width):
+            raise ValueError(
+                f"{path}: line {lineno}: expected {2 + width if coordinate else width} fields, got {len(t)}"
             )
-        else:
-            entries = sizes[2] if len(sizes) > 2 else 0
-            _check_declared(
-                path,
-                f"{max(rows, cols):,} vertices and {entries:,} entries",
-                vertices=max(rows, cols),
-                entries=entries,
-                max_bytes=max_bytes,
-            )
-        return
+        if coordinate:
+            if not (t[0].isdigit() and t[1].isdigit() and 1 <= int(t[0]) <= rows and 1 <= int(t[1]) <= cols):
+                raise ValueError(f"{path}: line {lineno}: an index outside 1..{rows} x 1..{cols}")
+        try:
+            for x in t[2:] if coordinate else t:
+                float(x)
+        except ValueError:
+            raise ValueError(f"{path}: line {lineno}: not a number") from None
+        count += 1
+        if count > expected:
+            raise ValueError(f"{path}: line {lineno}: more entries than the {expected:,} declared")
+    if sizes is None:
+        raise ValueError(f"{path}: no size line")
+    if coordinate and count != expected:
+        raise ValueError(f"{path}: {count:,} entries, the size line declares {expected:,}")
 
 
 def _read_mtx(path, data, max_bytes=MAX_GRAPH_BYTES):
     # imported here: scipy.io takes 0.24 s to import (measured), which only a Matrix Market file needs
     import scipy.io
 
-    _mtx_declared(path, data, max_bytes)
+    _mtx_checked(path, data, max_bytes)
 
     try:
         A = scipy.io.mmread(io.BytesIO(data))
