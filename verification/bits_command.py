@@ -24,10 +24,13 @@ the results and words the theory's errors in its flags (``format=`` is ``--forma
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import math
+import signal
 import sys
+import threading
 import time
 
 from effective_theory.statics.automorphisms import ENGINES
@@ -316,7 +319,48 @@ def _file_result(args, path):
     """(source, DescriptionLength, method) of one graph file (``-``: stdin)."""
     start = time.perf_counter()
     source = sys.stdin.buffer if path == "-" else path
-    graph = read_graph(
+    shown = "<stdin>" if path == "-" else path
+    with _reading_deadline(args.time_limit, shown):
+        graph = _read(args, source)
+    time_limit = args.time_limit
+    if time_limit is not None:  # what reading took counts against the limit
+        time_limit -= time.perf_counter() - start
+        if time_limit <= 0:
+            raise TimeoutError(f"{shown}: --time-limit {args.time_limit:g} s exceeded while reading")
+    result = description_length_report(graph, engine=args.engine, time_limit=time_limit)
+    return shown, dataclasses.replace(result, seconds=time.perf_counter() - start), None
+
+
+@contextlib.contextmanager
+def _reading_deadline(seconds, shown):
+    """Raise ``TimeoutError`` in the reading of ``shown`` once ``seconds`` have passed.
+
+    A SIGALRM timer, so on POSIX in the main thread only (elsewhere reading is not timed); it
+    fires between Python operations, so one long compiled call finishes first.
+    """
+    if (
+        seconds is None
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeoutError(f"{shown}: --time-limit {seconds:g} s exceeded while reading")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _read(args, source):
+    """The graph of one file (or stdin) with this command's reading options."""
+    return read_graph(
         source,
         format=args.format,
         directed=True if args.directed else None,
@@ -326,9 +370,6 @@ def _file_result(args, path):
         header=args.header,
         max_bytes=args.max_bytes,
     )
-    result = description_length_report(graph, engine=args.engine, time_limit=args.time_limit)
-    shown = "<stdin>" if path == "-" else path
-    return shown, dataclasses.replace(result, seconds=time.perf_counter() - start), None
 
 
 def _reworded(exc) -> str:
