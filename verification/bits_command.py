@@ -24,10 +24,13 @@ the results and words the theory's errors in its flags (``format=`` is ``--forma
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import math
+import signal
 import sys
+import threading
 import time
 
 from effective_theory.statics.automorphisms import ENGINES
@@ -40,7 +43,7 @@ from effective_theory.statics.graph_description_length import (
     DescriptionLength,
     description_length_report,
 )
-from effective_theory.statics.graph_input import GRAPH_FORMATS, ParameterError, read_graph
+from effective_theory.statics.graph_input import GRAPH_FORMATS, MAX_GRAPH_BYTES, ParameterError, read_graph
 from effective_theory.statics.relations import (
     parse_relation_name,
     relation_by_name,
@@ -137,6 +140,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--time-limit", type=_positive_float, metavar="SECONDS", help="give up after SECONDS")
     parser.add_argument(
+        "--max-bytes",
+        type=_positive_int,
+        default=MAX_GRAPH_BYTES,
+        metavar="BYTES",
+        help="the most that reading one graph file may take: the file, decompressed, and the arrays "
+        f"its declared sizes need (default {MAX_GRAPH_BYTES}, 1 GiB)",
+    )
+    parser.add_argument(
         "--relation", metavar="NAME", help="one of the paper's relations: mod<k>, greater, bipartite"
     )
     parser.add_argument(
@@ -160,7 +171,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 # the theory's parameters as this command's flags
 # --------------------------------------------------------------------------
 #: the flag of each keyword parameter of read_graph that takes a value on this command line
-_FLAGS = {"format": "--format", "labels": "--labels", "vertex_colors": "--vertex-colors"}
+_FLAGS = {
+    "format": "--format",
+    "labels": "--labels",
+    "vertex_colors": "--vertex-colors",
+    "max_bytes": "--max-bytes",
+}
 
 
 def _flag(mention):
@@ -303,7 +319,48 @@ def _file_result(args, path):
     """(source, DescriptionLength, method) of one graph file (``-``: stdin)."""
     start = time.perf_counter()
     source = sys.stdin.buffer if path == "-" else path
-    graph = read_graph(
+    shown = "<stdin>" if path == "-" else path
+    with _reading_deadline(args.time_limit, shown):
+        graph = _read(args, source)
+    time_limit = args.time_limit
+    if time_limit is not None:  # what reading took counts against the limit
+        time_limit -= time.perf_counter() - start
+        if time_limit <= 0:
+            raise TimeoutError(f"{shown}: --time-limit {args.time_limit:g} s exceeded while reading")
+    result = description_length_report(graph, engine=args.engine, time_limit=time_limit)
+    return shown, dataclasses.replace(result, seconds=time.perf_counter() - start), None
+
+
+@contextlib.contextmanager
+def _reading_deadline(seconds, shown):
+    """Raise ``TimeoutError`` in the reading of ``shown`` once ``seconds`` have passed.
+
+    A SIGALRM timer, so on POSIX in the main thread only (elsewhere reading is not timed); it
+    fires between Python operations, so one long compiled call finishes first.
+    """
+    if (
+        seconds is None
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeoutError(f"{shown}: --time-limit {seconds:g} s exceeded while reading")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _read(args, source):
+    """The graph of one file (or stdin) with this command's reading options."""
+    return read_graph(
         source,
         format=args.format,
         directed=True if args.directed else None,
@@ -311,10 +368,8 @@ def _file_result(args, path):
         vertex_colors=args.vertex_colors,
         weight=None if args.ignore_weights else "weight",
         header=args.header,
+        max_bytes=args.max_bytes,
     )
-    result = description_length_report(graph, engine=args.engine, time_limit=args.time_limit)
-    shown = "<stdin>" if path == "-" else path
-    return shown, dataclasses.replace(result, seconds=time.perf_counter() - start), None
 
 
 def _reworded(exc) -> str:

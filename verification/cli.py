@@ -195,7 +195,9 @@ def _run_figure(fig, args) -> int:
         value = getattr(args, f"set_{key}", None)
         if value is not None:
             overrides[key] = [v for part in value for v in part] if isinstance(value, list) else value
-    cache = ResultCache(default_cache(args.out), fresh=args.fresh, layer=_archive_layer(args))
+    cache = ResultCache(
+        default_cache(args.out), fresh=args.fresh, layer=_archive_layer(args), strict=args.strict_cache
+    )
     with executor_from_args(args) as ex:
         local = getattr(args, "executor", "local") == "local"
         run = RunContext(
@@ -251,6 +253,7 @@ def _run_reproduce(args) -> int:
             only=only,
             seed=args.seed,
             fresh=args.fresh,
+            strict_cache=args.strict_cache,
             run=run,
             archive=_archive_layer(args),
             log=sys.stdout,

@@ -82,6 +82,12 @@ def add_run_options(
         if trains
         else "ignore cached results (recompute)",
     )
+    p.add_argument(
+        "--strict-cache",
+        action="store_true",
+        help="an invalid cache entry (edited, swapped or malformed) is an error naming the file, "
+        "not a warning and recomputation",
+    )
     if progress:
         _add_progress(p)
     else:

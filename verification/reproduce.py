@@ -247,6 +247,7 @@ def run_reproduce(
     only=None,
     seed: int = 0,
     fresh: bool = False,
+    strict_cache: bool = False,
     run: RunContext | None = None,
     figures=None,
     archive=None,
@@ -266,6 +267,9 @@ def run_reproduce(
         Added to every tier's seed.
     fresh : bool
         Ignore the cache.
+    strict_cache : bool
+        An invalid cache entry (edited, swapped or malformed) is an error naming the file, instead
+        of a warning and recomputation (:class:`~verification.runtime.result_cache.ResultCache`).
     run : RunContext, optional
         Device (``"cpu"`` or ``"cuda"``), progress, executor (e.g. on a Ray cluster,
         :func:`verification.runtime.get_executor`) and chunk size (default: one chunk per figure,
@@ -290,7 +294,9 @@ def run_reproduce(
     log = (sys.stdout if run.progress else None) if log is None else log
     check_device(run.device)
     out = _writable(out)
-    run = run.replace(cache=ResultCache(default_cache(out), fresh=fresh, layer=archive), tier=scale)
+    run = run.replace(
+        cache=ResultCache(default_cache(out), fresh=fresh, layer=archive, strict=strict_cache), tier=scale
+    )
     outputs: dict[str, TaskOutput] = {}
     start = time.perf_counter()
     for i, name in enumerate(names):

@@ -76,6 +76,7 @@ from verification import _step_kernels
 from verification.model import init_parameters, parameter_shapes
 from verification.phases import classify_phase
 from verification.reference_loop import train_reference
+from verification.runtime.interrupt import check_stop, clear_stop, request_stop
 from verification.runtime.progress import progress
 from verification.train_config import (
     ADAM_BETAS,
@@ -739,6 +740,7 @@ def _run_schedule(group, runner, schedule, outcomes, bar) -> None:
     """
     steps = schedule.steps
     for s in range(steps):
+        check_stop()  # Ctrl-C in the main thread: stop within a step (verification.runtime.interrupt)
         if s % schedule.eval_every:
             runner.step(s + 1)
             bar.update(1)
@@ -879,12 +881,23 @@ def _run_concurrently(jobs, workers) -> None:
     """Run the callables ``jobs`` on ``workers`` Python threads (in order on one).
 
     torch releases the GIL inside its kernels, so batches run in parallel on the cores, each
-    single-threaded: results do not depend on the number of workers.
+    single-threaded: results do not depend on the number of workers.  On Ctrl-C (or an error in
+    a batch) the queued batches are cancelled; on Ctrl-C the running ones are asked to stop too
+    (:func:`~verification.runtime.interrupt.request_stop`), so the call returns within a step.
     """
     if workers == 1 or len(jobs) == 1:
         for job in jobs:
             job()
         return
-    with ThreadPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(jobs)))
+    try:
         for future in [pool.submit(job) for job in jobs]:
             future.result()
+    except KeyboardInterrupt:
+        mine = request_stop()
+        pool.shutdown(wait=True, cancel_futures=True)
+        if mine:
+            clear_stop()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

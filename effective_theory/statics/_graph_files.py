@@ -22,6 +22,9 @@ import json
 import lzma
 import os
 import re
+import stat
+import zipfile
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +32,7 @@ import numpy as np
 from effective_theory._checks import Mention, ParameterError
 from effective_theory.statics._graph_arrays import matrix_edges, networkx_parts
 
-__all__ = ["FORMATS", "FileGraph", "read_file"]
+__all__ = ["FORMATS", "MAX_GRAPH_BYTES", "FileGraph", "read_file"]
 
 #: the values of ``format=``
 FORMATS = ("edgelist", "adjlist", "matrix", "npy", "npz", "mtx", "graphml", "gml", "pajek", "json", "dimacs")
@@ -54,6 +57,48 @@ _SUFFIX_FORMAT = {
 }
 _TEXT_FORMATS = ("edgelist", "adjlist", "matrix")
 _COMPRESSED = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
+
+#: the default bound on what reading one graph file may take, in bytes (1 GiB): the file as read,
+#: the file decompressed, and the arrays its declared sizes imply (:func:`_check_declared`);
+#: ``read_graph(..., max_bytes=...)`` raises or lowers it
+MAX_GRAPH_BYTES = 2**30
+
+#: bytes of arrays a declared vertex and a declared edge or entry cost at least while a graph is
+#: built (ids, names, endpoints, sorting); a declared size is checked against ``max_bytes`` with
+#: these before anything is allocated
+_BYTES_PER_VERTEX = 64
+_BYTES_PER_ENTRY = 32
+#: what parsing text takes, at most, per line and per byte (measured on 10^6-line edge lists:
+#: 270 bytes a line for ``0 1`` lines, 440 for ``i i+1`` lines with 10^6 names, 32-68x the text);
+#: a text file is refused when the larger of the two exceeds ``max_bytes``
+_PARSE_BYTES_PER_LINE = 512
+_PARSE_BYTES_PER_BYTE = 40
+
+
+def _too_large(path, what: str, size: int, max_bytes: int) -> ParameterError:
+    """The one-line error of an input over the limit, naming the parameter that raises it."""
+    return ParameterError(
+        f"{path}: {what}: {size:,} bytes, over the limit ",
+        Mention("max_bytes", max_bytes),
+        " (raise it to read this input)",
+    )
+
+
+def _check_declared(path, what: str, *, vertices: int = 0, entries: int = 0, max_bytes: int) -> None:
+    """Refuse a declared size whose arrays would exceed ``max_bytes``, before allocating them."""
+    need = _BYTES_PER_VERTEX * vertices + _BYTES_PER_ENTRY * entries
+    if need > max_bytes:
+        raise _too_large(path, f"{what} would need at least", need, max_bytes)
+
+
+def _read_capped(fh, path, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` bytes from ``fh``, or a one-line error naming the limit."""
+    data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _too_large(path, "the input is larger", len(data), max_bytes)
+    return data
+
+
 _MAGIC = {"gzip": b"\x1f\x8b", "bz2": b"BZh", "xz": b"\xfd7zXZ\x00"}
 
 #: first-line names that make a header row even when the nodes are names too
@@ -102,7 +147,7 @@ def _choices(formats) -> tuple:
 # --------------------------------------------------------------------------
 # bytes: decompression and sniffing
 # --------------------------------------------------------------------------
-def _decompress(path: str, data: bytes) -> tuple[bytes, str]:
+def _decompress(path: str, data: bytes, max_bytes: int = MAX_GRAPH_BYTES) -> tuple[bytes, str]:
     """The file's bytes, decompressed if compressed; and the suffix under the compression one."""
     stem, suffix = os.path.splitext(path)
     kind = next((k for k, magic in _MAGIC.items() if data.startswith(magic)), None)
@@ -112,10 +157,15 @@ def _decompress(path: str, data: bytes) -> tuple[bytes, str]:
         )
     if kind is None:
         return data, suffix.lower()
-    try:
-        data = {"gzip": gzip.decompress, "bz2": bz2.decompress, "xz": lzma.decompress}[kind](data)
-    except (OSError, EOFError, lzma.LZMAError, ValueError) as exc:
-        raise ValueError(f"{path}: cannot decompress {kind} data ({exc})") from None
+    opener = {"gzip": gzip.GzipFile, "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}[kind]
+    try:  # streamed, so that a small bomb stops at the limit instead of filling the memory
+        with opener(fileobj=io.BytesIO(data)) if kind == "gzip" else opener(io.BytesIO(data)) as fh:
+            out = fh.read(max_bytes + 1)
+    except (OSError, EOFError, lzma.LZMAError, ValueError, zlib.error) as exc:
+        raise ValueError(f"{path}: cannot decompress {kind} data ({_first_line(exc)})") from None
+    if len(out) > max_bytes:
+        raise _too_large(path, f"the {kind} data decompresses to more", len(out), max_bytes)
+    data = out
     inner = os.path.splitext(stem)[1].lower() if suffix.lower() in _COMPRESSED else suffix.lower()
     return data, inner
 
@@ -331,6 +381,8 @@ def _adjacency_rows(path, data, *, directed):
     seen = set()
     pairs = []
     for _, t in data:
+        if not t:
+            continue
         u = names.setdefault(t[0], len(names))
         for x in t[1:]:
             v = names.setdefault(x, len(names))
@@ -440,7 +492,9 @@ def _matrix_graph(path, A, names, *, directed, vertex_colors, weight) -> FileGra
 # --------------------------------------------------------------------------
 # DIMACS graphs (.col, .clq)
 # --------------------------------------------------------------------------
-def _read_dimacs(path, data: bytes, *, directed, labels, vertex_colors) -> FileGraph:
+def _read_dimacs(
+    path, data: bytes, *, directed, labels, vertex_colors, max_bytes=MAX_GRAPH_BYTES
+) -> FileGraph:
     """A DIMACS graph: comment lines ``c ...``, one problem line ``p edge n m``, then ``m`` edge
     lines ``e u v`` with vertices ``1..n``; a simple undirected graph.
 
@@ -469,6 +523,9 @@ def _read_dimacs(path, data: bytes, *, directed, labels, vertex_colors) -> FileG
                 what = "a second problem line" if n is not None else f"expected 'p edge n m', got {line!r}"
                 raise ValueError(f"{path}: line {lineno}: {what}")
             n, m = int(match.group(2)), int(match.group(3))
+            _check_declared(
+                path, f"line {lineno}: {n:,} vertices", vertices=n, entries=m, max_bytes=max_bytes
+            )
             continue
         if t[0] != "e":
             raise ValueError(f"{path}: line {lineno}: expected a 'c', 'p' or 'e' line, got {line[:40]!r}")
@@ -520,7 +577,14 @@ def _read_npy(path, data):
     return _square_array(path, a, ".npy")
 
 
-def _read_npz(path, data):
+def _read_npz(path, data, max_bytes=MAX_GRAPH_BYTES):
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            inflated = sum(info.file_size for info in zf.infolist())
+    except Exception as exc:
+        raise ValueError(f"{path}: not a readable .npz archive ({_first_line(exc)})") from None
+    if inflated > max_bytes:
+        raise _too_large(path, "the archive's members decompress to", inflated, max_bytes)
     try:
         z = np.load(io.BytesIO(data), allow_pickle=False)
         keys = list(z.keys())
@@ -540,12 +604,80 @@ def _read_npz(path, data):
             f"{path}: the archive holds {len(keys)} arrays ({', '.join(keys) or 'none'}); expected one "
             "square matrix (np.savez(path, A)) or a scipy.sparse.save_npz file"
         )
-    return _square_array(path, z[keys[0]], ".npz")
+    try:
+        a = z[keys[0]]
+    except Exception as exc:
+        raise ValueError(f"{path}: not a readable .npz archive ({_first_line(exc)})") from None
+    return _square_array(path, a, ".npz")
 
 
-def _read_mtx(path, data):
+_MTX_FIELD_WIDTH = {b"pattern": 0, b"real": 1, b"integer": 1, b"double": 1, b"complex": 2}
+
+
+def _mtx_checked(path, data, max_bytes) -> None:
+    """Check a Matrix Market file in Python before scipy reads it.
+
+    The banner, the size line (its declared sizes against ``max_bytes``, before anything is
+    allocated) and every entry line (the number of fields, indices within the sizes, as many
+    entries as declared): scipy's compiled reader can crash the process on some malformed bodies
+    (found by fuzzing), so nothing malformed reaches it.
+    """
+    lines = io.BytesIO(data)
+    banner = lines.readline().split()
+    if len(banner) != 5 or banner[0].lower() != b"%%matrixmarket" or banner[1].lower() != b"matrix":
+        raise ValueError(f"{path}: line 1: expected '%%MatrixMarket matrix FORMAT FIELD SYMMETRY'")
+    layout, field = banner[2].lower(), banner[3].lower()
+    width = _MTX_FIELD_WIDTH.get(field)
+    if layout not in (b"coordinate", b"array") or width is None or (layout == b"array" and not width):
+        raise ValueError(f"{path}: line 1: unsupported Matrix Market kind {b' '.join(banner[2:4])!r}")
+    coordinate = layout == b"coordinate"
+    sizes = None
+    count = 0
+    for lineno, line in enumerate(lines, 2):
+        t = line.split()
+        if not t or t[0].startswith(b"%"):
+            continue
+        if sizes is None:
+            if len(t) != (3 if coordinate else 2) or not all(x.isdigit() for x in t):
+                raise ValueError(
+                    f"{path}: line {lineno}: expected the sizes 'rows cols{' entries' if coordinate else ''}'"
+                )
+            sizes = [int(x) for x in t]
+            rows, cols = sizes[:2]
+            expected = sizes[2] if coordinate else rows * cols
+            if coordinate:
+                what = f"{max(rows, cols):,} vertices and {expected:,} entries"
+                _check_declared(path, what, vertices=max(rows, cols), entries=expected, max_bytes=max_bytes)
+            else:
+                what = f"a dense {rows:,} x {cols:,} matrix"
+                _check_declared(path, what, entries=expected // 4, max_bytes=max_bytes)
+            continue
+        if len(t) != (2 + width if coordinate else width):
+            raise ValueError(
+                f"{path}: line {lineno}: expected {2 + width if coordinate else width} fields, got {len(t)}"
+            )
+        if coordinate:
+            if not (t[0].isdigit() and t[1].isdigit() and 1 <= int(t[0]) <= rows and 1 <= int(t[1]) <= cols):
+                raise ValueError(f"{path}: line {lineno}: an index outside 1..{rows} x 1..{cols}")
+        try:
+            for x in t[2:] if coordinate else t:
+                float(x)
+        except ValueError:
+            raise ValueError(f"{path}: line {lineno}: not a number") from None
+        count += 1
+        if count > expected:
+            raise ValueError(f"{path}: line {lineno}: more entries than the {expected:,} declared")
+    if sizes is None:
+        raise ValueError(f"{path}: no size line")
+    if coordinate and count != expected:
+        raise ValueError(f"{path}: {count:,} entries, the size line declares {expected:,}")
+
+
+def _read_mtx(path, data, max_bytes=MAX_GRAPH_BYTES):
     # imported here: scipy.io takes 0.24 s to import (measured), which only a Matrix Market file needs
     import scipy.io
+
+    _mtx_checked(path, data, max_bytes)
 
     try:
         A = scipy.io.mmread(io.BytesIO(data))
@@ -612,6 +744,7 @@ def read_file(
     weight="weight",
     header=None,
     default=None,
+    max_bytes=MAX_GRAPH_BYTES,
 ) -> FileGraph:
     """Read the graph file ``path``, whatever its format, as one :class:`FileGraph`.
 
@@ -624,23 +757,41 @@ def read_file(
     stream = hasattr(path, "read")
     if stream:
         name = getattr(path, "name", None)
-        data = path.read()
+        data = path.read(max_bytes + 1)
         if isinstance(data, str):
             raise TypeError(
                 "a stream to read a graph from must be binary (sys.stdin.buffer, open(..., 'rb'))"
             )
         path = name if isinstance(name, str) else "<stream>"
+        if len(data) > max_bytes:
+            raise _too_large(path, "the input is larger", len(data), max_bytes)
     else:
         if not os.path.exists(path):
             raise FileNotFoundError(f"no such file: {path}")
         if os.path.isdir(path):
             raise IsADirectoryError(f"{path} is a directory, not a graph file")
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):  # a FIFO with no writer would block, /dev/zero never ends
+            kind = (
+                "a FIFO"
+                if stat.S_ISFIFO(mode)
+                else "a device"
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a special file"
+            )
+            raise ValueError(f"{path} is {kind}, not a regular file: pipe it to standard input instead")
+        if os.path.getsize(path) > max_bytes:
+            raise _too_large(path, "the file", os.path.getsize(path), max_bytes)
         with open(path, "rb") as fh:
-            data = fh.read()
-    data, suffix = _decompress(path, data)
+            data = _read_capped(fh, path, max_bytes)
+    data, suffix = _decompress(path, data, max_bytes)
     if stream and path.startswith("<"):
         suffix = ""  # <stdin>: a name, not a file's
     fmt = _resolve_format(path, suffix, _sniff(data), format, stream=stream)
+    if fmt not in ("npy", "npz", "mtx"):  # text: parsing takes a multiple of its size
+        need = max(_PARSE_BYTES_PER_LINE * (data.count(b"\n") + 1), _PARSE_BYTES_PER_BYTE * len(data))
+        if need > max_bytes:
+            raise _too_large(path, f"parsing {len(data):,} bytes of text would need about", need, max_bytes)
     if fmt in ("text", *_TEXT_FORMATS):
         return _read_text(
             path,
@@ -654,7 +805,9 @@ def read_file(
             default=default,
         )
     if fmt == "dimacs":
-        return _read_dimacs(path, data, directed=directed, labels=labels, vertex_colors=vertex_colors)
+        return _read_dimacs(
+            path, data, directed=directed, labels=labels, vertex_colors=vertex_colors, max_bytes=max_bytes
+        )
     if labels is not None and fmt in ("npy", "npz", "mtx"):
         raise ParameterError(
             f"{path}: ",
@@ -663,7 +816,7 @@ def read_file(
         )
     read_matrix = {"npy": _read_npy, "npz": _read_npz, "mtx": _read_mtx}.get(fmt)
     if read_matrix is not None:
-        A = read_matrix(path, data)
+        A = read_matrix(path, data) if fmt == "npy" else read_matrix(path, data, max_bytes)
         return _matrix_graph(path, A, None, directed=directed, vertex_colors=vertex_colors, weight=weight)
     G = _read_networkx(path, data, fmt)
     return _networkx_graph(

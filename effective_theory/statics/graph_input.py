@@ -66,7 +66,7 @@ from effective_theory.statics._graph_arrays import (
     value_ids,
     vertex_colour_values,
 )
-from effective_theory.statics._graph_files import FORMATS, read_file
+from effective_theory.statics._graph_files import FORMATS, MAX_GRAPH_BYTES, read_file
 from effective_theory.statics.automorphisms import ColouredGraph
 from effective_theory.statics.relations import Relation
 
@@ -419,6 +419,7 @@ def read_graph(
     weight="weight",
     header=None,
     default=None,
+    max_bytes=MAX_GRAPH_BYTES,
 ) -> EdgeList:
     """Read a graph file, with its edge labels and vertex colours on it.
 
@@ -467,6 +468,13 @@ def read_graph(
     default : optional
         The label or colour of the edges or nodes that lack the attribute
         (by default a partial attribute is an error).
+    max_bytes : int
+        The most that reading may take, in bytes (default :data:`MAX_GRAPH_BYTES`, 1 GiB): the
+        file, its decompressed content, a ``.npz`` archive's members, and the arrays that the
+        sizes a Matrix Market or DIMACS file declares would need (64 bytes a vertex, 32 an
+        entry), checked before anything is allocated.  Beyond it: a one-line
+        :class:`ValueError` naming ``max_bytes``.  FIFOs and devices are refused (pipe them to
+        standard input, which is read up to the same limit).
 
     Returns
     -------
@@ -491,6 +499,7 @@ def read_graph(
         weight=weight,
         header=header,
         default=default,
+        max_bytes=check_int(max_bytes, "max_bytes", minimum=1),
     )
     lab = None if g.labels is None else as_values(g.labels, g.edges.shape[0], "edge labels")
     col = None if g.vertex_colors is None else as_values(g.vertex_colors, g.n, "vertex colours")

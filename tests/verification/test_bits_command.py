@@ -393,3 +393,22 @@ def test_wordnet_example_missing_database(tmp_path, capsys):
     spec.loader.exec_module(mod)
     assert mod.main([str(tmp_path / "data.noun")]) == 2
     assert "apt-get install wordnet-base" in capsys.readouterr().err
+
+
+def test_time_limit_covers_reading(tmp_path, capsys):
+    big = tmp_path / "big.txt"
+    big.write_text("".join(f"{i} {i + 1}\n" for i in range(400_000)))  # about 2 s to read
+    start = time.perf_counter()
+    assert main(["bits", str(big), "--time-limit", "0.2"]) == 2
+    assert time.perf_counter() - start < 1.5
+    err = capsys.readouterr().err.strip()
+    assert err == f"geneft: error: {big}: --time-limit 0.2 s exceeded while reading"
+
+
+def test_max_bytes_is_named_as_the_flag(tmp_path, capsys):
+    g = tmp_path / "g.txt"
+    g.write_text("0 1\n1 2\n" * 100)
+    assert main(["bits", str(g), "--max-bytes", "100"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"geneft: error: {g}: the file: 800 bytes") and "--max-bytes 100" in err
+    assert "\n" not in err

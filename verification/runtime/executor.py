@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from verification.runtime.interrupt import request_stop
 from verification.runtime.progress import progress as report_progress
 from verification.runtime.provenance import chunk_meta
 
@@ -303,6 +304,11 @@ def _run_on_threads(fn, items, finished, threads: int) -> None:
             elif error is None:
                 error = value
                 stop.set()
+    except KeyboardInterrupt:
+        # the chunks in flight stop within a training step (their finished ones are stored)
+        stop.set()
+        request_stop()
+        raise
     except BaseException:
         stop.set()
         raise

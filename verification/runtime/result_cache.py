@@ -6,6 +6,17 @@ configuration.  Files are written atomically (temporary file, then
 ``os.replace``), so an interrupted run never leaves a half-written result, and
 a rerun with the same settings recomputes nothing.
 
+Each entry proves what it is: it stores its ``name``, its full ``config`` and a ``checksum``, the
+SHA-256 of the canonical JSON of name, config and result (:func:`entry_checksum`).  On load the
+checksum is recomputed and the stored configuration is hashed again and compared with the key the
+file is filed under, so an edited number, a NaN written in, one entry copied over another's name
+or valid JSON of the wrong shape is never used: the entry is treated as missing (one warning line
+on stderr names the file, and it is recomputed and overwritten), or, with ``strict=True``, a
+one-line :class:`ValueError` names it.  Entries written before checksums (no ``checksum`` field)
+are still read, after the same name, configuration and shape checks; they carry no checksum, so an
+edit to their result cannot be detected (``fresh=True`` rewrites them with one).  Writes are
+durable: the temporary file is flushed and fsynced before the rename.
+
 Under the folder there may be a read-only *layer*: any object with ``load(name, config)`` that
 returns a stored result or ``None`` (the archive of runs shipped with the code,
 :class:`verification.archive.ArchiveLayer`, which rebuilds training chunks from archived runs).  An
@@ -19,6 +30,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -30,7 +42,7 @@ from tqdm.auto import tqdm
 
 from effective_theory import __version__
 
-__all__ = ["ResultCache", "config_hash", "to_jsonable"]
+__all__ = ["ResultCache", "config_hash", "entry_checksum", "to_jsonable"]
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -72,6 +84,34 @@ def config_hash(name: str, config: Any) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+def entry_checksum(name: str, config: Any, result: Any) -> str:
+    """SHA-256 (hex) of the canonical JSON of a cache entry's ``name``, ``config`` and ``result``.
+
+    Canonical: keys sorted, no spaces, non-finite floats as ``NaN`` / ``Infinity``; a float is
+    written by its shortest round-tripping repr, so an entry read back hashes as it was written.
+    """
+    payload = json.dumps(
+        {"name": name, "config": to_jsonable(config), "result": to_jsonable(result)},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _entry_problem(data: Any, name: str, config: Any) -> str | None:
+    """Why the loaded JSON ``data`` is not a valid entry for ``(name, config)``, or ``None``."""
+    if not isinstance(data, dict) or not {"name", "config", "result"} <= data.keys():
+        return "not a cache entry (wrong shape: needs name, config and result)"
+    if data["name"] != name or config_hash(data["name"], data["config"]) != config_hash(name, config):
+        return "its stored configuration is not the one it is filed under (a swapped or copied file)"
+    checksum = data.get("checksum")
+    if checksum is None:
+        return None  # written before checksums: accepted (see the module docstring)
+    if checksum != entry_checksum(data["name"], data["config"], data["result"]):
+        return "its checksum does not match its content (edited or corrupted)"
+    return None
+
+
 class ResultCache:
     """A folder of JSON results keyed by configuration hash.
 
@@ -81,6 +121,9 @@ class ResultCache:
         Folder for the cache files (created if needed).
     fresh : bool
         Ignore (and overwrite) existing entries, and the layer.
+    strict : bool
+        An invalid entry (wrong checksum, configuration or shape) raises a one-line
+        :class:`ValueError` naming the file, instead of a warning and recomputation.
     layer : object, optional
         A read-only layer (``layer.load(name, config)`` -> result or ``None``) consulted for an
         entry that is not in the folder; :attr:`served` counts what it served.
@@ -97,7 +140,7 @@ class ResultCache:
     1
     """
 
-    def __init__(self, root, *, fresh: bool = False, layer=None):
+    def __init__(self, root, *, fresh: bool = False, layer=None, strict: bool = False):
         self.root = Path(root)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -108,7 +151,10 @@ class ResultCache:
         if layer is not None and not callable(getattr(layer, "load", None)):
             raise TypeError(f"layer must have a load(name, config) method, got {type(layer).__name__}")
         self.fresh = fresh
+        self.strict = strict
         self.layer = layer
+        #: files found invalid by :meth:`load` (treated as missing, or refused when ``strict``)
+        self.rejected: list[Path] = []
         self.hits = 0
         self.misses = 0
         #: entries served by the layer (also counted in :attr:`hits` by the callers that count hits)
@@ -120,22 +166,37 @@ class ResultCache:
 
     def load(self, name: str, config: Any):
         """The stored result (from the folder, else from the layer), or ``None`` if absent (or
-        ``fresh``)."""
+        ``fresh``).
+
+        An entry that fails its checks (see the module docstring) counts as absent, after one
+        warning line on stderr naming the file; with ``strict`` it raises :class:`ValueError`.
+        """
         if self.fresh:
             return None
         p = self.path(name, config)
         if p.exists():
             try:
                 with open(p) as fh:
-                    return json.load(fh)["result"]
-            except (OSError, ValueError, KeyError):
-                pass  # unreadable entry: the layer's, or recompute
+                    data = json.load(fh)
+                problem = _entry_problem(data, name, config)
+            except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+                problem = f"unreadable ({type(exc).__name__})"
+            if problem is None:
+                return data["result"]
+            self._reject(p, problem)
         if self.layer is None:
             return None
         hit = self.layer.load(name, config)
         if hit is not None:
             self.served += 1
         return hit
+
+    def _reject(self, path: Path, problem: str) -> None:
+        """Refuse the entry at ``path``: a one-line error when strict, else a one-line warning."""
+        self.rejected.append(path)
+        if self.strict:
+            raise ValueError(f"invalid cache entry {path}: {problem}")
+        print(f"warning: ignoring cache entry {path}: {problem}; recomputing it", file=sys.stderr)
 
     def record(self, name: str, config: Any) -> dict | None:
         """How the stored result for ``(name, config)`` was made, or ``None``.
@@ -161,12 +222,15 @@ class ResultCache:
         """
         p = self.path(name, config)
         data = {"name": name, "config": to_jsonable(config), "result": to_jsonable(result)}
+        data["checksum"] = entry_checksum(name, data["config"], data["result"])
         if meta is not None:
             data["meta"] = to_jsonable(meta)
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w") as fh:
                 json.dump(data, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
             os.replace(tmp, p)
         except BaseException:
             if os.path.exists(tmp):
