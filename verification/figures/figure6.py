@@ -589,7 +589,7 @@ def plot(data: dict, out_dir: str) -> list[str]:
     init = {"normal": "every parameter N(0, s^2)", "uniform": "decoder U(+-s/sqrt(fan_in))"}
     optimizer = {"sgd": "gradient descent", "adam": "Adam"}.get(data.get("optimizer"), data.get("optimizer"))
     conditions = f"{init.get(data.get('init'), data.get('init'))}, {optimizer}"
-    ax.set_title(f"{data['relation']}, {conditions}, {seeds}, {data['steps']} steps", fontsize=10)
+    ax.set_title(f"{data['relation']}, {conditions}\n{seeds}, {data['steps']:,} steps", fontsize=10)
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     fig.tight_layout()
     png = os.path.join(out_dir, "figure6.png")

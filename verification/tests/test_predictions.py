@@ -81,6 +81,14 @@ FINDINGS = {
     ("full", "fig3.below-exact-bound.greater"): (
         "inconclusive: p_hold 0.025 raw, 0.13 Holm (whole tier); limit -0.0055 [-0.0108, -0.0002]"
     ),
+    ("full", "fig6.bound"): (
+        "every parameter N(0, s^2) (Figure 6's caption), 196 runs: init 0.5 generalizes 20/20 at ratio 1 "
+        "(bound 0.392), 10/10 at ratio 10 (0.140), 10/20 at ratio 100 (0.045); worst 1 [0.62, 1], p 2.6e-7"
+    ),
+    ("full", "fig6.bound-measured-widths"): (
+        "inconclusive: sigma_a/sigma_c measured 10.3/20.7/39.9 (init 0.5/1/2) lifts the bound to 0.40-1.00; "
+        "worst 10/20 at ratio 100, init 0.5, against 0.402"
+    ),
     ("full", "fig6.bound.uniform-init"): (
         "sigma_a/sigma_c = 1: ratio 1 generalizes 20/20 at init scales 0.5 and 1 against the bound 0.392,"
         " ratio 10 9/10 and 12/20 against 0.140; worst point 1 [0.787, 1], p = 6.5e-7"

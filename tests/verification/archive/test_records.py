@@ -115,8 +115,8 @@ def test_the_archive_readme_counts_each_file_s_runs():
         assert int(listed[name]) == len(read_archive_file(root / name)), name
 
 
-def test_the_interim_figure6_counts_quoted_in_the_findings_are_the_archive_s():
-    """docs/findings.md quotes Figure 6's interim counts under its stated setting; they are the
+def test_the_figure6_counts_quoted_in_the_findings_are_the_archive_s():
+    """docs/findings.md quotes Figure 6's full-tier counts under its stated setting; they are the
     archive's (generalized = Table IV generalization or grokking)."""
     import re
 
