@@ -336,7 +336,9 @@ def _reading_deadline(seconds, shown):
     """Raise ``TimeoutError`` in the reading of ``shown`` once ``seconds`` have passed.
 
     A SIGALRM timer, so on POSIX in the main thread only (elsewhere reading is not timed); it
-    fires between Python operations, so one long compiled call finishes first.
+    fires between Python operations, so one long compiled call finishes first.  An exception
+    raised by the handler while Python runs a finalizer or a weakref callback is swallowed (and
+    reported as unraisable), so the expiry is also remembered and raised when the reading ends.
     """
     if (
         seconds is None
@@ -345,9 +347,12 @@ def _reading_deadline(seconds, shown):
     ):
         yield
         return
+    message = f"{shown}: --time-limit {seconds:g} s exceeded while reading"
+    expired = threading.Event()
 
     def expire(signum, frame):
-        raise TimeoutError(f"{shown}: --time-limit {seconds:g} s exceeded while reading")
+        expired.set()
+        raise TimeoutError(message)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -356,6 +361,8 @@ def _reading_deadline(seconds, shown):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if expired.is_set():
+        raise TimeoutError(message)
 
 
 def _read(args, source):
