@@ -51,7 +51,7 @@ import numpy as np
 
 from effective_theory.statics.automorphisms.order import AutomorphismOrder
 from effective_theory.statics.relations import parse_relation_name
-from effective_theory.statics.tree_description_length import bits_tree_mean_depth
+from effective_theory.statics.tree_description_length import bits_tree_mean_depth, total_depth
 
 __all__ = [
     "log2_factorial",
@@ -460,11 +460,6 @@ class Table2Row:
     readings: tuple[Table2Reading, ...] = ()
 
 
-def _depth_class_defined(n: int, mean_depth: float) -> bool:
-    total = n * float(mean_depth)
-    return math.isclose(total, round(total), abs_tol=1e-9) and n - 1 <= round(total) <= n * (n - 1) // 2
-
-
 def _row(relation: str, formula: str, paper_bits: float, *readings: Table2Reading) -> Table2Row:
     return Table2Row(relation, formula, paper_bits, readings[0].bits if readings else None, readings)
 
@@ -529,7 +524,7 @@ def table_ii(
         exact("all labelled trees (Cayley)", bits_tree(n, exact=True)),
         exact("all rooted labelled trees", bits_tree(n, exact=True, rooted=True)),
     ]
-    if _depth_class_defined(n, mean_depth):
+    if total_depth(n, mean_depth) is not None:
         trees.insert(0, exact(f"rooted, average depth {mean_depth:g}", bits_tree_mean_depth(n, mean_depth)))
     a = n // 2
     return [

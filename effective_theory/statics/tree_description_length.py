@@ -48,6 +48,7 @@ from effective_theory._checks import check_int
 from effective_theory.statics.graph_description_length import description_length
 
 __all__ = [
+    "total_depth",
     "rooted_trees_by_total_depth",
     "bits_tree_mean_depth",
     "tree_mean_depth",
@@ -103,6 +104,23 @@ def rooted_trees_by_total_depth(n: int, max_total_depth: int | None = None) -> l
     return trees[n]
 
 
+def total_depth(n: int, mean_depth: float) -> int | None:
+    """The total depth ``n <d>`` of a rooted tree on ``n`` nodes with average depth ``<d>``, or
+    ``None`` when no such tree exists (``n <d>`` not an integer, up to float rounding, or outside
+    ``[n - 1, n (n - 1) / 2]``: a star to a path).
+
+    Examples
+    --------
+    >>> total_depth(30, 3), total_depth(30, 0.5), total_depth(3, 4 / 3)
+    (90, None, None)
+    """
+    total = n * float(mean_depth)
+    P = round(total)
+    if not math.isclose(total, P, abs_tol=1e-9):  # float rounding of n <d>, not a tolerance
+        return None
+    return P if n - 1 <= P <= n * (n - 1) // 2 else None
+
+
 def bits_tree_mean_depth(n: int, mean_depth: float) -> float:
     r"""``log2`` of the number of rooted labelled trees on ``n`` nodes with average depth ``<d>``.
 
@@ -121,11 +139,11 @@ def bits_tree_mean_depth(n: int, mean_depth: float) -> float:
     True
     """
     n = check_int(n, "n", minimum=1)
-    total = n * float(mean_depth)
-    P = round(total)
-    if not math.isclose(total, P, abs_tol=1e-9):
-        raise ValueError(f"n <d> must be an integer total depth, got n = {n}, <d> = {mean_depth!r}")
-    if not n - 1 <= P <= n * (n - 1) // 2:
+    P = total_depth(n, mean_depth)
+    if P is None:
+        total = n * float(mean_depth)
+        if not math.isclose(total, round(total), abs_tol=1e-9):
+            raise ValueError(f"n <d> must be an integer total depth, got n = {n}, <d> = {mean_depth!r}")
         raise ValueError(f"a tree on {n} nodes has average depth in [{(n - 1) / n:g}, {(n - 1) / 2:g}]")
     count = rooted_trees_by_total_depth(n, P)[P]
     shift = max(count.bit_length() - 64, 0)
