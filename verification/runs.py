@@ -151,17 +151,6 @@ class RunResults:
             out["snapshots"] = [np.asarray(v) for v in self.snapshots]
         return out
 
-    def phase_grid(self, shape) -> np.ndarray:
-        """The phases reshaped to a grid (configs given in row-major grid order).
-
-        Examples
-        --------
-        >>> r = RunResults([0] * 4, *[np.zeros(4)] * 7, ["a", "b", "c", "d"])
-        >>> r.phase_grid((2, 2))[1].tolist()   # second row of the grid
-        ['c', 'd']
-        """
-        return np.asarray(self.phases, dtype=object).reshape(shape)
-
 
 def _config_dict(cfg) -> dict:
     d = to_jsonable(cfg)
