@@ -25,6 +25,14 @@ the measured probability, with its binomial standard error.  The bound uses
 ratio measured on the networks at initialisation;
 :func:`effective_theory.representation_learning_probability` evaluates it.
 
+The sharpest form of the claim uses every input of Eq. (12) as measured on the networks at
+initialisation: ``K = (sigma_a / sigma_c) sqrt(eta_x / (2 eta_A))`` with the optimizer's
+*effective* rates (:func:`verification.mechanism.initial_quantities.initial_quantities`, the
+toolkit's one definition).  Two rows test it: the probability stays below ``(2/pi) arctan K`` at
+every cell, and the cells of different init scales fall on one curve of ``K``
+(:func:`verification.statistics.collapse.collapse_verdict`: each cell within ``COLLAPSE_MARGIN``
+of the curve fitted to the other scales' cells).
+
 Two designs (:class:`Figure6Settings`, :func:`figure6_data`): ``"dense"`` trains ``seeds``
 models at every point (:func:`generalization_counts`); ``"sequential"`` (the full tier) trains
 them in rounds (:func:`sequential_counts`, :func:`verification.designs.seed_rounds.seed_rounds`)
@@ -59,7 +67,7 @@ from verification.figures._common import (
     seeded_configs,
     write_csv,
 )
-from verification.mechanism.initial_quantities import initial_widths
+from verification.mechanism.initial_quantities import initial_quantities, initial_widths
 from verification.model import INITS
 from verification.runs import RunResults, train_runs
 from verification.runtime.context import RunContext
@@ -69,6 +77,7 @@ from verification.statistics import (
     sequential_binomial_verdict,
     stopping_reason,
 )
+from verification.statistics.collapse import collapse_verdict
 from verification.train_config import OPTIMIZERS, Schedule
 from verification.verdicts import ALPHA, Claim, row
 
@@ -79,6 +88,9 @@ __all__ = [
     "generalization_counts",
     "sequential_counts",
     "initial_sigma_ratio",
+    "measured_K",
+    "K_NETWORKS",
+    "COLLAPSE_MARGIN",
     "figure6_data",
     "plot",
     "evaluate",
@@ -88,6 +100,23 @@ __all__ = [
 MEASURED_CLAIM = (
     "probability of generalization <= Eq. 12 bound with sigma_a/sigma_c measured at initialisation"
 )
+
+#: the Figure 6 row with every input of Eq. 12 measured on the networks at initialisation
+MEASURED_K_CLAIM = "probability of generalization <= (2/pi) arctan K with K measured at initialisation"
+
+#: the collapse row: cells of every init scale on one curve of the measured K
+COLLAPSE_CLAIM = "probability of generalization is one function of the measured K across init scales"
+
+#: networks per cell on which ``K`` is measured (one optimizer update each,
+#: :func:`~verification.mechanism.initial_quantities.initial_quantities`): ``log10 K`` varies by
+#: about 0.1 between seeds of a cell (measured), so four give its mean to about 0.05 decade
+K_NETWORKS = 4
+
+#: the collapse row's equivalence margin on the probability: a cell more than 0.2 from the curve
+#: of the other init scales is off the curve.  Declared with the row, after the probabilities of
+#: the full tier's normal-initialisation arm were known and before any K was measured on them or
+#: any run of the gradient-descent arm's full tier had finished; the row prints the critical margin
+COLLAPSE_MARGIN = 0.2
 
 #: Phases of Table IV counted as "generalized" (grokking is delayed generalization, Figure 8 of [1]_).
 GENERALIZING_PHASES = ("generalization", "grokking")
@@ -339,6 +368,7 @@ def _summary(point, runs: RunResults, sigma_group) -> dict:
     eta_enc, eta_dec, scale = point
     ratios = [initial_sigma_ratio(cfg) for cfg in sigma_group]
     measured = float(np.mean(ratios))
+    K = measured_K(sigma_group[:K_NETWORKS])
     phases = list(runs.phases)
     trials = len(phases)
     k = sum(ph in GENERALIZING_PHASES for ph in phases)
@@ -359,6 +389,33 @@ def _summary(point, runs: RunResults, sigma_group) -> dict:
         "sigma_ratio_measured": measured,
         "sigma_ratio_measured_sd": float(np.std(ratios, ddof=1)) if len(ratios) > 1 else 0.0,
         "bound_measured": generalization_bound(eta_enc, eta_dec, sigma_ratio=measured),
+        **K,
+    }
+
+
+def measured_K(configs) -> dict:
+    """``K`` of Eq. (12) measured on the networks ``configs`` at initialisation.
+
+    Each network's ``K = (sigma_a / sigma_c) sqrt(eta_x / (2 eta_A))`` with the effective rates of its
+    own optimizer's first update (:func:`verification.mechanism.initial_quantities.initial_quantities`);
+    the cell's ``K`` is their geometric mean.
+
+    Returns
+    -------
+    dict
+        ``K_measured`` (geometric mean), ``log10_K_sd`` (the spread of ``log10 K`` over the
+        networks), ``K_networks`` (how many), ``eta_ratio_effective`` (the mean of ``eta_x / eta_A``)
+        and ``bound_measured_K`` (``(2/pi) arctan K_measured``, Eq. (12)).
+    """
+    qs = [initial_quantities(cfg) for cfg in configs]
+    logs = np.log10([q["K"] for q in qs])
+    K = float(10 ** np.mean(logs))
+    return {
+        "K_measured": K,
+        "log10_K_sd": float(np.std(logs, ddof=1)) if len(logs) > 1 else 0.0,
+        "K_networks": len(qs),
+        "eta_ratio_effective": float(np.mean([q["eta_x"] / q["eta_A"] for q in qs])),
+        "bound_measured_K": float(2.0 / math.pi * math.atan(K)),
     }
 
 
@@ -612,12 +669,59 @@ def plot(data: dict, out_dir: str) -> list[str]:
         for p in data["points"]
     ]
     header = ["eta_enc", "eta_dec", "ratio", "init_scale", "trials", "generalized", "p", "sem", "bound_eq12"]
-    csv_path = write_csv(
-        os.path.join(out_dir, "figure6.csv"),
-        header + ["sigma_ratio_measured", "bound_eq12_measured_sigma"],
-        rows,
+    header += ["sigma_ratio_measured", "bound_eq12_measured_sigma"]
+    if all("K_measured" in p for p in data["points"]):
+        header += ["K_measured", "log10_K_sd", "bound_eq12_measured_K"]
+        for r, p in zip(rows, data["points"]):
+            r += [p["K_measured"], p["log10_K_sd"], p["bound_measured_K"]]
+    csv_path = write_csv(os.path.join(out_dir, "figure6.csv"), header, rows)
+    out = [png, csv_path]
+    if all("K_measured" in p for p in data["points"]):
+        out.insert(1, _plot_collapse(data, out_dir, plt))
+    return out
+
+
+def _plot_collapse(data: dict, out_dir: str, plt) -> str:
+    """``figure6-collapse.png``: each cell's probability against its measured ``K``, with Eq. (12)."""
+    fig, ax = plt.subplots(figsize=(7.6, 4.6))
+    lo = min(p["K_measured"] for p in data["points"])
+    hi = max(p["K_measured"] for p in data["points"])
+    grid = np.logspace(math.log10(lo) - 0.5, math.log10(hi) + 0.5, 200)
+    ax.plot(grid, 2.0 / math.pi * np.arctan(grid), "k-", label=r"Eq. (12): $(2/\pi)\arctan K$")
+    ratios = sorted({p["ratio"] for p in data["points"]})
+    markers = dict(zip(ratios, "osD^vP*X"))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, s in enumerate(sorted({p["init_scale"] for p in data["points"]})):
+        for p in (p for p in data["points"] if p["init_scale"] == s):
+            K, sd = p["K_measured"], p["log10_K_sd"]
+            ax.errorbar(
+                [K],
+                [p["p"]],
+                yerr=[p["sem"]],
+                xerr=[[K * (1 - 10**-sd)], [K * (10**sd - 1)]],
+                marker=markers.get(p["ratio"], "o"),
+                color=colors[i % len(colors)],
+                linestyle="none",
+                capsize=3,
+                alpha=0.85,
+            )
+        ax.plot([], [], "s", color=colors[i % len(colors)], label=f"init scale {s:g}")
+    for r in ratios:
+        ax.plot([], [], markers.get(r, "o"), color="0.4", label=rf"$\eta_{{dec}}/\eta_{{enc}}$ = {r:g}")
+    ax.set_xscale("log")
+    ax.set_xlabel(r"$K = (\sigma_a/\sigma_c)\sqrt{\eta_x/(2\eta_A)}$ measured at initialisation")
+    ax.set_ylabel("probability of generalization")
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_title(
+        "Each cell against its measured K\n(bars: binomial SE; spread of K over the networks measured)",
+        fontsize=9,
     )
-    return [png, csv_path]
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    fig.tight_layout()
+    path = os.path.join(out_dir, "figure6-collapse.png")
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
 
 
 def claims(settings) -> list[Claim]:
@@ -625,6 +729,8 @@ def claims(settings) -> list[Claim]:
     return [
         Claim("fig6.bound", "probability of generalization <= Eq. 12 bound at every point"),
         Claim("fig6.bound-measured-widths", MEASURED_CLAIM),
+        Claim("fig6.bound-measured-k", MEASURED_K_CLAIM),
+        *([Claim("fig6.collapse", COLLAPSE_CLAIM)] if len(settings["init_scales"]) > 1 else []),
     ]
 
 
@@ -708,4 +814,47 @@ def evaluate(data) -> list[tuple[str, dict]]:
             + f"; worst: {r['measured']}"
         )
         rows.append((claim, r))
+    if all("bound_measured_K" in p for p in data["points"]):
+        rows += _measured_K_rows(data)
+    return rows
+
+
+def _measured_K_rows(data) -> list[tuple[str, dict]]:
+    """The rows with every input of Eq. (12) measured: the bound at ``K``, and the collapse."""
+    parts, test = _parts(data, "bound_measured_K")
+    r = row(
+        all_of(MEASURED_K_CLAIM, parts),
+        theory="P <= (2/pi) arctan K, K = sigma_a/sigma_c sqrt(eta_x / (2 eta_A)) measured at "
+        "initialisation (effective rates of the optimizer's first update)",
+        tolerance=test,
+    )
+    r["measured"] = (
+        "; ".join(
+            f"{_label(p, data)}: {p['generalized']}/{p['trials']} (K = {p['K_measured']:.3g}, "
+            f"bound {p['bound_measured_K']:.3f})"
+            for p in data["points"]
+        )
+        + f"; worst: {r['measured']}"
+    )
+    rows = [(MEASURED_K_CLAIM, r)]
+    pts = data["points"]
+    if len({p["init_scale"] for p in pts}) > 1:
+        v = collapse_verdict(
+            COLLAPSE_CLAIM,
+            [p["K_measured"] for p in pts],
+            [p["generalized"] for p in pts],
+            [p["trials"] for p in pts],
+            [p["init_scale"] for p in pts],
+            margin=COLLAPSE_MARGIN,
+            labels=[f"ratio {p['ratio']:g}, init {p['init_scale']:g}" for p in pts],
+        )
+        r = row(
+            v,
+            theory="P = f(K) for one curve f across init scales and ratios (Eq. 12: f = (2/pi) arctan)",
+            tolerance=f"every cell within +-{COLLAPSE_MARGIN:g} of the curve (2/pi) arctan(e^a K^b) "
+            "fitted to the other init scales' cells (margin set after the cells' probabilities were "
+            "known, before K was measured)",
+        )
+        r["measured"] = f"deviation of the worst cell: {r['measured']}"
+        rows.append((COLLAPSE_CLAIM, r))
     return rows

@@ -58,4 +58,4 @@ References
 
 from effective_theory._lazy import attach
 
-__getattr__, __dir__ = attach(__name__, ("boundary", "estimates", "decisions", "sequential"))
+__getattr__, __dir__ = attach(__name__, ("boundary", "estimates", "decisions", "sequential", "collapse"))

@@ -41,6 +41,10 @@ FINDINGS = {
         "mod3, eta_enc 1e-3, 3000 steps, 12 seeds, sigma_a/sigma_c = 1: ratio 1 generalizes 12/12 against"
         " the bound 0.392 (exact binomial p = 1.3e-5); ratio 0.1: 12/12 vs 0.732; ratio 10: 6/12 vs 0.140"
     ),
+    ("quick", "fig6.bound-measured-k.uniform-init"): (
+        "K measured at initialisation 0.43/0.135/0.045 at ratios 0.1/1/10 gives bounds 0.257/0.086/0.028, "
+        "against 12/12, 12/12 and 6/12 generalizing"
+    ),
     ("quick", "fig6.bound-measured-widths.uniform-init"): (
         "sigma_a/sigma_c measured on the networks at initialisation (decoder Jacobian RMS over repon RMS)"
         " is 0.045 +- 0.012, so the bound is lower still (0.020 at ratio 1) against 12/12 generalizing"
@@ -84,6 +88,15 @@ FINDINGS = {
     ("full", "fig6.bound"): (
         "every parameter N(0, s^2) (Figure 6's caption), 196 runs: init 0.5 generalizes 20/20 at ratio 1 "
         "(bound 0.392), 10/10 at ratio 10 (0.140), 10/20 at ratio 100 (0.045); worst 1 [0.62, 1], p 2.6e-7"
+    ),
+    ("full", "fig6.bound-measured-k"): (
+        "K measured at initialisation (effective rates of Adam's first update): ratio 1, init 0.5 "
+        "generalizes "
+        "20/20 against (2/pi) arctan 1.19 = 0.555; worst 1 [0.62, 1], p 2.6e-5"
+    ),
+    ("full", "fig6.collapse"): (
+        "K barely separates the init scales (ratio 1: 1.19/1.64/1.22 at init 0.5/1/2) while P does (1/0/0): "
+        "worst cell 0.80 [0.56, 0.90] off the other scales' curve; holds only at margins >= 0.94"
     ),
     ("full", "fig6.bound-measured-widths"): (
         "inconclusive: sigma_a/sigma_c measured 10.3/20.7/39.9 (init 0.5/1/2) lifts the bound to 0.40-1.00; "
