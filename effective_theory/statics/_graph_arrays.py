@@ -31,6 +31,8 @@ __all__ = [
     "is_sparse",
     "matrix_edges",
     "check_default",
+    "is_unit_weight",
+    "weighted_error",
 ]
 
 #: an attribute value that an edge or node lacks
@@ -317,6 +319,29 @@ def _list_matrix(A):
             "of vertices) or give the edges as tuples [(u, v), ...]"
         )
     return a
+
+
+def is_unit_weight(w) -> bool:
+    """Whether the edge weight ``w`` is 1 (``True`` and ``1.0`` are; anything that does not
+    compare to a truth value is not)."""
+    try:
+        return bool(w == 1)
+    except Exception:  # an array-like value
+        return False
+
+
+def weighted_error(where: str, value, label_parameter: str, label_value="weight") -> ParameterError:
+    """The one error of a weight other than 1, whatever the input: weights are never ignored
+    silently.  ``where`` says which edge or entry carries ``value``; ``label_parameter`` set to
+    ``label_value`` makes the weights edge colours (``edge_label='weight'`` in memory,
+    ``labels='weight'`` or ``labels=3``, a column, for a file)."""
+    return ParameterError(
+        f"{where} has weight {show(value)}; a weighted graph is refused unless told: pass ",
+        Mention("weight", None),
+        " to ignore the weights (every edge counts once) or ",
+        Mention(label_parameter, label_value),
+        " to make them edge colours",
+    )
 
 
 def check_default(default):

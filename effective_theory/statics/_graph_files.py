@@ -15,6 +15,7 @@ sparse ``.npz``) and networkx (GraphML, GML, Pajek, node-link JSON) only for tho
 
 from __future__ import annotations
 
+import ast
 import bz2
 import gzip
 import io
@@ -30,12 +31,33 @@ from dataclasses import dataclass
 import numpy as np
 
 from effective_theory._checks import Mention, ParameterError
-from effective_theory.statics._graph_arrays import matrix_edges, networkx_parts
+from effective_theory.statics._graph_arrays import (
+    MISSING,
+    fill_missing,
+    is_unit_weight,
+    matrix_edges,
+    networkx_parts,
+    show,
+    weighted_error,
+)
 
 __all__ = ["FORMATS", "MAX_GRAPH_BYTES", "FileGraph", "read_file"]
 
 #: the values of ``format=``
-FORMATS = ("edgelist", "adjlist", "matrix", "npy", "npz", "mtx", "graphml", "gml", "pajek", "json", "dimacs")
+FORMATS = (
+    "edgelist",
+    "adjlist",
+    "multiline_adjlist",
+    "matrix",
+    "npy",
+    "npz",
+    "mtx",
+    "graphml",
+    "gml",
+    "pajek",
+    "json",
+    "dimacs",
+)
 
 _TEXT_SUFFIXES = (".txt", ".edgelist", ".edges", ".el", ".tsv", ".csv", ".dat")
 _SUFFIX_FORMAT = {
@@ -55,7 +77,7 @@ _SUFFIX_FORMAT = {
     ".clq": "dimacs",
     ".dimacs": "dimacs",
 }
-_TEXT_FORMATS = ("edgelist", "adjlist", "matrix")
+_TEXT_FORMATS = ("edgelist", "adjlist", "multiline_adjlist", "matrix")
 _COMPRESSED = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
 
 #: the default bound on what reading one graph file may take, in bytes (1 GiB): the file as read,
@@ -267,18 +289,52 @@ def _is_number(tok: str) -> bool:
     return True
 
 
-def _rows(text: str):
-    """(line number, tokens) of every line that is not blank or a comment (``#`` anywhere, ``%`` first)."""
+def _rows(path, text: str):
+    """(line number, tokens) of every line that is not blank or a comment (``#`` anywhere, ``%`` first),
+    and the attribute dict that ends a line, by line number.
+
+    networkx writes an edge's or a neighbour's data as a Python dict at the end of the line
+    (``0 1 {'weight': 4}``); such a dict is read as Python literals (never evaluated as code) and
+    kept apart from the tokens.  A brace anywhere else is refused: it would otherwise become part
+    of a node name.
+    """
     out = []
+    attrs: dict[int, dict] = {}
     for lineno, line in enumerate(text.splitlines(), 1):
         line = line.split("#", 1)[0].strip()
         if not line or line.startswith("%"):
             continue
+        brace = min((i for i in (line.find("{"), line.find("}")) if i >= 0), default=-1)
+        if brace >= 0:
+            attrs[lineno] = _attr_dict(path, lineno, line[brace:])
+            line = line[:brace].strip()
         tokens = [t.strip("\"'") for t in _SPLIT.split(line)]
         while tokens and tokens[-1] == "":  # a trailing separator
             tokens.pop()
+        if not tokens:
+            raise ValueError(f"{path}: line {lineno}: an attribute dict without the nodes it belongs to")
         out.append((lineno, tokens))
-    return out
+    return out, attrs
+
+
+#: the longest attribute dict at the end of a text line that is read (longer ones are refused)
+_ATTR_MAX_CHARS = 4096
+
+
+def _attr_dict(path, lineno: int, text: str) -> dict:
+    """The dict literal ``text`` that ends line ``lineno`` (``{'weight': 4}``), or a one-line error."""
+    what = text if len(text) <= 30 else text[:27] + "..."
+    if len(text) <= _ATTR_MAX_CHARS and text.startswith("{"):
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            value = None
+        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+            return value
+    raise ValueError(
+        f"{path}: line {lineno}: {what!r} is not a node name: braces belong only to an attribute dict "
+        "at the end of a line ({'weight': 4}), as networkx writes edge data"
+    )
 
 
 def _header_kind(rows) -> str | None:
@@ -343,7 +399,11 @@ def _label_column(path, labels, header):
     return col
 
 
-def _edge_rows(path, data, *, directed, col, strict, default):
+def _edge_rows(path, data, *, directed, col, strict, default, attrs=None, attr=None, weight="weight"):
+    """An edge list's rows ``u v [more columns] [{data}]``: labels from column ``col`` or from the
+    attribute ``attr`` of the line's dict; weights (a numeric third column, or ``'weight'`` in the
+    dicts) other than 1 refused unless ``weight`` is ``None`` or they are the labels."""
+    attrs = attrs or {}
     names: dict[str, int] = {}
     ids = np.empty((len(data), 2), dtype=np.int64)
     labs = [] if col is not None else None
@@ -354,6 +414,11 @@ def _edge_rows(path, data, *, directed, col, strict, default):
             if not strict:
                 raise ValueError(message)
             raise ParameterError(message, " (for an adjacency list, ", Mention("format", "adjlist"), ")")
+        if lineno in attrs and len(t) != 2:
+            raise ValueError(
+                f"{path}: line {lineno}: an attribute dict after {len(t)} entries; an edge with data is "
+                "'u v {...}', as networkx's write_edgelist writes it"
+            )
         if strict and len(t) != width:
             raise ParameterError(
                 f"{path}: line {lineno} has {len(t)} entries, line {data[0][0]} has {width}: an edge list "
@@ -373,7 +438,132 @@ def _edge_rows(path, data, *, directed, col, strict, default):
                 labs.append(t[col - 1])
         ids[k, 0] = names.setdefault(t[0], len(names))
         ids[k, 1] = names.setdefault(t[1], len(names))
+    if weight is not None and col != 3:
+        _check_weight_column(path, data)
+    if attrs:
+        labs = _attr_labels(path, data, attrs, attr=attr, weight=weight, default=default)
     return FileGraph(ids, len(names), bool(directed), labs, None, tuple(names))
+
+
+def _check_weight_column(path, data) -> None:
+    """Refuse a third column of numbers that are not all 1: the weights of a weighted edge list
+    (a third column of names is not a weight, and is ignored)."""
+    third = [(ln, t[2]) for ln, t in data if len(t) >= 3]
+    if not third or not all(_is_number(x) for _, x in third):
+        return
+    ln, x = next(((ln, x) for ln, x in third if float(x) != 1), (None, None))
+    if ln is not None:
+        t = next(t for n, t in data if n == ln)
+        raise weighted_error(f"{path}: line {ln}: the edge {' '.join(t[:2])}", _number(x), "labels", 3)
+
+
+def _number(tok: str):
+    """A numeric token as the number it reads as (``4`` an int, ``2.5`` a float), for messages."""
+    try:
+        return int(tok)
+    except ValueError:
+        return float(tok)
+
+
+def _attr_labels(path, data, attrs, *, attr, weight, default):
+    """Labels from the attribute dicts that end the lines ``data`` (``None`` without ``attr``),
+    after refusing weights other than 1 unless ``weight`` is ``None`` or ``attr`` is ``'weight'``."""
+    dicts = [attrs.get(ln) or {} for ln, _ in data]
+    if weight is not None and attr != "weight":
+        for (ln, t), d in zip(data, dicts):
+            if "weight" in d and not is_unit_weight(d["weight"]):
+                edge = " ".join(t[:2])
+                raise weighted_error(f"{path}: line {ln}: the edge {edge}", d["weight"], "labels", "weight")
+    if attr is None:
+        return None
+    values = [d.get(attr, MISSING) for d in dicts]
+    try:
+        values = fill_missing(
+            values, [f"line {ln}" for ln, _ in data], attr, "edge", default, {k for d in dicts for k in d}
+        )
+    except ParameterError as exc:
+        raise exc.prefixed(f"{path}: ") from None
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+    for (ln, _), x in zip(data, values):
+        try:
+            hash(x)
+        except TypeError:
+            raise TypeError(f"{path}: line {ln}: the label {show(x)} is not hashable") from None
+    return values
+
+
+def _multiline_blocks(rows, attrs):
+    """A multiline adjacency list (networkx's ``write_multiline_adjlist``: a line ``u d``, then
+    ``d`` lines ``v [{data}]``, one per neighbour): ``(edges, heads), None`` with the edges as
+    ``(u, v, line number)`` and the names on the ``u d`` lines; ``None, line`` at the first line
+    that does not fit."""
+    edges = []
+    heads = []
+    i = 0
+    while i < len(rows):
+        ln, t = rows[i]
+        if len(t) != 2 or ln in attrs or not (t[1].isascii() and t[1].isdigit()):
+            return None, ln
+        d = int(t[1])
+        if d > len(rows) - i - 1:
+            return None, ln
+        heads.append(t[0])
+        for ln2, t2 in rows[i + 1 : i + 1 + d]:
+            if len(t2) != 1:
+                return None, ln2
+            edges.append((t[0], t2[0], ln2))
+        i += 1 + d
+    return (edges, heads), None
+
+
+def _is_multiline(rows, attrs) -> bool:
+    """Whether ``rows`` are a multiline adjacency list as networkx writes one: every node on one
+    ``u d`` line of its own, at least one neighbour line.  A plain adjacency list or an edge list
+    never is (its neighbours would each start a second line), so this is no guess."""
+    blocks, _ = _multiline_blocks(rows, attrs)
+    if blocks is None:
+        return False
+    edges, heads = blocks
+    return bool(edges) and len(set(heads)) == len(heads) and {v for _, v, _ in edges} <= set(heads)
+
+
+def _multiline_rows(path, rows, attrs, *, directed, labels, weight, default) -> FileGraph:
+    """The graph of a multiline adjacency list; a simple graph, as networkx's
+    ``read_multiline_adjlist`` reads it (an edge given twice is one edge, its last data kept)."""
+    blocks, bad = _multiline_blocks(rows, attrs)
+    if blocks is None:
+        raise ValueError(
+            f"{path}: line {bad}: not a multiline adjacency list (a line 'u d', then d lines 'v [{{data}}]')"
+        )
+    if labels is not None and not isinstance(labels, str):
+        raise ParameterError(
+            f"{path}: ", Mention("labels"), " of a multiline adjacency list is an attribute name"
+        )
+    edges, _ = blocks
+    names: dict[str, int] = {}
+    for _, t in rows:
+        names.setdefault(t[0], len(names))
+    where: dict[tuple, int] = {}
+    for k, (u, v, _) in enumerate(edges):
+        a, b = names[u], names[v]
+        where[(a, b) if directed else (min(a, b), max(a, b))] = k
+    kept = sorted(where.values())
+    ids = np.asarray([(names[edges[k][0]], names[edges[k][1]]) for k in kept], dtype=np.int64).reshape(-1, 2)
+    data = [(edges[k][2], edges[k][:2]) for k in kept]
+    labs = _attr_labels(path, data, attrs, attr=labels, weight=weight, default=default)
+    return FileGraph(ids, len(names), bool(directed), labs, None, tuple(names))
+
+
+def _no_attrs(path, attrs, what: str) -> None:
+    """Refuse the attribute dicts of a file read as ``what``, which has none."""
+    if attrs:
+        ln = min(attrs)
+        raise ParameterError(
+            f"{path}: line {ln}: an attribute dict, which {what} cannot have (networkx writes them in ",
+            *_choices(("edgelist", "multiline_adjlist")),
+            ")",
+        )
 
 
 def _adjacency_rows(path, data, *, directed):
@@ -394,19 +584,30 @@ def _adjacency_rows(path, data, *, directed):
     return FileGraph(ids, len(names), bool(directed), None, None, tuple(names))
 
 
-def _read_text(path, data: bytes, fmt, *, directed, labels, vertex_colors, weight, header, default):
+def _read_text(
+    path, data: bytes, fmt, *, directed, labels, vertex_colors, weight, header, default, told=False
+):
+    """A text graph: ``fmt`` is the format asked for (``told``) or implied by the suffix
+    (``"adjlist"``), or ``None`` to tell an edge list from a matrix by the content."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError(f"{path}: not a text file ({exc.reason} at byte {exc.start})") from None
-    rows = _rows(text)
+    rows, attrs = _rows(path, text)
     if not rows:
         raise ValueError(f"{path}: no edges and no matrix rows (the file is empty or all comments)")
+    if fmt == "multiline_adjlist" or (
+        not told and header is None and fmt in (None, "adjlist") and _is_multiline(rows, attrs)
+    ):
+        g = _multiline_rows(
+            path, rows, attrs, directed=directed, labels=labels, weight=weight, default=default
+        )
+        return _without_colours(path, g, vertex_colors)
     names = None
     head = None
     kind = None
     if header is None:
-        names = _labelled_matrix(rows) if fmt in (None, "matrix") else None
+        names = _labelled_matrix(rows) if fmt in (None, "matrix") and not attrs else None
         kind = "matrix" if names is not None else _header_kind(rows)
     elif header:
         kind = "names"
@@ -417,13 +618,15 @@ def _read_text(path, data: bytes, fmt, *, directed, labels, vertex_colors, weigh
             rows = [(ln, t[1:]) for ln, t in rows]
         elif fmt is None and kind == "edges":
             fmt = "edgelist-strict"  # endpoint names in the header: an edge list
-        elif fmt in (None, "matrix") and labels is None and len(head) == len(rows) >= 3:
+        elif fmt in (None, "matrix") and labels is None and len(head) == len(rows) >= 3 and not attrs:
             names = head if _square_numeric(rows) else None  # a matrix under a row of node names
     if fmt == "adjlist":
+        _no_attrs(path, attrs, "an adjacency list")
         if labels is not None:
             raise ValueError(f"{path}: an adjacency list has no edge labels")
         return _without_colours(path, _adjacency_rows(path, rows, directed=directed), vertex_colors)
     if fmt == "matrix" or names is not None:
+        _no_attrs(path, attrs, "an adjacency matrix")
         if labels is not None:
             raise ParameterError(f"{path}: an adjacency matrix has no edge labels (", Mention("labels"), ")")
         if not _square_numeric(rows):
@@ -434,18 +637,16 @@ def _read_text(path, data: bytes, fmt, *, directed, labels, vertex_colors, weigh
             )
         A = _as_matrix(path, rows)
         return _matrix_graph(path, A, names, directed=directed, vertex_colors=vertex_colors, weight=weight)
+    attr = None
+    if attrs and isinstance(labels, str) and not labels.isdigit() and not (head and labels in head):
+        attr, labels = labels, None  # an attribute of the dicts that end the lines
+    edges = dict(directed=directed, default=default, attrs=attrs, attr=attr, weight=weight)
     if fmt in ("edgelist", "edgelist-strict"):
-        g = _edge_rows(
-            path,
-            rows,
-            directed=directed,
-            col=_label_column(path, labels, head),
-            strict=fmt == "edgelist-strict",
-            default=default,
-        )
+        col = _label_column(path, labels, head)
+        g = _edge_rows(path, rows, col=col, strict=fmt == "edgelist-strict", **edges)
         return _without_colours(path, g, vertex_colors)
     # fmt is None: tell a square numeric matrix from an edge list
-    if labels is None and _square_numeric(rows):
+    if labels is None and not attrs and _square_numeric(rows):
         k = len(rows)
         A = _as_matrix(path, rows)
         binary = bool(np.all((A == 0) | (A == 1)))
@@ -460,9 +661,7 @@ def _read_text(path, data: bytes, fmt, *, directed, labels, vertex_colors, weigh
             f"{path}: ambiguous: {k} lines of {k} numbers could be {what}; say which with ",
             *_choices(("matrix", "edgelist")),
         )
-    g = _edge_rows(
-        path, rows, directed=directed, col=_label_column(path, labels, head), strict=True, default=default
-    )
+    g = _edge_rows(path, rows, col=_label_column(path, labels, head), strict=True, **edges)
     return _without_colours(path, g, vertex_colors)
 
 
@@ -803,6 +1002,7 @@ def read_file(
             weight=weight,
             header=header,
             default=default,
+            told=format is not None,
         )
     if fmt == "dimacs":
         return _read_dimacs(

@@ -432,7 +432,11 @@ def read_graph(
     adjacency matrix when it has ``n`` lines of ``n`` numbers, an edge list
     when every line has the same number (two or more) of entries, and an
     adjacency list (``.adjlist``, ``.adj``, or ``format="adjlist"``) when
-    each line is a node followed by its neighbours.  A first line of names
+    each line is a node followed by its neighbours, and a multiline adjacency
+    list (networkx's ``write_multiline_adjlist``) when every node has one line
+    ``u d`` followed by ``d`` lines that name its neighbours.  networkx's edge
+    data at the end of a line (``0 1 {'weight': 4}``) is read as a dict of
+    Python literals; a brace anywhere else is refused.  A first line of names
     (``source,target``) above numeric lines is a header.  Content that fits
     two readings (two lines of two numbers; lines of different lengths in an
     edge list) and unknown suffixes are refused with a one-line error that
@@ -446,7 +450,7 @@ def read_graph(
         is read by its content alone.
     format : str, optional
         One of :data:`GRAPH_FORMATS`: ``"edgelist"``, ``"adjlist"``,
-        ``"matrix"`` (dense text), ``"npy"``, ``"npz"``, ``"mtx"``,
+        ``"multiline_adjlist"``, ``"matrix"`` (dense text), ``"npy"``, ``"npz"``, ``"mtx"``,
         ``"graphml"``, ``"gml"``, ``"pajek"``, ``"json"`` (node-link),
         ``"dimacs"`` (a simple undirected graph on vertices ``1..n``: an edge
         listed twice is one edge, isolated vertices are kept).

@@ -195,9 +195,80 @@ def test_format_says_what_the_content_cannot(tmp_path):
     E = et.read_graph(path, format="adjlist")
     assert (E.n, E.num_edges) == (3, 1)
     path.write_text("0 1 2.5\n1 2 0.5\n2 0 1.5\n")
-    assert _aut(et.read_graph(path, format="edgelist")) == 6  # a triangle
+    assert _aut(et.read_graph(path, format="edgelist", weight=None)) == 6  # a triangle
+    with pytest.raises(et.ParameterError, match="line 1: the edge 0 1 has weight 2.5") as info:
+        et.read_graph(path, format="edgelist")  # a third column of numbers: weights, never ignored
+    assert info.value.parameter == "weight" and "labels=3" in str(info.value)
     with pytest.raises(ValueError, match="weighted"):
         et.read_graph(path, format="matrix")
+
+
+@pytest.mark.parametrize("name", ["k.adjlist", "k.txt", "k.edgelist"])
+def test_multiline_adjacency_lists_are_detected_and_read(tmp_path, karate, name):
+    """``nx.write_multiline_adjlist(nx.karate_club_graph(), f)``: a line ``u d`` then ``d``
+    neighbour lines ending in a data dict; read as that, never as an edge list whose dict
+    fragments become vertices."""
+    path = tmp_path / name
+    nx.write_multiline_adjlist(karate, path)
+    E = et.read_graph(path, weight=None)
+    assert (E.n, E.num_edges, E.directed, _aut(E)) == (34, 78, False, KARATE_AUT)
+    assert {frozenset(map(int, map(E.nodes.__getitem__, e))) for e in E.edges.tolist()} == {
+        frozenset(e) for e in karate.edges()
+    }
+    with pytest.raises(et.ParameterError, match="has weight") as info:
+        et.read_graph(path)  # karate's weights, never ignored silently
+    assert info.value.parameter == "weight" and "\n" not in str(info.value)
+    labelled = et.read_graph(path, labels="weight")
+    assert sorted(labelled.labels) == sorted(w for _, _, w in karate.edges(data="weight"))
+    assert _aut(labelled) == _aut(karate, edge_label="weight")
+    assert et.read_graph(path, format="multiline_adjlist", weight=None).num_edges == 78
+
+
+def test_multiline_adjacency_list_without_data_and_directed(tmp_path):
+    path = tmp_path / "p.adjlist"
+    nx.write_multiline_adjlist(nx.path_graph(5), path)  # 0 1 / 1 / 1 1 / 2 / ...: no dicts
+    E = et.read_graph(path)
+    assert (E.n, E.num_edges, _aut(E)) == (5, 4, 2)
+    D = nx.DiGraph([(0, 1), (1, 2), (2, 0), (0, 3)])
+    nx.write_multiline_adjlist(D, path)
+    E = et.read_graph(path, directed=True)
+    assert (E.n, E.num_edges, E.directed) == (4, 4, True) and _aut(E) == _aut(D) == 1
+    nx.write_adjlist(nx.path_graph(5), path)  # the plain format is still the plain format
+    assert (et.read_graph(path).n, et.read_graph(path).num_edges) == (5, 4)
+    path.write_text("0 2\n1\n2\n")  # a plain list: 0-2 and an isolated 1, not 0-1 and 0-2
+    assert (et.read_graph(path).n, et.read_graph(path).num_edges) == (3, 1)
+    assert et.read_graph(path, format="multiline_adjlist").num_edges == 2
+
+
+def test_networkx_edge_data_is_read_and_weights_are_never_ignored(tmp_path, karate):
+    path = tmp_path / "k.edgelist"
+    nx.write_edgelist(karate, path)  # 0 1 {'weight': 4}
+    with pytest.raises(et.ParameterError, match="line 1: the edge 0 1 has weight 4"):
+        et.read_graph(path)
+    assert _aut(et.read_graph(path, weight=None)) == KARATE_AUT
+    assert _aut(et.read_graph(path, labels="weight")) == _aut(karate, edge_label="weight")
+    nx.write_edgelist(nx.cycle_graph(4), path)  # 0 1 {}: no data
+    assert _aut(et.read_graph(path)) == 8
+
+
+@pytest.mark.parametrize(
+    "name, text, match",
+    [
+        ("g.txt", "0 1\n1 {'weight':\n", "line 2: \"{'weight':\" is not a node name"),
+        ("g.txt", "0 1 }\n1 2\n", "line 1: '}' is not a node name"),
+        ("g.txt", "0 1 {'w': 1} x\n", "is not a node name"),
+        ("g.txt", "0 1 2 {'weight': 1}\n", "an attribute dict after 3 entries"),
+        ("g.txt", "0 1\n{'weight': 1}\n", "without the nodes"),
+        ("g.adjlist", "0 1 2 {'weight': 1}\n", "which an adjacency list cannot have"),
+        ("g.txt", "0 1 {'weight': [1]}\n", "not hashable"),
+    ],
+)
+def test_dict_fragments_are_refused_in_one_line(tmp_path, name, text, match):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises((ValueError, TypeError), match=re.escape(match) if "{" in match else match) as info:
+        et.read_graph(path, labels="weight" if "[1]" in text else None)
+    assert str(path) in str(info.value) and "\n" not in str(info.value)
 
 
 @pytest.mark.parametrize(

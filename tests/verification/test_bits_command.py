@@ -248,6 +248,23 @@ def test_more_formats_and_compression(tmp_path, capsys):
         assert _bits_of(capsys, tmp_path / name) == pytest.approx(KARATE_BITS), name
 
 
+@pytest.mark.parametrize("name", ["karate.adjlist", "karate.txt"])
+def test_multiline_adjacency_list_reads_as_karate(tmp_path, capsys, name):
+    """``nx.write_multiline_adjlist(nx.karate_club_graph(), f)`` then ``geneft bits f``: never the
+    n 42, 107 edges that its ``{'weight':`` fragments made; karate's weights are refused in one
+    line that names the two ways on, each of which gives a right answer."""
+    f = tmp_path / name
+    nx.write_multiline_adjlist(nx.karate_club_graph(), f)
+    err = _one_line_error(capsys, f)
+    assert "weight 4" in err and "--ignore-weights" in err and "--labels weight" in err
+    assert main(["bits", str(f), "--ignore-weights", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert (record["n"], record["edges"], record["aut_order"]) == (34, 78, 480)
+    assert main(["bits", str(f), "--labels", "weight", "--json"]) == 0
+    labelled = json.loads(capsys.readouterr().out)
+    assert labelled["aut_order"] == et.automorphism_group_order(nx.karate_club_graph(), edge_label="weight")
+
+
 def test_weighted_matrix_needs_ignore_weights(tmp_path, capsys):
     np.save(tmp_path / "w.npy", nx.to_numpy_array(nx.karate_club_graph()))  # weights 1..7
     err = _one_line_error(capsys, tmp_path / "w.npy")
