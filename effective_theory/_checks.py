@@ -93,6 +93,22 @@ class ParameterError(ValueError):
 
         return render(self.parts, in_hint=False) + render(self.hint, in_hint=True)
 
+    def renamed(self, names: dict[str, str]) -> ParameterError:
+        """The same error with the parameters in ``names`` called by their other names (a
+        function that passes its ``edge_label=`` on as another's ``labels=``)."""
+
+        def rename(parts):
+            return tuple(
+                Mention(names.get(p.parameter, p.parameter), p.value)
+                if isinstance(p, Mention) and p.has_value
+                else Mention(names.get(p.parameter, p.parameter))
+                if isinstance(p, Mention)
+                else p
+                for p in parts
+            )
+
+        return ParameterError(*rename(self.parts), hint=rename(self.hint))
+
     def prefixed(self, prefix: str) -> ParameterError:
         """The same error with ``prefix`` (a file name and ``": "``) in front of the message."""
         return ParameterError(prefix, *self.parts, hint=self.hint)

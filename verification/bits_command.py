@@ -115,8 +115,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--labels",
         metavar="ATTR",
-        help="edge labels: attribute name (GraphML/GML/Pajek/JSON), or a 1-based column or header name of "
-        "an edge list (e.g. 3)",
+        help="edge labels: attribute name (GraphML/GML/Pajek/JSON, networkx edge data), a 1-based column "
+        "or header name of an edge list (e.g. 3), or weight for a matrix's entries",
     )
     parser.add_argument(
         "--vertex-colors",
@@ -126,8 +126,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ignore-weights",
         action="store_true",
-        help="matrices: count every nonzero entry as one edge (by default entries other than 0/1 are "
-        "refused)",
+        help="ignore edge weights: every edge (or nonzero matrix entry) counts once. By default a weight "
+        "other than 1 is refused, in every format (matrix entries, GraphML/GML/Pajek/JSON and networkx "
+        "edge data 'weight', a numeric third column of an edge list); --labels weight (--labels 3 for "
+        "a 'u v w' edge list) makes the weights edge colours instead",
     )
     parser.add_argument(
         "--header",

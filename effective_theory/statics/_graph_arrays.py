@@ -32,6 +32,7 @@ __all__ = [
     "matrix_edges",
     "check_default",
     "is_unit_weight",
+    "check_weight",
     "weighted_error",
 ]
 
@@ -164,13 +165,22 @@ def vertex_colour_values(vertex_colors, n, nodes=None, attr_lookup=None, default
     return values
 
 
-def networkx_parts(G, vertex_colors, edge_label, default):
-    """(n, (m, 2) ids, directed, label values, colour values, node names) of a networkx graph."""
+def networkx_parts(G, vertex_colors, edge_label, default, *, weight="weight", label_parameter="edge_label"):
+    """(n, (m, 2) ids, directed, label values, colour values, node names) of a networkx graph.
+
+    A ``weight`` attribute other than 1 is refused unless ``weight`` is ``None`` or the weights
+    are the labels (``edge_label="weight"``; ``label_parameter`` names that parameter).
+    """
+    check_weight(weight)
     nodes = list(G.nodes())
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}
     if edge_label is not None and not isinstance(edge_label, str):
         raise TypeError("for a networkx graph, edge_label must be an edge attribute name")
+    if weight is not None and edge_label != "weight":
+        for u, v, w in G.edges(data="weight", default=1):
+            if not is_unit_weight(w):
+                raise weighted_error(f"the edge {show((u, v))}", w, label_parameter)
     labels = None
     if edge_label is None:
         pairs = list(G.edges())
@@ -196,9 +206,16 @@ def networkx_parts(G, vertex_colors, edge_label, default):
     return n, arr, G.is_directed(), labels, colours, nodes
 
 
-def igraph_parts(g, vertex_colors, edge_label, default):
+def igraph_parts(g, vertex_colors, edge_label, default, *, weight="weight"):
+    """(n, (m, 2) ids, directed, label values, colour values) of an igraph graph; weights as in
+    :func:`networkx_parts`."""
+    check_weight(weight)
     n, m = g.vcount(), g.ecount()
     arr = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(m, 2)
+    if weight is not None and edge_label != "weight" and "weight" in g.es.attributes():
+        for k, w in enumerate(g.es["weight"]):
+            if w is not None and not is_unit_weight(w):
+                raise weighted_error(f"the edge {show(tuple(arr[k].tolist()))}", w, "edge_label")
     labels = None
     if edge_label is not None:
         if not isinstance(edge_label, str):
@@ -238,18 +255,27 @@ def is_sparse(A) -> bool:
     return sp.issparse(A)
 
 
-def matrix_edges(A, *, weight, directed, what="adjacency matrix") -> tuple[np.ndarray, int, bool]:
+def check_weight(weight) -> None:
+    """Refuse a ``weight=`` other than ``"weight"`` (weights other than 1 refused) and ``None``."""
+    if weight not in ("weight", None) or isinstance(weight, bool):
+        raise ValueError(
+            "weight must be 'weight' (weights other than 1 are refused) or None (weights ignored), "
+            f"got {show(weight)}"
+        )
+
+
+def matrix_edges(
+    A, *, weight, directed, what="adjacency matrix", values=False, label_parameter="edge_label"
+) -> tuple:
     """``(edges, n, directed)`` of a square dense or sparse matrix: the ``(m, 2)`` nonzero entries.
 
     A symmetric matrix is undirected unless ``directed=True`` (its edges are then the upper
     triangle, diagonal included), any other one directed; ``weight="weight"`` refuses entries
-    other than 0/1, ``weight=None`` counts every nonzero entry as one edge.
+    other than 0/1, ``weight=None`` counts every nonzero entry as one edge.  With ``values`` the
+    entries are the edges' labels (``edge_label="weight"``): nothing is refused, a matrix is
+    symmetric only when its values are too, and the values of the edges come fourth.
     """
-    if weight not in ("weight", None):
-        raise ValueError(
-            f"weight must be 'weight' (entries 0/1) or None (any nonzero entry is an edge), "
-            f"got {show(weight)}"
-        )
+    check_weight(weight)
     if not is_sparse(A):
         a = np.asarray(A) if not isinstance(A, (list, tuple)) else _list_matrix(A)
         if a.dtype == object:
@@ -277,30 +303,32 @@ def matrix_edges(A, *, weight, directed, what="adjacency matrix") -> tuple[np.nd
         nan_rows, nan_cols = rows[nan] if nan.size else (), cols[nan] if nan.size else ()
     if len(nan_rows):
         raise ValueError(f"{what} contains NaN at entry ({int(nan_rows[0])}, {int(nan_cols[0])})")
-    if weight is not None and data.dtype != bool:
+    if weight is not None and not values and data.dtype != bool:
         bad = np.flatnonzero(data != 1)
         if bad.size:
             i = int(bad[0])
-            raise ParameterError(
-                f"{what} must be binary (0/1); entry ({int(rows[i])}, {int(cols[i])}) is {show(data[i])} "
-                "(a weighted matrix): pass ",
-                Mention("weight", None),
-                " to count every nonzero entry as one edge",
+            raise weighted_error(
+                f"{what}: the entry ({int(rows[i])}, {int(cols[i])})", data[i], label_parameter
             )
     rows, cols = rows.astype(np.int64), cols.astype(np.int64)
-    if directed is None:
-        # symmetric <=> the set of (row, col) equals the set of (col, row)
-        fwd = np.sort(rows * max(n, 1) + cols)
-        bwd = np.sort(cols * max(n, 1) + rows)
-        directed = not np.array_equal(fwd, bwd)
-    elif directed is False:
-        fwd, bwd = np.sort(rows * max(n, 1) + cols), np.sort(cols * max(n, 1) + rows)
-        if not np.array_equal(fwd, bwd):
+    if directed is not True:
+        # symmetric <=> the set of (row, col) equals the set of (col, row) (and, with values, the
+        # value of each entry that of its transpose)
+        fwd_key, bwd_key = rows * max(n, 1) + cols, cols * max(n, 1) + rows
+        fwd, bwd = np.argsort(fwd_key, kind="stable"), np.argsort(bwd_key, kind="stable")
+        symmetric = np.array_equal(fwd_key[fwd], bwd_key[bwd]) and (
+            not values or np.array_equal(data[fwd], data[bwd])
+        )
+        if directed is False and not symmetric:
             raise ValueError(f"{what} is not symmetric, so it cannot be read as an undirected graph")
+        directed = not symmetric
     if not directed:
         keep = rows <= cols
-        rows, cols = rows[keep], cols[keep]
-    return np.stack([rows, cols], axis=1).reshape(-1, 2), int(n), bool(directed)
+        rows, cols, data = rows[keep], cols[keep], data[keep]
+    edges = np.stack([rows, cols], axis=1).reshape(-1, 2)
+    if values:
+        return edges, int(n), bool(directed), data
+    return edges, int(n), bool(directed)
 
 
 def _list_matrix(A):

@@ -33,6 +33,7 @@ import numpy as np
 from effective_theory._checks import Mention, ParameterError
 from effective_theory.statics._graph_arrays import (
     MISSING,
+    check_weight,
     fill_missing,
     is_unit_weight,
     matrix_edges,
@@ -627,8 +628,12 @@ def _read_text(
         return _without_colours(path, _adjacency_rows(path, rows, directed=directed), vertex_colors)
     if fmt == "matrix" or names is not None:
         _no_attrs(path, attrs, "an adjacency matrix")
-        if labels is not None:
-            raise ParameterError(f"{path}: an adjacency matrix has no edge labels (", Mention("labels"), ")")
+        if labels not in (None, "weight"):
+            raise ParameterError(
+                f"{path}: an adjacency matrix has no edge labels but its entries (",
+                Mention("labels", "weight"),
+                ")",
+            )
         if not _square_numeric(rows):
             k = len(rows)
             bad = next(((ln, t) for ln, t in rows if len(t) != k), rows[0])
@@ -636,7 +641,9 @@ def _read_text(
                 f"{path}: not a square matrix of numbers ({k} rows; line {bad[0]} has {len(bad[1])} entries)"
             )
         A = _as_matrix(path, rows)
-        return _matrix_graph(path, A, names, directed=directed, vertex_colors=vertex_colors, weight=weight)
+        return _matrix_graph(
+            path, A, names, directed=directed, vertex_colors=vertex_colors, weight=weight, labels=labels
+        )
     attr = None
     if attrs and isinstance(labels, str) and not labels.isdigit() and not (head and labels in head):
         attr, labels = labels, None  # an attribute of the dicts that end the lines
@@ -646,12 +653,14 @@ def _read_text(
         g = _edge_rows(path, rows, col=col, strict=fmt == "edgelist-strict", **edges)
         return _without_colours(path, g, vertex_colors)
     # fmt is None: tell a square numeric matrix from an edge list
-    if labels is None and not attrs and _square_numeric(rows):
+    if labels in (None, "weight") and not attrs and _square_numeric(rows):
         k = len(rows)
         A = _as_matrix(path, rows)
         binary = bool(np.all((A == 0) | (A == 1)))
         if k == 1 or (k >= 3 and binary) or k >= 5:
-            return _matrix_graph(path, A, None, directed=directed, vertex_colors=vertex_colors, weight=weight)
+            return _matrix_graph(
+                path, A, None, directed=directed, vertex_colors=vertex_colors, weight=weight, labels=labels
+            )
         what = (
             "a 2 x 2 adjacency matrix or 2 edges"
             if k == 2
@@ -676,16 +685,23 @@ def _without_colours(path, g: FileGraph, vertex_colors) -> FileGraph:
     return g
 
 
-def _matrix_graph(path, A, names, *, directed, vertex_colors, weight) -> FileGraph:
-    """The edges of the square matrix ``A`` read from ``path`` (``names``: its node names or None)."""
+def _matrix_graph(path, A, names, *, directed, vertex_colors, weight, labels=None) -> FileGraph:
+    """The edges of the square matrix ``A`` read from ``path`` (``names``: its node names or None);
+    ``labels="weight"``: the entries are the edges' labels."""
     if vertex_colors is not None:
         raise ParameterError(
             f"{path}: an adjacency matrix has no node attributes for ", Mention("vertex_colors")
         )
-    edges, n, is_directed = matrix_edges(
-        A, weight=weight, directed=directed, what=f"{path}: adjacency matrix"
+    edges, n, is_directed, *entries = matrix_edges(
+        A,
+        weight=weight,
+        directed=directed,
+        what=f"{path}: adjacency matrix",
+        values=labels == "weight",
+        label_parameter="labels",
     )
-    return FileGraph(edges, n, is_directed, nodes=None if names is None else tuple(names))
+    lab = entries[0].tolist() if entries else None
+    return FileGraph(edges, n, is_directed, lab, nodes=None if names is None else tuple(names))
 
 
 # --------------------------------------------------------------------------
@@ -916,10 +932,12 @@ def _read_networkx(path, data, fmt):
     return G
 
 
-def _networkx_graph(path, G, *, directed, labels, vertex_colors, default) -> FileGraph:
+def _networkx_graph(path, G, *, directed, labels, vertex_colors, default, weight="weight") -> FileGraph:
     """The edges, labels and colours of the networkx graph ``G`` read from ``path``."""
     try:
-        n, arr, is_dir, lab, colours, nodes = networkx_parts(G, vertex_colors, labels, default)
+        n, arr, is_dir, lab, colours, nodes = networkx_parts(
+            G, vertex_colors, labels, default, weight=weight, label_parameter="labels"
+        )
     except ParameterError as exc:
         raise exc.prefixed(f"{path}: ") from None
     except ValueError as exc:
@@ -953,6 +971,7 @@ def read_file(
     matrix's entries are checked against ``weight`` here, the labels and colours are checked by the
     caller.
     """
+    check_weight(weight)
     stream = hasattr(path, "read")
     if stream:
         name = getattr(path, "name", None)
@@ -1008,17 +1027,21 @@ def read_file(
         return _read_dimacs(
             path, data, directed=directed, labels=labels, vertex_colors=vertex_colors, max_bytes=max_bytes
         )
-    if labels is not None and fmt in ("npy", "npz", "mtx"):
+    if labels not in (None, "weight") and fmt in ("npy", "npz", "mtx"):
         raise ParameterError(
             f"{path}: ",
             Mention("labels"),
-            f" is not available for {fmt} files (an adjacency matrix has no labels)",
+            f" is not available for {fmt} files (an adjacency matrix has no labels but its entries, ",
+            Mention("labels", "weight"),
+            ")",
         )
     read_matrix = {"npy": _read_npy, "npz": _read_npz, "mtx": _read_mtx}.get(fmt)
     if read_matrix is not None:
         A = read_matrix(path, data) if fmt == "npy" else read_matrix(path, data, max_bytes)
-        return _matrix_graph(path, A, None, directed=directed, vertex_colors=vertex_colors, weight=weight)
+        return _matrix_graph(
+            path, A, None, directed=directed, vertex_colors=vertex_colors, weight=weight, labels=labels
+        )
     G = _read_networkx(path, data, fmt)
     return _networkx_graph(
-        path, G, directed=directed, labels=labels, vertex_colors=vertex_colors, default=default
+        path, G, directed=directed, labels=labels, vertex_colors=vertex_colors, default=default, weight=weight
     )

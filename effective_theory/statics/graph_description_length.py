@@ -224,7 +224,21 @@ def description_length(
     n : int, optional
         Number of vertices when ``G`` is an ``(m, 2)`` edge array.
     directed : bool, optional
-        Edge arrays only: read rows as arcs.
+        Edge arrays, edge tuples, matrices and files: read edges as arcs
+        (``None``: as the input says).
+    weight : {"weight", None}
+        One rule for weighted inputs of every type: a weight other than 1 (a
+        networkx or igraph edge attribute ``weight``, a matrix entry other
+        than 0/1, networkx's ``{'weight': w}`` edge data or a numeric third
+        column in an edge list file) raises a :class:`ParameterError`, never
+        ignored silently.  ``None`` ignores the weights (every edge, or
+        nonzero matrix entry, counts once); ``edge_label="weight"`` (a
+        ``u v w`` file: ``edge_label=3``) makes them edge colours instead.
+    default : optional
+        The label or colour of the edges or nodes that lack the attribute
+        named by ``edge_label`` or ``vertex_colors`` (or that a colour mapping
+        leaves out).  Without it, an attribute that some but not all edges or
+        nodes carry is an error.
 
     Returns
     -------
@@ -234,8 +248,9 @@ def description_length(
     Raises
     ------
     TypeError, ValueError
-        Unsupported input, non-square or non-binary matrices, NaN, negative or
-        out-of-range node ids, unknown engine.
+        Unsupported input, non-square matrices, weights without ``weight=None``
+        or ``edge_label="weight"``, NaN, negative or out-of-range node ids,
+        unknown engine.
     TimeoutError
         ``time_limit`` expired.
 

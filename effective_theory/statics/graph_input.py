@@ -5,7 +5,8 @@ Accepted inputs of :func:`effective_theory.description_length`:
 * ``networkx`` Graph, DiGraph, MultiGraph, MultiDiGraph;
 * ``igraph.Graph`` (directed or not, multi-edges kept);
 * a square ``numpy`` array or ``scipy.sparse`` matrix: entries 0/1 (any nonzero
-  entry with ``weight=None``), the diagonal holds self-loops; symmetric
+  entry with ``weight=None``, the entries as labels with ``edge_label="weight"``),
+  the diagonal holds self-loops; symmetric
   matrices are undirected graphs, the others directed (``directed=True``
   reads a symmetric one as arcs);
 * a :class:`~effective_theory.Relation` (Section II of [1]_), a directed graph;
@@ -38,6 +39,11 @@ value for the others.  An error that a keyword parameter causes or fixes (``form
 ambiguous file, ``weight=None`` for a weighted matrix, ``default=`` for a partial attribute)
 is a :class:`ParameterError`, a ``ValueError`` whose ``parameter`` names it.
 
+Weights follow one rule on every input: a weight other than 1 (a networkx or
+igraph edge attribute ``weight``, a matrix entry, edge data or a numeric third
+column in a file) is refused unless ``weight=None`` (ignore them) or
+``edge_label="weight"`` (make them labels) says what to do with it.
+
 References
 ----------
 .. [1] D. D. Baek, Z. Liu, M. Tegmark, "GenEFT: Understanding Statics and
@@ -56,6 +62,7 @@ from effective_theory._hashing import multiset_ids, row_ids
 from effective_theory.statics._graph_arrays import (
     as_values,
     check_default,
+    check_weight,
     igraph_parts,
     is_instance_of,
     is_nan,
@@ -318,15 +325,19 @@ def to_coloured_graph(
     the module docstring for the inputs.
     """
     check_default(default)
+    check_weight(weight)
     if isinstance(G, (str, os.PathLike)):
-        G = read_graph(
-            G,
-            directed=directed,
-            labels=edge_label,
-            vertex_colors=vertex_colors if isinstance(vertex_colors, str) else None,
-            weight=weight,
-            default=default,
-        )
+        try:
+            G = read_graph(
+                G,
+                directed=directed,
+                labels=edge_label,
+                vertex_colors=vertex_colors if isinstance(vertex_colors, str) else None,
+                weight=weight,
+                default=default,
+            )
+        except ParameterError as exc:  # read_graph's labels= is edge_label= here
+            raise exc.renamed({"labels": "edge_label"}) from None
         edge_label, directed = None, None
         if isinstance(vertex_colors, str):
             vertex_colors = None
@@ -364,7 +375,9 @@ def to_coloured_graph(
             raise TypeError(
                 "directed= applies to edge arrays, tuples and matrices; a networkx graph has its own"
             )
-        size, arr, is_dir, labels, colours, nodes = networkx_parts(G, vertex_colors, edge_label, default)
+        size, arr, is_dir, labels, colours, nodes = networkx_parts(
+            G, vertex_colors, edge_label, default, weight=weight
+        )
         lab = None if labels is None else value_ids(labels, "edge labels", list(G.edges()))
         vcol = None if colours is None else value_ids(colours, "vertex colours", nodes)
         return _build(size, arr[:, 0], arr[:, 1], is_dir, lab, vcol), size, arr.shape[0], is_dir
@@ -373,13 +386,16 @@ def to_coloured_graph(
             raise TypeError(
                 "directed= applies to edge arrays, tuples and matrices; an igraph graph has its own"
             )
-        size, arr, is_dir, labels, colours = igraph_parts(G, vertex_colors, edge_label, default)
+        size, arr, is_dir, labels, colours = igraph_parts(
+            G, vertex_colors, edge_label, default, weight=weight
+        )
         lab = None if labels is None else value_ids(labels, "edge labels")
         vcol = None if colours is None else value_ids(colours, "vertex colours")
         return _build(size, arr[:, 0], arr[:, 1], is_dir, lab, vcol), size, arr.shape[0], is_dir
-    if edge_label is not None:
+    if edge_label is not None and edge_label != "weight":
         raise TypeError(
-            "edge_label needs a networkx/igraph graph, an edge array with n=, edge tuples or a labelled file"
+            "edge_label needs a networkx/igraph graph, an edge array with n=, edge tuples or a labelled "
+            "file (a matrix takes edge_label='weight': its entries as edge colours)"
         )
     if isinstance(G, Relation):  # a relation is a directed graph: its pairs are arcs
         G, directed = G.matrix, (True if directed is None else directed)
@@ -389,10 +405,13 @@ def to_coloured_graph(
                 f"a {G.shape[0]} x 2 array is not a square adjacency matrix: to read it as an edge array "
                 f"pass n= (the number of vertices; vertices without edges count), e.g. n={_max_plus_one(G)}"
             )
-        arr, size, is_dir = matrix_edges(G, weight=weight, directed=directed)
+        arr, size, is_dir, *entries = matrix_edges(
+            G, weight=weight, directed=directed, values=edge_label == "weight"
+        )
+        lab = value_ids(entries[0], "edge labels") if entries else None
         colours = vertex_colour_values(vertex_colors, size, None, None, default)
         vcol = None if colours is None else value_ids(colours, "vertex colours")
-        return _build(size, arr[:, 0], arr[:, 1], is_dir, None, vcol), size, arr.shape[0], is_dir
+        return _build(size, arr[:, 0], arr[:, 1], is_dir, lab, vcol), size, arr.shape[0], is_dir
     raise TypeError(
         "expected a networkx or igraph graph, a square numpy/scipy matrix, a Relation, an edge array "
         f"with n=, a list of edge tuples or a file path, got {type(G).__name__}"
@@ -460,13 +479,19 @@ def read_graph(
         their own).  ``True``: read edges as arcs (an undirected file's edges
         become arcs both ways).
     labels : str or int, optional
-        Edge labels: an attribute name (GraphML, GML, Pajek, JSON) or, for an
-        edge list, a 1-based column (e.g. ``3``) or a header name.
+        Edge labels: an attribute name (GraphML, GML, Pajek, JSON, the data
+        dicts of networkx's edge lists and multiline adjacency lists), for an
+        edge list a 1-based column (e.g. ``3``) or a header name, for a
+        matrix ``"weight"`` (its entries).
     vertex_colors : str, optional
         A node attribute name (GraphML, GML, Pajek, JSON).
     weight : {"weight", None}
-        Matrices: ``None`` counts every nonzero entry as an edge; by default
-        entries other than 0/1 are refused.
+        By default a weight other than 1 is refused (a matrix entry other
+        than 0/1, a GraphML/GML/Pajek/JSON edge attribute ``weight``,
+        networkx's ``{'weight': w}`` edge data, a numeric third column of an
+        edge list); ``None`` ignores weights (every edge, or nonzero matrix
+        entry, counts once).  ``labels="weight"`` (``labels=3`` for a
+        ``u v w`` edge list) makes them the edge labels instead.
     header : bool, optional
         Text files: ``None`` detects a header row, ``True``/``False`` say.
     default : optional

@@ -22,8 +22,17 @@ KARATE_AUT = 480
 
 
 @pytest.fixture
-def karate():
+def weighted_karate():
+    """networkx's karate club, whose edges carry the weights 1..7."""
     return nx.karate_club_graph()
+
+
+@pytest.fixture
+def karate(weighted_karate):
+    """The karate club without its weights (the graph of Zachary's edges)."""
+    for _, _, d in weighted_karate.edges(data=True):
+        del d["weight"]
+    return weighted_karate
 
 
 def _aut(x, **kw):
@@ -159,7 +168,13 @@ def test_ambiguous_text_is_refused_naming_the_choices(tmp_path, text, match):
         ("g.gml", "<graphml></graphml>", {}, "format", "pass format='graphml' if the content is right"),
         ("g.txt", "0 1\n", {"format": "graphml"}, "format", "format='graphml', but the content is not"),
         ("g.txt", "0 1\n1 2\n", {"labels": "x"}, "labels", "for an edge list, labels= is a column number"),
-        ("m.txt", "0 1 1\n1 0 1\n1 1 0\n", {"format": "matrix", "labels": 3}, "labels", "(labels=)"),
+        (
+            "m.txt",
+            "0 1 1\n1 0 1\n1 1 0\n",
+            {"format": "matrix", "labels": 3},
+            "labels",
+            "no edge labels but its entries (labels='weight')",
+        ),
         (
             "g.txt",
             "a b\nb c\n",
@@ -172,7 +187,7 @@ def test_ambiguous_text_is_refused_naming_the_choices(tmp_path, text, match):
             "0 2 1\n2 0 1\n1 1 0\n",
             {"format": "matrix"},
             "weight",
-            "pass weight=None to count every nonzero entry",
+            "pass weight=None to ignore the weights",
         ),
         ("p.txt", "a b r\nb c\n", {"labels": 3, "format": "edgelist"}, "default", "(pass default= to give"),
     ],
@@ -204,23 +219,23 @@ def test_format_says_what_the_content_cannot(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["k.adjlist", "k.txt", "k.edgelist"])
-def test_multiline_adjacency_lists_are_detected_and_read(tmp_path, karate, name):
+def test_multiline_adjacency_lists_are_detected_and_read(tmp_path, weighted_karate, name):
     """``nx.write_multiline_adjlist(nx.karate_club_graph(), f)``: a line ``u d`` then ``d``
     neighbour lines ending in a data dict; read as that, never as an edge list whose dict
     fragments become vertices."""
     path = tmp_path / name
-    nx.write_multiline_adjlist(karate, path)
+    nx.write_multiline_adjlist(weighted_karate, path)
     E = et.read_graph(path, weight=None)
     assert (E.n, E.num_edges, E.directed, _aut(E)) == (34, 78, False, KARATE_AUT)
     assert {frozenset(map(int, map(E.nodes.__getitem__, e))) for e in E.edges.tolist()} == {
-        frozenset(e) for e in karate.edges()
+        frozenset(e) for e in weighted_karate.edges()
     }
     with pytest.raises(et.ParameterError, match="has weight") as info:
         et.read_graph(path)  # karate's weights, never ignored silently
     assert info.value.parameter == "weight" and "\n" not in str(info.value)
     labelled = et.read_graph(path, labels="weight")
-    assert sorted(labelled.labels) == sorted(w for _, _, w in karate.edges(data="weight"))
-    assert _aut(labelled) == _aut(karate, edge_label="weight")
+    assert sorted(labelled.labels) == sorted(w for _, _, w in weighted_karate.edges(data="weight"))
+    assert _aut(labelled) == _aut(weighted_karate, edge_label="weight")
     assert et.read_graph(path, format="multiline_adjlist", weight=None).num_edges == 78
 
 
@@ -240,13 +255,13 @@ def test_multiline_adjacency_list_without_data_and_directed(tmp_path):
     assert et.read_graph(path, format="multiline_adjlist").num_edges == 2
 
 
-def test_networkx_edge_data_is_read_and_weights_are_never_ignored(tmp_path, karate):
+def test_networkx_edge_data_is_read_and_weights_are_never_ignored(tmp_path, weighted_karate):
     path = tmp_path / "k.edgelist"
-    nx.write_edgelist(karate, path)  # 0 1 {'weight': 4}
+    nx.write_edgelist(weighted_karate, path)  # 0 1 {'weight': 4}
     with pytest.raises(et.ParameterError, match="line 1: the edge 0 1 has weight 4"):
         et.read_graph(path)
     assert _aut(et.read_graph(path, weight=None)) == KARATE_AUT
-    assert _aut(et.read_graph(path, labels="weight")) == _aut(karate, edge_label="weight")
+    assert _aut(et.read_graph(path, labels="weight")) == _aut(weighted_karate, edge_label="weight")
     nx.write_edgelist(nx.cycle_graph(4), path)  # 0 1 {}: no data
     assert _aut(et.read_graph(path)) == 8
 
@@ -322,14 +337,74 @@ def test_npy_edge_array_is_not_guessed(tmp_path):
 # ---------------------------------------------------------------------------
 # weights
 # ---------------------------------------------------------------------------
-def test_weighted_matrices_need_weight_none(karate):
-    W = nx.to_numpy_array(karate)  # networkx's default: the weights 1..7
+def test_weighted_matrices_need_weight_none(weighted_karate):
+    W = nx.to_numpy_array(weighted_karate)  # networkx's default: the weights 1..7
+    by_weight = _aut(weighted_karate, edge_label="weight")
     for M in (W, sp.csr_matrix(W)):
-        with pytest.raises(ValueError, match=r"entry \(0, 1\) is 4\.0 \(a weighted matrix\): pass weight="):
+        with pytest.raises(ValueError, match=r"entry \(0, 1\) has weight 4\.0; .*: pass weight=None"):
             _aut(M)
         assert _aut(M, weight=None) == KARATE_AUT
+        assert _aut(M, edge_label="weight") == by_weight < KARATE_AUT  # the entries as edge colours
     with pytest.raises(ValueError, match="weight must be"):
         _aut(W, weight="w")
+
+
+def _weighted_inputs(G, tmp_path):
+    """The weighted graph ``G`` (nodes 0..n-1) as every input that can carry its weights."""
+    W = nx.to_numpy_array(G)
+    ig = igraph.Graph(n=G.number_of_nodes(), edges=list(G.edges()))
+    ig.es["weight"] = [w for _, _, w in G.edges(data="weight")]
+    files = {
+        "w.graphml": lambda p: nx.write_graphml(G, p),
+        "w.gml": lambda p: nx.write_gml(G, p),
+        "w.json": lambda p: p.write_text(json.dumps(nx.node_link_data(G))),
+        "w.edgelist": lambda p: nx.write_edgelist(G, p),
+        "w3.edgelist": lambda p: nx.write_weighted_edgelist(G, p),  # u v w
+        "w.adjlist": lambda p: nx.write_multiline_adjlist(G, p),
+        "w.mtx": lambda p: scipy.io.mmwrite(p, sp.coo_matrix(W)),
+        "w.npy": lambda p: np.save(p, W),
+        "w.txt": lambda p: np.savetxt(p, W, fmt="%g"),
+    }
+    inputs = {"networkx": G, "igraph": ig, "numpy": W, "scipy": sp.csr_matrix(W)}
+    for name, write in files.items():
+        write(tmp_path / name)
+        inputs[name] = tmp_path / name
+    return inputs
+
+
+def test_one_weight_rule_for_every_input(tmp_path, weighted_karate):
+    """A weight other than 1 is refused in one line by every input type, which names both ways on
+    (``weight=None``, ``edge_label="weight"``); each way gives the same answer for every input."""
+    by_weight = _aut(weighted_karate, edge_label="weight")
+    for name, G in _weighted_inputs(weighted_karate, tmp_path).items():
+        with pytest.raises(et.ParameterError, match="has weight") as info:
+            _aut(G)
+        message = str(info.value)
+        assert info.value.parameter == "weight" and "\n" not in message, name
+        assert "weight=None" in message and "edge_label=" in message and "labels=" not in message, name
+        assert _aut(G, weight=None) == KARATE_AUT, name
+        column = name == "w3.edgelist"  # the weights of a u v w edge list are its third column
+        assert _aut(G, edge_label=3 if column else "weight") == by_weight, name
+        if isinstance(G, type(tmp_path)):
+            with pytest.raises(et.ParameterError, match="labels=3" if column else "labels='weight'"):
+                et.read_graph(G)  # read_graph names its own parameter
+
+
+def test_weights_of_one_are_no_weights(tmp_path):
+    G = nx.cycle_graph(5)
+    nx.set_edge_attributes(G, 1, "weight")
+    for name, H in _weighted_inputs(G, tmp_path).items():
+        assert _aut(H) == 10, name
+
+
+def test_les_miserables_weights_are_refused_then_counted_either_way():
+    G = nx.convert_node_labels_to_integers(nx.les_miserables_graph())
+    with pytest.raises(et.ParameterError, match="weight=None"):
+        et.automorphism_group_order(G)
+    plain = nx.Graph(G.edges())
+    plain.add_nodes_from(G)
+    assert et.automorphism_group_order(G, weight=None) == et.automorphism_group_order(plain)
+    assert et.automorphism_group_order(G, edge_label="weight") < et.automorphism_group_order(plain)
 
 
 # ---------------------------------------------------------------------------
@@ -355,8 +430,8 @@ def test_edge_array_without_n_says_to_pass_it():
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda: _aut(np.array([[0, 4.0], [1, 0]])), "is 4.0"),
-        (lambda: _aut(np.array([[0, 2], [1, 0]], dtype=np.int64)), "is 2 "),
+        (lambda: _aut(np.array([[0, 4.0], [1, 0]])), "has weight 4.0;"),
+        (lambda: _aut(np.array([[0, 2], [1, 0]], dtype=np.int64)), "has weight 2;"),
         (lambda: et.description_length(nx.path_graph(3), time_limit=np.float64(-4.0)), "got -4.0"),
         (lambda: et.from_edges([[0, 1]], n=np.float64(4.0)), "got 4.0"),
     ],
@@ -485,9 +560,9 @@ def test_attribute_no_item_has_is_an_error_on_every_input(tmp_path):
     g = igraph.Graph.from_networkx(G)
     for x in (G, g, str(tmp_path / "k.graphml")):
         with pytest.raises(ValueError, match="no edge has the attribute 'nosuch'"):
-            _aut(x, edge_label="nosuch")
+            _aut(x, edge_label="nosuch", weight=None)
         with pytest.raises(ValueError, match="no node has the attribute 'nosuch'"):
-            _aut(x, vertex_colors="nosuch")
+            _aut(x, vertex_colors="nosuch", weight=None)
     with pytest.raises(TypeError, match="node attribute"):
         _aut(np.eye(3), vertex_colors="nosuch")
 

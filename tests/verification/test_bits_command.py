@@ -170,12 +170,13 @@ def test_missing_label_or_colour_attribute_is_an_error(tmp_path, capsys):
     (``--labels nosuch`` on GraphML was once ignored), and vertex colours split the group."""
     G = nx.karate_club_graph()
     nx.write_graphml(G, tmp_path / "k.graphml")
-    assert "nosuch" in _one_line_error(capsys, tmp_path / "k.graphml", "--labels", "nosuch")
-    assert "nosuch" in _one_line_error(capsys, tmp_path / "k.graphml", "--vertex-colors", "nosuch")
+    k = tmp_path / "k.graphml"
+    assert "nosuch" in _one_line_error(capsys, k, "--labels", "nosuch", "--ignore-weights")
+    assert "nosuch" in _one_line_error(capsys, k, "--vertex-colors", "nosuch", "--ignore-weights")
     # the karate club's two factions as colours: |Aut| 480 -> 48 (Mr. Hi's and the officer's sides)
-    assert main(["bits", str(tmp_path / "k.graphml"), "--vertex-colors", "club", "--json"]) == 0
+    assert main(["bits", str(k), "--vertex-colors", "club", "--ignore-weights", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["aut_order"] == int(
-        et.automorphism_group_order(G, vertex_colors="club")
+        et.automorphism_group_order(G, vertex_colors="club", weight=None)
     )
     assert "node attributes" in _one_line_error(capsys, KARATE, "--vertex-colors", "club")
 
@@ -238,7 +239,7 @@ def test_edge_counts_do_not_depend_on_the_format(tmp_path, capsys, karate_adjace
 
 
 def test_more_formats_and_compression(tmp_path, capsys):
-    G = nx.karate_club_graph()
+    G = nx.Graph(nx.karate_club_graph().edges())  # the edges without networkx's weights
     nx.write_pajek(G, tmp_path / "k.net")
     nx.write_adjlist(G, tmp_path / "k.adjlist")
     (tmp_path / "k.json").write_text(json.dumps(nx.node_link_data(G)))
@@ -286,7 +287,7 @@ def test_theory_errors_are_worded_in_flags(tmp_path, capsys):
             "format='matrix', format='edgelist'",
             "--format matrix, --format edgelist",
         ),
-        ([tmp_path / "w.npy"], {}, "weight", "pass weight=None to count", "pass --ignore-weights to count"),
+        ([tmp_path / "w.npy"], {}, "weight", "pass weight=None to ignore", "pass --ignore-weights to ignore"),
         (
             [tmp_path / "two.txt", "--format", "graphml"],
             {"format": "graphml"},
