@@ -223,11 +223,19 @@ def relation_report(name: str, n: int):
 # --------------------------------------------------------------------------
 # output: text and JSON
 # --------------------------------------------------------------------------
+def _escaped(text: str) -> str:
+    """``text`` with its control and other unprintable characters escaped as Python writes them
+    (a newline in a file name as ``\\n``), so that one file's output stays on its lines."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _text_lines(source, result, *, method=None, accuracy=None) -> list[str]:
     """The lines ``geneft bits`` prints for one graph (``method`` replaces the engine's name)."""
     core = f" (core: {result.core_n} vertices, {result.core_pairs} edges)" if result.core_n else ""
     lines = [
-        f"graph        {source}",
+        f"graph        {_escaped(source)}",
         f"n            {result.n}",
         f"edges        {result.edges}{' (directed)' if result.directed else ''}",
         f"log2|Aut|    {result.log2_aut:.6f}",
@@ -416,7 +424,7 @@ def run(args) -> int:
             if not msg.startswith(shown) and not msg.endswith(shown):  # the reader names the file
                 msg = f"{shown}: {msg}"  # the engines do not
             sys.stdout.flush()  # a log of both streams keeps the files' order
-            print(f"geneft: error: {msg}", file=sys.stderr, flush=True)
+            print(f"geneft: error: {_escaped(msg)}", file=sys.stderr, flush=True)
             continue
         _print_result(args, *result, first=printed == 0)
         printed += 1

@@ -23,6 +23,7 @@ import json
 import lzma
 import os
 import re
+import shlex
 import stat
 import zipfile
 import zlib
@@ -122,6 +123,9 @@ def _read_capped(fh, path, max_bytes: int) -> bytes:
     return data
 
 
+#: how far into an XML file the ``<graphml`` element is looked for
+_GRAPHML_SNIFF_BYTES = 2**20
+
 _MAGIC = {"gzip": b"\x1f\x8b", "bz2": b"BZh", "xz": b"\xfd7zXZ\x00"}
 
 #: first-line names that make a header row even when the nodes are names too
@@ -209,8 +213,8 @@ def _sniff(data: bytes) -> str:
     text = text.lstrip("\ufeff").lstrip()
     if text.startswith("%%MatrixMarket"):
         return "mtx"
-    if text.startswith("<"):
-        return "graphml" if "<graphml" in text else "xml"
+    if text.startswith("<"):  # a long prolog (comments, a DTD) may put <graphml past the sample
+        return "graphml" if b"<graphml" in data[:_GRAPHML_SNIFF_BYTES] else "xml"
     if text.startswith("{"):
         return "json"
     for line in text.splitlines():
@@ -242,7 +246,11 @@ def _resolve_format(path: str, suffix: str, content: str, requested: str | None,
             raise ParameterError(
                 f"{path}: ", Mention("format", requested), f" needs plain text, the content is {content}"
             )
-        if requested not in _TEXT_FORMATS and content != requested:
+        if (
+            requested not in _TEXT_FORMATS
+            and content != requested
+            and (requested, content) != ("graphml", "xml")
+        ):
             raise ParameterError(
                 f"{path}: ",
                 Mention("format", requested),
@@ -596,7 +604,7 @@ def _read_text(
         raise ValueError(f"{path}: not a text file ({exc.reason} at byte {exc.start})") from None
     rows, attrs = _rows(path, text)
     if not rows:
-        raise ValueError(f"{path}: no edges and no matrix rows (the file is empty or all comments)")
+        raise _no_vertices(path)
     if fmt == "multiline_adjlist" or (
         not told and header is None and fmt in (None, "adjlist") and _is_multiline(rows, attrs)
     ):
@@ -914,22 +922,193 @@ def _read_networkx(path, data, fmt):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError(f"{path}: not a text file ({exc.reason})") from None
+    obj = None
+    lines = None
+    if fmt == "pajek":
+        lines = _check_pajek(path, text)
+    elif fmt == "json":
+        try:
+            obj = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise ValueError(f"{path}: not JSON ({_first_line(exc)})") from None
+        _check_node_link(path, obj)
     try:
         if fmt == "graphml":
             G = nx.parse_graphml(text)
         elif fmt == "gml":
             G = nx.parse_gml(text.splitlines(), label="id")
         elif fmt == "pajek":
-            G = nx.parse_pajek(text.splitlines())
+            G = nx.parse_pajek(lines)
         else:
-            obj = json.loads(text)
-            if not isinstance(obj, dict) or "nodes" not in obj:
-                raise ValueError("expected node-link JSON: an object with 'nodes' and 'edges' (or 'links')")
             key = "links" if "links" in obj and "edges" not in obj else "edges"
             G = nx.node_link_graph(obj, edges=key)
     except Exception as exc:
         raise ValueError(f"{path}: cannot parse {fmt} ({_first_line(exc)})") from None
     return G
+
+
+def _pajek_tokens(path, lineno: int, line: str) -> list[str]:
+    """A Pajek line split as networkx's reader splits it (shell-like quoting)."""
+    try:
+        return shlex.split(line)
+    except ValueError as exc:
+        raise ValueError(f"{path}: line {lineno}: {exc} (unbalanced quotes)") from None
+
+
+def _check_pajek(path, text: str) -> list[str]:
+    """Check a Pajek file in Python before networkx's reader, and return the lines to give it.
+
+    networkx's reader misreads some malformed files silently (an edge line with one vertex is
+    skipped, a vertex label given twice merges two vertices, an edge to an undeclared vertex adds
+    one, a comment among the edges is an edge) and fails on others with messages that name no
+    line ("not enough values to unpack").  Refused here, each in one line that names it: a
+    malformed section line, a vertex line without ``id label``, a repeated id or label, fewer
+    vertex lines than declared, an edge line without two vertices or with an undeclared one, a
+    malformed ``*Matrix`` row, a second section after the edges or the matrix (networkx reads every
+    line after them as theirs), and any other line outside a section.  Comment lines (``%``) are
+    left out of what networkx reads, except among the vertex lines, which it takes by count.
+    """
+    lines = text.splitlines()
+    kept = []
+    ids: dict[str, int] = {}
+    labels: dict[str, int] = {}
+    section = None
+    declared = rows = 0
+    i = 0
+    while i < len(lines):
+        lineno, line = i + 1, lines[i].strip()
+        i += 1
+        if not line or line.startswith("%"):
+            continue
+        low = line.lower()
+        if section in ("edges", "arcs", "matrix"):
+            if low.startswith("*"):
+                raise ValueError(
+                    f"{path}: line {lineno}: {line.split()[0][:20]!r} after *{section.capitalize()}: "
+                    "networkx reads every line after an edge or matrix section as part of it: it comes last"
+                )
+            kept.append(line)
+            if section == "matrix":
+                t = line.split()
+                rows += 1
+                if (
+                    rows > declared
+                    or len(t) != declared
+                    or not all(x.isascii() and x.lstrip("-").isdigit() for x in t)
+                ):
+                    raise ValueError(
+                        f"{path}: line {lineno}: a *Matrix of {declared} vertices has {declared} rows of "
+                        f"{declared} integers"
+                    )
+                continue
+            t = _pajek_tokens(path, lineno, line)
+            if len(t) < 2:
+                raise ValueError(f"{path}: line {lineno}: an edge line needs two vertices, got {line[:40]!r}")
+            for x in t[:2]:
+                if ids and x not in ids:
+                    raise ValueError(f"{path}: line {lineno}: vertex {x[:20]!r} is not among the *Vertices")
+            continue
+        kept.append(line)
+        if low.startswith("*network"):
+            continue
+        if low.startswith("*vertices"):
+            t = line.split()
+            if len(t) != 2 or not (t[1].isascii() and t[1].isdigit()) or t[0].lower() != "*vertices":
+                raise ValueError(f"{path}: line {lineno}: expected '*Vertices N', got {line[:40]!r}")
+            if section is not None:
+                raise ValueError(f"{path}: line {lineno}: a second *Vertices section")
+            declared = int(t[1])
+            if declared > len(lines) - i:
+                raise ValueError(
+                    f"{path}: line {lineno}: {declared:,} vertices declared but only {len(lines) - i:,} "
+                    "line(s) follow (a truncated file?)"
+                )
+            for _ in range(declared):  # networkx takes the next N lines, whatever they hold
+                lineno, line = i + 1, lines[i]
+                i += 1
+                kept.append(line)
+                t = _pajek_tokens(path, lineno, line)
+                if len(t) < 2:
+                    raise ValueError(
+                        f"{path}: line {lineno}: a vertex line needs 'id label', got {line[:40]!r}"
+                    )
+                if t[0] in ids or t[1] in labels:
+                    what = f"id {t[0][:20]!r}" if t[0] in ids else f"label {t[1][:20]!r}"
+                    first = ids.get(t[0]) or labels.get(t[1])
+                    raise ValueError(f"{path}: line {lineno}: the vertex {what} is also on line {first}")
+                ids[t[0]], labels[t[1]] = lineno, lineno
+            section = "vertices"
+            continue
+        if low.startswith(("*edges", "*arcs")):
+            section = "edges" if low.startswith("*edges") else "arcs"
+            continue
+        if low.startswith("*matrix"):
+            section = "matrix"
+            continue
+        raise ValueError(
+            f"{path}: line {lineno}: expected a section line (*Vertices N, *Edges, *Arcs, *Matrix), "
+            f"got {line[:40]!r}"
+        )
+    return kept
+
+
+def _json_hashable(x):
+    """A node id of node-link JSON as networkx makes it (lists become tuples), or ``TypeError``."""
+    if isinstance(x, list):
+        return tuple(_json_hashable(y) for y in x)
+    hash(x)
+    return x
+
+
+def _check_node_link(path, obj) -> None:
+    """Check node-link JSON before networkx builds it, naming what is wrong: its reader fails with
+    messages such as "'int' object has no attribute 'get'", and adds a node silently for an edge
+    whose endpoint is no node's id (as when links give positions but nodes have names)."""
+    where = f"{path}: node-link JSON"
+
+    def shown(x):
+        text = json.dumps(x)
+        return text if len(text) <= 30 else text[:27] + "..."
+
+    if not isinstance(obj, dict) or not isinstance(obj.get("nodes"), list):
+        raise ValueError(f"{where}: expected an object with a list 'nodes' and a list 'edges' (or 'links')")
+    key = "links" if "links" in obj and "edges" not in obj else "edges"
+    edges = obj.get(key, [])
+    if not isinstance(edges, list):
+        raise ValueError(f"{where}: {key!r} is {shown(edges)}, not a list")
+    for flag in ("directed", "multigraph"):
+        if flag in obj and not isinstance(obj[flag], bool):
+            raise ValueError(f"{where}: {flag!r} is {shown(obj[flag])}, not true or false")
+    ids = set()
+    counter = 0
+    for k, d in enumerate(obj["nodes"]):
+        if not isinstance(d, dict):
+            raise ValueError(f"{where}: nodes[{k}] is {shown(d)}, not an object")
+        if "id" in d:
+            x = d["id"]
+        else:  # networkx numbers the nodes without an id
+            x, counter = counter, counter + 1
+        try:
+            x = _json_hashable(x)
+        except TypeError:
+            raise ValueError(
+                f"{where}: nodes[{k}] has the id {shown(d['id'])}, which cannot name a node"
+            ) from None
+        if x is None or x in ids:
+            raise ValueError(
+                f"{where}: nodes[{k}]: the id {shown(x)} is {'null' if x is None else 'repeated'}"
+            )
+        ids.add(x)
+    for k, d in enumerate(edges):
+        if not isinstance(d, dict) or "source" not in d or "target" not in d:
+            raise ValueError(f"{where}: {key}[{k}] is {shown(d)}, not an object with 'source' and 'target'")
+        for end in ("source", "target"):
+            try:
+                x = _json_hashable(d[end])
+            except TypeError:
+                x = None
+            if x is None or x not in ids:
+                raise ValueError(f"{where}: {key}[{k}]: the {end} {shown(d[end])} is not the id of a node")
 
 
 def _networkx_graph(path, G, *, directed, labels, vertex_colors, default, weight="weight") -> FileGraph:
@@ -972,6 +1151,43 @@ def read_file(
     caller.
     """
     check_weight(weight)
+    where = [path if isinstance(path, str) else getattr(path, "name", "<stream>")]
+    g = _read_file(
+        path,
+        where,
+        format=format,
+        directed=directed,
+        labels=labels,
+        vertex_colors=vertex_colors,
+        weight=weight,
+        header=header,
+        default=default,
+        max_bytes=max_bytes,
+    )
+    if g.n == 0:
+        raise _no_vertices(where[0])
+    return g
+
+
+def _no_vertices(path) -> ValueError:
+    """The one error of a file without vertices, whatever its format (empty, header-only, truncated)."""
+    return ValueError(f"{path}: no vertices (n = 0): the file is empty, holds only a header or is truncated")
+
+
+def _read_file(
+    path,
+    where: list,
+    *,
+    format,
+    directed,
+    labels,
+    vertex_colors,
+    weight,
+    header,
+    default,
+    max_bytes,
+) -> FileGraph:
+    """:func:`read_file` up to the check of ``n``; ``where[0]`` becomes the name messages give."""
     stream = hasattr(path, "read")
     if stream:
         name = getattr(path, "name", None)
@@ -981,6 +1197,7 @@ def read_file(
                 "a stream to read a graph from must be binary (sys.stdin.buffer, open(..., 'rb'))"
             )
         path = name if isinstance(name, str) else "<stream>"
+        where[0] = path
         if len(data) > max_bytes:
             raise _too_large(path, "the input is larger", len(data), max_bytes)
     else:
@@ -1003,6 +1220,8 @@ def read_file(
         with open(path, "rb") as fh:
             data = _read_capped(fh, path, max_bytes)
     data, suffix = _decompress(path, data, max_bytes)
+    if not data.strip():
+        raise _no_vertices(path)
     if stream and path.startswith("<"):
         suffix = ""  # <stdin>: a name, not a file's
     fmt = _resolve_format(path, suffix, _sniff(data), format, stream=stream)

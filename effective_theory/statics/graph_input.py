@@ -516,7 +516,9 @@ def read_graph(
     OSError
         The file cannot be opened.
     ValueError
-        Unknown or ambiguous format, malformed content, a missing attribute.
+        Unknown or ambiguous format, malformed content, a missing attribute, a
+        weight without ``weight=None``, no vertices (``n = 0``: an empty,
+        header-only or truncated file, one message for every format).
     """
     check_default(default)
     g = read_file(

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from effective_theory._checks import check_int
+from effective_theory._checks import Mention, ParameterError, check_int
 
 __all__ = [
     "Relation",
@@ -31,6 +31,7 @@ __all__ = [
     "greater_than",
     "complete_bipartite",
     "relation_by_name",
+    "MAX_RELATION_BYTES",
     "relation_num_arcs",
     "RelationName",
     "parse_relation_name",
@@ -294,18 +295,49 @@ def parse_relation_name(name: str) -> RelationName:
     raise ValueError(f"unknown relation {name!r}; known: mod<k> (e.g. mod3, mod5), greater, bipartite")
 
 
-def relation_by_name(name: str, n: int) -> Relation:
+#: the default bound on the ``n x n`` matrix that :func:`relation_by_name` builds, in bytes (1 GiB)
+MAX_RELATION_BYTES = 2**30
+
+
+def relation_by_name(name: str, n: int, *, max_bytes: int = MAX_RELATION_BYTES) -> Relation:
     """Build one of the paper's relations from its short name.
 
     ``"mod3"``, ``"mod5"`` (any ``"mod<k>"``), ``"greater"`` and ``"bipartite"`` (``S`` = first
     half); the accepted spellings are those of :func:`parse_relation_name`.
 
+    Parameters
+    ----------
+    name : str
+    n : int
+        Number of elements.
+    max_bytes : int
+        The most that the relation's ``n x n`` boolean matrix (``n**2`` bytes) may take; a larger
+        one is refused before anything is allocated (default :data:`MAX_RELATION_BYTES`, 1 GiB,
+        ``n`` up to 32768).  The closed forms (:func:`relation_num_arcs`,
+        ``relation_automorphism_order``, ``relation_class_bits``) need no matrix at any ``n``.
+
     Raises
     ------
     ValueError
-        For an unknown name.
+        For an unknown name, or a matrix over ``max_bytes`` (a :class:`ParameterError` naming it).
+
+    Examples
+    --------
+    >>> relation_by_name("mod3", 10**7)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    effective_theory._checks.ParameterError: ... needs 100,000,000,000,000 bytes, over the limit max_bytes=...
     """
     parsed = parse_relation_name(name)
+    n = check_int(n, "n", minimum=0)
+    max_bytes = check_int(max_bytes, "max_bytes", minimum=1)
+    if n * n > max_bytes:
+        raise ParameterError(
+            f"relation_by_name({name!r}, n={n}): its {n} x {n} matrix needs {n * n:,} bytes, over the limit ",
+            Mention("max_bytes", max_bytes),
+            " (raise it, or use the closed forms relation_num_arcs, relation_automorphism_order, "
+            "relation_class_bits)",
+        )
     if parsed.kind == "equivalence":
         return equal_mod(n, parsed.k)
     if parsed.kind == "total_order":

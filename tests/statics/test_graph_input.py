@@ -287,6 +287,104 @@ def test_dict_fragments_are_refused_in_one_line(tmp_path, name, text, match):
 
 
 @pytest.mark.parametrize(
+    "name, content",
+    [
+        ("h.csv", b"source,target\n"),  # a header and nothing under it
+        ("e.txt", b""),
+        ("c.txt", b"# only a comment\n"),
+        ("t.net", b"*Network cut short\n"),
+        ("v.net", b"*Vertices 0\n"),
+        ("e.mtx", b""),
+        ("z.mtx", b"%%MatrixMarket matrix coordinate pattern general\n0 0 0\n"),
+        ("e.json", b'{"nodes": [], "links": []}'),
+        ("e.graphml", b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph/></graphml>'),
+        ("e.col", b"p edge 0 0\n"),
+        ("e.txt.gz", gzip.compress(b"  \n")),
+    ],
+)
+def test_no_vertices_is_one_error_for_every_format(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ValueError) as info:
+        et.read_graph(path)
+    assert (
+        str(info.value)
+        == f"{path}: no vertices (n = 0): the file is empty, holds only a header or is truncated"
+    )
+
+
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        ("*Vertices\n1 a\n", "line 1: expected '*Vertices N'"),
+        ("*Vertices 3\n1 a\n", "line 1: 3 vertices declared but only 1 line(s) follow"),
+        ("*Vertices 2\n1 a\n2\n", "line 3: a vertex line needs 'id label'"),
+        ("*Vertices 2\n1 a\n2 a\n", "line 3: the vertex label 'a' is also on line 2"),
+        ("*Vertices 2\n1 a\n2 b\n*Edges\n1\n", "line 5: an edge line needs two vertices"),
+        ("*Vertices 2\n1 a\n2 b\n*Edges\n1 3\n", "line 5: vertex '3' is not among the *Vertices"),
+        ("*Vertices 2\n1 a\n2 b\n*Edges\n1 2\n*Arcs\n2 1\n", "line 6: '*Arcs' after *Edges"),
+        ('*Vertices 2\n1 "a\n2 b\n', "line 2: No closing quotation"),
+        ("*Vertices 2\n1 a\n2 b\nEdges\n1 2\n", "line 4: expected a section line"),
+        ("*Vertices 2\n1 a\n2 b\n*Matrix\n0 1\n1\n", "line 6: a *Matrix of 2 vertices"),
+    ],
+)
+def test_malformed_pajek_is_refused_naming_the_line(tmp_path, content, match):
+    path = tmp_path / "g.net"
+    path.write_text(content)
+    with pytest.raises(ValueError, match=re.escape(match)) as info:
+        et.read_graph(path)
+    assert str(info.value).startswith(f"{path}: ") and "\n" not in str(info.value)
+    assert "unpack" not in str(info.value)
+
+
+def test_pajek_comments_among_edges_are_not_edges(tmp_path):
+    path = tmp_path / "g.net"
+    path.write_text("*Vertices 3\n1 a\n2 b\n3 c\n*Edges\n% a comment\n1 2\n\n2 3\n")
+    E = et.read_graph(path)
+    assert (E.n, E.num_edges) == (3, 2)
+
+
+@pytest.mark.parametrize(
+    "obj, match",
+    [
+        ({"nodes": [1, 2], "links": []}, r"nodes\[0\] is 1, not an object"),
+        ({"nodes": [{"id": 0}], "links": [1]}, r"links\[0\] is 1, not an object with 'source' and 'target'"),
+        ({"nodes": [{"id": "a"}, {"id": "b"}], "links": [{"source": 0, "target": 1}]}, "the source 0 is not"),
+        ({"nodes": [{"id": {"x": 1}}], "links": []}, "cannot name a node"),
+        ({"nodes": [{"id": 1}, {"id": 1}], "links": []}, "the id 1 is repeated"),
+        ({"nodes": [], "edges": {}}, "'edges' is {}, not a list"),
+        ({"nodes": [{"id": 1}], "links": [], "directed": "yes"}, "'directed' is \"yes\""),
+        ({"edges": []}, "expected an object with a list 'nodes'"),
+    ],
+)
+def test_malformed_node_link_json_is_refused_naming_the_problem(tmp_path, obj, match):
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(obj))
+    with pytest.raises(ValueError, match=match) as info:
+        et.read_graph(path)
+    assert str(info.value).startswith(f"{path}: node-link JSON: ") and "object has no attribute" not in str(
+        info.value
+    )
+
+
+@pytest.mark.parametrize("prolog", [9000, 3 * 2**20])
+def test_graphml_after_a_long_prolog(tmp_path, prolog):
+    """Valid GraphML whose ``<graphml`` element comes after a long comment: read by its content
+    when within the first MiB, and with ``format="graphml"`` wherever it is."""
+    path = tmp_path / "g.graphml"
+    G = nx.petersen_graph()
+    text = "".join(nx.generate_graphml(G))
+    head, body = text.split("\n", 1) if text.startswith("<?xml") else ("", text)
+    path.write_text(head + "\n<!-- " + "x" * prolog + " -->\n" + body)
+    assert _aut(et.read_graph(path, format="graphml")) == 120
+    if prolog < 2**20:
+        assert _aut(et.read_graph(path)) == 120
+    else:
+        with pytest.raises(ValueError, match="XML that is not GraphML"):
+            et.read_graph(path)
+
+
+@pytest.mark.parametrize(
     "name, content, match",
     [
         ("g.xyz", "C 0.0 1.2 3.4\n", "unknown graph file type"),

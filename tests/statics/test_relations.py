@@ -57,6 +57,17 @@ def test_relation_by_name():
         et.relation_by_name("mod", 4)
 
 
+def test_relation_by_name_refuses_a_matrix_over_its_size_limit_before_allocating():
+    with pytest.raises(
+        et.ParameterError, match=r"needs 100,000,000,000,000 bytes, over the limit max_bytes="
+    ) as info:
+        et.relation_by_name("mod3", 10**7)  # 10^14 bytes: refused at once, not by numpy's allocator
+    assert info.value.parameter == "max_bytes" and "relation_class_bits" in str(info.value)
+    with pytest.raises(et.ParameterError, match="max_bytes=99"):
+        et.relation_by_name("greater", 10, max_bytes=99)
+    assert et.relation_by_name("greater", 10, max_bytes=100) == et.greater_than(10)
+
+
 def test_relation_is_immutable():
     R = et.equal_mod(4, 2)
     with pytest.raises(ValueError):

@@ -266,6 +266,26 @@ def test_multiline_adjacency_list_reads_as_karate(tmp_path, capsys, name):
     assert labelled["aut_order"] == et.automorphism_group_order(nx.karate_club_graph(), edge_label="weight")
 
 
+def test_control_characters_in_file_names_are_escaped(tmp_path, capsys):
+    """A newline in a file name would split one graph's text output, or its error, in two."""
+    good = tmp_path / "new\nline.txt"
+    good.write_text("0 1\n1 2\n2 3\n")
+    bad = tmp_path / "esc\x1bape.txt"
+    bad.write_text("0 1\n1\n")
+    assert main(["bits", str(good), str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert f"graph        {tmp_path}/new\\nline.txt\n" in captured.out
+    assert captured.err.count("\n") == 1 and "esc\\x1bape.txt" in captured.err and "\x1b" not in captured.err
+
+
+def test_files_without_vertices_are_one_error(tmp_path, capsys):
+    (tmp_path / "h.csv").write_text("source,target\n")
+    (tmp_path / "t.net").write_text("*Network cut short\n")
+    (tmp_path / "e.edgelist").write_text("")
+    for name in ("h.csv", "t.net", "e.edgelist"):
+        assert "no vertices (n = 0)" in _one_line_error(capsys, tmp_path / name), name
+
+
 def test_weighted_matrix_needs_ignore_weights(tmp_path, capsys):
     np.save(tmp_path / "w.npy", nx.to_numpy_array(nx.karate_club_graph()))  # weights 1..7
     err = _one_line_error(capsys, tmp_path / "w.npy")
