@@ -265,7 +265,7 @@ def _json_record(source, result, *, method=None, accuracy=None) -> dict:
         "bits": result.bits,
         "engine": result.engine,
         "core_n": result.core_n,
-        "core_edges": result.core_pairs,
+        "core_pairs": result.core_pairs,
         "seconds": result.seconds,
     }
     if method:

@@ -325,6 +325,24 @@ def test_vertex_colours():
     assert et.automorphism_group_order(G, vertex_colors="side") == 2
 
 
+@pytest.mark.parametrize(
+    "G, log2_aut",
+    [
+        (nx.path_graph(4), 1),  # |Aut| = 2
+        (nx.cycle_graph(4), 3),  # the dihedral group of order 8
+        (nx.balanced_tree(2, 3), 7),  # 2^7: each of the 7 inner vertices swaps its subtrees
+        (nx.hypercube_graph(3), math.log2(48)),
+    ],
+)
+def test_log2_aut_is_the_log_of_the_exact_order(G, log2_aut):
+    """log2|Aut| comes from the exact integer, so a power of two gives an exact integer (never
+    0.9999999999999996 for |Aut| = 2), and log10 a power of ten."""
+    r = description_length_report(G)
+    assert r.log2_aut == log2_aut and r.log2_aut == math.log2(r.aut_order)
+    assert r.log10_aut == math.log10(r.aut_order)
+    assert description_length_report(nx.cycle_graph(5)).log10_aut == 1.0  # |Aut| = 10
+
+
 def test_huge_group_order_has_no_int_string_problem():
     r = description_length_report(nx.star_graph(5000))  # |Aut| = 5000!, 16326 digits
     assert r.log10_aut == pytest.approx(math.lgamma(5001) / math.log(10))

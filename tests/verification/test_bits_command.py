@@ -71,13 +71,18 @@ def test_bundled_karate_example(capsys):
     assert "engine" in out and "time" in out
 
 
-def test_json_has_the_group_order_and_the_bits(capsys):
+def test_json_has_the_group_order_and_the_bits(tmp_path, capsys):
     """Done-when: ``geneft bits karate.edgelist --json`` has ``aut_order`` 480 and ``bits`` 118.888."""
     assert main(["bits", str(KARATE), "--json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["aut_order"] == 480 and round(record["bits"], 3) == 118.888
     assert record["n"] == 34 and record["edges"] == 78 and record["directed"] is False
     assert record["log2_aut"] == pytest.approx(math.log2(480)) and record["engine"] == "nauty"
+    assert record["core_pairs"] == et.description_length_report(KARATE).core_pairs  # the API's name
+    path = tmp_path / "p.txt"
+    path.write_text("0 1\n1 2\n2 3\n")  # a path: |Aut| = 2
+    assert main(["bits", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["log2_aut"] == 1.0  # exactly
 
 
 def test_several_files_one_json_object_each(tmp_path, capsys):

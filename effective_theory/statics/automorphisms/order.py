@@ -17,6 +17,7 @@ import math
 import multiprocessing as mp
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 from effective_theory.statics.automorphisms.coloured_graph import ColouredGraph
 from effective_theory.statics.automorphisms.components import group_components
@@ -39,6 +40,8 @@ AUTO_NAUTY_MAX_RUNS = 2
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
+#: the logarithms of an order with at most this many digits are taken of the exact integer
+EXACT_LOG_DIGITS = 4000
 
 
 # --------------------------------------------------------------------------
@@ -65,23 +68,37 @@ class AutomorphismOrder:
     core: int = 1
     powers: tuple = ()
 
-    @property
-    def ln(self) -> float:
-        """Natural logarithm of the order, from ``lgamma`` (never overflows)."""
+    def _ln_from_factors(self) -> float:
+        """Natural logarithm of the order, from ``lgamma`` (never overflows, close to a few ulp)."""
         terms = [m * math.lgamma(k + 1) for k, m in self.factorials]
         terms.append(math.log(self.core))
         terms += [k * math.log(a) for a, k in self.powers]
         return math.fsum(terms)
 
+    @cached_property
+    def _exact(self) -> int | None:
+        """The order as an integer when it has at most :data:`EXACT_LOG_DIGITS` digits, else ``None``."""
+        return int(self) if self._ln_from_factors() < EXACT_LOG_DIGITS * _LN10 else None
+
+    @property
+    def ln(self) -> float:
+        """Natural logarithm of the order: of the exact integer up to :data:`EXACT_LOG_DIGITS`
+        digits, from ``lgamma`` beyond."""
+        exact = self._exact
+        return math.log(exact) if exact is not None else self._ln_from_factors()
+
     @property
     def log2(self) -> float:
-        """``log2 |Aut(G)|``."""
-        return self.ln / _LN2
+        """``log2 |Aut(G)|``: of the exact integer up to :data:`EXACT_LOG_DIGITS` digits, so exact
+        for a power of two (``1.0`` for ``|Aut| = 2``), from ``lgamma`` beyond."""
+        exact = self._exact
+        return float(math.log2(exact)) if exact is not None else self._ln_from_factors() / _LN2
 
     @property
     def log10(self) -> float:
-        """``log10 |Aut(G)|``."""
-        return self.ln / _LN10
+        """``log10 |Aut(G)|`` (exact for a power of ten, as :attr:`log2` for a power of two)."""
+        exact = self._exact
+        return float(math.log10(exact)) if exact is not None else self._ln_from_factors() / _LN10
 
     def __int__(self) -> int:
         out = self.core
