@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from verification.runtime.durable_write import write_durably
 from verification.runtime.provenance import UNKNOWN, code_commit, host_info, utc_now
 from verification.statistics.decisions import CriticalMargin, holm_adjust
 
@@ -259,15 +260,15 @@ def write_report(
         provenance=provenance(scale, seed),
         pending=list(pending),
     )
-    (out / "report.md").write_text("\n".join(_markdown(out, doc)) + "\n")
-    (out / "report.html").write_text(_html(out, doc))
+    write_durably(out / "report.md", "\n".join(_markdown(out, doc)) + "\n")
+    write_durably(out / "report.html", _html(out, doc))
     record = {
         "scale": scale,
         "pending": list(pending),
         "provenance": doc.provenance,
         "rows": report_rows(checks),
     }
-    (out / "report.json").write_text(json.dumps(record, indent=1, allow_nan=False) + "\n")
+    write_durably(out / "report.json", json.dumps(record, indent=1, allow_nan=False) + "\n")
 
 
 @dataclass(frozen=True)

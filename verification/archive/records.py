@@ -73,14 +73,13 @@ import gzip
 import io
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from verification.model import ModelConfig
 from verification.phases import PHASES
+from verification.runtime.durable_write import write_durably
 from verification.runtime.result_cache import to_jsonable
 from verification.train_config import Schedule, TrainConfig
 
@@ -220,24 +219,8 @@ def append_records(path, records) -> int:
     with gzip.GzipFile(filename="", mode="wb", fileobj=buf, compresslevel=9, mtime=0) as gz:
         gz.write(("\n".join(lines) + "\n").encode())
     old = path.read_bytes() if path.exists() else b""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(old + buf.getvalue())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the archive from other users
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_durably(path, old + buf.getvalue())
     return len(lines)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # --------------------------------------------------------------------------- reading

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from effective_theory._checks import check_int
+from verification.runtime.durable_write import durable_open
 from verification.train_config import TrainConfig
 
 __all__ = [
@@ -62,7 +63,7 @@ def binomial_sem(p: float, trials: int) -> float:
 def write_csv(path: str, header: Sequence[str], rows: Iterable[Sequence]) -> str:
     """Write ``rows`` under ``header`` to ``path`` (parent directory created); return ``path``."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w", newline="") as fh:
+    with durable_open(path, newline="") as fh:
         w = csv.writer(fh)
         w.writerow(list(header))
         for row in rows:

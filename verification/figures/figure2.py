@@ -36,6 +36,7 @@ from effective_theory.statics.bounds.accuracy_bound import accuracy_upper_bound,
 from effective_theory.statics.class_description_length import relation_class_bits
 from effective_theory.statics.relations import parse_relation_name, relation_by_name
 from verification.runtime.context import RunContext
+from verification.runtime.durable_write import durable_open
 from verification.runtime.progress import progress
 from verification.statistics import CriticalMargin, all_of, deciding_part, equivalence_verdict, t_estimate
 from verification.verdicts import AFTER_DATA, ALPHA, Claim, row
@@ -313,7 +314,7 @@ def plot_figure2(data: dict, out_dir=".", *, stem="figure2") -> tuple[str, str]:
     fig.savefig(png, dpi=150)
     plt.close(fig)
     path_csv = os.path.join(out_dir, f"{stem}.csv")
-    with open(path_csv, "w", newline="") as fh:
+    with durable_open(path_csv, newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["relation", "curve", "fraction", "mean", "std", "sem", "min", "max", "eq5", "b_over_N"])
         w.writerows(rows)
@@ -324,7 +325,7 @@ def plot(data: dict, out_dir=".") -> list[str]:
     """Write ``figure2.png``, ``figure2.csv`` and ``figure2.json`` (the data) to ``out_dir``."""
     png, path_csv = plot_figure2(data, out_dir)
     path_json = os.path.join(out_dir, "figure2.json")
-    with open(path_json, "w") as fh:
+    with durable_open(path_json) as fh:
         json.dump(data, fh)
     return [png, path_csv, path_json]
 

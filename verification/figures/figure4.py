@@ -26,6 +26,7 @@ import numpy as np
 from effective_theory.dynamics import repon_simulation as rs
 from effective_theory.dynamics.conservation import conserved_quantity, reduced_flow_solution
 from verification.runtime.context import RunContext
+from verification.runtime.durable_write import durable_open
 from verification.statistics import binomial_bound_verdict
 from verification.verdicts import ALPHA, Claim, probability_row, row
 
@@ -278,7 +279,7 @@ def plot(data: dict, out_dir=".") -> list[str]:
     path = Path(out_dir) / "figure4.csv"
     # written here, not by figures._common.write_csv, which imports torch (1.1 s, measured)
     # through the training settings: nothing of Figure 4 trains
-    with open(path, "w", newline="") as fh:
+    with durable_open(path, newline="") as fh:
         w = csv.writer(fh)
         w.writerow(CSV_HEADER)
         w.writerows([f"{v:.6g}" if isinstance(v, float) else v for v in r] for r in rows)

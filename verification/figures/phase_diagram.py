@@ -43,6 +43,7 @@ from verification.designs.grid import grid_points, train_grid
 from verification.figures._common import model_seeds
 from verification.phases import classify_phase, is_generalizing
 from verification.runtime.context import RunContext
+from verification.runtime.durable_write import durable_open
 from verification.statistics import fit_boundary, fit_column
 from verification.train_config import Schedule, TrainConfig
 from verification.verdicts import budget_check
@@ -529,7 +530,7 @@ def _write_csv(diagram, path):
     # one row per run: only the per-run columns (an adaptive design's ``rounds`` is per round)
     runs = len(diagram["phase"])
     keys = [k for k in diagram if isinstance(diagram[k], list) and len(diagram[k]) == runs]
-    with open(path, "w", newline="") as fh:
+    with durable_open(path, newline="") as fh:
         w = csv.writer(fh)
         w.writerow(keys)
         for row in zip(*(diagram[k] for k in keys)):

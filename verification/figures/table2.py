@@ -31,6 +31,7 @@ from effective_theory.statics.graph_description_length import description_length
 from effective_theory.statics.relations import relation_by_name
 from effective_theory.statics.tree_description_length import bits_rooted_tree, tree_mean_depth
 from verification.runtime.context import RunContext
+from verification.runtime.durable_write import durable_open
 from verification.statistics import CriticalMargin
 from verification.verdicts import AFTER_DATA, Claim
 
@@ -135,7 +136,7 @@ def plot(data: dict, out_dir=".") -> list[str]:
     natural reading, every reading) and ``table2-trees.csv`` (the tree shapes)."""
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, "table2.csv")
-    with open(path, "w", newline="") as fh:
+    with durable_open(path, newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["relation", "paper_formula", "paper_bits", "exact_bits", "readings"])
         for r in data["rows"]:
@@ -150,7 +151,7 @@ def plot(data: dict, out_dir=".") -> list[str]:
                 ]
             )
     trees = os.path.join(out_dir, "table2-trees.csv")
-    with open(trees, "w", newline="") as fh:
+    with durable_open(trees, newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["shape", "mean_depth", "n_log2_mean_depth", "log2_n!_over_aut"])
         for t in data["tree_shapes"]:

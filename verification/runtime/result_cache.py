@@ -15,7 +15,8 @@ on stderr names the file, and it is recomputed and overwritten), or, with ``stri
 one-line :class:`ValueError` names it.  Entries written before checksums (no ``checksum`` field)
 are still read, after the same name, configuration and shape checks; they carry no checksum, so an
 edit to their result cannot be detected (``fresh=True`` rewrites them with one).  Writes are
-durable: the temporary file is flushed and fsynced before the rename.
+durable (:mod:`~verification.runtime.durable_write`): the temporary file is flushed and fsynced
+before the rename, and the folder after it.
 
 Under the folder there may be a read-only *layer*: any object with ``load(name, config)`` that
 returns a stored result or ``None`` (the archive of runs shipped with the code,
@@ -31,7 +32,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -41,6 +41,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from effective_theory import __version__
+from verification.runtime.durable_write import durable_open
 
 __all__ = ["ResultCache", "config_hash", "entry_checksum", "to_jsonable"]
 
@@ -225,17 +226,8 @@ class ResultCache:
         data["checksum"] = entry_checksum(name, data["config"], data["result"])
         if meta is not None:
             data["meta"] = to_jsonable(meta)
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w") as fh:
-                json.dump(data, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, p)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        with durable_open(p) as fh:
+            json.dump(data, fh)
         return data["result"]
 
     def get_or_compute(self, name: str, config: Any, compute: Callable[[], Any]) -> Any:
