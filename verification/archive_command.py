@@ -3,6 +3,8 @@
 * ``geneft archive add CACHE_DIR [--archive DIR] [--name NAME] [--figure KEY] [--commit SHA]``
   appends every training chunk of a result cache to the archive
   (:func:`verification.archive.collect.add_cache`), each run once;
+* ``geneft archive migrate FILE...`` converts archive files to the current record format in
+  place (:func:`verification.archive.records.migrate_archive_file`: content hashes added);
 * ``geneft verify-archive --sample K [--seed S] [--archive DIR]`` retrains ``K`` archived runs
   drawn with seed ``S`` and compares them with their records
   (:mod:`verification.archive.verify`); exit status 0 when all agree, 1 when one does not.
@@ -20,7 +22,14 @@ from pathlib import Path
 from verification.archive.layer import DEFAULT_ARCHIVE
 from verification.figures.registry import get_figure
 
-__all__ = ["add_parser_arguments", "verify_parser_arguments", "run_add", "run_verify"]
+__all__ = [
+    "add_parser_arguments",
+    "migrate_parser_arguments",
+    "verify_parser_arguments",
+    "run_add",
+    "run_migrate",
+    "run_verify",
+]
 
 
 def add_parser_arguments(p: argparse.ArgumentParser) -> None:
@@ -65,6 +74,29 @@ def run_add(args) -> int:
     archive = Path(args.archive) if args.archive else DEFAULT_ARCHIVE
     s = add_cache(cache, archive, name=name, commit=args.commit, data_version=data_version)
     print(f"added {s.added} runs of {s.chunks} training chunks to {s.path} ({s.skipped} already archived)")
+    return 0
+
+
+def migrate_parser_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``geneft archive migrate``."""
+    p.add_argument(
+        "files", nargs="+", metavar="FILE", help="archive files (NAME.jsonl.gz), each converted in place"
+    )
+
+
+def run_migrate(args) -> int:
+    """Handle ``geneft archive migrate``: one line per file saying what was done."""
+    from verification.archive.records import FORMAT, migrate_archive_file
+
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            raise ValueError(f"{name}: no such archive file")
+        count, old = migrate_archive_file(path)
+        if old == FORMAT:
+            print(f"{path}: {count} records, already format {FORMAT}; left as it is")
+        else:
+            print(f"{path}: {count} records converted from format {old} to format {FORMAT}")
     return 0
 
 

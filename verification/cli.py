@@ -316,11 +316,20 @@ def _archive_parser() -> argparse.ArgumentParser:
         description="Append every training chunk of a result cache to the archive (each run once).",
     )
     _archive_command().add_parser_arguments(add)
+    migrate = sub.add_parser(
+        "migrate",
+        help="convert archive files to the current record format (content hashes added), in place",
+        description="Convert archive files to the current record format in place: each record is "
+        "checked and written again with its content hash, every value kept.",
+    )
+    _archive_command().migrate_parser_arguments(migrate)
     return p
 
 
 def _archive(rest: list[str]) -> int:
     args = _archive_parser().parse_args(rest)
+    if args.action == "migrate":
+        return _archive_command().run_migrate(args)
     return _archive_command().run_add(args)
 
 
@@ -346,7 +355,8 @@ COMMANDS: dict[str, Command] = {
         _reproduce,
     ),
     "archive": Command(
-        "the archive of trained runs: 'geneft archive add CACHE_DIR' adds a result cache's runs",
+        "the archive of trained runs: 'geneft archive add CACHE_DIR' adds a result cache's runs, "
+        "'geneft archive migrate FILE' converts a file to the current format",
         _archive_parser,
         _archive,
     ),

@@ -5,6 +5,8 @@ An archive is a folder of files ``NAME.jsonl.gz`` (one per figure entry and expe
 line of a file is one JSON object, a trained run:
 
 * ``format`` -- the format version, :data:`FORMAT`;
+* ``sha256`` -- the record's content hash (:func:`record_hash`): the SHA-256 of the canonical
+  JSON (sorted keys, no spaces) of every other field;
 * ``config`` -- the run's full :class:`~verification.train_config.TrainConfig` (every field,
   ``model`` nested);
 * ``schedule`` -- the chunk's :class:`~verification.train_config.Schedule` (every field);
@@ -42,10 +44,16 @@ full tiers' runs without snapshots (about 4,000) take about 0.2 MB.  Snapshots a
 chunk kept them (the cache serves such a chunk only with them) and dominate where they exist:
 about 9.5 bytes per float compressed (measured: float32 values written as shortest decimal
 strings compress poorly), so Figure 6b's full tier (672 runs of 41 embeddings of 30 x 2 floats)
-would take about 23 kB per run, about 16 MB.
+would take about 23 kB per run, about 16 MB.  The content hash
+adds 32 bytes of entropy (64 hex digits, which do not compress) to every record.
 
-Every record is checked on load (:func:`read_archive_file`): a missing or mistyped field is one
-``ValueError`` naming the file, the line and the field.
+Every record is checked on load (:func:`read_archive_file`): its shape (a missing or mistyped
+field) and its content hash, so that an edited number, a record copied from elsewhere or a line
+cut short is never used.  Each record that fails is one warning line on stderr naming the file,
+the line and the problem; then the file is refused as a whole (one ``ValueError``,
+:class:`ArchiveIntegrityError`), so nothing is reported from an archive that is not what was
+written.  Files of format 1 (written before the hash) are refused with the command that converts
+them, ``geneft archive migrate FILE`` (:func:`migrate_archive_file`).
 
 Examples
 --------
@@ -70,9 +78,12 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import hashlib
 import io
 import json
 import math
+import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,10 +103,14 @@ __all__ = [
     "append_records",
     "read_archive_file",
     "read_archive",
+    "record_hash",
+    "migrate_archive_file",
+    "ArchiveIntegrityError",
 ]
 
-#: version of the record layout (a reader refuses another)
-FORMAT = 1
+#: version of the record layout (a reader refuses another; format 1, without ``sha256``, is
+#: converted by :func:`migrate_archive_file`)
+FORMAT = 2
 #: file name ending of an archive file
 SUFFIX = ".jsonl.gz"
 #: the per-run outcomes of a record, in the order of a chunk's result
@@ -181,6 +196,25 @@ def _encode_float(x) -> float | str:
     return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
 
 
+class ArchiveIntegrityError(ValueError):
+    """An archive file with a record that fails its checks (shape or content hash): nothing is
+    reported from it."""
+
+
+def record_hash(line: dict) -> str:
+    """The content hash of a record: the SHA-256 (hex) of the canonical JSON of every field but
+    ``sha256`` itself (sorted keys, no spaces, strict JSON).
+
+    Examples
+    --------
+    >>> record_hash({"b": 1, "a": [0.5, "NaN"]}) == record_hash({"a": [0.5, "NaN"], "b": 1, "sha256": "x"})
+    True
+    """
+    body = {k: v for k, v in line.items() if k != "sha256"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _encode(record: dict) -> dict:
     """A record (configs and schedule as dataclasses or dicts) as its strict-JSON line object."""
     out: dict[str, Any] = {"format": FORMAT}
@@ -196,6 +230,7 @@ def _encode(record: dict) -> dict:
     for f in OPTIONAL_FIELDS:
         if f in record:
             out[f] = to_jsonable(record[f])
+    out["sha256"] = record_hash(out)
     return out
 
 
@@ -278,8 +313,14 @@ def _decode(line: dict, where: str) -> ArchivedRun:
     if not isinstance(line, dict):
         raise ValueError(f"{where}: a record must be a JSON object, got {type(line).__name__}")
     _fields(line, {"format": "int"}, where, "")
+    if line["format"] == 1 and "sha256" not in line:
+        raise ValueError(
+            f"{where}: format 1, written before records carried a content hash; convert the file with "
+            "geneft archive migrate FILE"
+        )
     if line["format"] != FORMAT:
         raise ValueError(f"{where}: field 'format' is {line['format']}; this reader knows format {FORMAT}")
+    _fields(line, {"sha256": "str"}, where, "")
     kinds = {"config": "dict", "schedule": "dict", "device": "str", "phase": "str", "provenance": "dict"}
     _fields(line, {**kinds, **dict.fromkeys(_INTS, "int")}, where, "")
     config = dict(line["config"])
@@ -314,27 +355,56 @@ def _decode(line: dict, where: str) -> ArchivedRun:
         raise ValueError(f"{where}: missing field 'embeddings' (its schedule keeps them)")
     if schedule.snapshot_every is not None and not {"snapshot_steps", "snapshots"} <= set(results):
         raise ValueError(f"{where}: missing field 'snapshots' (its schedule records them)")
+    if line["sha256"] != record_hash(line):
+        raise ValueError(
+            f"{where}: the content hash does not match the record (edited, or copied from another "
+            "record, since it was written)"
+        )
     return ArchivedRun(run_config, schedule, line["device"], results, line["provenance"], where)
 
 
-def read_archive_file(path) -> list[ArchivedRun]:
-    """Every run of one archive file, checked (a ``ValueError`` names the file, line and field)."""
-    path = Path(path)
+def _read_lines(path: Path) -> list[tuple[int, str]]:
+    """``(line number, text)`` of the non-blank lines of the archive file ``path``."""
     try:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             text = fh.read()
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:
         raise ValueError(f"{path}: not a readable gzip file ({exc})") from None
-    runs = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
+    return [(number, raw) for number, raw in enumerate(text.splitlines(), start=1) if raw.strip()]
+
+
+def read_archive_file(path, *, warn=None) -> list[ArchivedRun]:
+    """Every run of one archive file, each checked (shape and content hash).
+
+    A record that fails is reported by ``warn`` (one line naming the file, the line and the
+    problem; default: printed on stderr as ``warning: ...``), and once every record is checked a
+    file with any such record is refused: :class:`ArchiveIntegrityError`, one line naming the file,
+    how many records failed and the first.
+    """
+    path = Path(path)
+    if warn is None:
+
+        def warn(message):
+            print(f"warning: {message}", file=sys.stderr, flush=True)
+
+    runs, bad = [], []
+    for number, raw in _read_lines(path):
         where = f"{path.name}:{number}"
         try:
-            line = json.loads(raw)
+            try:
+                line = json.loads(raw)
+            except (ValueError, RecursionError) as exc:
+                raise ValueError(f"{where}: not a JSON object ({exc})") from None
+            runs.append(_decode(line, where))
         except ValueError as exc:
-            raise ValueError(f"{where}: not a JSON object ({exc})") from None
-        runs.append(_decode(line, where))
+            bad.append(str(exc))
+            warn(str(exc))
+    if bad:
+        raise ArchiveIntegrityError(
+            f"{path}: {len(bad)} of {len(runs) + len(bad)} records failed their checks (first: {bad[0]}); "
+            "nothing is used from this file: restore it (git checkout archive/), or run without it "
+            "(--no-archive)"
+        )
     return runs
 
 
@@ -345,3 +415,42 @@ def read_archive(root) -> list[ArchivedRun]:
     if root.is_file():
         raise ValueError(f"{root} is a file: give the archive folder that holds the *{SUFFIX} files")
     return [run for path in sorted(root.glob(f"*{SUFFIX}")) for run in read_archive_file(path)]
+
+
+def migrate_archive_file(path) -> tuple[int, int]:
+    """Convert the archive file ``path`` to :data:`FORMAT` in place; returns ``(records, from_format)``.
+
+    A format-1 file (records without ``sha256``) is checked record by record as format 1 was
+    (its shape), then written again with ``format`` set to :data:`FORMAT` and each record's
+    content hash, every other value kept as it was (the JSON numbers unchanged); durably, so an
+    interruption leaves the old file.  A file already of :data:`FORMAT` is checked and left as it
+    is (``from_format`` is then :data:`FORMAT`).  A record that fails is a ``ValueError`` naming
+    its line, and nothing is written.
+    """
+    path = Path(path)
+    lines = []
+    formats = set()
+    for number, raw in _read_lines(path):
+        where = f"{path.name}:{number}"
+        try:
+            line = json.loads(raw)
+        except (ValueError, RecursionError) as exc:
+            raise ValueError(f"{where}: not a JSON object ({exc})") from None
+        if not isinstance(line, dict) or line.get("format") not in (1, FORMAT):
+            got = line.get("format") if isinstance(line, dict) else type(line).__name__
+            raise ValueError(f"{where}: not a record of format 1 or {FORMAT} (format {got!r})")
+        formats.add(line["format"])
+        if line["format"] == 1:
+            line = {**{k: v for k, v in line.items() if k != "sha256"}, "format": FORMAT}
+            line["sha256"] = record_hash(line)
+        _decode(line, where)
+        lines.append(line)
+    if formats <= {FORMAT}:
+        return len(lines), FORMAT
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, compresslevel=9, mtime=0) as gz:
+        gz.write(
+            "".join(json.dumps(x, allow_nan=False, separators=(",", ":")) + "\n" for x in lines).encode()
+        )
+    write_durably(path, buf.getvalue())
+    return len(lines), min(formats)

@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from verification.archive.collect import add_cache
+from verification.archive.records import record_hash
 from verification.runs import train_runs
 from verification.runtime.context import RunContext
 from verification.runtime.result_cache import ResultCache
@@ -56,14 +57,18 @@ def archived(_archived_once, tmp_path):
 
 @pytest.fixture
 def edit_records():
-    """``edit(path, change)``: rewrite an archive file with ``change(k, record)`` applied to each
-    record (a dict, edited in place)."""
+    """``edit(path, change, rehash=False)``: rewrite an archive file with ``change(k, record)``
+    applied to each record (a dict, edited in place).  ``rehash=True`` gives each record the
+    content hash of its new content, as the writer would have (a record of another outcome rather
+    than a tampered one)."""
 
-    def edit(path, change):
+    def edit(path, change, *, rehash=False):
         with gzip.open(path, "rt") as fh:
             lines = [json.loads(line) for line in fh if line.strip()]
         for k, line in enumerate(lines):
             change(k, line)
+            if rehash and "sha256" in line:
+                line["sha256"] = record_hash(line)
         with gzip.open(path, "wt") as fh:
             fh.writelines(json.dumps(line) + "\n" for line in lines)
 

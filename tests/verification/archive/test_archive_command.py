@@ -37,6 +37,7 @@ def test_a_disagreement_exits_1(archived, edit_records, capsys):
     edit_records(
         archived / "tiny.jsonl.gz",
         lambda k, r: r.update(phase="confusion" if r["phase"] != "confusion" else "memorization"),
+        rehash=True,
     )
     assert main(["verify-archive", "--sample", "1", "--archive", str(archived)]) == 1
     out = capsys.readouterr().out

@@ -5,6 +5,8 @@ line and field."""
 import gzip
 import json
 import math
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -12,13 +14,15 @@ import pytest
 from verification.archive.records import (
     FORMAT,
     SUFFIX,
+    ArchiveIntegrityError,
     append_records,
     read_archive,
     read_archive_file,
     run_key,
 )
 
-#: a small archive committed with the tests, written by ``geneft archive add`` (format 1)
+#: a small archive committed with the tests, written by ``geneft archive add`` (format 1, then
+#: converted by ``geneft archive migrate``)
 COMMITTED = Path(__file__).parent / "data"
 
 
@@ -74,17 +78,98 @@ def test_appending_adds_a_gzip_member_and_keeps_the_older_bytes(archived, tmp_pa
         (lambda r: r["schedule"].pop("gap"), "'schedule.gap'"),
         (lambda r: r["provenance"]["host"].pop("torch"), "'provenance.host.torch'"),
         (lambda r: r["provenance"].update(data_version="4"), "'provenance.data_version'"),
-        (lambda r: r.update(format=2), "'format'"),
+        (lambda r: r.update(format=3), "'format'"),
         (lambda r: r["config"].update(eta_enc=-1.0), "'config'"),
+        (lambda r: r.pop("sha256"), "'sha256'"),
     ],
 )
-def test_a_bad_record_is_one_line_naming_file_line_and_field(archived, edit_records, change, field):
+def test_a_bad_record_is_a_warning_naming_file_line_and_field_then_the_file_is_refused(
+    archived, edit_records, change, field, capsys
+):
     path = archived / f"tiny{SUFFIX}"
-    edit_records(path, lambda k, r: change(r) if k == 2 else None)
-    with pytest.raises(ValueError) as info:
+    edit_records(path, lambda k, r: change(r) if k == 2 else None, rehash=True)
+    with pytest.raises(ArchiveIntegrityError) as info:
         read_archive(archived)
+    warning = capsys.readouterr().err
+    assert warning.startswith(f"warning: tiny{SUFFIX}:3: ") and field in warning and warning.count("\n") == 1
     message = str(info.value)
-    assert message.startswith(f"tiny{SUFFIX}:3: ") and field in message and "\n" not in message
+    assert message.startswith(f"{path}: 1 of 5 records failed their checks (first: tiny{SUFFIX}:3: ")
+    assert field in message and "nothing is used" in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda k, r: r.update(final_loss=r["final_loss"] + 1e-9) if k == 1 else None,  # one number edited
+        lambda k, r: r.update(test_acc="NaN") if k == 1 else None,  # a NaN written in
+        lambda k, r: r["config"].update(seed=r["config"]["seed"] + 1) if k == 1 else None,  # another run's
+        lambda k, r: r.update(steps_run=r["steps_run"] + 1) if k in (1, 3) else None,  # two records
+    ],
+)
+def test_an_edited_record_fails_its_content_hash(archived, edit_records, change, capsys):
+    """A record edited after it was written (its hash unchanged) is never used: a warning per
+    record, then the file is refused, so no report is made from it."""
+    path = archived / f"tiny{SUFFIX}"
+    edit_records(path, change)
+    with pytest.raises(ArchiveIntegrityError, match="records failed their checks") as info:
+        read_archive_file(path)
+    warnings = capsys.readouterr().err.splitlines()
+    assert warnings and all("the content hash does not match the record" in w for w in warnings)
+    assert warnings[0].startswith(f"warning: tiny{SUFFIX}:2: ")
+    assert f"{len(warnings)} of 5 records" in str(info.value)
+
+
+def test_a_refused_archive_is_never_served(archived, edit_records, tiny, capsys):
+    """The cache's archive layer refuses a tampered archive as a whole: no chunk is built from it."""
+    from verification.archive.layer import ArchiveLayer
+    from verification.runs import chunk_configs
+
+    edit_records(archived / f"tiny{SUFFIX}", lambda k, r: r.update(train_acc=0.123) if k == 0 else None)
+    configs, schedule = tiny
+    with pytest.raises(ArchiveIntegrityError, match=f"tiny{SUFFIX}: 1 of 5 records"):
+        ArchiveLayer(archived).load("phase-chunk", chunk_configs(configs, schedule, chunk_size=2)[0][0])
+    assert "content hash" in capsys.readouterr().err
+
+
+def test_a_format_1_file_is_refused_and_migrated_keeping_every_value(archived, tmp_path, capsys):
+    from verification.cli import main
+
+    path = archived / f"tiny{SUFFIX}"
+    with gzip.open(path, "rt") as fh:
+        new = [json.loads(line) for line in fh if line.strip()]
+    old = tmp_path / f"old{SUFFIX}"
+    with gzip.open(old, "wt") as fh:  # as format 1 wrote it: no content hash
+        fh.writelines(
+            json.dumps({**{k: v for k, v in r.items() if k != "sha256"}, "format": 1}) + "\n" for r in new
+        )
+    with pytest.raises(ArchiveIntegrityError):
+        read_archive_file(old)
+    assert "geneft archive migrate FILE" in capsys.readouterr().err
+    assert main(["archive", "migrate", str(old)]) == 0
+    assert "5 records converted from format 1 to format 2" in capsys.readouterr().out
+    with gzip.open(old, "rt") as fh:
+        assert [json.loads(line) for line in fh] == new  # every value, and the same hashes
+    assert [r.key for r in read_archive_file(old)] == [r.key for r in read_archive_file(path)]
+    assert main(["archive", "migrate", str(old)]) == 0
+    assert "already format 2" in capsys.readouterr().out
+    assert main(["archive", "migrate", str(tmp_path / "none.jsonl.gz")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_appending_writes_durably(archived, tmp_path, monkeypatch):
+    synced = []
+    real = os.fsync
+
+    def fsync(fd):
+        synced.append(stat.S_ISDIR(os.fstat(fd).st_mode))
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    runs = read_archive_file(archived / f"tiny{SUFFIX}")
+    record = {"config": runs[0].config, "schedule": runs[0].schedule, "device": "cpu"}
+    record |= {"provenance": runs[0].provenance, **runs[0].results}
+    assert append_records(tmp_path / f"new{SUFFIX}", [record]) == 1
+    assert synced == [False, True]  # the file, then its folder after the rename
 
 
 def test_a_file_that_is_not_gzip_is_named(tmp_path):

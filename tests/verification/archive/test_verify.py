@@ -23,7 +23,11 @@ def test_same_host_class_is_bit_for_bit(archived):
 def test_a_changed_record_disagrees_on_the_same_host_class(archived, edit_records):
     path = archived / "tiny.jsonl.gz"
     # the last float bit of one loss: bit for bit means bit for bit
-    edit_records(path, lambda k, r: r.update(final_loss=r["final_loss"] * (1 + 2**-50)) if k == 0 else None)
+    edit_records(
+        path,
+        lambda k, r: r.update(final_loss=r["final_loss"] * (1 + 2**-50)) if k == 0 else None,
+        rehash=True,
+    )
     results = verify_runs(read_archive(archived))
     assert [a.agree for a in results] == [False] + [True] * (len(results) - 1)
     assert results[0].differences[0].startswith("final_loss: ")
@@ -45,7 +49,7 @@ def test_another_host_class_allows_acc_pairs(archived, edit_records, pairs, agre
             n_test = 36 - round(record["config"]["train_fraction"] * 36)
             record["test_acc"] += pairs / n_test * (-1 if record["test_acc"] > 0.5 else 1)
 
-    edit_records(path, change)
+    edit_records(path, change, rehash=True)
     results = verify_runs(read_archive(archived))
     assert not any(a.same_class for a in results)
     assert results[0].agree is agree and all(a.agree for a in results[1:])
