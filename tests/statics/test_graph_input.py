@@ -765,3 +765,83 @@ def test_binary_stream_is_read_by_its_content(karate):
     assert _aut(et.read_graph(stdin)) == KARATE_AUT
     with pytest.raises(TypeError, match="binary"):
         et.read_graph(io.StringIO("0 1\n"))
+
+
+# ---------------------------------------------------------------------------
+# the numpy reader of plain integer edge lists
+# ---------------------------------------------------------------------------
+def _both_readers(path, **kw):
+    """``read_graph(path)`` by the numpy reader (forced for any size) and by the general parser."""
+    from effective_theory.statics import _graph_files
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_graph_files, "_FAST_MIN_BYTES", 0)
+        fast = _outcome(path, **kw)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_graph_files, "_integer_pairs", lambda *a, **k: None)
+        slow = _outcome(path, **kw)
+    return fast, slow
+
+
+def _outcome(path, **kw):
+    try:
+        E = et.read_graph(path, **kw)
+    except ValueError as exc:
+        return type(exc).__name__, str(exc)
+    return E.n, E.edges.tolist(), E.nodes, E.directed
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), min_size=1, max_size=40),
+    st.sampled_from([" ", "\t", "  ", " \t"]),
+    st.sampled_from(["\n", "\r\n", "\n\n", " \n"]),
+    st.booleans(),
+    st.sampled_from(["", "007", "1234567890123456789", "5 6 7", "-1", "x"]),
+)
+def test_numpy_edge_list_reader_agrees_with_the_general_parser(edges, sep, newline, last, odd):
+    """Whatever the text, the numpy reader gives the general parser's graph (names, their order,
+    the ids) or leaves the file to it; a leading zero, a 19-digit name, a third column, a sign or
+    a name hands the file over."""
+    import tempfile
+    from pathlib import Path
+
+    lines = [f"{u}{sep}{v}" for u, v in edges]
+    if odd:
+        lines.insert(len(lines) // 2, f"{odd}{sep}3" if " " not in odd else odd)
+    text = newline.join(lines) + (newline if last else "")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "g.edgelist"
+        path.write_text(text)
+        fast, slow = _both_readers(path, format="edgelist")
+        assert fast == slow
+        fast, slow = _both_readers(path)
+        assert fast == slow
+
+
+def test_numpy_edge_list_reader_memory_is_a_small_multiple_of_the_edge_arrays(tmp_path):
+    """Reading 2 * 10^5 edges among 2 * 10^5 names takes at most 10 times the edge array's bytes
+    (the general parser took about 70 times)."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    m = 200_000
+    np.savetxt(tmp_path / "g.edgelist", rng.integers(0, m, size=(m, 2)), fmt="%d")
+    tracemalloc.start()
+    try:
+        E = et.read_graph(tmp_path / "g.edgelist")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert E.num_edges == m and peak <= 10 * E.edges.nbytes, peak / E.edges.nbytes
+
+
+def test_a_compressed_edge_list_beyond_max_bytes_is_refused_by_name(tmp_path):
+    path = tmp_path / "bomb.txt.gz"
+    path.write_bytes(gzip.compress(b"0 1\n" * 2**20))  # 4 MiB of text in a few kB
+    assert et.read_graph(path).num_edges == 2**20
+    with pytest.raises(et.ParameterError, match="decompresses to more.*max_bytes=1000000") as info:
+        et.read_graph(path, max_bytes=10**6)
+    assert info.value.parameter == "max_bytes"
+    with pytest.raises(et.ParameterError, match=r"parsing 4,194,304 bytes of text would need about"):
+        et.read_graph(path, max_bytes=2 * 2**22)

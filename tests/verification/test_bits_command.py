@@ -444,7 +444,8 @@ def test_wordnet_example_missing_database(tmp_path, capsys):
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_time_limit_covers_reading(tmp_path, capsys):
     big = tmp_path / "big.txt"
-    big.write_text("".join(f"{i} {i + 1}\n" for i in range(400_000)))  # about 2 s to read
+    # names, not numbers: the general parser, about 2 s to read
+    big.write_text("".join(f"n{i} n{i + 1}\n" for i in range(400_000)))
     assert main(["bits", str(big), "--time-limit", "0.2"]) == 2
     err = capsys.readouterr().err.strip()
     assert err == f"geneft: error: {big}: --time-limit 0.2 s exceeded while reading"
