@@ -3,7 +3,9 @@
 A few hundred mutations (byte flips, truncations, insertions, repeated slices) of small files in
 every format, compressed and zipped ones included; each outcome must be a graph or a
 ``ValueError`` / ``TypeError`` whose message is one line naming the file.  A larger run:
-``GENEFT_FUZZ_CASES=10000 GENEFT_FUZZ_SEED=1 pytest tests/statics/test_graph_fuzz.py``.
+``GENEFT_FUZZ_CASES=10000 GENEFT_FUZZ_SEED=1 pytest tests/statics/test_graph_fuzz.py``, or the
+benchmark ``python benchmarks/fuzz_readers.py`` (10,000 files of 25 seeds, with a per-file
+timeout, the graphs measured too).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import gzip
 import io
 import os
 import random
+import zipfile
 
 import numpy as np
 import pytest
@@ -35,6 +38,13 @@ def _npz(a) -> bytes:
     return buf.getvalue()
 
 
+def _zip(name: str, data: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr(name, data)
+    return buf.getvalue()
+
+
 _EDGES = b"0 1\n1 2\n2 0\n2 3\n"
 SEEDS = {
     "g.txt": _EDGES,
@@ -53,6 +63,8 @@ SEEDS = {
     "g.net": b"*Vertices 3\n1 a\n2 b\n3 c\n*Edges\n1 2\n2 3\n",
     "g.json": b'{"directed": false, "multigraph": false, "graph": {}, "nodes": [{"id": 0}, {"id": 1}],'
     b' "links": [{"source": 0, "target": 1}]}',
+    "m.adjlist": b"0 2\n1 {'weight': 1}\n2 {}\n1 1\n2\n2 0\n",
+    "g.zip": _zip("g.txt", _EDGES),
 }
 
 
@@ -97,8 +109,32 @@ def test_mutated_graph_files_are_read_or_refused_in_one_line(tmp_path):
     assert not failures, f"{len(failures)} of {CASES}:\n" + "\n".join(failures[:20])
 
 
-@pytest.mark.parametrize("name", sorted(SEEDS))
+@pytest.mark.parametrize("name", sorted(set(SEEDS) - {"g.zip"}))
 def test_the_seed_files_are_read(tmp_path, name):
     p = tmp_path / name
     p.write_bytes(SEEDS[name])
     assert read_graph(p).n >= 2
+
+
+@pytest.mark.parametrize(
+    "name, data, outcome",
+    [
+        # scipy's compiled Matrix Market reader crashed the process on a vertical tab ending a line
+        (
+            "vt.mtx",
+            b"%%MatrixMarket matrix coordinate integer symmetric\n3 3 2\n2 1 1\n3 2 1\x0b",
+            2,
+        ),
+        # a zip whose member is not a .npy array: np.load hands back its bytes
+        ("g.zip", _zip("g.txt", _EDGES), "member 'g.txt' is not a .npy array"),
+    ],
+)
+def test_files_that_fuzzing_found(tmp_path, name, data, outcome):
+    p = tmp_path / name
+    p.write_bytes(data)
+    if isinstance(outcome, int):
+        assert read_graph(p).num_edges == outcome
+    else:
+        with pytest.raises(ValueError, match=outcome) as info:
+            read_graph(p)
+        assert str(info.value).startswith(str(p)) and "\n" not in str(info.value)
