@@ -121,11 +121,11 @@ def _figure_parser(fig) -> argparse.ArgumentParser:
     )
     g = p.add_argument_group("settings (default: the tier's; see geneft reproduce)")
     described = fig.setting_descriptions()
-    for key, value in quick.items():
+    for key, value in [*quick.items(), *fig.options.items()]:
         if key == "seed" or isinstance(value, Mapping) or value is None:
             continue  # structured settings are changed in the registry, not on the command line
         flag = "--" + key.replace("_", "-")
-        tiers = f"quick {_show(value)}; full {_show(full[key])}"
+        tiers = f"quick {_show(value)}; full {_show(full.get(key, value))}"
         words = _STORED_AS.sub("", described.get(key, ""))
         shown = (f"{words} ({tiers})" if words else tiers).replace("%", "%%")
         if isinstance(value, tuple):
@@ -149,6 +149,33 @@ def _figure_parser(fig) -> argparse.ArgumentParser:
                 help=shown,
             )
     return p
+
+
+#: the settings that name relations: a graph file among them is read here, so that the settings
+#: (the figure's cache key) hold its content, not its path
+_RELATION_SETTINGS = ("relations", "relation")
+
+
+def _read_relations(overrides: dict) -> None:
+    """Replace, in place, every relation of a relation setting by its spec (a file by its content
+    key, labelled with its stem): :func:`effective_theory.relation_spec`."""
+    # imported here: the relation readers bring the automorphism engines (0.3 s), which only a
+    # command that names a relation needs
+    from effective_theory.statics.relation_input import relation_spec
+
+    def spec(value, flag):
+        try:
+            return relation_spec(value, name=flag)
+        except (TypeError, ValueError) as exc:
+            msg = str(exc).splitlines()[0]
+            if str(value) not in msg:  # say which of the relations it is
+                msg = msg.replace(flag, f"{flag} {value}", 1)
+            raise UsageError(msg) from None
+
+    for key in _RELATION_SETTINGS:
+        if key in overrides:
+            value, flag = overrides[key], "--" + key
+            overrides[key] = [spec(v, flag) for v in value] if isinstance(value, list) else spec(value, flag)
 
 
 def verdict_header(checks) -> str:
@@ -191,10 +218,11 @@ def _run_figure(fig, args) -> int:
 
     progress = _run_options(args)
     overrides = {}
-    for key in fig.tiers["quick"]:
+    for key in [*fig.tiers["quick"], *fig.options]:
         value = getattr(args, f"set_{key}", None)
         if value is not None:
             overrides[key] = [v for part in value for v in part] if isinstance(value, list) else value
+    _read_relations(overrides)
     cache = ResultCache(
         default_cache(args.out), fresh=args.fresh, layer=_archive_layer(args), strict=args.strict_cache
     )

@@ -174,7 +174,8 @@ def _object_matrix(relation, name: str) -> tuple[np.ndarray, str | None]:
         try:
             g = read_graph(path)
         except ValueError as exc:
-            raise ValueError(f"{name} {path}: {str(exc).splitlines()[0]}") from None
+            msg = str(exc).splitlines()[0]
+            raise ValueError(f"{name} {msg}" if msg.startswith(path) else f"{name} {path}: {msg}") from None
         _check_size(g.n, name)
         rank = _node_order(g.nodes, g.n)
         a = np.zeros((g.n, g.n), dtype=bool)
