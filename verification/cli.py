@@ -10,7 +10,9 @@
   both read the archive of trained runs under the result cache (:mod:`verification.archive`);
 * ``geneft archive add CACHE_DIR`` adds a cache's training chunks to the archive, and ``geneft
   verify-archive --sample K`` retrains a seeded sample of archived runs and compares
-  (:mod:`verification.archive_command`).
+  (:mod:`verification.archive_command`);
+* ``geneft relations`` lists the catalogue of relations with their statics, and ``geneft study
+  RELATION`` puts one relation through theory and experiment (:mod:`verification.relations_command`).
 
 The commands are one table, :data:`COMMANDS` (name -> help, parser builder, handler); the
 options several of them share are built in :mod:`verification.cli_options`.  Front-ends are
@@ -362,6 +364,34 @@ def _verify_archive(rest: list[str]) -> int:
     return _archive_command().run_verify(_verify_archive_parser().parse_args(rest))
 
 
+# --------------------------------------------------------------------------- relations
+
+
+def _relations_command():
+    """:mod:`verification.relations_command`, by importlib (as :func:`_bits_command`)."""
+    return importlib.import_module("verification.relations_command")
+
+
+def _relations_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="geneft relations", description=COMMANDS["relations"].help)
+    _relations_command().add_relations_arguments(p)
+    return p
+
+
+def _relations(rest: list[str]) -> int:
+    return _relations_command().run_relations(_relations_parser().parse_args(rest))
+
+
+def _study_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="geneft study", description=COMMANDS["study"].help)
+    _relations_command().add_study_arguments(p)
+    return p
+
+
+def _study(rest: list[str]) -> int:
+    return _relations_command().run_study(_study_parser().parse_args(rest))
+
+
 #: the commands, in the order ``geneft --help`` lists them
 COMMANDS: dict[str, Command] = {
     "bits": Command("description length b = log2(n!/|Aut G|) of a graph or relation", _bits_parser, _bits),
@@ -382,6 +412,16 @@ COMMANDS: dict[str, Command] = {
         "retrain a seeded sample of archived runs and compare them with their records",
         _verify_archive_parser,
         _verify_archive,
+    ),
+    "relations": Command(
+        "the catalogue of relations of known structure, with b, |Aut G| and Eq. (4)'s p_c",
+        _relations_parser,
+        _relations,
+    ),
+    "study": Command(
+        "one relation (a name or a graph file): predicted against measured critical training fraction",
+        _study_parser,
+        _study,
     ),
 }
 

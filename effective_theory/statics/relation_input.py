@@ -44,15 +44,20 @@ import binascii
 import hashlib
 import os
 import re
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from effective_theory._checks import check_int
-from effective_theory.statics.balls_in_buckets import p_star
+from effective_theory.statics.balls_in_buckets import (
+    critical_train_fraction,
+    graph_critical_train_fraction,
+    p_star,
+)
 from effective_theory.statics.class_description_length import relation_class_bits
-from effective_theory.statics.graph_description_length import description_length
+from effective_theory.statics.graph_description_length import description_length, description_length_report
 from effective_theory.statics.graph_input import read_graph
 from effective_theory.statics.relation_catalogue import CATALOGUE, DEFAULT_N, catalogue_entry
 from effective_theory.statics.relations import (
@@ -77,6 +82,8 @@ __all__ = [
     "relation_bits",
     "relation_p_star",
     "relation_kind",
+    "RelationStatics",
+    "relation_statics",
 ]
 
 #: fewest elements of a relation a network is trained on
@@ -463,3 +470,85 @@ def relation_kind(relation, n: int | None = None) -> str | None:
     if not a[0, 0] and np.array_equal(a, side[:, None] != side[None, :]):
         return "bipartite"
     return None
+
+
+@dataclass(frozen=True)
+class RelationStatics:
+    """What the statics predict for one relation (:func:`relation_statics`).
+
+    Attributes
+    ----------
+    n : int
+    pairs : int
+        Related pairs (1-entries, loops included).
+    bits : float
+        ``b = log2(n!/|Aut G|)`` (Section III of [1]_).
+    log2_aut : float
+    aut : str
+        ``|Aut G|`` in full (or in scientific notation beyond 30 digits).
+    p_star : float
+        Eq. (5)'s guessing probability (:func:`relation_p_star`).
+    alpha : float
+    p_c : float
+        Eq. (4): the training fraction at which a fraction ``alpha`` of the ``N = n^2`` pairs is
+        inferable.
+    p_ub : float
+        The training fraction at which the accuracy bound ``f_UB`` of Eq. (5) reaches ``alpha``:
+        Eq. (4) at the inferable fraction ``(alpha - q) / (1 - q)``, ``q = max(p_*, 1 - p_*)``
+        (0 when guessing alone reaches ``alpha``).
+    """
+
+    n: int
+    pairs: int
+    bits: float
+    log2_aut: float
+    aut: str
+    p_star: float
+    alpha: float
+    p_c: float
+    p_ub: float
+
+    def to_dict(self) -> dict:
+        """The fields as a JSON-ready dict."""
+        return asdict(self)
+
+
+def relation_statics(relation, n: int | None = None, *, alpha: float = 0.9) -> RelationStatics:
+    """Description length, ``|Aut G|``, ``p_*`` and the critical training fractions of any relation.
+
+    ``b`` and ``|Aut G|`` of the relation's directed graph
+    (:func:`~effective_theory.description_length_report`); ``p_c`` of Eq. (4) with the model's
+    ``N = n^2`` samples; ``p_ub``, where Eq. (5)'s bound ``f_UB = q + (1 - q) f(m)`` on the
+    accuracy over all pairs reaches ``alpha`` (``q = max(p_*, 1 - p_*)``), which is Eq. (4) at the
+    inferable fraction ``(alpha - q) / (1 - q)``.
+
+    Examples
+    --------
+    >>> st = relation_statics("mod3")
+    >>> st.n, st.aut == str(6 * 3628800**3), round(st.p_c, 3), round(st.p_ub, 3)
+    (30, True, 0.1, 0.053)
+    """
+    if not 0 <= alpha < 1:
+        raise ValueError(f"alpha must lie in [0, 1), got {alpha}")
+    a = relation_matrix(relation, n)
+    size = int(a.shape[0])
+    report = description_length_report(Relation(a))
+    bits = float(report.bits)
+    ps = relation_p_star(relation, n)
+    q = max(ps, 1.0 - ps)
+    p_ub = (
+        0.0
+        if alpha <= q or bits <= 1
+        else float(critical_train_fraction((alpha - q) / (1 - q), bits, size**2))
+    )
+    return RelationStatics(
+        n=size,
+        pairs=int(a.sum()),
+        bits=bits,
+        log2_aut=float(report.log2_aut),
+        aut=report.aut_order_text(),
+        p_star=float(ps),
+        alpha=float(alpha),
+        p_c=float(graph_critical_train_fraction(alpha, bits, size, directed=True)),
+        p_ub=p_ub,
+    )

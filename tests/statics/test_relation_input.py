@@ -18,6 +18,7 @@ from effective_theory.statics.relation_input import (
     relation_p_star,
     relation_size,
     relation_spec,
+    relation_statics,
 )
 
 
@@ -152,3 +153,22 @@ def test_relation_kind(name, kind):
     assert relation_kind(name) == kind
     R = relation_matrix(name)
     assert relation_kind(relation_content_key(R)) == kind
+
+
+@pytest.mark.parametrize("name", ["mod3", "karate", "bipartite-5-25", "divides"])
+def test_relation_statics_solve_eqs_4_and_5(name):
+    st = relation_statics(name)
+    N = st.n**2
+    assert st.bits == pytest.approx(relation_bits(name))
+    assert st.p_star == pytest.approx(relation_p_star(name))
+    # Eq. (4): a fraction alpha is inferable at p_c; Eq. (5)'s bound reaches alpha at p_ub
+    assert et.inferable_fraction(st.p_c * N, st.bits) == pytest.approx(st.alpha)
+    assert et.f_upper_bound(st.p_ub * N, st.bits, st.p_star) == pytest.approx(st.alpha)
+    assert 0 < st.p_ub < st.p_c
+
+
+def test_guessing_alone_reaches_alpha_on_a_sparse_relation():
+    st = relation_statics("tree-parent")  # 29 related pairs of 900: guessing "unrelated" is 96.8 % right
+    assert st.p_ub == 0.0 and st.p_c > 0
+    with pytest.raises(ValueError, match="alpha"):
+        relation_statics("mod3", alpha=1.0)
