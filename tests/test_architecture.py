@@ -99,6 +99,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "verification.figures.figure6b",
         "verification.figures.figure7",
         "verification.figures.figure8",
+        "verification.figures.relation_study",
     ),
     # the one registry of the results (and the namespace re-exporting it)
     "figure_registry": ("verification.figures.registry", "verification.figures"),
@@ -109,6 +110,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "verification.cli_options",
         "verification.bits_command",
         "verification.archive_command",
+        "verification.relations_command",
         "verification.cli",
     ),
     # the public namespace of the verification package

@@ -44,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from effective_theory import relation_label
 from verification.figures.phase_diagram import (
     budget_checked_row,
     check_diagram_settings,
@@ -78,7 +79,9 @@ class Figure5Settings:
     Parameters
     ----------
     relations : sequence of str
-        Relation names (``"mod3"``, ``"greater"``, ``"bipartite"``); all are trained in one batch.
+        Relations (``"mod3"``, ``"greater"``, ``"bipartite"``, or any relation
+        :func:`effective_theory.relation_spec` reads, stored as its spec); all are trained in one
+        batch.
     log_eta_enc : sequence of float
         log10 of the encoder learning rates: the columns.
     log_eta_dec : sequence of float
@@ -195,7 +198,7 @@ def plot(data, out_dir) -> list[str]:
 def claims(settings) -> list[Claim]:
     """The predictions :func:`evaluate` checks at these settings (ids ``fig5.slope.<relation>``,
     ``fig5.ratio.<relation>``, ``fig5.same-ratio``)."""
-    rels = settings["relations"]
+    rels = [relation_label(r) for r in settings["relations"]]
     out = [
         Claim(f"fig5.{kind}.{r}", text.format(rel=r))
         for r in rels
@@ -225,7 +228,7 @@ def evaluate(data) -> list[tuple[str, dict]]:
     where = f" at eta_enc = 10^{at_x:g}"
     rows, fits, quarter_fits = [], {}, {}
     for rel in data["params"]["relations"]:
-        claim = SLOPE_CLAIM.format(rel=rel)
+        claim = SLOPE_CLAIM.format(rel=relation_label(rel))
         r, fit, _ = budget_checked_row(
             diagram,
             rel,
@@ -239,7 +242,7 @@ def evaluate(data) -> list[tuple[str, dict]]:
         if r is not None:
             r["measured"] += "; " + local_slopes_text(fit, xs, x_name="log10 eta_enc")
             rows.append((claim, r))
-        claim = RATIO_CLAIM.format(rel=rel)
+        claim = RATIO_CLAIM.format(rel=relation_label(rel))
         r, fit, fit_q = budget_checked_row(
             diagram,
             rel,
@@ -249,9 +252,9 @@ def evaluate(data) -> list[tuple[str, dict]]:
             make_row=lambda fit, claim=claim: ratio_row(claim, fit, quantity=ratio, where=where),
         )
         if r is not None:
-            fits[rel] = fit
+            fits[relation_label(rel)] = fit
             rows.append((claim, r))
-            quarter_fits[rel] = fit_q
+            quarter_fits[relation_label(rel)] = fit_q
     if len(fits) >= 2:
         rows.append((SAME_CLAIM, same_ratio_row(SAME_CLAIM, fits, quarter_fits, quantity=ratio)))
     return rows

@@ -28,7 +28,7 @@ import importlib
 import importlib.util
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -114,6 +114,10 @@ class Figure:
     data_version : int
         Part of the cache key: raised when the data function's output changes for the same
         settings.
+    options : mapping
+        Settings the tiers leave at the data function's defaults but a command may set
+        (``geneft figure 7 --relation karate``), with those defaults: a setting joins the cache
+        key only when it is set, so the tiers' keys do not depend on it.
     """
 
     key: str
@@ -137,6 +141,7 @@ class Figure:
     conditions: str = ""
     evidence: str = "experiment"
     data_version: int = 1
+    options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
         if self.evidence not in EVIDENCE:
@@ -144,6 +149,10 @@ class Figure:
         if set(self.tiers) != set(TIERS):
             raise ValueError(f"{self.key}: tiers must be {TIERS}, got {sorted(self.tiers)}")
         object.__setattr__(self, "tiers", MappingProxyType({t: _frozen(s) for t, s in self.tiers.items()}))
+        object.__setattr__(self, "options", _frozen(self.options))
+        clash = sorted(set(self.options) & set(self.tiers["quick"]))
+        if clash:
+            raise ValueError(f"{self.key}: options {clash} are tier settings already")
 
     @property
     def reports_progress(self) -> bool:
@@ -154,7 +163,7 @@ class Figure:
 
     def settings(self, tier: str = "quick", *, seed: int = 0, **overrides) -> dict:
         """The data function's settings at ``tier``: ``seed`` is added to the tier's seed,
-        ``overrides`` replace settings (unknown names are an error)."""
+        ``overrides`` replace settings or set :attr:`options` (unknown names are an error)."""
         if tier not in TIERS:
             raise ValueError(f"tier must be 'quick' or 'full', got {tier!r}")
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -162,10 +171,11 @@ class Figure:
         base = copy.deepcopy(
             {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.tiers[tier].items()}
         )
-        unknown = sorted(set(overrides) - set(base))
+        unknown = sorted(set(overrides) - set(base) - set(self.options))
         if unknown:
             raise ValueError(
-                f"figure {self.number} has no setting {', '.join(unknown)}; it has {', '.join(base)}"
+                f"figure {self.number} has no setting {', '.join(unknown)}; it has "
+                f"{', '.join([*base, *self.options])}"
             )
         base.update(overrides)
         base["seed"] = int(base.get("seed", 0)) + int(seed)
@@ -761,6 +771,7 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                         "seed": 1,
                     },
                 },
+                options={"relation": "mod3"},
                 caption="Test and train accuracy against the number of hidden decoder layers "
                 "(mod 3, width 10, training fraction 0.3).",
                 conditions=_CONDITIONS["fig7"],
