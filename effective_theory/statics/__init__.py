@@ -5,6 +5,8 @@
 * :mod:`~effective_theory.statics.balls_in_buckets` -- Eqs. (1)-(5);
 * :mod:`~effective_theory.statics.graph_input` -- graphs from networkx, igraph, arrays, files;
 * :mod:`~effective_theory.statics.graph_description_length` -- ``b = log2(n!/|Aut G|)`` of any graph;
+* :mod:`~effective_theory.statics.graph_automorphism_group` -- ``Aut G`` itself: generators, orbits,
+  a canonical labelling and an isomorphism certificate;
 * :mod:`~effective_theory.statics.tree_description_length` -- Table II's tree row: trees of a given
   average depth;
 * :mod:`~effective_theory.statics.automorphisms` -- ``|Aut G|`` (exact reductions, nauty, bliss);
@@ -21,6 +23,7 @@ __getattr__, __dir__ = attach(
         "balls_in_buckets",
         "graph_input",
         "graph_description_length",
+        "graph_automorphism_group",
         "tree_description_length",
         "automorphisms",
         "bounds",
