@@ -37,11 +37,6 @@ import time
 
 from effective_theory.statics.automorphisms import ENGINES
 from effective_theory.statics.balls_in_buckets import graph_critical_train_fraction, num_entries
-from effective_theory.statics.class_description_length import (
-    relation_automorphism_order,
-    relation_class_bits,
-)
-from effective_theory.statics.graph_automorphism_group import automorphism_group
 from effective_theory.statics.graph_description_length import (
     DescriptionLength,
     description_length_report,
@@ -52,6 +47,10 @@ from effective_theory.statics.relations import (
     relation_by_name,
     relation_num_arcs,
 )
+
+# class_description_length (for --relation above --n 1000) and graph_automorphism_group (for
+# --orbits, --generators) are imported where used: the first imports networkx (0.3 s, measured),
+# which reading a file and its description length do not need
 
 __all__ = ["add_arguments", "run", "relation_report", "CLOSED_FORM_MIN_N"]
 
@@ -215,6 +214,11 @@ def relation_report(name: str, n: int):
     :func:`~effective_theory.relation_num_arcs` and the bits
     :func:`~effective_theory.relation_class_bits` (Table II of the paper, exact).
     """
+    from effective_theory.statics.class_description_length import (
+        relation_automorphism_order,
+        relation_class_bits,
+    )
+
     start = time.perf_counter()
     aut = relation_automorphism_order(name, n)
     edges = relation_num_arcs(name, n)
@@ -458,6 +462,8 @@ def _group(args, graph):
     """The automorphism group of ``graph`` when ``--orbits`` or ``--generators`` asks for it."""
     if not (args.orbits or args.generators):
         return None
+    from effective_theory.statics.graph_automorphism_group import automorphism_group
+
     return automorphism_group(graph, engine=args.engine)
 
 

@@ -34,7 +34,6 @@ from typing import NamedTuple
 
 from effective_theory import __version__
 from verification.cli_options import add_run_options, executor_from_args, list_of
-from verification.figures.registry import FIGURES, get_figure
 from verification.runtime.context import RunContext
 
 __all__ = ["main", "UsageError", "Command", "COMMANDS", "EXIT_CLOSED_PIPE", "verdict_header"]
@@ -97,9 +96,20 @@ def _archive_layer(args):
 # --------------------------------------------------------------------------- geneft figure
 
 
+def _registry():
+    """:mod:`verification.figures.registry`, imported on first use: it takes over a second to import
+    (scipy.stats, through the verdicts; measured), which ``geneft bits`` does not need."""
+    return importlib.import_module("verification.figures.registry")
+
+
+def get_figure(name):
+    """:func:`verification.figures.registry.get_figure`, the registry imported on first use."""
+    return _registry().get_figure(name)
+
+
 def _figure_list() -> str:
     lines = ["The paper's results (geneft figure N [--quick | --full] [options]):", ""]
-    lines += [f"  {f.number:7s} {f.title}" for f in FIGURES.values()]
+    lines += [f"  {f.number:7s} {f.title}" for f in _registry().FIGURES.values()]
     lines += ["", "geneft figure N --help lists N's settings; geneft reproduce runs them all."]
     return "\n".join(lines)
 
@@ -224,7 +234,7 @@ def _run_figure(fig, args) -> int:
 def _reproduce_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="geneft reproduce", description=COMMANDS["reproduce"].help)
     add_run_options(p, default_out="geneft-results")
-    p.add_argument("--only", default=None, help=f"comma-separated tasks: {','.join(FIGURES)}")
+    p.add_argument("--only", default=None, help=f"comma-separated tasks: {','.join(_registry().FIGURES)}")
     return p
 
 

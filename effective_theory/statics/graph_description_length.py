@@ -137,7 +137,9 @@ def _small_graph_aut(G):
     """
     if G.is_directed() or G.is_multigraph():
         return None
-    adj = G.adj
+    adj = getattr(G, "_adj", None)  # networkx's own dict of dicts: iterating its views costs more
+    if type(adj) is not dict:
+        adj = G.adj
     n = len(adj)
     if n > SMALL_GRAPH_MAX_N:
         return None
