@@ -36,7 +36,7 @@ from effective_theory import __version__
 from verification.cli_options import add_run_options, executor_from_args, list_of
 from verification.runtime.context import RunContext
 
-__all__ = ["main", "UsageError", "Command", "COMMANDS", "EXIT_CLOSED_PIPE", "verdict_header"]
+__all__ = ["main", "UsageError", "Command", "COMMANDS", "EXIT_CLOSED_PIPE", "EXTRA_OF", "verdict_header"]
 
 
 class UsageError(Exception):
@@ -392,6 +392,9 @@ def _dispatch(argv: list[str]) -> int:
     return COMMANDS[argv[0]].run(argv[1:])
 
 
+#: the extra of setup.cfg that installs each package the base install leaves out
+EXTRA_OF = {"torch": "train", "tqdm": "train", "matplotlib": "plot", "ray": "ray"}
+
 #: exit status when the reader of stdout has gone (``geneft figure | head -2``): 128 + SIGPIPE, what a
 #: shell reports for a C tool that the signal stopped, so that ``set -o pipefail`` sees the same
 EXIT_CLOSED_PIPE = 141
@@ -427,6 +430,16 @@ def _run(argv: list[str]) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     except UsageError as exc:
         print(f"geneft: error: {exc}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:
+        extra = EXTRA_OF.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(
+            f"geneft: error: this command needs {exc.name}, which the base install leaves out: "
+            f"pip install 'geneft[{extra}]' (in a checkout: pip install -e '.[{extra}]')",
+            file=sys.stderr,
+        )
         return 2
     except BrokenPipeError:
         if _stdout_closed():
