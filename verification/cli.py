@@ -36,10 +36,9 @@ from typing import NamedTuple
 
 from effective_theory import __version__
 from verification.cli_options import add_run_options, executor_from_args, list_of
-from verification.figures.registry import FIGURES, get_figure
 from verification.runtime.context import RunContext
 
-__all__ = ["main", "UsageError", "Command", "COMMANDS", "EXIT_CLOSED_PIPE", "verdict_header"]
+__all__ = ["main", "UsageError", "Command", "COMMANDS", "EXIT_CLOSED_PIPE", "EXTRA_OF", "verdict_header"]
 
 
 class UsageError(Exception):
@@ -99,9 +98,20 @@ def _archive_layer(args):
 # --------------------------------------------------------------------------- geneft figure
 
 
+def _registry():
+    """:mod:`verification.figures.registry`, imported on first use: it takes over a second to import
+    (scipy.stats, through the verdicts; measured), which ``geneft bits`` does not need."""
+    return importlib.import_module("verification.figures.registry")
+
+
+def get_figure(name):
+    """:func:`verification.figures.registry.get_figure`, the registry imported on first use."""
+    return _registry().get_figure(name)
+
+
 def _figure_list() -> str:
     lines = ["The paper's results (geneft figure N [--quick | --full] [options]):", ""]
-    lines += [f"  {f.number:7s} {f.title}" for f in FIGURES.values()]
+    lines += [f"  {f.number:7s} {f.title}" for f in _registry().FIGURES.values()]
     lines += ["", "geneft figure N --help lists N's settings; geneft reproduce runs them all."]
     return "\n".join(lines)
 
@@ -254,7 +264,7 @@ def _run_figure(fig, args) -> int:
 def _reproduce_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="geneft reproduce", description=COMMANDS["reproduce"].help)
     add_run_options(p, default_out="geneft-results")
-    p.add_argument("--only", default=None, help=f"comma-separated tasks: {','.join(FIGURES)}")
+    p.add_argument("--only", default=None, help=f"comma-separated tasks: {','.join(_registry().FIGURES)}")
     return p
 
 
@@ -450,6 +460,9 @@ def _dispatch(argv: list[str]) -> int:
     return COMMANDS[argv[0]].run(argv[1:])
 
 
+#: the extra of setup.cfg that installs each package the base install leaves out
+EXTRA_OF = {"torch": "train", "tqdm": "train", "matplotlib": "plot", "ray": "ray"}
+
 #: exit status when the reader of stdout has gone (``geneft figure | head -2``): 128 + SIGPIPE, what a
 #: shell reports for a C tool that the signal stopped, so that ``set -o pipefail`` sees the same
 EXIT_CLOSED_PIPE = 141
@@ -485,6 +498,16 @@ def _run(argv: list[str]) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     except UsageError as exc:
         print(f"geneft: error: {exc}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:
+        extra = EXTRA_OF.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(
+            f"geneft: error: this command needs {exc.name}, which the base install leaves out: "
+            f"pip install 'geneft[{extra}]' (in a checkout: pip install -e '.[{extra}]')",
+            file=sys.stderr,
+        )
         return 2
     except BrokenPipeError:
         if _stdout_closed():

@@ -7,6 +7,8 @@
 * :mod:`~effective_theory.statics.relation_input` -- any relation (name, matrix, graph, file) as data;
 * :mod:`~effective_theory.statics.graph_input` -- graphs from networkx, igraph, arrays, files;
 * :mod:`~effective_theory.statics.graph_description_length` -- ``b = log2(n!/|Aut G|)`` of any graph;
+* :mod:`~effective_theory.statics.graph_automorphism_group` -- ``Aut G`` itself: generators, orbits,
+  a canonical labelling and an isomorphism certificate;
 * :mod:`~effective_theory.statics.tree_description_length` -- Table II's tree row: trees of a given
   average depth;
 * :mod:`~effective_theory.statics.automorphisms` -- ``|Aut G|`` (exact reductions, nauty, bliss);
@@ -25,6 +27,7 @@ __getattr__, __dir__ = attach(
         "graph_description_length",
         "relation_catalogue",
         "relation_input",
+        "graph_automorphism_group",
         "tree_description_length",
         "automorphisms",
         "bounds",

@@ -31,6 +31,7 @@ import numpy as np
 
 from effective_theory._checks import Mention, ParameterError
 from effective_theory.statics._graph_arrays import matrix_edges, networkx_parts
+from effective_theory.statics._numeric_edge_list import numeric_edge_list
 
 __all__ = ["FORMATS", "MAX_GRAPH_BYTES", "FileGraph", "read_file"]
 
@@ -395,6 +396,11 @@ def _adjacency_rows(path, data, *, directed):
 
 
 def _read_text(path, data: bytes, fmt, *, directed, labels, vertex_colors, weight, header, default):
+    if fmt in (None, "edgelist") and labels is None and not header:
+        fast = numeric_edge_list(data)  # lines of two integers, parsed by numpy (or None)
+        if fast is not None:
+            graph = FileGraph(fast[0], len(fast[1]), bool(directed), None, None, fast[1])
+            return _without_colours(path, graph, vertex_colors)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

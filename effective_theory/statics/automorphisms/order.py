@@ -75,8 +75,12 @@ class AutomorphismOrder:
 
     @property
     def log2(self) -> float:
-        """``log2 |Aut(G)|``."""
-        return self.ln / _LN2
+        """``log2 |Aut(G)|``: exact when the order is a power of two (each factor's ``log2`` is then
+        an integer, summed exactly), within a few ulps otherwise."""
+        terms = [m * _log2_factorial(k) for k, m in self.factorials]
+        terms.append(math.log2(self.core))
+        terms += [k * math.log2(a) for a, k in self.powers]
+        return math.fsum(terms)
 
     @property
     def log10(self) -> float:
@@ -93,6 +97,11 @@ class AutomorphismOrder:
 
     def __repr__(self) -> str:
         return f"AutomorphismOrder(log10={self.log10:.6g})"
+
+
+def _log2_factorial(k: int) -> float:
+    """``log2 k!``: from the integer (exact for ``k <= 2``) up to 170, from ``lgamma`` beyond."""
+    return math.log2(math.factorial(k)) if k <= 170 else math.lgamma(k + 1) / _LN2
 
 
 def choose_engine(n: int, arcs: int) -> str:
