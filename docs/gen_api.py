@@ -15,6 +15,7 @@ SKIP = {
     "verification.cli_options",
     "verification.bits_command",
     "verification.archive_command",
+    "verification.relations_command",
 }
 TITLES = {
     "effective_theory": "The theory: `effective_theory`",

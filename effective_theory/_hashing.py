@@ -142,7 +142,8 @@ def multiset_ids(n_owners, owner, items, fixed=()):
             k = pos_in_cand[int(o_)]
             key = tuple(tuple(c[sptr[k] : sptr[k + 1]].tolist()) for c in sub)
             groups.setdefault(key, []).append(o_)
-        for j, os_ in enumerate(groups.values()):
+        for j, key in enumerate(sorted(groups)):  # in the order of the multisets: ids stay canonical
+            os_ = groups[key]
             if j:
                 ids[os_] = next_id
                 next_id += 1

@@ -37,6 +37,13 @@ def attach(package: str, modules: tuple[str, ...]):
             raise AttributeError(name)
         for m in modules:
             module = load(m)
+            if "__path__" in module.__dict__ and "__all__" not in module.__dict__:
+                # a lazy package itself: ask it for the name (its ``__all__`` would import every
+                # one of its modules, numba's among them)
+                try:
+                    return getattr(module, name)
+                except AttributeError:
+                    continue
             if name in module.__all__:
                 return getattr(module, name)
         raise AttributeError(f"module {package!r} has no attribute {name!r}")

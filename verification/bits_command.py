@@ -8,14 +8,16 @@ Examples::
     geneft bits graph.graphml --labels relation --vertex-colors kind
     geneft bits adjacency.csv --ignore-weights --accuracy 0.9
     geneft bits --relation mod3 --n 10000000
+    geneft bits petersen.graphml --orbits --generators
 
 Prints, per graph, n, the number of edges, log2 |Aut|, the exact |Aut| (in full, or in
 scientific notation when it is huge), the bits, the engine and the time (Section III of Baek,
 Liu, Tegmark 2025); ``--accuracy A`` adds the critical training fraction of Eq. (4);
-``--json`` writes the same as one JSON object per graph and line.  Like a Unix tool it reads
-``-`` as stdin, goes on past a file it cannot read (one line ``geneft: error: FILE: reason`` on
-stderr per such file) and exits with status 2 at the end when any file failed.  The numbers come from the
-theory (:func:`~effective_theory.description_length_report`,
+``--json`` writes the same as one JSON object per graph and line; ``--orbits`` and ``--generators``
+add the automorphism group's orbits and generators (:func:`~effective_theory.automorphism_group`).
+Like a Unix tool it reads ``-`` as stdin, goes on past a file it cannot read (one line
+``geneft: error: FILE: reason`` on stderr per such file) and exits with status 2 at the end when
+any file failed.  The numbers come from the theory (:func:`~effective_theory.description_length_report`,
 :func:`~effective_theory.relation_automorphism_order`,
 :func:`~effective_theory.graph_critical_train_fraction`); this module reads the options, formats
 the results and words the theory's errors in its flags (``format=`` is ``--format``).
@@ -35,10 +37,6 @@ import time
 
 from effective_theory.statics.automorphisms import ENGINES
 from effective_theory.statics.balls_in_buckets import graph_critical_train_fraction, num_entries
-from effective_theory.statics.class_description_length import (
-    relation_automorphism_order,
-    relation_class_bits,
-)
 from effective_theory.statics.graph_description_length import (
     DescriptionLength,
     description_length_report,
@@ -49,6 +47,10 @@ from effective_theory.statics.relations import (
     relation_by_name,
     relation_num_arcs,
 )
+
+# class_description_length (for --relation above --n 1000) and graph_automorphism_group (for
+# --orbits, --generators) are imported where used: the first imports networkx (0.3 s, measured),
+# which reading a file and its description length do not need
 
 __all__ = ["add_arguments", "run", "relation_report", "CLOSED_FORM_MIN_N"]
 
@@ -167,6 +169,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "needs to infer a fraction A of them",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per graph (one per line)")
+    parser.add_argument(
+        "--orbits",
+        action="store_true",
+        help="add the orbits of Aut(G): the classes of vertices that automorphisms map onto each other "
+        "(text: the non-trivial ones and the number of fixed vertices; JSON: all of them)",
+    )
+    parser.add_argument(
+        "--generators",
+        action="store_true",
+        help="add generators of Aut(G), each as its cycles over the vertex names (fixed points left out)",
+    )
 
 
 # --------------------------------------------------------------------------
@@ -203,6 +216,11 @@ def relation_report(name: str, n: int):
     :func:`~effective_theory.relation_num_arcs` and the bits
     :func:`~effective_theory.relation_class_bits` (Table II of the paper, exact).
     """
+    from effective_theory.statics.class_description_length import (
+        relation_automorphism_order,
+        relation_class_bits,
+    )
+
     start = time.perf_counter()
     aut = relation_automorphism_order(name, n)
     edges = relation_num_arcs(name, n)
@@ -318,11 +336,15 @@ def _relation_result(args):
     short = parse_relation_name(args.relation).short
     source = f"relation {short} on n={n}"
     if n > CLOSED_FORM_MIN_N:
+        if args.orbits or args.generators:
+            raise ValueError(
+                f"--orbits and --generators need the relation's graph, which is built up to --n "
+                f"{CLOSED_FORM_MIN_N}"
+            )
         return source, relation_report(args.relation, n), "closed form (Table II, exact; no graph built)"
-    result = description_length_report(
-        relation_by_name(args.relation, n), engine=args.engine, time_limit=args.time_limit
-    )
-    return source, result, None
+    graph = relation_by_name(args.relation, n)
+    result = description_length_report(graph, engine=args.engine, time_limit=args.time_limit)
+    return source, result, None, _group(args, graph)
 
 
 def _file_result(args, path):
@@ -338,7 +360,7 @@ def _file_result(args, path):
         if time_limit <= 0:
             raise TimeoutError(f"{shown}: --time-limit {args.time_limit:g} s exceeded while reading")
     result = description_length_report(graph, engine=args.engine, time_limit=time_limit)
-    return shown, dataclasses.replace(result, seconds=time.perf_counter() - start), None
+    return shown, dataclasses.replace(result, seconds=time.perf_counter() - start), None, _group(args, graph)
 
 
 @contextlib.contextmanager
@@ -431,10 +453,79 @@ def run(args) -> int:
     return 2 if failed else 0
 
 
-def _print_result(args, source, result, method, *, first) -> None:
+def _print_result(args, source, result, method, group=None, *, first) -> None:
     if args.json:
-        print(json.dumps(_json_record(source, result, method=method, accuracy=args.accuracy)), flush=True)
+        record = _json_record(source, result, method=method, accuracy=args.accuracy)
+        record.update(_group_record(args, group))
+        print(json.dumps(record), flush=True)
         return
     if not first:
         print()
-    print("\n".join(_text_lines(source, result, method=method, accuracy=args.accuracy)), flush=True)
+    lines = _text_lines(source, result, method=method, accuracy=args.accuracy) + _group_lines(args, group)
+    print("\n".join(lines), flush=True)
+
+
+# --------------------------------------------------------------------------
+# --orbits, --generators: the group itself
+# --------------------------------------------------------------------------
+def _group(args, graph):
+    """The automorphism group of ``graph`` when ``--orbits`` or ``--generators`` asks for it."""
+    if not (args.orbits or args.generators):
+        return None
+    from effective_theory.statics.graph_automorphism_group import automorphism_group
+
+    return automorphism_group(graph, engine=args.engine)
+
+
+def _cycles(group, generator) -> list[list]:
+    """The cycles of one generator (image form over ``group.nodes``), fixed points left out."""
+    index = {v: i for i, v in enumerate(group.nodes)}
+    seen = set()
+    cycles = []
+    for i, v in enumerate(group.nodes):
+        if i in seen or generator[i] == v:
+            continue
+        cycle = [v]
+        seen.add(i)
+        j = index[generator[i]]
+        while j not in seen:
+            seen.add(j)
+            cycle.append(group.nodes[j])
+            j = index[generator[j]]
+        cycles.append(cycle)
+    return cycles
+
+
+def _name(v) -> str:
+    return v if isinstance(v, str) else repr(v)
+
+
+def _group_lines(args, group) -> list[str]:
+    """Text lines of ``--orbits`` and ``--generators``: a count, then one orbit or generator a line."""
+    if group is None:
+        return []
+    lines = []
+    if args.orbits:
+        moved = [o for o in group.orbits if len(o) > 1]
+        fixed = len(group.orbits) - len(moved)
+        lines.append(f"orbits       {len(group.orbits)} ({fixed} of them a fixed vertex each, not listed)")
+        lines += ["             " + " ".join(map(_name, o)) for o in moved]
+    if args.generators:
+        lines.append(f"generators   {len(group.generators)} ({group.engine})")
+        for g in group.generators:
+            text = "".join("(" + " ".join(map(_name, c)) + ")" for c in _cycles(group, g))
+            lines.append("             " + text)
+    return lines
+
+
+def _group_record(args, group) -> dict:
+    """JSON fields of ``--orbits`` (every orbit) and ``--generators`` (each as its cycles)."""
+    if group is None:
+        return {}
+    record = {}
+    if args.orbits:
+        record["orbits"] = [list(o) for o in group.orbits]
+    if args.generators:
+        record["generators"] = [_cycles(group, g) for g in group.generators]
+        record["group_engine"] = group.engine
+    return record

@@ -10,7 +10,9 @@
   both read the archive of trained runs under the result cache (:mod:`verification.archive`);
 * ``geneft archive add CACHE_DIR`` adds a cache's training chunks to the archive, and ``geneft
   verify-archive --sample K`` retrains a seeded sample of archived runs and compares
-  (:mod:`verification.archive_command`).
+  (:mod:`verification.archive_command`);
+* ``geneft relations`` lists the catalogue of relations with their statics, and ``geneft study
+  RELATION`` puts one relation through theory and experiment (:mod:`verification.relations_command`).
 
 The commands are one table, :data:`COMMANDS` (name -> help, parser builder, handler); the
 options several of them share are built in :mod:`verification.cli_options`.  Front-ends are
@@ -34,10 +36,9 @@ from typing import NamedTuple
 
 from effective_theory import __version__
 from verification.cli_options import add_run_options, executor_from_args, list_of
-from verification.figures.registry import FIGURES, get_figure
 from verification.runtime.context import RunContext
 
-__all__ = ["main", "UsageError", "Command", "COMMANDS", "EXIT_CLOSED_PIPE", "verdict_header"]
+__all__ = ["main", "UsageError", "Command", "COMMANDS", "EXIT_CLOSED_PIPE", "EXTRA_OF", "verdict_header"]
 
 
 class UsageError(Exception):
@@ -97,9 +98,20 @@ def _archive_layer(args):
 # --------------------------------------------------------------------------- geneft figure
 
 
+def _registry():
+    """:mod:`verification.figures.registry`, imported on first use: it takes over a second to import
+    (scipy.stats, through the verdicts; measured), which ``geneft bits`` does not need."""
+    return importlib.import_module("verification.figures.registry")
+
+
+def get_figure(name):
+    """:func:`verification.figures.registry.get_figure`, the registry imported on first use."""
+    return _registry().get_figure(name)
+
+
 def _figure_list() -> str:
     lines = ["The paper's results (geneft figure N [--quick | --full] [options]):", ""]
-    lines += [f"  {f.number:7s} {f.title}" for f in FIGURES.values()]
+    lines += [f"  {f.number:7s} {f.title}" for f in _registry().FIGURES.values()]
     lines += ["", "geneft figure N --help lists N's settings; geneft reproduce runs them all."]
     return "\n".join(lines)
 
@@ -121,11 +133,11 @@ def _figure_parser(fig) -> argparse.ArgumentParser:
     )
     g = p.add_argument_group("settings (default: the tier's; see geneft reproduce)")
     described = fig.setting_descriptions()
-    for key, value in quick.items():
+    for key, value in [*quick.items(), *fig.options.items()]:
         if key == "seed" or isinstance(value, Mapping) or value is None:
             continue  # structured settings are changed in the registry, not on the command line
         flag = "--" + key.replace("_", "-")
-        tiers = f"quick {_show(value)}; full {_show(full[key])}"
+        tiers = f"quick {_show(value)}; full {_show(full.get(key, value))}"
         words = _STORED_AS.sub("", described.get(key, ""))
         shown = (f"{words} ({tiers})" if words else tiers).replace("%", "%%")
         if isinstance(value, tuple):
@@ -149,6 +161,33 @@ def _figure_parser(fig) -> argparse.ArgumentParser:
                 help=shown,
             )
     return p
+
+
+#: the settings that name relations: a graph file among them is read here, so that the settings
+#: (the figure's cache key) hold its content, not its path
+_RELATION_SETTINGS = ("relations", "relation")
+
+
+def _read_relations(overrides: dict) -> None:
+    """Replace, in place, every relation of a relation setting by its spec (a file by its content
+    key, labelled with its stem): :func:`effective_theory.relation_spec`."""
+    # imported here: the relation readers bring the automorphism engines (0.3 s), which only a
+    # command that names a relation needs
+    from effective_theory.statics.relation_input import relation_spec
+
+    def spec(value, flag):
+        try:
+            return relation_spec(value, name=flag)
+        except (TypeError, ValueError) as exc:
+            msg = str(exc).splitlines()[0]
+            if str(value) not in msg:  # say which of the relations it is
+                msg = msg.replace(flag, f"{flag} {value}", 1)
+            raise UsageError(msg) from None
+
+    for key in _RELATION_SETTINGS:
+        if key in overrides:
+            value, flag = overrides[key], "--" + key
+            overrides[key] = [spec(v, flag) for v in value] if isinstance(value, list) else spec(value, flag)
 
 
 def verdict_header(checks) -> str:
@@ -191,10 +230,11 @@ def _run_figure(fig, args) -> int:
 
     progress = _run_options(args)
     overrides = {}
-    for key in fig.tiers["quick"]:
+    for key in [*fig.tiers["quick"], *fig.options]:
         value = getattr(args, f"set_{key}", None)
         if value is not None:
             overrides[key] = [v for part in value for v in part] if isinstance(value, list) else value
+    _read_relations(overrides)
     cache = ResultCache(
         default_cache(args.out), fresh=args.fresh, layer=_archive_layer(args), strict=args.strict_cache
     )
@@ -224,7 +264,7 @@ def _run_figure(fig, args) -> int:
 def _reproduce_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="geneft reproduce", description=COMMANDS["reproduce"].help)
     add_run_options(p, default_out="geneft-results")
-    p.add_argument("--only", default=None, help=f"comma-separated tasks: {','.join(FIGURES)}")
+    p.add_argument("--only", default=None, help=f"comma-separated tasks: {','.join(_registry().FIGURES)}")
     return p
 
 
@@ -343,6 +383,34 @@ def _verify_archive(rest: list[str]) -> int:
     return _archive_command().run_verify(_verify_archive_parser().parse_args(rest))
 
 
+# --------------------------------------------------------------------------- relations
+
+
+def _relations_command():
+    """:mod:`verification.relations_command`, by importlib (as :func:`_bits_command`)."""
+    return importlib.import_module("verification.relations_command")
+
+
+def _relations_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="geneft relations", description=COMMANDS["relations"].help)
+    _relations_command().add_relations_arguments(p)
+    return p
+
+
+def _relations(rest: list[str]) -> int:
+    return _relations_command().run_relations(_relations_parser().parse_args(rest))
+
+
+def _study_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="geneft study", description=COMMANDS["study"].help)
+    _relations_command().add_study_arguments(p)
+    return p
+
+
+def _study(rest: list[str]) -> int:
+    return _relations_command().run_study(_study_parser().parse_args(rest))
+
+
 #: the commands, in the order ``geneft --help`` lists them
 COMMANDS: dict[str, Command] = {
     "bits": Command("description length b = log2(n!/|Aut G|) of a graph or relation", _bits_parser, _bits),
@@ -364,6 +432,16 @@ COMMANDS: dict[str, Command] = {
         "retrain a seeded sample of archived runs and compare them with their records",
         _verify_archive_parser,
         _verify_archive,
+    ),
+    "relations": Command(
+        "the catalogue of relations of known structure, with b, |Aut G| and Eq. (4)'s p_c",
+        _relations_parser,
+        _relations,
+    ),
+    "study": Command(
+        "one relation (a name or a graph file): predicted against measured critical training fraction",
+        _study_parser,
+        _study,
     ),
 }
 
@@ -391,6 +469,9 @@ def _dispatch(argv: list[str]) -> int:
         return 2
     return COMMANDS[argv[0]].run(argv[1:])
 
+
+#: the extra of setup.cfg that installs each package the base install leaves out
+EXTRA_OF = {"torch": "train", "tqdm": "train", "matplotlib": "plot", "ray": "ray"}
 
 #: exit status when the reader of stdout has gone (``geneft figure | head -2``): 128 + SIGPIPE, what a
 #: shell reports for a C tool that the signal stopped, so that ``set -o pipefail`` sees the same
@@ -427,6 +508,16 @@ def _run(argv: list[str]) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     except UsageError as exc:
         print(f"geneft: error: {exc}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:
+        extra = EXTRA_OF.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(
+            f"geneft: error: this command needs {exc.name}, which the base install leaves out: "
+            f"pip install 'geneft[{extra}]' (in a checkout: pip install -e '.[{extra}]')",
+            file=sys.stderr,
+        )
         return 2
     except BrokenPipeError:
         if _stdout_closed():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from effective_theory.statics.relations import relation_by_name
+from effective_theory.statics.relation_input import relation_matrix
 from verification.model import AutoEncoder, init_parameters
 from verification.train_config import ADAM_BETAS, ADAM_EPS, TrainConfig, resolve_device, split_pairs
 
@@ -55,7 +55,7 @@ def train_reference(config: TrainConfig, *, steps=1_000, device="cpu", num_threa
         ),
     ).to(dev)
     tr, te = split_pairs(config)
-    y = torch.tensor(relation_by_name(config.relation, n).matrix.reshape(-1), dtype=torch.float32, device=dev)
+    y = torch.tensor(relation_matrix(config.relation, n).reshape(-1), dtype=torch.float32, device=dev)
     tr_t = torch.as_tensor(tr, device=dev)
     i, j, y_tr = tr_t // n, tr_t % n, y[tr_t]
     groups = [

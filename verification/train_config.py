@@ -21,7 +21,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from effective_theory.statics.relations import relation_by_name
+from effective_theory.statics.relation_input import (
+    MAX_RELATION_N,
+    MIN_RELATION_N,
+    config_relation,
+    relation_matrix,
+)
 from verification.model import INITS, ModelConfig
 
 __all__ = ["OPTIMIZERS", "TrainConfig", "Schedule", "split_pairs", "resolve_device"]
@@ -126,11 +131,17 @@ class TrainConfig:
 
     Parameters
     ----------
-    relation : str
-        Relation name understood by :func:`effective_theory.relation_by_name` (``"mod3"``,
-        ``"greater"``, ``"bipartite"``, ...).
-    n : int
-        Number of elements (paper: 30); there are ``n**2`` pairs.
+    relation : str, Relation, array_like, networkx graph or path
+        Any relation :func:`effective_theory.relation_matrix` reads: a name of Table I
+        (``"mod3"``, ``"greater"``, ``"bipartite"``, ...), a catalogue name (``"karate"``), a
+        Relation, a square 0/1 matrix, a networkx graph, a graph file or a content key.  A name of
+        Table I is stored as written; anything else as its content key ``"matrix:<n>:<base64>"``
+        (:func:`effective_theory.config_relation`), so the configuration, and the cache key made
+        from it, depends on the relation's data and not on how it was given.
+    n : int, optional
+        Number of elements (paper: 30); there are ``n**2`` pairs.  Default: the relation's own
+        size, or 30 for a relation given by a rule (a name of Table I, a catalogue rule); between
+        :data:`~effective_theory.MIN_RELATION_N` and :data:`~effective_theory.MAX_RELATION_N`.
     train_fraction : float
         Fraction of the ``n**2`` pairs used for training, in ``(0, 1]`` (Table III: 0.75); the
         number of training pairs is ``round(train_fraction * n**2)``, at least 1.
@@ -158,8 +169,9 @@ class TrainConfig:
     ------
     ValueError
         On construction (and from :meth:`validate`) for a non-positive learning rate, negative
-        weight decay or init scale, a training fraction outside ``(0, 1]``, ``n < 2``, an unknown
-        optimizer or relation, or a bad :class:`ModelConfig`.
+        weight decay or init scale, a training fraction outside ``(0, 1]``, ``n < 3``, an unknown
+        optimizer, a relation that is unknown or cannot be learned (empty, complete, too large,
+        another size than ``n``), or a bad :class:`ModelConfig`.
 
     Examples
     --------
@@ -169,10 +181,12 @@ class TrainConfig:
     Traceback (most recent call last):
     ...
     ValueError: eta_enc must be > 0, got -0.001
+    >>> TrainConfig(relation="karate").n
+    34
     """
 
     relation: str = "mod3"
-    n: int = 30
+    n: int | None = None
     train_fraction: float = 0.75
     eta_enc: float = 1e-3
     eta_dec: float = 1e-3
@@ -187,17 +201,25 @@ class TrainConfig:
     init: str = "uniform"
 
     def __post_init__(self):
+        if self.n is not None:
+            self._check_n()
+        relation, n = config_relation(self.relation, self.n, name="relation")
+        object.__setattr__(self, "relation", relation)
+        object.__setattr__(self, "n", n)
         self.validate()
+
+    def _check_n(self) -> None:
+        if isinstance(self.n, bool) or not isinstance(self.n, numbers.Integral):
+            raise TypeError(f"n must be an integer, got {type(self.n).__name__}")
+        if not MIN_RELATION_N <= self.n <= MAX_RELATION_N:
+            raise ValueError(f"n must be in [{MIN_RELATION_N}, {MAX_RELATION_N}], got {self.n}")
 
     def validate(self) -> None:
         """Raise ValueError/TypeError naming the first bad hyperparameter."""
         if not isinstance(self.relation, str):
             raise TypeError(f"relation must be a string, got {type(self.relation).__name__}")
-        if isinstance(self.n, bool) or not isinstance(self.n, numbers.Integral):
-            raise TypeError(f"n must be an integer, got {type(self.n).__name__}")
-        if self.n < 2:
-            raise ValueError(f"n must be >= 2, got {self.n}")
-        relation_by_name(self.relation, 2)  # raises ValueError for an unknown name
+        self._check_n()
+        relation_matrix(self.relation, self.n)  # an unknown or unlearnable relation, another n
         check_real(self.train_fraction, "train_fraction")
         if not 0 < self.train_fraction <= 1:
             raise ValueError(f"train_fraction must be in (0, 1], got {self.train_fraction}")

@@ -71,7 +71,7 @@ import numpy as np
 import torch
 
 from effective_theory._checks import check_int
-from effective_theory.statics.relations import relation_by_name
+from effective_theory.statics.relation_input import relation_matrix
 from verification import _step_kernels
 from verification.model import init_parameters, parameter_shapes
 from verification.phases import classify_phase
@@ -259,7 +259,7 @@ class _Group:
             te_idx[r, : len(te)] = te
             tr_w[r, : len(tr)] = 1.0 / len(tr)
             te_mask[r, : len(te)] = 1.0
-            y_full[r] = relation_by_name(c.relation, n).matrix.reshape(-1)
+            y_full[r] = relation_matrix(c.relation, n).reshape(-1)
         t = lambda a: torch.as_tensor(a, device=self.device)  # noqa: E731
         self.y_full = t(y_full)
         self.tr_flat, self.te_flat = t(tr_idx), t(te_idx)

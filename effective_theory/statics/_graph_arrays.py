@@ -11,6 +11,7 @@ refused, and an attribute that some but not all edges or nodes carry is an error
 from __future__ import annotations
 
 import importlib
+import numbers
 from collections.abc import Mapping
 
 import numpy as np
@@ -23,6 +24,7 @@ __all__ = [
     "as_values",
     "is_nan",
     "value_ids",
+    "value_key",
     "fill_missing",
     "vertex_colour_values",
     "networkx_parts",
@@ -108,7 +110,28 @@ def value_ids(values, what, keys=None) -> np.ndarray:
             out[i] = table.setdefault(x, len(table))
         except TypeError:
             raise TypeError(f"{what} must be hashable, got {type(x).__name__}{where(i)}") from None
+    if len(table) > 1:  # ids in the order of the values, not of their first occurrence
+        rank = np.empty(len(table), dtype=np.int64)
+        rank[sorted(range(len(table)), key=[value_key(x) for x in table].__getitem__)] = np.arange(len(table))
+        out = rank[out]
     return out
+
+
+def value_key(x) -> tuple:
+    """A sort key of a label or colour that equal values share (``1``, ``1.0``, ``True``).
+
+    Ids sorted by it do not depend on the order of the vertices or edges, so isomorphic inputs
+    get the same coloured graph up to relabelling (what a canonical form needs).  Numbers sort by
+    value, then strings, bytes, and other values by type name and ``repr`` (an assumption: equal
+    values of other types are taken to have equal ``repr``).
+    """
+    if isinstance(x, numbers.Real):
+        return (0, x, "")
+    if isinstance(x, str):
+        return (1, 0, x)
+    if isinstance(x, bytes):
+        return (2, 0, x.decode("latin-1"))
+    return (3, 0, f"{type(x).__qualname__}:{x!r}")
 
 
 def fill_missing(values, keys, attr, what, default, available=None):

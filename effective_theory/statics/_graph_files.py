@@ -43,6 +43,7 @@ from effective_theory.statics._graph_arrays import (
     show,
     weighted_error,
 )
+from effective_theory.statics._numeric_edge_list import is_numeric_edge_list, parse_numeric_edge_list
 
 __all__ = ["FORMATS", "MAX_GRAPH_BYTES", "FileGraph", "read_file"]
 
@@ -96,7 +97,7 @@ _BYTES_PER_ENTRY = 32
 #: what the general parser of text takes, at most, per line and per byte (measured on
 #: 10^6-line edge lists: 270 bytes a line for ``0 1`` lines, 440 for ``i i+1`` lines with 10^6
 #: names, 32-68x the text); a text file that it parses is refused when the larger of the two
-#: exceeds ``max_bytes`` (plain integer edge lists take :func:`_integer_pairs` instead)
+#: exceeds ``max_bytes`` (plain integer edge lists are read by :mod:`._numeric_edge_list` instead)
 _PARSE_BYTES_PER_LINE = 512
 _PARSE_BYTES_PER_BYTE = 40
 
@@ -612,111 +613,10 @@ def _no_attrs(path, attrs, what: str) -> None:
         )
 
 
-#: plain integer edge lists at least this long are read by :func:`_integer_pairs`; shorter
-#: ones by the general parser, whose result is the same
-_FAST_MIN_BYTES = 1 << 16
-#: the class of each byte in a plain integer edge list: 1 a digit, 2 a blank, 3 a newline, 0 other
-_BYTE_CLASS = np.zeros(256, dtype=np.uint8)
-_BYTE_CLASS[np.frombuffer(b"0123456789", dtype=np.uint8)] = 1
-_BYTE_CLASS[np.frombuffer(b" \t\r", dtype=np.uint8)] = 2
-_BYTE_CLASS[ord("\n")] = 3
-#: what :func:`_integer_pairs` takes at most, per byte of text (measured by
-#: ``benchmarks/bench_graph_reading.py``), checked against ``max_bytes`` before it parses
+#: what reading a plain integer edge list (:mod:`._numeric_edge_list`) takes at most, per byte of
+#: text (measured by ``benchmarks/bench_graph_reading.py``), checked against ``max_bytes``
+#: before it parses
 _FAST_PARSE_BYTES_PER_BYTE = 12
-
-
-def _integer_pairs(path, data: bytes, *, directed, max_bytes) -> FileGraph | None:
-    """A plain edge list of integer node names, parsed with numpy; ``None`` for anything else.
-
-    Only text made of lines of exactly two decimal integers (no sign, no leading zero, at most 18
-    digits) separated by spaces or tabs, of at least :data:`_FAST_MIN_BYTES`, qualifies; every
-    other file takes the general parser (:func:`_read_text`).  The result is the general parser's
-    (the names are the tokens, numbered in order of first appearance), with no Python object per
-    token: the checks use arrays of one byte per byte of text, the parse one int64 per token, and
-    the ids replace the parsed values in place.
-    """
-    if len(data) < _FAST_MIN_BYTES or not _plain_integer_pairs(np.frombuffer(data, dtype=np.uint8)):
-        return None
-    need = _FAST_PARSE_BYTES_PER_BYTE * len(data)
-    if need > max_bytes:
-        raise _too_large(path, f"parsing {len(data):,} bytes of text would need about", need, max_bytes)
-    values = np.fromstring(data, dtype=np.int64, sep=" ")
-    names = _to_first_appearance_ids(values)
-    nodes = tuple(map(str, names.tolist()))
-    return FileGraph(values.reshape(-1, 2), len(nodes), bool(directed), None, None, nodes)
-
-
-def _plain_integer_pairs(a: np.ndarray) -> bool:
-    """Whether the bytes ``a`` are lines of exactly two decimal integers (no sign, no leading
-    zero, at most 18 digits: they fit int64) separated by blanks, blank lines allowed."""
-    cls = _BYTE_CLASS[a]
-    if not cls.all():
-        return False
-    digit = cls == 1
-    start = digit.copy()
-    start[1:] &= ~digit[:-1]
-    if np.count_nonzero(start) < 6:  # fewer than 3 edges: the general parser's business
-        return False
-    # a leading zero ("007" is another name than "7"): a token that starts with 0 and goes on
-    if np.any(start[:-1] & (a[:-1] == ord("0")) & digit[1:]):
-        return False
-    # a run of 19 digits, by doubling: run[i] = digits i..i+k-1 for k = 2, 4, 8, 16, then 19
-    run = digit
-    for k in (1, 2, 4, 8):
-        run = run[:-k] & run[k:]
-    if run.size > 3 and np.any(run[:-3] & run[3:]):
-        return False
-    del digit, start, run
-    # the runs of one class, blanks left out: every group of digit runs between newlines is two
-    keep = np.empty(cls.size, dtype=bool)
-    keep[0] = True
-    np.not_equal(cls[1:], cls[:-1], out=keep[1:])
-    runs = cls[keep]
-    del keep, cls
-    runs = runs[runs != 2]
-    padded = np.concatenate([[3], runs, [3]]).astype(np.uint8)
-    is_digit = padded == 1
-    alone = is_digit[1:-1] & ~is_digit[:-2] & ~is_digit[2:]
-    three = is_digit[:-2] & is_digit[1:-1] & is_digit[2:]
-    return not (alone.any() or three.any())
-
-
-def _to_first_appearance_ids(values: np.ndarray) -> np.ndarray:
-    """Replace ``values`` in place by ids ``0..k-1`` of its ``k`` distinct values in order of first
-    appearance (as ``dict.setdefault(value, len(dict))`` numbers them); returns the distinct
-    values in that order."""
-    count = values.size
-    top = int(values.max())
-    if top < 4 * count:  # small numbers: a table indexed by value, filled chunk by chunk
-        first = np.full(top + 1, count, dtype=np.int64)
-        for lo in range(0, count, _CHUNK_IDS):
-            u, i = np.unique(values[lo : lo + _CHUNK_IDS], return_index=True)
-            new = first[u] == count
-            first[u[new]] = i[new] + lo
-        present = np.flatnonzero(first < count)
-        order = present[np.argsort(first[present], kind="stable")]
-        del first, present
-        rank = np.empty(top + 1, dtype=np.int64)
-    else:
-        uniq, first = np.unique(values, return_index=True)
-        order = uniq[np.argsort(first, kind="stable")]
-        del uniq, first
-        rank = None
-    if rank is not None:
-        rank[order] = np.arange(order.size, dtype=np.int64)
-        np.take(rank, values, out=values)
-    else:  # large numbers: their ids by binary search in the sorted distinct values
-        ranks_sorted = np.empty(order.size, dtype=np.int64)
-        sorted_values = np.sort(order)
-        ranks_sorted[np.searchsorted(sorted_values, order)] = np.arange(order.size, dtype=np.int64)
-        for lo in range(0, count, _CHUNK_IDS):
-            part = values[lo : lo + _CHUNK_IDS]
-            part[:] = ranks_sorted[np.searchsorted(sorted_values, part)]
-    return order
-
-
-#: how many values :func:`_to_first_appearance_ids` handles at a time
-_CHUNK_IDS = 1 << 20
 
 
 def _adjacency_rows(path, data, *, directed):
@@ -1390,10 +1290,18 @@ def _read_file(
     if stream and path.startswith("<"):
         suffix = ""  # <stdin>: a name, not a file's
     fmt = _resolve_format(path, suffix, _sniff(data), format, stream=stream)
-    if fmt in ("text", "edgelist") and header is not True and labels is None and vertex_colors is None:
-        g = _integer_pairs(path, data, directed=directed, max_bytes=max_bytes)
-        if g is not None:
-            return g
+    if (
+        fmt in ("text", "edgelist")
+        and header is not True
+        and labels is None
+        and vertex_colors is None
+        and is_numeric_edge_list(data)
+    ):  # lines of two integers: parsed by numpy, with no Python object per token
+        need = _FAST_PARSE_BYTES_PER_BYTE * len(data)
+        if need > max_bytes:
+            raise _too_large(path, f"parsing {len(data):,} bytes of text would need about", need, max_bytes)
+        ids, names = parse_numeric_edge_list(data)
+        return FileGraph(ids, len(names), bool(directed), None, None, names)
     if fmt not in ("npy", "npz", "mtx"):  # text: parsing takes a multiple of its size
         need = max(_PARSE_BYTES_PER_LINE * (data.count(b"\n") + 1), _PARSE_BYTES_PER_BYTE * len(data))
         if need > max_bytes:

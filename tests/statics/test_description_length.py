@@ -466,3 +466,28 @@ def test_bliss_order_beyond_int_string_limit():
     """bliss hands back 1650! (4,547 digits) through a string: the int-string limit is lifted."""
     r = description_length_report(nx.star_graph(1650), engine="bliss", reduce=False)
     assert int(r.aut) == math.factorial(1650)
+
+
+def test_small_plain_graphs_agree_with_the_reductions():
+    """Small plain networkx graphs go to nauty whole; the reductions and both engines agree."""
+    graphs = nx.graph_atlas_g()[::20]
+    looped = []
+    for k, G in enumerate(graphs[1::4]):
+        H = G.copy()
+        H.add_edges_from((v, v) for v in list(H)[: k % 3 + 1])
+        looped.append(H)
+    for G in graphs + looped + [nx.petersen_graph(), nx.hypercube_graph(5)]:
+        r = description_length_report(G)
+        assert r.engine == "nauty" and r.edges == G.number_of_edges()
+        assert set(_all_ways(G).values()) == {int(r.aut)}
+    marked = nx.path_graph(3)
+    marked.edges[0, 1]["colour"] = "red"  # an edge attribute: the general path
+    assert description_length_report(marked).engine != "nauty"
+    marked.edges[0, 1]["weight"] = 2  # a weight: the general path, which refuses it
+    with pytest.raises(et.ParameterError, match="has weight 2"):
+        description_length_report(marked)
+    assert description_length_report(marked, weight=None).engine != "nauty"
+    assert et.description_lengths([nx.path_graph(3), nx.star_graph(4)]).tolist() == [
+        math.log2(3),
+        math.log2(5),
+    ]

@@ -35,11 +35,16 @@ def test_a_compression_bomb_stops_at_the_limit(tmp_path, compress):
 
 def test_text_that_would_take_too_much_to_parse_is_refused(tmp_path):
     p = tmp_path / "edges.txt"
-    p.write_text("0 1\n" * 10_000)  # 40 KB of text, about 5 MB to parse
+    p.write_text("a b\n" * 10_000)  # 40 KB of names for the general parser, about 5 MB to parse
     with pytest.raises(ValueError, match="parsing 40,000 bytes of text") as err:
         read_graph(p, max_bytes=10**6)
     assert str(p) in _one_line(err)
     assert read_graph(p, max_bytes=10**7).n == 2
+    p.write_text("0 1\n" * 10_000)  # numbers: the numpy reader, a smaller multiple of the text
+    assert read_graph(p, max_bytes=10**6).n == 2
+    with pytest.raises(ValueError, match="parsing 40,000 bytes of text") as err:
+        read_graph(p, max_bytes=10**5)
+    assert str(p) in _one_line(err)
 
 
 @pytest.mark.parametrize(

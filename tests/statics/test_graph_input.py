@@ -771,14 +771,12 @@ def test_binary_stream_is_read_by_its_content(karate):
 # the numpy reader of plain integer edge lists
 # ---------------------------------------------------------------------------
 def _both_readers(path, **kw):
-    """``read_graph(path)`` by the numpy reader (forced for any size) and by the general parser."""
+    """``read_graph(path)`` as it is (the numpy reader where it applies) and by the general parser."""
     from effective_theory.statics import _graph_files
 
+    fast = _outcome(path, **kw)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_graph_files, "_FAST_MIN_BYTES", 0)
-        fast = _outcome(path, **kw)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_graph_files, "_integer_pairs", lambda *a, **k: None)
+        mp.setattr(_graph_files, "is_numeric_edge_list", lambda data: False)
         slow = _outcome(path, **kw)
     return fast, slow
 

@@ -458,3 +458,69 @@ def test_max_bytes_is_named_as_the_flag(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"geneft: error: {g}: the file: 800 bytes") and "--max-bytes 100" in err
     assert "\n" not in err
+
+
+# ---------------------------------------------------------------------------
+# --orbits and --generators
+# ---------------------------------------------------------------------------
+def _permutation(nodes, cycles):
+    """Image form over ``nodes`` of a generator given as cycles of node names."""
+    index = {v: i for i, v in enumerate(nodes)}
+    perm = list(range(len(nodes)))
+    for cycle in cycles:
+        for a, b in zip(cycle, cycle[1:] + cycle[:1]):
+            perm[index[a]] = index[b]
+    return perm
+
+
+def test_orbits_and_generators_json(capsys):
+    """karate: the generators are automorphisms of the file's graph and generate |Aut| = 480; the
+    orbits partition the vertices as the generators' orbits."""
+    from effective_theory import schreier_sims_order
+
+    assert main(["bits", str(KARATE), "--json", "--orbits", "--generators"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    G = nx.read_edgelist(KARATE)
+    nodes = list(G.nodes())
+    perms = [_permutation(nodes, cycles) for cycles in record["generators"]]
+    for p in perms:
+        image = dict(zip(nodes, (nodes[i] for i in p)))
+        assert all(G.has_edge(image[u], image[v]) for u, v in G.edges())
+    assert schreier_sims_order(perms, degree=len(nodes)) == record["aut_order"] == 480
+    orbits = record["orbits"]
+    assert sorted(v for o in orbits for v in o) == sorted(nodes)
+    joined = nx.Graph()
+    joined.add_nodes_from(nodes)
+    joined.add_edges_from((nodes[i], nodes[j]) for p in perms for i, j in enumerate(p))
+    assert {frozenset(o) for o in orbits} == {frozenset(c) for c in nx.connected_components(joined)}
+    assert record["group_engine"] in ("nauty", "bliss")
+
+
+def test_orbits_and_generators_text(tmp_path, capsys):
+    """A path a-b-c-d-e: one reflection; orbits {a, e}, {b, d} and the fixed c."""
+    path = tmp_path / "path.edgelist"
+    path.write_text("a b\nb c\nc d\nd e\n")
+    assert main(["bits", str(path), "--orbits", "--generators"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    at = next(i for i, line in enumerate(out) if line.startswith("orbits "))
+    assert out[at].split()[1] == "3" and "1 of them a fixed vertex" in out[at]
+    assert sorted(line.split() for line in out[at + 1 : at + 3]) == [["a", "e"], ["b", "d"]]
+    assert out[at + 3].startswith("generators") and out[at + 3].split()[1] == "1"
+    assert out[at + 4].strip() == "(a e)(b d)"
+    assert len(out) == at + 5
+
+
+def test_orbits_of_a_relation_and_their_limits(capsys):
+    assert main(["bits", "--relation", "mod3", "--n", "6", "--orbits", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["orbits"] == [[0, 1, 2, 3, 4, 5]] and "generators" not in record
+    err = _one_line_error(capsys, "--relation", "mod3", "--n", "5000", "--generators")
+    assert "--n 1000" in err
+
+
+def test_log2_aut_is_exact_for_powers_of_two(tmp_path, capsys):
+    """|Aut| = 2 prints log2 |Aut| = 1 exactly (not 0.9999999999999996)."""
+    path = tmp_path / "p4.edgelist"
+    path.write_text("0 1\n1 2\n2 3\n")
+    assert main(["bits", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["log2_aut"] == 1.0

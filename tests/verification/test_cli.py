@@ -158,3 +158,23 @@ def test_figure4_help_lists_no_training_options(capsys):
         "--device" not in out and "--executor" not in out and "--ray" not in out and "--progress" not in out
     )
     assert "Monte Carlo runs of each check" in out  # --n, described
+
+
+@pytest.mark.parametrize(
+    "module, extra", [("torch", "train"), ("matplotlib.pyplot", "plot"), ("tqdm.auto", "train")]
+)
+def test_a_missing_extra_is_named_in_one_line(monkeypatch, capsys, module, extra):
+    """A command that needs a package the base install leaves out names the extra to install."""
+
+    def needs(rest):
+        raise ModuleNotFoundError(f"No module named {module!r}", name=module)
+
+    monkeypatch.setitem(cli.COMMANDS, "needy", cli.Command("needs an extra", None, needs))
+    assert main(["needy"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"geneft[{extra}]" in err and module in err
+    monkeypatch.setitem(
+        cli.COMMANDS, "broken", cli.Command("a bug", None, lambda rest: __import__("no_such_module_at_all"))
+    )
+    with pytest.raises(ModuleNotFoundError):
+        main(["broken"])

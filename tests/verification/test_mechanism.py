@@ -222,7 +222,9 @@ def test_figure6b_end_to_end(tmp_path):
         evaluate,
         figure6b_data,
         plot,
+        tables,
         theorem1_table,
+        threshold_scan,
     )
 
     settings = dict(
@@ -239,6 +241,18 @@ def test_figure6b_end_to_end(tmp_path):
     assert all(r["verdict"] in ("holds", "fails", "inconclusive") for _, r in rows)
     t = theorem1_table(data)
     assert t["runs"] == 4 and sum(map(sum, t["table"])) == 4
+    fractions = run["collision_fraction_by_threshold"]
+    assert fractions["0.1"] == run["collision_fraction"]  # the scan's f = 0.1 is the rows' criterion
+    values = [fractions[k] for k in ("0.02", "0.05", "0.1", "0.2", "0.3", "0.5")]
+    assert values == sorted(values)  # a larger threshold collides at least the same pairs
+    scan = threshold_scan(data)
+    at = scan["thresholds"].index(0.1)
+    for (_, r), cells in zip(rows, scan["rows"].values()):  # the scan at f = 0.1 is each row alone
+        assert cells[at][0] == r["verdict"]
+        assert cells[at][1] == pytest.approx(r["statistics"]["estimate"])
+    assert scan["theorem1"][at] == (t["agree"], t["runs"])
+    [(title, header, trows)] = tables(data)
+    assert "f = 0.1" in header and len(trows) == len(scan["rows"]) + 1
     png, csv = plot(data, str(tmp_path))
     with open(png, "rb") as fh:
         assert fh.read(8) == b"\x89PNG\r\n\x1a\n" and csv.endswith(".csv")

@@ -45,10 +45,16 @@ import numpy as np
 from effective_theory import (
     accuracy_upper_bound,
     f_upper_bound,
-    p_star,
+    is_table_relation,
     parse_relation_name,
+    relation_bits,
     relation_by_name,
-    relation_class_bits,
+    relation_kind,
+    relation_label,
+    relation_matrix,
+    relation_p_star,
+    relation_size,
+    relation_spec,
 )
 from verification.designs.seed_rounds import RoundsPlan, RoundsResult, row_levels, seed_rounds
 from verification.figures._common import (
@@ -134,9 +140,31 @@ _EVAL_EVERY = 100
 _SEQUENTIAL_OPTIONS = ("schedule", "precision", "rows", "max_runs")
 
 
-def _relation_key(relation: str) -> str:
-    """Canonical short name ("mod3", "greater", "bipartite") of a relation name."""
-    return relation_by_name(relation, 3).name
+def _relation_key(relation) -> str:
+    """The relation a panel trains: the short name of a name of Table I ("mod3", "greater",
+    "bipartite"), else its relation spec (:func:`effective_theory.relation_spec`)."""
+    if is_table_relation(relation):
+        return relation_by_name(relation, 3).name
+    return relation_spec(relation, name="relations")
+
+
+def panel_n(relation, n: int) -> int:
+    """The size of a panel: the relation's own (a real graph, a file), else ``n``."""
+    size = relation_size(relation, name="relations")
+    return n if size is None else size
+
+
+def _rise_variant(panel) -> dict:
+    """The decoder whose rise is compared with ``b / n^2``: the relation's inductive-bias decoder
+    when the panel has it, else Table III's."""
+    spec = INDUCTIVE_BIAS_VARIANTS.get(panel["relation"])
+    if spec is not None and any(all(v[k] == spec[k] for k in _VARIANT_KEYS) for v in panel["variants"]):
+        return spec
+    return DEFAULT_VARIANT
+
+
+def _rise_words(biased: bool) -> str:
+    return "the inductive-bias decoder's" if biased else "the Table III decoder's"
 
 
 def _variants_for(relation: str, variant_set: str) -> list[dict]:
@@ -201,8 +229,11 @@ class Figure3Settings:
 
     Parameters
     ----------
-    relations : sequence of str
-        Relation names understood by :func:`effective_theory.relation_by_name`, one panel each.
+    relations : sequence
+        One panel each: any relation :func:`effective_theory.relation_spec` reads (a name of
+        Table I, a catalogue name, a graph file, a matrix, a graph; stored as its spec).  The
+        inductive-bias decoders exist for mod 3 and greater-than; a relation with a size of its
+        own (a real graph, a file) is trained at that size.
     fractions : sequence of float
         Increasing training fractions in (0, 1].
     seeds : int
@@ -216,7 +247,7 @@ class Figure3Settings:
     alpha : float
         Accuracy level in (0, 1) defining the crossing and the inductive gap.
     n : int
-        Number of elements (paper: 30).
+        Number of elements of a relation given by a rule (paper: 30).
     design : {"dense", "sequential"}
         ``"dense"``: ``seeds`` models at every point; ``"sequential"``: seeds in rounds
         (:func:`sequential_curves`).
@@ -259,11 +290,20 @@ class Figure3Settings:
         relations = tuple(self.relations)
         if not relations:
             raise ValueError("relations must not be empty")
+        relations = tuple(
+            r if is_table_relation(r) else relation_spec(r, name="relations") for r in relations
+        )
         variants = [_variants_for(r, self.variant_set) for r in relations]
         object.__setattr__(self, "relations", relations)
         object.__setattr__(self, "fractions", _check_fraction_grid(self.fractions))
         for name in ("seeds", "steps", "n"):
             object.__setattr__(self, name, check_positive_int(getattr(self, name), name))
+        labels = [relation_label(r) for r in relations]
+        if len(set(labels)) < len(labels):
+            raise ValueError(f"relations must have distinct names, got {', '.join(labels)}")
+        for r in relations:
+            if relation_size(r, name="relations") is None:
+                relation_matrix(r, self.n, name="relations")
         if not 0.0 < self.alpha < 1.0:
             raise ValueError(f"alpha must lie in (0, 1), got {self.alpha}")
         if self.design not in ("dense", "sequential"):
@@ -298,13 +338,16 @@ def variant_label(variant: dict) -> str:
     return f"{v['mode']}, n_h={v['depth']}{width}, d={v['embed_dim']}"
 
 
-def theory_curve(relation: str, n: int, fractions) -> dict:
+def theory_curve(relation, n: int, fractions) -> dict:
     """The bound f_UB of Eq. (5) of [1]_ at ``m = fraction * n**2`` training pairs.
 
     Parameters
     ----------
     relation : str
-        Relation name (``"mod3"``, ``"greater"``, ...).
+        A name of Table I (``"mod3"``, ``"greater"``, ...) or any relation spec
+        (:func:`effective_theory.relation_spec`): ``b`` is then ``log2(n!/|Aut G|)`` of its
+        graph and ``p_*`` its fraction of related pairs (:func:`effective_theory.relation_p_star`,
+        an assumption outside Table I).
     n : int
         Number of elements.
     fractions : sequence of float
@@ -319,8 +362,8 @@ def theory_curve(relation: str, n: int, fractions) -> dict:
     n = check_positive_int(n, "n")
     fr = check_fractions(fractions)
     key = _relation_key(relation)
-    b = float(relation_class_bits(key, n))
-    ps = float(p_star(key))
+    b = relation_bits(key, n)
+    ps = relation_p_star(key, n)
     f_ub = [float(f_upper_bound(f * n * n, b, ps)) for f in fr]
     return {"b": b, "b_over_n2": b / (n * n), "p_star": ps, "f_ub": f_ub}
 
@@ -359,10 +402,18 @@ def exact_bounds(relation: str, n: int, fractions, seeds) -> dict:
     :func:`verification.training.split_pairs`, which depends on ``n``, the fraction and the seed only).
 
     Returns ``bound`` and ``stderr`` (lists over fractions of lists over seeds) and the ``method``
-    used (exact, or a sampler where the exact state space is too large).
+    used (exact, or a sampler where the exact state space is too large).  A relation outside the
+    classes of Table I (:func:`effective_theory.relation_kind` is None) has no exact bound:
+    ``bound`` and ``stderr`` are None.
     """
-    R = relation_by_name(relation, n)
-    kind = parse_relation_name(relation).kind
+    if is_table_relation(relation):
+        R = relation_by_name(relation, n)
+        kind = parse_relation_name(relation).kind
+    else:
+        kind = relation_kind(relation, n)
+        R = relation_matrix(relation, n)
+    if kind is None:
+        return {"bound": None, "stderr": None, "method": []}
     bound, stderr, methods = [], [], set()
     for f in fractions:
         row_b, row_s = [], []
@@ -412,7 +463,7 @@ def _config(rel: str, v: dict, f: float, s: int, n: int) -> TrainConfig:
 def _panel(rel: str, vs: list[dict], acc: dict, exact: dict, settings: Figure3Settings) -> dict:
     """One panel of the figure from its accuracies ``acc[key][variant][fraction]`` (lists over seeds,
     of any lengths) and the exact bounds of the training sets (:func:`exact_bounds`)."""
-    n, fr, alpha = settings.n, list(settings.fractions), settings.alpha
+    n, fr, alpha = panel_n(rel, settings.n), list(settings.fractions), settings.alpha
     fine = np.unique(np.concatenate([np.linspace(1.0 / (n * n), 1.0, 400), fr]))
     theory = theory_curve(rel, n, fr)
     theory_fine = theory_curve(rel, n, fine)
@@ -436,7 +487,7 @@ def _panel(rel: str, vs: list[dict], acc: dict, exact: dict, settings: Figure3Se
             }
         )
     return {
-        "relation": rel,
+        "relation": relation_label(rel),
         "n": n,
         "steps": settings.steps,
         "seeds": settings.seeds,
@@ -470,7 +521,10 @@ def _dense_curves(specs, settings: Figure3Settings, run: RunContext) -> list[dic
     fr = settings.fractions
     per_model = model_seeds(settings.seed, settings.seeds)
     groups = [
-        [_config(rel, v, f, s, settings.n) for s in per_model] for rel, vs in specs for v in vs for f in fr
+        [_config(rel, v, f, s, panel_n(rel, settings.n)) for s in per_model]
+        for rel, vs in specs
+        for v in vs
+        for f in fr
     ]
     results = train_runs([c for g in groups for c in g], settings.schedule(), run, desc="figure 3 runs")
     parts = iter(results.split([len(g) for g in groups]))
@@ -481,7 +535,7 @@ def _dense_curves(specs, settings: Figure3Settings, run: RunContext) -> list[dic
             key: [[getattr(c, f"{key}_acc").tolist() for c in row] for row in cells]
             for key in ("full", "train", "test")
         }
-        out = _panel(rel, vs, acc, exact_bounds(rel, settings.n, fr, per_model), settings)
+        out = _panel(rel, vs, acc, exact_bounds(rel, panel_n(rel, settings.n), fr, per_model), settings)
         outputs.append({**out, "model_steps": int(sum(c.steps_run.sum() for row in cells for c in row))})
     return outputs
 
@@ -589,6 +643,11 @@ class _StoppingRules:
         }
         self.per_model = model_seeds(settings.seed, settings.seeds)
         self.low = [_low_pairs(rel, vs, settings.fractions) for rel, vs in specs]
+        # the decoder of each panel's rise row (the inductive-bias one where the panel has it)
+        self.rise = [
+            pair[0] if pair is not None else vs.index(DEFAULT_VARIANT) if DEFAULT_VARIANT in vs else -1
+            for pair, (_, vs) in zip(self.low, specs)
+        ]
         self.points = [
             (pi, vi, fi)
             for pi, (_, vs) in enumerate(specs)
@@ -602,7 +661,7 @@ class _StoppingRules:
         """The runs of ``point`` with the model seeds number ``indices``."""
         pi, vi, fi = point
         rel, vs = self.specs[pi]
-        f, n = self.settings.fractions[fi], self.settings.n
+        f, n = self.settings.fractions[fi], panel_n(rel, self.settings.n)
         return [_config(rel, vs[vi], f, self.per_model[j], n) for j in indices]
 
     def update(self, state) -> dict:
@@ -620,11 +679,14 @@ class _StoppingRules:
             self.closed[test] = why
 
     def _test_bounds(self, res, looks, open_points) -> None:
-        slack = 1.0 / self.settings.n**2
         for point in open_points:
             pi, _, fi = point
             if ("bound", point) in self.closed or not looks[point]:
                 continue
+            if self.exact[pi]["bound"] is None:
+                self.closed[("bound", point)] = "no exact bound"
+                continue
+            slack = 1.0 / panel_n(self.specs[pi][0], self.settings.n) ** 2
             acc = res[point].full_acc
             d = acc - np.asarray(self.exact[pi]["bound"][fi][: acc.size])
             v = sequential_mean_verdict(
@@ -654,7 +716,7 @@ class _StoppingRules:
         for point in open_points:
             pi, vi, fi = point
             pair = self.low[pi]
-            if pair is not None and vi == pair[0]:
+            if vi == self.rise[pi]:
                 continue  # the rise row's bootstrap needs the whole curve at the cap
             if ("bound", point) not in self.closed:
                 continue
@@ -742,7 +804,7 @@ def sequential_curves(settings: Figure3Settings, run: RunContext | None = None) 
     _check_sequential(settings.sequential, settings.seeds, sum(len(vs) for _, vs in specs) * len(fr))
     per_model = model_seeds(settings.seed, settings.seeds)
     rules = _StoppingRules(
-        specs, settings, [exact_bounds(rel, settings.n, fr, per_model) for rel, _ in specs]
+        specs, settings, [exact_bounds(rel, panel_n(rel, settings.n), fr, per_model) for rel, _ in specs]
     )
     rounds = seed_rounds(
         rules.points, rules.configs, rules.update, rules.plan, settings.schedule(), run, desc="figure 3 round"
@@ -948,14 +1010,15 @@ def bound_parts(panel, bound: str = "exact") -> list:
 
 
 def rise_verdict(panel, *, n_boot: int = 2000, seed: int = 0):
-    """The inductive-bias decoder's rise is within a factor SCALE of b/n^2: a seed bootstrap.
+    """The inductive-bias decoder's rise (Table III's decoder's, for a relation without one) is
+    within a factor SCALE of b/n^2: a seed bootstrap.
 
     The crossing of the mean accuracy curve with ``alpha`` is recomputed on ``n_boot`` resamples of
     the seeds (a resample that never crosses on the grid counts as above the grid: censored, not
     dropped).  The claim ``|log10(crossing / (b/n^2))| <= log10 SCALE`` holds when at most a
     fraction ALPHA of the resamples lie outside that region, fails when at most ALPHA lie inside.
     """
-    v = _variant(panel, INDUCTIVE_BIAS_VARIANTS[panel["relation"]])
+    v = _variant(panel, _rise_variant(panel))
     acc = _common_seeds(v["full_acc"])  # (fractions, seeds)
     fr = panel["fractions"]
     scale = panel["b_over_n2"]
@@ -1012,21 +1075,33 @@ def rise_verdict(panel, *, n_boot: int = 2000, seed: int = 0):
 
 
 def claims(settings) -> list[Claim]:
-    """The predictions :func:`evaluate` checks at these settings (four per relation)."""
+    """The predictions :func:`evaluate` checks at these settings: four per relation of Table I's
+    classes with an inductive-bias decoder (mod 3, greater-than); for another relation no
+    advantage row, the rise of Table III's decoder, and the exact-bound row only for a relation
+    in a class of Table I (:func:`effective_theory.relation_kind`)."""
     out = []
-    for rel in settings["relations"]:
-        rel = _relation_key(rel)
+    n = settings.get("n", 30)
+    for relation in settings["relations"]:
+        key = _relation_key(relation)
+        rel = relation_label(key)
+        biased = key in INDUCTIVE_BIAS_VARIANTS
+        if biased:
+            out.append(
+                Claim(
+                    f"fig3.bias-advantage.{rel}",
+                    f"inductive-bias decoder beats the Table III decoder at fractions <= {LOW_MAX}, {rel}",
+                )
+            )
+        if relation_kind(key, panel_n(key, n)) is not None:
+            out.append(
+                Claim(
+                    f"fig3.below-exact-bound.{rel}",
+                    f"accuracy stays below the exact Bayes bound f_UB of the same training sets, {rel}",
+                )
+            )
         out += [
-            Claim(
-                f"fig3.bias-advantage.{rel}",
-                f"inductive-bias decoder beats the Table III decoder at fractions <= {LOW_MAX}, {rel}",
-            ),
-            Claim(
-                f"fig3.below-exact-bound.{rel}",
-                f"accuracy stays below the exact Bayes bound f_UB of the same training sets, {rel}",
-            ),
             Claim(f"fig3.below-eq5.{rel}", f"accuracy stays below the Eq. (5) bound f_UB, {rel}"),
-            Claim(f"fig3.rise-near-b.{rel}", f"the inductive-bias decoder's rise happens near b/n^2, {rel}"),
+            Claim(f"fig3.rise-near-b.{rel}", f"{_rise_words(biased)} rise happens near b/n^2, {rel}"),
         ]
     return out
 
@@ -1034,44 +1109,32 @@ def claims(settings) -> list[Claim]:
 def evaluate(data) -> list[tuple[str, dict]]:
     """Report rows for Figure 3 (Section III): the inductive bias helps; no decoder beats the exact
     Bayes bound of its own training sets (a check that would catch label leakage); the biased
-    decoder rises near ``b / n^2``."""
+    decoder rises near ``b / n^2``.  The rows of a panel are those :func:`claims` lists for its
+    relation: no advantage row without an inductive-bias decoder (the rise row then reads Table
+    III's decoder), no exact-bound row without an exact bound."""
     rows = []
     for panel in data["relations"]:
         rel = panel["relation"]
-        claim = f"inductive-bias decoder beats the Table III decoder at fractions <= {LOW_MAX}, {rel}"
+        rise = _rise_variant(panel)
+        biased = rise is not DEFAULT_VARIANT
+        tests = "group-sequential one-sided t tests" if _sequential(panel) else "one-sided t tests"
         if _sequential(panel):
-            K = panel["max_looks"]
-            v = sequential_mean_verdict(
-                claim,
-                bias_advantage(panel),
-                panel["advantage_looks"],
-                bound=0.0,
-                direction=">=",
-                max_looks=K,
-                alpha=ALPHA,
-            )
-            r = row(
-                v,
-                theory="difference > 0",
-                tolerance=f"group-sequential one-sided t test (<= {K} looks, Bonferroni alpha spending)",
-            )
-            tests = f"group-sequential one-sided t tests (<= {K} looks, Bonferroni alpha spending)"
-        else:
-            r = mean_at_least_row(claim, bias_advantage(panel), theory="difference > 0")
-            tests = "one-sided t tests"
-        rows.append((claim, r))
-        claim = f"accuracy stays below the exact Bayes bound f_UB of the same training sets, {rel}"
-        rows.append(
-            (
-                claim,
-                bound_rows(
+            tests += f" (<= {panel['max_looks']} looks, Bonferroni alpha spending)"
+        if biased:
+            rows.append(_advantage_row(panel))
+        if panel["exact_f_ub"] is not None:
+            claim = f"accuracy stays below the exact Bayes bound f_UB of the same training sets, {rel}"
+            rows.append(
+                (
                     claim,
-                    bound_parts(panel),
-                    theory="acc <= f_UB (each decoder, each fraction)",
-                    tolerance=f"{tests}, slack 1/n^2, all of",
-                ),
+                    bound_rows(
+                        claim,
+                        bound_parts(panel),
+                        theory="acc <= f_UB (each decoder, each fraction)",
+                        tolerance=f"{tests}, slack 1/n^2, all of",
+                    ),
+                )
             )
-        )
         claim = f"accuracy stays below the Eq. (5) bound f_UB, {rel}"
         rows.append(
             (
@@ -1084,15 +1147,39 @@ def evaluate(data) -> list[tuple[str, dict]]:
                 ),
             )
         )
-        claim = f"the inductive-bias decoder's rise happens near b/n^2, {rel}"
+        claim = f"{_rise_words(biased)} rise happens near b/n^2, {rel}"
         r = row(
             rise_verdict(panel),
             theory=f"log10(crossing / (b/n^2)) = 0 (b/n^2 = {panel['b_over_n2']:.3f})",
             tolerance=f"within a factor {SCALE:g} (seed bootstrap)",
         )
-        cross = _variant(panel, INDUCTIVE_BIAS_VARIANTS[panel["relation"]])["crossing"]
+        cross = _variant(panel, rise)["crossing"]
         r["measured"] = (
             "never reaches alpha on the grid; " if cross is None else f"crossing {cross:.3f}; "
         ) + r["measured"]
         rows.append((claim, r))
     return rows
+
+
+def _advantage_row(panel) -> tuple[str, dict]:
+    """The inductive-bias decoder's advantage over Table III's at fractions <= LOW_MAX."""
+    rel = panel["relation"]
+    claim = f"inductive-bias decoder beats the Table III decoder at fractions <= {LOW_MAX}, {rel}"
+    if not _sequential(panel):
+        return claim, mean_at_least_row(claim, bias_advantage(panel), theory="difference > 0")
+    K = panel["max_looks"]
+    v = sequential_mean_verdict(
+        claim,
+        bias_advantage(panel),
+        panel["advantage_looks"],
+        bound=0.0,
+        direction=">=",
+        max_looks=K,
+        alpha=ALPHA,
+    )
+    r = row(
+        v,
+        theory="difference > 0",
+        tolerance=f"group-sequential one-sided t test (<= {K} looks, Bonferroni alpha spending)",
+    )
+    return claim, r

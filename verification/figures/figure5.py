@@ -24,12 +24,14 @@ where training is closest to the gradient flow Eq. (12) is derived for, and ``r*
 Table III's ``eta_enc = 1e-3`` (both declared in :mod:`verification.verdicts`, ``SLOPE_AT`` and
 ``RATIO_AT_LOG_ETA_ENC``, before the runs they are applied to).
 
-Scale.  The paper trains up to 10^5 Adam steps (Table III defaults otherwise) on a grid whose range
-it does not state.  The full tier runs 10^5 steps on rates 1e-5 .. 1e-2 (encoder) and 1e-5 .. 1e-1
-(decoder), 0.25-decade steps, 3 seeds per point.  The quick tier runs 4,000 steps on encoder rates
-1e-4 .. 10^-2.5 (Table III's 1e-3 inside) and decoder rates 1e-4 .. 10^-1.5, a 0.5-decade grid, one
-seed per point (72 runs).  At higher rates (decoder >= 0.1, encoder 1e-2) Adam training becomes
-unstable and the high-ratio side is confusion rather than memorization.
+Scale.  The paper trains up to 10^5 steps (Table IV; Table III defaults otherwise) and names
+neither the optimizer nor the range of rates: Adam and the ranges are the toolkit's assumptions,
+and a gradient-descent arm (``optimizer="sgd"``, registry ``"fig5-gd"``) runs plain full-batch
+gradient descent beside it.  The Adam full tier runs 10^5 steps on rates 1e-5 .. 1e-2 (encoder) and
+1e-5 .. 1e-1 (decoder), 0.25-decade steps, 3 seeds per point.  The quick tier runs 4,000 steps on
+encoder rates 1e-4 .. 10^-2.5 (Table III's 1e-3 inside) and decoder rates 1e-4 .. 10^-1.5, a
+0.5-decade grid, one seed per point (72 runs).  At higher rates (decoder >= 0.1, encoder 1e-2) Adam
+training becomes unstable and the high-ratio side is confusion rather than memorization.
 
 References
 ----------
@@ -42,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from effective_theory import relation_label
 from verification.figures.phase_diagram import (
     budget_checked_row,
     check_diagram_settings,
@@ -50,6 +53,7 @@ from verification.figures.phase_diagram import (
     plot_phase_diagrams,
 )
 from verification.runtime.context import RunContext
+from verification.train_config import OPTIMIZERS
 from verification.verdicts import (
     RATIO_AT_LOG_ETA_ENC,
     Claim,
@@ -75,7 +79,9 @@ class Figure5Settings:
     Parameters
     ----------
     relations : sequence of str
-        Relation names (``"mod3"``, ``"greater"``, ``"bipartite"``); all are trained in one batch.
+        Relations (``"mod3"``, ``"greater"``, ``"bipartite"``, or any relation
+        :func:`effective_theory.relation_spec` reads, stored as its spec); all are trained in one
+        batch.
     log_eta_enc : sequence of float
         log10 of the encoder learning rates: the columns.
     log_eta_dec : sequence of float
@@ -85,7 +91,15 @@ class Figure5Settings:
         Runs per point: model seeds ``model_seeds(seed, seeds)`` (initialisation and split;
         disjoint from every other experiment seed's).
     steps, n, eval_every : int
-        Step budget (Adam, Table III otherwise), elements and evaluation period.
+        Step budget, elements and evaluation period (Table III otherwise).
+    optimizer : {"adam", "sgd"}
+        ``"adam"`` (PyTorch's defaults; an assumption: the paper names no optimizer) or ``"sgd"``,
+        plain full-batch gradient descent, the discrete form of the gradient flow Eqs. (8)-(12)
+        are derived for.
+    ratio_at : float
+        ``log10 eta_enc`` at which the critical ratio is read (:func:`evaluate`); inside the
+        sampled columns.  Default Table III's ``eta_enc = 1e-3``
+        (:data:`verification.verdicts.RATIO_AT_LOG_ETA_ENC`).
     design : {"grid", "adaptive"}
         ``"grid"`` trains every point of ``log_eta_enc x log_eta_dec``; ``"adaptive"`` locates
         each column's boundary round by round where it is uncertain
@@ -112,10 +126,22 @@ class Figure5Settings:
     eval_every: int = 10
     design: str = "grid"
     adaptive: Mapping = field(default_factory=dict)
+    optimizer: str = "adam"
+    ratio_at: float = RATIO_AT_LOG_ETA_ENC
     seed: int = 0
 
     def __post_init__(self):
         check_diagram_settings(self, ("log_eta_enc", "log_eta_dec"))
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {list(OPTIMIZERS)}, got {self.optimizer!r}")
+        if isinstance(self.ratio_at, bool) or not isinstance(self.ratio_at, (int, float)):
+            raise TypeError(f"ratio_at must be a number, got {type(self.ratio_at).__name__}")
+        object.__setattr__(self, "ratio_at", float(self.ratio_at))
+        lo, hi = min(self.log_eta_enc), max(self.log_eta_enc)
+        if not lo <= self.ratio_at <= hi:
+            raise ValueError(
+                f"ratio_at must lie within log_eta_enc's range [{lo:g}, {hi:g}], got {self.ratio_at:g}"
+            )
 
 
 def figure5_data(settings: Figure5Settings | None = None, run: RunContext | None = None) -> dict:
@@ -145,8 +171,13 @@ def figure5_data(settings: Figure5Settings | None = None, run: RunContext | None
         "n": s.n,
         "eval_every": s.eval_every,
         "design": s.design,
+        "optimizer": s.optimizer,
+        "ratio_at": s.ratio_at,
     }
-    return diagram_data(params, x_key="log_eta_enc", x_field="eta_enc", adaptive=s.adaptive, run=run)
+    fixed = {"optimizer": s.optimizer}
+    return diagram_data(
+        params, x_key="log_eta_enc", x_field="eta_enc", fixed=fixed, adaptive=s.adaptive, run=run
+    )
 
 
 def plot(data, out_dir) -> list[str]:
@@ -167,7 +198,7 @@ def plot(data, out_dir) -> list[str]:
 def claims(settings) -> list[Claim]:
     """The predictions :func:`evaluate` checks at these settings (ids ``fig5.slope.<relation>``,
     ``fig5.ratio.<relation>``, ``fig5.same-ratio``)."""
-    rels = settings["relations"]
+    rels = [relation_label(r) for r in settings["relations"]]
     out = [
         Claim(f"fig5.{kind}.{r}", text.format(rel=r))
         for r in rels
@@ -184,19 +215,20 @@ def evaluate(data) -> list[tuple[str, dict]]:
     tested on its local slope at :func:`verification.verdicts.slope_point` of the sampled
     ``log10 eta_enc`` (the mean slope over the lower, small-rate half of the range); the row also
     gives the local slope at the low end, centre and high end and the curvature.  ``r*`` is read
-    at Table III's ``eta_enc = 1e-3``: ``log10 r* = y0(-3) + 3``
-    (:data:`verification.verdicts.RATIO_AT_LOG_ETA_ENC`), for the ratio and the same-ratio rows.
+    at the settings' ``ratio_at`` (default Table III's ``eta_enc = 1e-3``: ``log10 r* = y0(-3) + 3``,
+    :data:`verification.verdicts.RATIO_AT_LOG_ETA_ENC`), for the ratio and the same-ratio rows.
     Each row is also computed from the phases the runs had at a quarter of the budget; a row whose
     estimate then lies outside its interval at the full budget is inconclusive.
     """
     diagram = data["diagram"]
     xs = data["params"]["log_eta_enc"]
     at = slope_point(xs)
-    ratio = ("ratio", RATIO_AT_LOG_ETA_ENC)
-    where = f" at eta_enc = 10^{RATIO_AT_LOG_ETA_ENC:g}"
+    at_x = float(data["params"].get("ratio_at", RATIO_AT_LOG_ETA_ENC))
+    ratio = ("ratio", at_x)
+    where = f" at eta_enc = 10^{at_x:g}"
     rows, fits, quarter_fits = [], {}, {}
     for rel in data["params"]["relations"]:
-        claim = SLOPE_CLAIM.format(rel=rel)
+        claim = SLOPE_CLAIM.format(rel=relation_label(rel))
         r, fit, _ = budget_checked_row(
             diagram,
             rel,
@@ -210,7 +242,7 @@ def evaluate(data) -> list[tuple[str, dict]]:
         if r is not None:
             r["measured"] += "; " + local_slopes_text(fit, xs, x_name="log10 eta_enc")
             rows.append((claim, r))
-        claim = RATIO_CLAIM.format(rel=rel)
+        claim = RATIO_CLAIM.format(rel=relation_label(rel))
         r, fit, fit_q = budget_checked_row(
             diagram,
             rel,
@@ -220,9 +252,9 @@ def evaluate(data) -> list[tuple[str, dict]]:
             make_row=lambda fit, claim=claim: ratio_row(claim, fit, quantity=ratio, where=where),
         )
         if r is not None:
-            fits[rel] = fit
+            fits[relation_label(rel)] = fit
             rows.append((claim, r))
-            quarter_fits[rel] = fit_q
+            quarter_fits[relation_label(rel)] = fit_q
     if len(fits) >= 2:
         rows.append((SAME_CLAIM, same_ratio_row(SAME_CLAIM, fits, quarter_fits, quantity=ratio)))
     return rows

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from effective_theory import relation_label, relation_matrix, relation_size, relation_spec
 from effective_theory._checks import check_int
 from verification.figures._common import (
     check_positive_int,
@@ -102,6 +103,10 @@ class Figure7Settings:
         Updates per run (the whole budget: no early stop).
     seed : int
         Experiment seed (:func:`~verification.figures._common.model_seeds`).
+    relation : str
+        The relation every run learns (Appendix E: mod 3): any relation
+        :func:`effective_theory.relation_spec` reads, stored as its spec; a relation given by a
+        rule has 30 elements, any other its own number.
 
     Raises
     ------
@@ -122,6 +127,7 @@ class Figure7Settings:
     seeds: int = 8
     steps: int = 4000
     seed: int = 0
+    relation: str = RELATION
 
     def __post_init__(self):
         ds = [int(d) for d in self.depths]
@@ -135,6 +141,14 @@ class Figure7Settings:
         object.__setattr__(self, "seeds", check_positive_int(self.seeds, "seeds"))
         object.__setattr__(self, "steps", check_positive_int(self.steps, "steps"))
         object.__setattr__(self, "seed", check_int(self.seed, "seed", minimum=0))
+        object.__setattr__(self, "relation", relation_spec(self.relation, name="relation"))
+        relation_matrix(self.relation, self.n, name="relation")
+
+    @property
+    def n(self) -> int:
+        """Elements of the relation: its own number, or :data:`N` for a relation given by a rule."""
+        size = relation_size(self.relation)
+        return N if size is None else size
 
     @property
     def schedule(self) -> Schedule:
@@ -168,8 +182,8 @@ def goldilocks_data(settings: Figure7Settings | None = None, run: RunContext | N
     groups = seeded_configs(
         [{"model": ModelConfig(embed_dim=EMBED_DIM, depth=d, width=WIDTH, mode=MODE)} for d in ds],
         model_seeds(settings.seed, settings.seeds),
-        relation=RELATION,
-        n=N,
+        relation=settings.relation,
+        n=settings.n,
         train_fraction=TRAIN_FRACTION,
         eta_enc=ETA,
         eta_dec=ETA,
@@ -184,8 +198,8 @@ def goldilocks_data(settings: Figure7Settings | None = None, run: RunContext | N
     in_dim = 2 * EMBED_DIM if MODE == "concat" else EMBED_DIM
     means = [m for m, _ in test_stats]
     return {
-        "relation": RELATION,
-        "n": N,
+        "relation": relation_label(settings.relation),
+        "n": settings.n,
         "width": WIDTH,
         "train_fraction": TRAIN_FRACTION,
         "steps": settings.steps,

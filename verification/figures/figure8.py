@@ -33,6 +33,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from effective_theory import relation_label
 from verification.figures.phase_diagram import (
     budget_checked_row,
     check_diagram_settings,
@@ -167,7 +168,8 @@ def plot(data, out_dir) -> list[str]:
 
 def claims(settings) -> list[Claim]:
     """The predictions :func:`evaluate` checks at these settings (ids ``fig8.slope.<relation>``)."""
-    return [Claim(f"fig8.slope.{r}", CLAIM.format(rel=r)) for r in settings["relations"]]
+    labels = [relation_label(r) for r in settings["relations"]]
+    return [Claim(f"fig8.slope.{r}", CLAIM.format(rel=r)) for r in labels]
 
 
 def evaluate(data) -> list[tuple[str, dict]]:
@@ -184,7 +186,7 @@ def evaluate(data) -> list[tuple[str, dict]]:
     at = slope_point(xs)
     rows = []
     for rel in data["params"]["relations"]:
-        claim = CLAIM.format(rel=rel)
+        claim = CLAIM.format(rel=relation_label(rel))
         r, fit, _ = budget_checked_row(
             data["diagram"],
             rel,

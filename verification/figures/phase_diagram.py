@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from effective_theory import relation_label, relation_matrix, relation_size, relation_spec
 from effective_theory._checks import check_int
 from verification.designs.adaptive_columns import ColumnDesign, adaptive_columns
 from verification.designs.grid import grid_points, train_grid
@@ -106,7 +107,8 @@ class PhasePlane:
     Parameters
     ----------
     relations : sequence of str
-        Relation names (``"mod3"``, ``"greater"``, ``"bipartite"``).
+        Relation specs (:func:`effective_theory.relation_spec`: ``"mod3"``, ``"greater"``,
+        ``"karate"``, a content key).
     x_key, x_field : str
         The columns: the data's key (``"log_eta_enc"``) and the
         :class:`~verification.train_config.TrainConfig` field set to ``10**x`` (``"eta_enc"``).
@@ -119,7 +121,8 @@ class PhasePlane:
     seed : int
         Experiment seed.
     n : int
-        Elements of the relation.
+        Elements of a relation given by a rule; a relation with a size of its own (a real graph,
+        a file) has that size.
     fixed : mapping
         Further TrainConfig fields of every run (Figure 8: ``{"eta_enc": 10**log_eta_enc}``).
 
@@ -154,8 +157,9 @@ class PhasePlane:
         """The runs at ``(relation, x, y)``: replicates ``0 .. seeds - 1``, or ``replicates``."""
         reps = range(self.seeds) if replicates is None else replicates
         point = {self.x_field: 10.0**x, Y_FIELD: 10.0**y}
+        size = relation_size(relation)
         return [
-            TrainConfig(relation=relation, n=self.n, seed=s, **point, **self.fixed)
+            TrainConfig(relation=relation, n=self.n if size is None else size, seed=s, **point, **self.fixed)
             for s in model_seeds(self.seed, len(reps), start=reps.start)
         ]
 
@@ -174,7 +178,8 @@ def check_diagram_settings(settings, axes: tuple[str, ...]) -> None:
         object.__setattr__(settings, name, value)
 
     rels = settings.relations
-    put("relations", (rels,) if isinstance(rels, str) else tuple(str(r) for r in rels))
+    rels = (rels,) if isinstance(rels, str) else tuple(rels)
+    put("relations", tuple(relation_spec(r, name="relations") for r in rels))
     for name in axes:
         put(name, tuple(float(v) for v in getattr(settings, name)))
     for name in ("relations", *axes):
@@ -182,6 +187,12 @@ def check_diagram_settings(settings, axes: tuple[str, ...]) -> None:
             raise ValueError(f"{name} must not be empty")
     for name, minimum in (("seeds", 1), ("seed", 0), ("steps", 0), ("n", 2), ("eval_every", 1)):
         put(name, check_int(getattr(settings, name), name, minimum=minimum))
+    labels = [relation_label(r) for r in settings.relations]
+    if len(set(labels)) < len(labels):
+        raise ValueError(f"relations must have distinct names, got {', '.join(labels)}")
+    for r in settings.relations:
+        if relation_size(r) is None:
+            relation_matrix(r, settings.n, name="relations")
     if settings.design not in DESIGNS:
         raise ValueError(f"design must be 'grid' or 'adaptive', got {settings.design!r}")
     put("adaptive", dict(settings.adaptive))
@@ -674,7 +685,7 @@ def plot_phase_diagrams(
         curve = (
             b["curve"] if "curve" in b else curve_summary(diagram, rel, x_key=x_key, y_key=y_key, level=level)
         )
-        title = f"({chr(ord('a') + panel)}) {rel}"
+        title = f"({chr(ord('a') + panel)}) {relation_label(rel)}"
         if curve is not None:
             band = np.array(curve["band"], dtype=float)
             ax.fill_between(band[:, 0], *np.clip(band[:, 2:4].T, *ylim), color="0.5", alpha=0.25, lw=0)

@@ -14,6 +14,10 @@ import numpy as np
 
 __all__ = ["ColouredGraph"]
 
+#: graphs with at most this many half-edges are sorted by numpy (scipy's counting sort, and its
+#: import, pay off only on larger ones)
+SMALL_HALF_EDGES = 1 << 16
+
 #: ``touched=SAME`` in :meth:`ColouredGraph.subgraph`: keep the graph's own ``touched`` marks
 SAME = object()
 
@@ -53,20 +57,28 @@ class ColouredGraph:
         cached = self.__dict__.get("_half_edge_view")
         if cached is not None:
             return cached
-        # imported here: scipy.sparse takes 0.22 s to import (measured),
-        # and no module of the theory imports scipy when it is imported
-        import scipy.sparse as sp
-
         K = int(max(self.cuv.max(initial=0), self.cvu.max(initial=0))) + 1
         rows = np.concatenate([self.u, self.v])
         cols = np.concatenate([self.v, self.u])
         # >= 1: never an explicit zero
         code = np.concatenate([self.cuv * K + self.cvu, self.cvu * K + self.cuv])
-        # scipy's COO -> CSR conversion is a linear-time counting sort (pairs are unique)
-        csr = sp.csr_matrix((code, (rows, cols)), shape=(self.n, self.n))
-        indptr = csr.indptr.astype(np.int64)
+        if rows.size <= SMALL_HALF_EDGES:
+            order = np.lexsort((cols, rows))  # by owner, then by neighbour, as scipy's CSR
+            indptr = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(rows, minlength=self.n), out=indptr[1:])
+            nbr, data = cols[order], code[order]
+        else:
+            # imported here: scipy.sparse takes 0.22 s to import (measured), and no module of the
+            # theory imports scipy when it is imported; its COO -> CSR conversion is a linear-time
+            # counting sort (pairs are unique)
+            import scipy.sparse as sp
+
+            csr = sp.csr_matrix((code, (rows, cols)), shape=(self.n, self.n))
+            csr.sort_indices()
+            indptr = csr.indptr.astype(np.int64)
+            nbr, data = csr.indices.astype(np.int64), csr.data.astype(np.int64)
         owner = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(indptr))
-        view = owner, csr.indices.astype(np.int64), csr.data.astype(np.int64), indptr, K
+        view = owner, nbr, data, indptr, K
         for a in view[:4]:
             a.flags.writeable = False  # shared by every caller: computed once per graph
         self.__dict__["_half_edge_view"] = view

@@ -45,7 +45,7 @@ import time
 import numpy as np
 
 from effective_theory._hashing import mix64, ranges, row_hash, row_ids
-from effective_theory.statics.automorphisms.coloured_graph import ColouredGraph
+from effective_theory.statics.automorphisms.coloured_graph import SMALL_HALF_EDGES, ColouredGraph
 from effective_theory.statics.automorphisms.engines import encode_simple
 from effective_theory.statics.automorphisms.reductions import Factors
 
@@ -64,7 +64,12 @@ _IND = np.uint64(0xD6E8FEB86659FD93)  # individualisation salt (one per search l
 
 
 def _components(g: ColouredGraph):
-    """Component label of every vertex and the number of components (weak for digraphs)."""
+    """Component label of every vertex and the number of components (weak for digraphs).
+
+    Components are numbered in the order of their smallest vertex (as scipy numbers them).
+    """
+    if g.num_pairs <= SMALL_HALF_EDGES:
+        return _small_components(g.n, g.u, g.v)
     # imported here: scipy.sparse.csgraph takes 0.30 s to import (measured), and no module of the
     # theory imports scipy when it is imported
     import scipy.sparse as sp
@@ -73,6 +78,22 @@ def _components(g: ColouredGraph):
     A = sp.csr_matrix((np.ones(g.num_pairs, dtype=np.int8), (g.u, g.v)), shape=(g.n, g.n))
     ncomp, label = connected_components(A, directed=False)
     return ncomp, label.astype(np.int64)
+
+
+def _small_components(n: int, u: np.ndarray, v: np.ndarray):
+    """``(count, label)`` of the components of a small graph, by minimum-label propagation with
+    pointer jumping (numpy only), numbered in the order of their smallest vertex."""
+    low = np.arange(n, dtype=np.int64)
+    while True:
+        nxt = low.copy()
+        np.minimum.at(nxt, u, low[v])
+        np.minimum.at(nxt, v, low[u])
+        nxt = nxt[nxt]
+        if np.array_equal(nxt, low):
+            break
+        low = nxt
+    roots, label = np.unique(low, return_inverse=True)
+    return int(roots.size), label.reshape(-1).astype(np.int64)
 
 
 class _Sorted:

@@ -20,6 +20,7 @@ from verification.figures.phase_diagram import (
     data_from_csv,
     grid_diagram,
 )
+from verification.figures.registry import FIGURES
 from verification.phases import classify_phase
 from verification.train_config import Schedule
 
@@ -90,6 +91,12 @@ def test_bad_design_arguments():
         Figure8Settings(adaptive={"precision": 0.0}, design="adaptive")
     with pytest.raises(ValueError, match="log_eta_enc"):
         Figure5Settings(log_eta_enc=[])
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        Figure5Settings(optimizer="rmsprop")
+    with pytest.raises(ValueError, match="ratio_at must lie within log_eta_enc's range"):
+        Figure5Settings(ratio_at=0.0)  # the quick columns are 1e-4 .. 10^-2.5
+    with pytest.raises(TypeError, match="ratio_at must be a number"):
+        Figure5Settings(ratio_at="-3")
 
 
 def test_settings_store_tuples():
@@ -206,7 +213,6 @@ def test_data_from_csv_gives_the_checks_of_the_data(tmp_path):
 
 def test_committed_full_tier_runs_are_complete():
     """docs/img's full-tier CSVs hold every run of Figures 5 and 8 (the counts the findings state)."""
-    from verification.figures.registry import FIGURES
 
     for key, path, runs, model_steps in (
         ("fig5", "docs/img/figure5-full.csv", 222, 10_405_100),
@@ -230,6 +236,25 @@ def test_figure5_rows_read_the_curved_boundary_where_declared():
     truth = -1.5 + 0.25 + 0.67 * 0.25**2 + 3.0  # y0(-3) + 3
     assert abs(ratio["statistics"]["estimate"] - truth) < 0.3
     assert figure5.SAME_CLAIM in rows
+    moved = dict(figure5.evaluate({"params": {**settings, "ratio_at": -3.5}, "diagram": diagram}))
+    ratio = moved[figure5.RATIO_CLAIM.format(rel="mod3")]
+    assert "eta_enc = 10^-3.5" in ratio["theory"]
+    truth = -1.5 - 0.25 + 0.67 * 0.25**2 + 3.5  # y0(-3.5) + 3.5 of the same curve
+    assert abs(ratio["statistics"]["estimate"] - truth) < 0.3
+
+
+def test_gradient_descent_arm_trains_with_plain_gradient_descent():
+    """Figure 5's gradient-descent arm runs every point with optimizer "sgd", Adam's arm with "adam"
+    (the default TrainConfig, so its runs keep their cache keys)."""
+    from verification.figures.phase_diagram import PhasePlane
+    from verification.train_config import TrainConfig
+
+    gd = FIGURES["fig5-gd"].settings("quick")
+    assert gd["optimizer"] == "sgd" and gd["log_eta_enc"][0] <= gd["ratio_at"] <= gd["log_eta_enc"][-1]
+    assert FIGURES["fig5"].settings("quick")["optimizer"] == "adam"
+    plane = PhasePlane(["mod3"], "log_eta_enc", "eta_enc", [-3.0], [-2.0], fixed={"optimizer": "adam"})
+    [cfg] = plane.configs("mod3", -3.0, -2.0)
+    assert cfg == TrainConfig(relation="mod3", n=30, seed=cfg.seed, eta_enc=1e-3, eta_dec=1e-2)
 
 
 def test_plot_draws_the_curved_fit(tmp_path):
