@@ -201,8 +201,8 @@ def test_the_archive_readme_counts_each_file_s_runs():
 
 
 def test_the_figure6_counts_quoted_in_the_findings_are_the_archive_s():
-    """docs/findings.md quotes Figure 6's full-tier counts under its stated setting; they are the
-    archive's (generalized = Table IV generalization or grokking)."""
+    """docs/findings.md and the README quote Figure 6's full-tier counts under its stated setting;
+    they are the archive's (generalized = Table IV generalization or grokking)."""
     import re
 
     from verification.archive.records import read_archive_file
@@ -222,3 +222,8 @@ def test_the_figure6_counts_quoted_in_the_findings_are_the_archive_s():
     for (ratio, k, n), scale in zip(pairs, scales):
         assert counts[(float(ratio), scale)] == (int(k), int(n)), (ratio, scale)
     assert all(k == 0 for (ratio, scale), (k, n) in counts.items() if scale == 2.0)
+    readme = " ".join((root / "README.md").read_text().split())
+    k, n, ratio = re.search(
+        r"(\d+) of (\d+) runs generalize at eta_dec/eta_enc = (\d+) and init scale 0\.5", readme
+    ).groups()
+    assert counts[(float(ratio), 0.5)] == (int(k), int(n))  # the README's headline count too
