@@ -38,34 +38,34 @@ FINDINGS = {
         "mean min(p, 1-p) of the exact posterior = 0.2102 at fraction 0.1 (range 0.210-0.330)"
     ),
     ("quick", "fig6.bound.uniform-init"): (
-        "mod3, eta_enc 1e-3, 3000 steps, 12 seeds, sigma_a/sigma_c = 1: ratio 1 generalizes 12/12 against"
-        " the bound 0.392 (exact binomial p = 1.3e-5); ratio 0.1: 12/12 vs 0.732; ratio 10: 6/12 vs 0.140"
+        "sigma_a/sigma_c = 1: ratio 1 generalizes 12/12 against the bound 0.392; ratio 0.1: 12/12 vs "
+        "0.732; ratio 10: 6/12 vs 0.140; worst 1 [0.779, 1], p 3.9e-05 raw"
     ),
     ("quick", "fig6.bound-measured-k.uniform-init"): (
-        "K measured at initialisation 0.43/0.135/0.045 at ratios 0.1/1/10 gives bounds 0.257/0.086/0.028, "
-        "against 12/12, 12/12 and 6/12 generalizing"
+        "K measured at initialisation 0.427/0.135/0.0448 at ratios 0.1/1/10 gives bounds "
+        "0.257/0.086/0.028, against 12/12, 12/12 and 6/12 generalizing"
     ),
     ("quick", "fig6.bound-measured-widths.uniform-init"): (
         "sigma_a/sigma_c measured on the networks at initialisation (decoder Jacobian RMS over repon RMS)"
-        " is 0.045 +- 0.012, so the bound is lower still (0.020 at ratio 1) against 12/12 generalizing"
+        " is 0.05, so the bound is lower still (0.020 at ratio 1) against 12/12 generalizing"
     ),
     ("quick", "fig5.ratio.greater.gradient-descent"): (
-        "plain gradient descent, 4000 steps: every greater-than run at eta_enc = 0.1 generalizes up to "
-        "eta_dec = 10^0.5 (ratio 31.6, the decoder's stability limit); the curved boundary read at "
-        "eta_enc = 0.1 gives log10 r* 13.5 [3.58, inf] against <= 1.5, p 0.00048 raw (its lower end "
-        "extrapolates the fitted curve beyond the stable decoder rates)"
+        "plain gradient descent: log10 r* read on the curved boundary at eta_enc = 10^-1 is 13.5 "
+        "[3.58, inf] against <= 1.5, p 0.00048 raw; every greater-than run of that column generalizes up "
+        "to the decoder's stability limit, and the interval's lower end extrapolates the fitted curve "
+        "beyond it (docs/findings.md)"
     ),
     ("quick", "fig6b.p-matrix.sgd.normal"): (
-        "measured 0.19/0.09/0.03 vs predicted 1.00/1.00/1.00 (sigma_a/sigma_c ~ 20 from the saturated "
+        "measured 0.18/0.10/0.03 vs predicted 1.00/1.00/1.00 (sigma_a/sigma_c from the saturated "
         "N(0,1) decoder)"
     ),
-    ("quick", "fig6b.p-eq12.sgd.normal"): "measured 0.19/0.09/0.03 vs Eq. 12 0.93/0.78/0.47",
+    ("quick", "fig6b.p-eq12.sgd.normal"): "measured 0.18/0.10/0.03 vs Eq. 12 0.93/0.78/0.47",
     ("quick", "fig6b.p-matrix.adam.normal"): "measured 0.05/0.03/0.02 vs predicted 1.00/1.00/1.00",
     ("quick", "fig6b.p-eq12.adam.normal"): "measured 0.05/0.03/0.02 vs Eq. 12 0.85/0.68/0.33",
     ("quick", "fig6b.p-matrix.adam.uniform"): "measured 0.26/0.11/0.08 vs predicted 0.94/0.35/0.05",
     ("quick", "fig6b.theorem1"): (
-        "48 runs: generalized & collided 0, generalized only 24, collided only 0, neither 24: runs "
-        "generalize (test accuracy > 0.9) with 25% of their same-class pairs collided on average"
+        "generalized & collided 0, generalized only 24, collided only 0, neither 24: runs generalize "
+        "(test accuracy > 0.9) with 0.25 of their same-class pairs collided on average"
     ),
     # the full tier (geneft reproduce --full, seed 0; docs/results.md gives each figure's run)
     ("full", "fig8.slope.mod3"): (
@@ -234,6 +234,26 @@ def test_findings_name_declared_claims():
         for claim in fig.claim_list(fig.settings(tier))
     }
     assert set(FINDINGS) <= declared, sorted(set(FINDINGS) - declared)
+
+
+def test_quick_findings_quote_the_committed_report():
+    """Every number in a quick-tier finding is one the committed quick report prints for that row
+    (``docs/img/report-quick.json``, from ``geneft reproduce --quick``), so no finding's value is
+    typed apart from the results it describes."""
+    import json
+    import re
+    from pathlib import Path
+
+    report = Path(__file__).resolve().parents[2] / "docs" / "img" / "report-quick.json"
+    rows = {r["claim_id"]: r for r in json.loads(report.read_text())["rows"]}
+    number = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+    for (tier, claim_id), why in FINDINGS.items():
+        if tier != "quick":
+            continue
+        r = rows[claim_id]
+        assert r["verdict"] == "fails", claim_id
+        printed = " ".join(str(r[k]) for k in ("prediction", "theory", "measured", "test", "p"))
+        assert [n for n in number.findall(why) if n not in printed] == [], claim_id
 
 
 @pytest.mark.parametrize("key, claim_id", _params("quick"))
