@@ -147,6 +147,14 @@ def test_the_full_tiers():
     assert len(d["relations"]) >= 8 and d["log_eta_enc"] == -3.0 and d["design"] == "adaptive"
     for rel in d["relations"]:  # a test accuracy above 0.9 must say more than the majority label
         assert guess_accuracy(relation_statics(rel, 30)) <= 0.8
+    # the adaptive designs cost at most 1/8 (statics) and 1/2 (dynamics, one short column a relation)
+    # of the dense designs they replace, even if no run stops early
+    extra = [
+        (r, m) for r in s["size_relations"] for m in s["sizes"] if not (m == s["n"] and r in s["relations"])
+    ]
+    searches = len(s["relations"]) + len(extra)
+    assert searches * s["max_runs"] <= searches * s["dense_runs_per_relation"] / 8
+    assert d["adaptive"]["max_runs"] <= len(d["relations"]) * d["adaptive"]["dense_runs_per_relation"] / 2
 
 
 def test_baselines():
