@@ -100,6 +100,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "verification.figures.figure7",
         "verification.figures.figure8",
         "verification.figures.relation_study",
+        "verification.figures.universality_statics",
+        "verification.figures.universality_dynamics",
     ),
     # the one registry of the results (and the namespace re-exporting it)
     "figure_registry": ("verification.figures.registry", "verification.figures"),

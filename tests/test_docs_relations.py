@@ -41,3 +41,21 @@ def test_the_study_defaults_are_the_code_s():
     assert f"starting from {WORDS[s.initial_points]} fractions spread over `[4/n^2, {MAX_FRACTION:g}]`" in DOC
     assert f"{WORDS[s.seeds]} seeds each, until the interval is narrower than {s.precision:g} decades" in DOC
     assert f"{WORDS[s.max_rounds]} rounds or {s.max_runs} runs" in DOC
+
+
+def test_the_universality_studies_are_the_registry_s():
+    from verification.figures import universality_statics as us
+    from verification.figures.registry import FIGURES
+    from verification.verdicts import MARGINS
+
+    for key, module in (
+        ("univ-statics", us.__name__),
+        ("univ-dynamics", "verification.figures.universality_dynamics"),
+    ):
+        fig = FIGURES[key]
+        assert fig.module == module
+        assert f"geneft figure {fig.number} --quick --out results/" in DOC
+        assert f"`{module.replace('.', '/')}.py`" in DOC
+    assert "geneft figure u1 --full --out results/" in DOC
+    assert "within a factor 1.5" in DOC and round(10**us.SCATTER_MAX, 12) == 1.5
+    assert "within half a decade" in DOC and MARGINS["same_ratio"] == 0.5

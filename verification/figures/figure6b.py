@@ -65,6 +65,7 @@ from verification.figures._common import (
     seeded_configs,
     write_csv,
 )
+from verification.figures._common import place_labels as _place_labels
 from verification.mechanism.initial_quantities import initial_quantities
 from verification.mechanism.repon_geometry import (
     COLLISION_FRACTION,
@@ -386,67 +387,6 @@ def cost(data: dict) -> dict:
     """Runs and model-steps of this dense design (every point's runs, each trained for its whole
     ``steps``: no early stop), for the report (:func:`~verification.figures._common.dense_cost`)."""
     return dense_cost(sum(len(p["runs"]) for p in data["points"]), data["steps"])
-
-
-#: where a point's label may go, in units of the label's height (x: 0.7 right of the point, or
-#: its width plus 0.7 to the left; y: of the label's baseline), nearest first
-_LABEL_SLOTS = [(sx, sy) for k in range(5) for sy in (0.6 + 1.2 * k, -1.4 - 1.2 * k) for sx in (1, -1)]
-
-#: a label farther than this from its point's height (in label heights) gets a leader line
-_LEADER_FROM = 2.0
-
-
-def _place_labels(ax, items, fontsize, bars=()):
-    """Annotate each ``(x, y, text)`` of ``ax`` beside its point, in the first slot of
-    :data:`_LABEL_SLOTS` whose box lies inside the axes and overlaps no label placed before it,
-    no other point and no error bar of ``bars`` (boxes ``(x0, y0, x1, y1)`` in data coordinates;
-    the least overlapping slot when none is free, a box's area outside the axes counting ten
-    times), so that labels of crowded points stay legible."""
-    fig = ax.figure
-    box = ax.get_position()
-    width_pt = box.width * fig.get_figwidth() * 72
-    height_pt = box.height * fig.get_figheight() * 72
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-
-    def to_pt(x, y):
-        return (x - x0) / (x1 - x0) * width_pt, (y - y0) / (y1 - y0) * height_pt
-
-    points = [to_pt(x, y) for x, y, _ in items]
-    marker = 3.5  # half the side of a marker's box, in points
-    taken = [(px - marker, py - marker, px + marker, py + marker) for px, py in points]
-    for bx0, by0, bx1, by1 in bars:  # an error bar's line, widened to its caps (3 points each side)
-        (qx0, qy0), (qx1, qy1) = to_pt(bx0, by0), to_pt(bx1, by1)
-        taken.append((qx0 - 3.0, qy0 - 3.0, qx1 + 3.0, qy1 + 3.0))
-
-    def overlap(a, b):
-        w = min(a[2], b[2]) - max(a[0], b[0])
-        h = min(a[3], b[3]) - max(a[1], b[1])
-        return max(w, 0.0) * max(h, 0.0)
-
-    frame = (0.0, 0.0, width_pt, height_pt)
-
-    h = float(fontsize)
-    for (x, y, text), (px, py), own in zip(items, points, list(taken)):
-        w = 0.6 * fontsize * len(text)
-        best = None
-        for sx, sy in _LABEL_SLOTS:
-            dx = 0.7 * h if sx > 0 else -w - 0.7 * h
-            dy = sy * h
-            cand = (px + dx, py + dy, px + dx + w, py + dy + h)
-            outside = w * h - overlap(cand, frame)
-            cost = sum(overlap(cand, t) for t in taken if t is not own) + 10.0 * outside
-            if best is None or cost < best[0]:
-                best = (cost, dx, dy, cand)
-            if cost == 0:
-                break
-        _, dx, dy, cand = best
-        taken.append(cand)
-        leader = {}
-        if abs(dy) > _LEADER_FROM * h:
-            leader = {
-                "arrowprops": {"arrowstyle": "-", "color": "0.5", "lw": 0.5, "shrinkA": 0, "shrinkB": 2}
-            }
-        ax.annotate(text, (x, y), textcoords="offset points", xytext=(dx, dy), fontsize=fontsize, **leader)
 
 
 #: colours of the optimizers and markers of the initialisations in the plot

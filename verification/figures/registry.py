@@ -13,7 +13,7 @@ figure's data, plot or checks are first needed.
 Examples
 --------
 >>> [f.number for f in FIGURES.values()]
-['table2', '2', '3', '4', '5', '6', '6-uniform', '6-gd', '7', '8', '6b']
+['table2', '2', '3', '4', '5', '5-gd', '6', '6-uniform', '6-gd', '7', '8', 'u1', 'u2', '6b']
 >>> FIGURES["fig7"].settings("full")["steps"]
 100000
 >>> FIGURES["fig7"].settings("full", seed=2)["seed"]  # --seed is added to the tier's seed
@@ -498,6 +498,96 @@ _FIG3_SEQUENTIAL = {
 }
 
 
+#: the statics universality study (:mod:`verification.figures.universality_statics`).  Quick: six
+#: relations at n = 30 spanning the catalogue's p_c (two of equal b: greater-than and the grid
+#: order) and the size law of two relations at n = 15 and 30, Figure 3's quick budget of 3,000
+#: steps, two seeds a fraction (under two minutes on one core).  Full: every catalogue relation
+#: (each at n = 30, or at its own size), the size law of the paper's relations at n = 30, 60 and
+#: 120, Figure 3's full budget of 2 * 10^4 steps, three seeds a fraction, the search stopping at
+#: an interval narrower than 0.2 decades or 24 runs; the dense design it is compared with is
+#: Figure 3's full grid, 10 fractions x 20 seeds a relation.
+_UNIV_STATICS_QUICK = {
+    "relations": ["bipartite-5-25", "bipartite", "mod3", "mod5", "grid-5x6", "greater"],
+    "size_relations": ["mod3", "bipartite"],
+    "sizes": [15, 30],
+    "n": 30,
+    "alpha": 0.9,
+    "steps": 3_000,
+    "seeds": 2,
+    "initial_points": 3,
+    "precision": 0.3,
+    "resolution": 0.025,
+    "max_rounds": 5,
+    "max_runs": 16,
+    "dense_runs_per_relation": 200,
+    "seed": 0,
+}
+#: every entry of effective_theory.statics.relation_catalogue.CATALOGUE (a test checks the list)
+_CATALOGUE_NAMES = [
+    "mod3", "mod5", "greater", "bipartite", "mod2", "mod6", "mod10", "mod15", "classes-5-10-15",
+    "classes-2-4-8-16", "bipartite-10-20", "bipartite-5-25", "grid-5x6", "divides", "tree-ancestor",
+    "tree-parent", "cyclic-successor", "ring", "coprime", "gnp-half", "regular-4", "karate",
+    "florentine", "davis", "lesmis", "wordnet-cheese",
+]  # fmt: skip
+_UNIV_STATICS_FULL = {
+    **_UNIV_STATICS_QUICK,
+    "relations": _CATALOGUE_NAMES,
+    "size_relations": ["mod3", "greater", "bipartite"],
+    "sizes": [30, 60, 120],
+    "steps": 20_000,
+    "seeds": 3,
+    "initial_points": 4,
+    "precision": 0.2,
+    "max_rounds": 6,
+    "max_runs": 24,
+    "seed": 1,
+}
+
+#: the dynamics universality study (:mod:`verification.figures.universality_dynamics`): one column
+#: per relation at Table III's eta_enc = 1e-3, decoder rates 1e-4 .. 0.1 (Figure 5's range at that
+#: column), the rows chosen by the adaptive design, two seeds a row.  The relations are ones a
+#: network can generalize at Table III's training fraction 0.75 and whose majority label is right
+#: for at most 80 % of the pairs (else a test accuracy above Table IV's 0.9 says nothing).  The
+#: dense design it is compared with is a Figure 5 column: 13 rates a quarter decade apart, 3 seeds.
+_UNIV_DYNAMICS_QUICK = {
+    "relations": ["mod3", "greater", "classes-5-10-15", "bipartite-5-25"],
+    "log_eta_enc": -3.0,
+    "log_eta_dec": [-4.0, -1.0],
+    "seeds": 2,
+    "steps": 3_000,
+    "n": 30,
+    "eval_every": 10,
+    "design": "adaptive",
+    "adaptive": {
+        "initial_points": 3,
+        "precision": 0.5,
+        "resolution": 0.125,
+        "max_rounds": 4,
+        "max_runs": 4 * 16,
+        "dense_runs_per_relation": 13 * 3,
+    },
+    "seed": 0,
+}
+_UNIV_DYNAMICS_FULL = {
+    **_UNIV_DYNAMICS_QUICK,
+    "relations": [
+        "mod2",
+        "mod3",
+        "mod5",
+        "greater",
+        "bipartite",
+        "classes-5-10-15",
+        "classes-2-4-8-16",
+        "bipartite-10-20",
+        "bipartite-5-25",
+        "grid-5x6",
+    ],  # fmt: skip
+    "steps": 100_000,
+    "adaptive": {**_UNIV_DYNAMICS_QUICK["adaptive"], "max_runs": 10 * 16},
+    "seed": 1,
+}
+
+
 def _fig6_tiers(**changes) -> dict:
     """Figure 6's tier settings with ``changes`` (an arm's initialisation, optimizer, rate)."""
     quick = {
@@ -822,6 +912,45 @@ FIGURES: Mapping[str, Figure] = MappingProxyType(
                 caption="Phases over the decoder weight decay and learning rate at fixed eta_enc; the "
                 "dashed line is a weight-decay-independent boundary.",
                 conditions=_CONDITIONS["fig8"],
+            ),
+            Figure(
+                key="univ-statics",
+                number="u1",
+                title="Universality of the statics: the critical training fraction across relations (Eq. 4)",
+                source="Sec. III, Eq. 4",
+                module="verification.figures.universality_statics",
+                data="statics_universality_data",
+                settings_type="StaticsUniversalitySettings",
+                tables="tables",
+                trains=True,
+                tiers={"quick": _UNIV_STATICS_QUICK, "full": _UNIV_STATICS_FULL},
+                caption="The measured critical training fraction (where the accuracy over all pairs, read "
+                "as an inferable fraction through Eq. 5, exceeds alpha = 0.9 with probability 1/2) against "
+                "Eq. (4)'s p_c for every relation, and at several n for the size law.",
+                conditions="Not a figure of the paper: the toolkit's test of Eq. (4) across relations.  The "
+                "paper's stated setting for the network: Table III (embedding dimension 2, learning rate "
+                "1e-3, the decoder of depth 3 and width 50).  " + _ASSUMED + "; the level read as an "
+                "inferable fraction (f_acc - q)/(1 - q) with q = max(p_*, 1 - p_*) (p_* a relation's "
+                "density outside Table I), the relations, the budgets and the adaptive search.",
+            ),
+            Figure(
+                key="univ-dynamics",
+                number="u2",
+                title="Universality of the dynamics: the critical rate ratio across relations (Eq. 12)",
+                source="Eq. 12, Sec. IV",
+                module="verification.figures.universality_dynamics",
+                data="dynamics_universality_data",
+                settings_type="DynamicsUniversalitySettings",
+                tables="tables",
+                trains=True,
+                tiers={"quick": _UNIV_DYNAMICS_QUICK, "full": _UNIV_DYNAMICS_FULL},
+                caption="Each relation's phase-diagram column at eta_enc = 1e-3: the runs by phase and the "
+                "fitted boundary eta_dec*, whose ratio to eta_enc Eq. (12) makes the same for every task.",
+                conditions="Not a figure of the paper: the toolkit's test of Eq. (12)'s task independence "
+                "across relations.  The paper's stated setting: Table III apart from the decoder rate "
+                "scanned, eta_enc = 1e-3 (Table III), 10^5 steps (Table IV).  "
+                + _ASSUMED
+                + "; the relations, the rate range and the adaptive design.",
             ),
             Figure(
                 key="fig6b",

@@ -16,6 +16,12 @@ catalogue entry, a graph file) puts a user's relation through the statics of [1]
   the model of Figures 5 and 8's columns).  The same is fitted to the held-out accuracy (the test
   pairs alone).
 
+A third measure is fitted to the same runs: the accuracy over all pairs read as an inferable
+fraction, ``(f_acc - q) / (1 - q)`` with ``q = max(p_*, 1 - p_*)`` the accuracy Eq. (5) credits
+to guessing (:func:`reach_level`), whose critical fraction is the measured counterpart of Eq. (4)'s
+``p_c`` (defined where the inferable fraction is ``alpha``) also for a relation whose majority
+label alone is right more often than ``alpha``.
+
 The fractions are chosen round by round where the boundary is uncertain: the rules of a phase
 diagram's column (:func:`verification.designs.adaptive_columns.column_next_points`: bisection of
 the profile interval, a step outward while all runs agree), starting from ``initial_points``
@@ -23,7 +29,9 @@ fractions spread evenly in ``log10 p`` over the allowed range, ``seeds`` runs ea
 interval is narrower than ``precision`` decades, ``max_rounds`` rounds or ``max_runs`` runs.  The
 model seeds are those of :func:`~verification.figures._common.model_seeds` (the same seed at
 every fraction: initialisation and split).  The defaults train a few dozen runs of Figure 3's
-quick budget: minutes at ``n = 30`` on one core.
+quick budget: minutes at ``n = 30`` on one core.  :func:`search_critical_fractions` runs the
+same search for several relations (and sizes) side by side, their runs of a round trained together:
+the universality study (:mod:`verification.figures.universality_statics`) is built on it.
 
 References
 ----------
@@ -48,7 +56,15 @@ from verification.runtime.context import RunContext
 from verification.statistics import fit_column
 from verification.train_config import Schedule, TrainConfig
 
-__all__ = ["StudySettings", "relation_study", "format_study"]
+__all__ = [
+    "StudySettings",
+    "MEASURES",
+    "guess_accuracy",
+    "reach_level",
+    "search_critical_fractions",
+    "relation_study",
+    "format_study",
+]
 
 #: interval level of the measured critical fractions
 LEVEL = 0.95
@@ -160,6 +176,213 @@ def _fit(y, reached, what: str, precision: float) -> dict:
     }
 
 
+#: what a run must exceed ``alpha`` in, for its critical fraction: ``{measure: words}``
+MEASURES = {
+    "full": "accuracy over all pairs",
+    "test": "held-out accuracy",
+    "inferable": "inferable fraction (accuracy over all pairs corrected for guessing)",
+}
+
+
+def guess_accuracy(statics) -> float:
+    """``q = max(p_*, 1 - p_*)``: the accuracy Eq. (5) credits to guessing a pair not inferred
+    (``statics`` a :class:`~effective_theory.RelationStatics` or its dict)."""
+    ps = statics["p_star"] if isinstance(statics, dict) else statics.p_star
+    return max(float(ps), 1.0 - float(ps))
+
+
+def reach_level(measure: str, alpha: float, q: float) -> float:
+    """The accuracy a run must exceed for ``measure`` to exceed ``alpha``.
+
+    ``"full"`` and ``"test"``: ``alpha`` itself.  ``"inferable"``: Eq. (5) reads an accuracy
+    ``f_acc = q + (1 - q) f`` over all pairs as an inferable fraction ``f = (f_acc - q) / (1 - q)``
+    (``q`` from :func:`guess_accuracy`), which exceeds ``alpha`` when ``f_acc > q + alpha (1 - q)``:
+    the measured counterpart of Eq. (4)'s ``p_c``, defined where ``f = alpha``, for a relation whose
+    majority label alone is right more often than ``alpha`` too.
+
+    Examples
+    --------
+    >>> reach_level("full", 0.9, 2 / 3), round(reach_level("inferable", 0.9, 2 / 3), 4)
+    (0.9, 0.9667)
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {list(MEASURES)}, got {measure!r}")
+    return float(alpha) if measure != "inferable" else float(q + alpha * (1.0 - q))
+
+
+class _Search:
+    """The search of one relation at one size: its statics, design, runs and next fractions."""
+
+    def __init__(self, relation, n, settings: StudySettings, measure: str):
+        self.spec = relation_spec(relation, name="relations")
+        own = relation_size(self.spec)
+        self.n = (settings.n if n is None else n) if own is None else own
+        self.statics = relation_statics(self.spec, None if own is not None else self.n, alpha=settings.alpha)
+        self.q = guess_accuracy(self.statics)
+        self.level = reach_level(measure, settings.alpha, self.q)
+        self.y_range = _y_range(self.n)
+        self.design = ColumnDesign(
+            y_range=self.y_range,
+            seeds=settings.seeds,
+            initial_points=settings.initial_points,
+            precision=settings.precision,
+            resolution=settings.resolution,
+            max_rounds=settings.max_rounds,
+            max_runs=settings.max_runs,
+        )
+        self.measure = measure
+        self.todo, self.used, self.rounds, self.finished = self.design.initial_rows(), {}, [], None
+        self.runs = {"fraction": [], "y": [], "full_acc": [], "test_acc": [], "steps_run": []}
+
+    def next_points(self, seeds: int) -> list[tuple[float, int]]:
+        """This round's ``(y, first replicate)`` within the budget (none: the search is over)."""
+        fit_in = int(self.design.runs_left(len(self.runs["y"])) // seeds)
+        if fit_in < 1:
+            self.finished = "budget exhausted"
+            return []
+        points = []
+        for y in self.todo[:fit_in]:
+            points.append((y, self.used.get(y, 0)))
+            self.used[y] = self.used.get(y, 0) + seeds
+        return points
+
+    def configs(self, y: float, start: int, settings: StudySettings) -> list[TrainConfig]:
+        """The runs at ``y = -log10(fraction)``: replicates ``start .. start + seeds - 1``."""
+        return [
+            TrainConfig(relation=self.spec, n=self.n, train_fraction=10.0**-y, seed=m, split_seed=m)
+            for m in model_seeds(settings.seed, settings.seeds, start=start)
+        ]
+
+    def add(self, points, results, settings: StudySettings) -> None:
+        """Record a round's runs and choose the next fractions (or why the search is over)."""
+        for (y, _), res in zip(points, results):
+            self.runs["fraction"] += [10.0**-y] * len(res)
+            self.runs["y"] += [y] * len(res)
+            self.runs["full_acc"] += res.full_acc.astype(float).tolist()
+            self.runs["test_acc"] += res.test_acc.astype(float).tolist()
+            self.runs["steps_run"] += res.steps_run.astype(int).tolist()
+        self.rounds.append({"fractions": [10.0**-y for y, _ in points], "runs": sum(len(x) for x in results)})
+        acc = self.runs["test_acc" if self.measure == "test" else "full_acc"]
+        why, self.todo = column_next_points(
+            self.runs["y"],
+            [a > self.level for a in acc],
+            y_range=self.y_range,
+            precision=settings.precision,
+            resolution=settings.resolution,
+            edge_runs=3 * settings.seeds,
+        )
+        self.finished = why
+
+    def result(self, settings: StudySettings) -> dict:
+        alpha, precision, runs = settings.alpha, settings.precision, self.runs
+        inferable = reach_level("inferable", alpha, self.q)
+        measured = {
+            "full": _fit(runs["y"], [a > alpha for a in runs["full_acc"]], MEASURES["full"], precision),
+            "test": _fit(runs["y"], [a > alpha for a in runs["test_acc"]], MEASURES["test"], precision),
+            "inferable": _fit(
+                runs["y"], [a > inferable for a in runs["full_acc"]], MEASURES["inferable"], precision
+            ),
+        }
+        full, statics = measured["full"], self.statics
+        ratio = {
+            name: {
+                "value": full["fraction"] / predicted,
+                "interval": [v / predicted for v in full["interval"]],
+            }
+            for name, predicted in (("p_ub", statics.p_ub), ("p_c", statics.p_c))
+            if predicted > 0
+        }
+        return {
+            "relation": relation_label(self.spec),
+            "spec": self.spec,
+            "n": self.n,
+            "settings": asdict(settings),
+            "statics": statics.to_dict(),
+            "q": self.q,
+            "search": self.measure,
+            "measured": measured,
+            "ratio": ratio,
+            "runs": {k: v for k, v in runs.items() if k != "y"},
+            "rounds": self.rounds,
+            "model_steps": int(sum(runs["steps_run"])),
+            "finished": self.finished or "budget exhausted",
+        }
+
+
+def _is_sized(item) -> bool:
+    """Whether ``item`` is a pair ``(relation, n)`` (not a relation given as a tuple of rows)."""
+    return (
+        isinstance(item, tuple)
+        and len(item) == 2
+        and (item[1] is None or (isinstance(item[1], numbers.Integral) and not isinstance(item[1], bool)))
+    )
+
+
+def search_critical_fractions(
+    relations, settings: StudySettings | None = None, run: RunContext | None = None, *, measure="full"
+) -> list[dict]:
+    """The critical training fraction of several relations, searched side by side.
+
+    Each relation's fractions are chosen round by round as :func:`relation_study` chooses them;
+    the rounds of all relations go together, and the runs of a round train in one call of the
+    trainer (:func:`~verification.designs.grid.train_grid`) per accuracy level that stops a run
+    early (:func:`reach_level`: one call when every relation has the same), so relations of one
+    size share batched ensembles, and with a cache in ``run`` a finished round's chunks are kept
+    and an interrupted search resumes.  A run stops early once its training and held-out
+    accuracies both exceed its relation's level, which settles that its measure exceeds
+    ``alpha``.
+
+    Parameters
+    ----------
+    relations : sequence
+        Each a relation (anything :func:`effective_theory.relation_spec` reads) or a pair
+        ``(relation, n)``: a relation given by a rule is built at ``n`` (default
+        ``settings.n``); one with a size of its own keeps it.
+    settings : StudySettings, optional
+        The search's rules and budget, per relation.
+    run : RunContext, optional
+    measure : {"full", "test", "inferable"}
+        Whose critical fraction the search locates (:data:`MEASURES`); all three are fitted to
+        the same runs.
+
+    Returns
+    -------
+    list of dict
+        Per relation, in the order given, :func:`relation_study`'s result plus ``n``, ``q``
+        (:func:`guess_accuracy`), ``search`` (``measure``) and ``measured["inferable"]``.
+    """
+    settings = StudySettings() if settings is None else settings
+    run = RunContext() if run is None else run
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {list(MEASURES)}, got {measure!r}")
+    pairs = [r if _is_sized(r) else (r, None) for r in relations]
+    searches = [_Search(rel, n, settings, measure) for rel, n in pairs]
+    for r in range(settings.max_rounds):
+        todo = [(s, s.next_points(settings.seeds)) for s in searches if s.finished is None]
+        todo = [(s, points) for s, points in todo if points]
+        if not todo:
+            break
+        levels = sorted({s.level for s, _ in todo})
+        trained, searcher = {}, {k: s for k, (s, _) in enumerate(todo)}
+        for level in levels:
+            batch = [
+                (k, y, start) for k, (s, points) in enumerate(todo) if s.level == level for y, start in points
+            ]
+
+            def configs_at(point, searcher=searcher):
+                k, y, start = point
+                return searcher[k].configs(y, start, settings)
+
+            schedule = Schedule(steps=settings.steps, eval_every=50, threshold=level, early_stop=True)
+            part = "" if len(levels) == 1 else f", accuracy level {level:.4g}"
+            results = train_grid(batch, configs_at, schedule, run, desc=f"study round {r + 1}{part}")
+            for (k, _, _), res in zip(batch, results):
+                trained.setdefault(k, []).append(res)
+        for k, (s, points) in enumerate(todo):
+            s.add(points, trained[k], settings)
+    return [s.result(settings) for s in searches]
+
+
 def relation_study(relation, settings: StudySettings | None = None, run: RunContext | None = None) -> dict:
     """Predicted against measured critical training fraction of one relation.
 
@@ -176,91 +399,15 @@ def relation_study(relation, settings: StudySettings | None = None, run: RunCont
     dict
         ``relation`` (its label), ``spec``, ``settings``, ``statics``
         (:class:`~effective_theory.RelationStatics` as a dict), ``measured`` (``full``: accuracy
-        over all pairs, ``test``: held-out accuracy; each ``fraction``, ``interval``,
+        over all pairs, ``test``: held-out accuracy, ``inferable``: the accuracy over all pairs
+        read as an inferable fraction, :func:`reach_level`; each ``fraction``, ``interval``,
         ``log10_width``, ``reached``, ``runs``), ``ratio`` (measured over predicted ``p_ub`` and
         ``p_c``, with intervals), ``runs`` (``fraction``, ``full_acc``, ``test_acc``,
         ``steps_run`` of each), ``rounds``, ``model_steps`` and ``finished`` (why the search
-        stopped).
+        stopped); the fractions are searched for the accuracy over all pairs
+        (:func:`search_critical_fractions`).
     """
-    settings = StudySettings() if settings is None else settings
-    run = RunContext() if run is None else run
-    spec = relation_spec(relation, name="relation")
-    own = relation_size(spec)
-    n = settings.n if own is None else own
-    statics = relation_statics(spec, None if own is not None else n, alpha=settings.alpha)
-    y_range = _y_range(n)
-    design = ColumnDesign(
-        y_range=y_range,
-        seeds=settings.seeds,
-        initial_points=settings.initial_points,
-        precision=settings.precision,
-        resolution=settings.resolution,
-        max_rounds=settings.max_rounds,
-        max_runs=settings.max_runs,
-    )
-    schedule = Schedule(steps=settings.steps, eval_every=50, threshold=settings.alpha, early_stop=True)
-
-    def configs_at(point):
-        y, start = point
-        return [
-            TrainConfig(relation=spec, n=n, train_fraction=10.0**-y, seed=s, split_seed=s)
-            for s in model_seeds(settings.seed, settings.seeds, start=start)
-        ]
-
-    todo, used = design.initial_rows(), {}
-    runs = {"fraction": [], "y": [], "full_acc": [], "test_acc": [], "steps_run": []}
-    rounds, finished = [], "budget exhausted"
-    for r in range(settings.max_rounds):
-        fit_in = int(design.runs_left(len(runs["y"])) // settings.seeds)
-        if fit_in < 1:
-            break
-        points = []
-        for y in todo[:fit_in]:
-            points.append((y, used.get(y, 0)))
-            used[y] = used.get(y, 0) + settings.seeds
-        results = train_grid(points, configs_at, schedule, run, desc=f"study round {r + 1}")
-        for (y, _), res in zip(points, results):
-            runs["fraction"] += [10.0**-y] * len(res)
-            runs["y"] += [y] * len(res)
-            runs["full_acc"] += res.full_acc.astype(float).tolist()
-            runs["test_acc"] += res.test_acc.astype(float).tolist()
-            runs["steps_run"] += res.steps_run.astype(int).tolist()
-        rounds.append({"fractions": [10.0**-y for y, _ in points], "runs": sum(len(x) for x in results)})
-        reached = [a > settings.alpha for a in runs["full_acc"]]
-        why, todo = column_next_points(
-            runs["y"],
-            reached,
-            y_range=y_range,
-            precision=settings.precision,
-            resolution=settings.resolution,
-            edge_runs=3 * settings.seeds,
-        )
-        if why is not None:
-            finished = why
-            break
-    alpha, precision = settings.alpha, settings.precision
-    full = _fit(runs["y"], [a > alpha for a in runs["full_acc"]], "accuracy over all pairs", precision)
-    test = _fit(runs["y"], [a > alpha for a in runs["test_acc"]], "held-out accuracy", precision)
-    ratio = {
-        name: {
-            "value": full["fraction"] / predicted,
-            "interval": [v / predicted for v in full["interval"]],
-        }
-        for name, predicted in (("p_ub", statics.p_ub), ("p_c", statics.p_c))
-        if predicted > 0
-    }
-    return {
-        "relation": relation_label(spec),
-        "spec": spec,
-        "settings": asdict(settings),
-        "statics": statics.to_dict(),
-        "measured": {"full": full, "test": test},
-        "ratio": ratio,
-        "runs": {k: v for k, v in runs.items() if k != "y"},
-        "rounds": rounds,
-        "model_steps": int(sum(runs["steps_run"])),
-        "finished": finished,
-    }
+    return search_critical_fractions([relation], settings, run, measure="full")[0]
 
 
 def _interval(lo: float, hi: float) -> str:

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from verification.statistics.decisions import Verdict, all_of, equivalence_verdict
-from verification.statistics.estimates import Estimate
+from verification.statistics.estimates import Estimate, draws_estimate
 
 __all__ = ["DRAWS", "RIDGE", "arctan_curve", "fit_arctan_curve", "collapse_deviations", "collapse_verdict"]
 
@@ -188,27 +188,7 @@ def collapse_deviations(K, k, n, groups, *, draws: int = DRAWS, seed: int = 0) -
 
 def _draws_estimate(value: float, sims: np.ndarray) -> Estimate:
     """An :class:`Estimate` whose tests and intervals are those of the draws ``sims``."""
-    sims = np.sort(np.asarray(sims, dtype=float))
-    B = len(sims)
-
-    def p_greater(v):  # H0: theta <= v; small when the draws lie above v (and p_less = 1 - it)
-        return float((1 + np.searchsorted(sims, v, side="right")) / (B + 2))
-
-    def interval(level):
-        q = np.quantile(sims, [0.5 - level / 2, 0.5 + level / 2])
-        return float(q[0]), float(q[1])
-
-    se = float(np.std(sims, ddof=1))
-    return Estimate(
-        value=value,
-        se=se,
-        se_lower=se,
-        se_upper=se,
-        df=math.inf,
-        test=f"Jeffreys posterior draws ({B})",
-        _p_greater=p_greater,
-        _interval=interval,
-    )
+    return draws_estimate(value, sims, test=f"Jeffreys posterior draws ({len(sims)})")
 
 
 def collapse_verdict(

@@ -18,6 +18,8 @@ __all__ = [
     "t_estimate",
     "welch_estimate",
     "difference_estimate",
+    "draws_estimate",
+    "residual_sd_estimate",
     "clopper_pearson",
 ]
 
@@ -132,6 +134,81 @@ def difference_estimate(a: Estimate, b: Estimate) -> Estimate:
     lo = math.hypot(a.se_lower, b.se_upper)
     hi = math.hypot(a.se_upper, b.se_lower)
     return Estimate(a.value - b.value, 0.5 * (lo + hi), lo, hi, math.inf, "difference (normal approx.)")
+
+
+def draws_estimate(value, draws, *, test: str) -> Estimate:
+    """An estimate whose tests and intervals are those of the ``draws`` of its sampling
+    distribution (bootstrap replicates, posterior draws): percentile intervals, and
+    ``p_greater(v)`` the share of draws at or below ``v`` (``(1 + #{draws <= v}) / (B + 2)``, never
+    0 or 1 with ``B`` draws).
+
+    >>> e = draws_estimate(0.5, np.linspace(0.0, 1.0, 101), test="bootstrap (101)")
+    >>> [round(v, 2) for v in e.interval(0.9)], round(e.p_greater(0.0), 4)
+    ([0.05, 0.95], 0.0194)
+    """
+    sims = np.sort(np.asarray(draws, dtype=float).ravel())
+    if sims.size < 2:
+        raise ValueError(f"draws must hold at least two values, got {sims.size}")
+    B = sims.size
+
+    def p_greater(v):  # H0: theta <= v; small when the draws lie above v (and p_less = 1 - it)
+        return float((1 + np.searchsorted(sims, v, side="right")) / (B + 2))
+
+    def interval(level):
+        q = np.quantile(sims, [0.5 - level / 2, 0.5 + level / 2])
+        return float(q[0]), float(q[1])
+
+    se = float(np.std(sims, ddof=1))
+    return Estimate(
+        value=float(value),
+        se=se,
+        se_lower=se,
+        se_upper=se,
+        df=math.inf,
+        test=test,
+        _p_greater=p_greater,
+        _interval=interval,
+    )
+
+
+def residual_sd_estimate(ssr, df) -> Estimate:
+    """The standard deviation ``sigma`` of normal residuals from their sum of squares ``ssr`` on
+    ``df`` degrees of freedom: ``ssr / sigma^2`` is chi-square with ``df`` degrees of freedom.
+
+    ``p_greater(v)`` (``H0: sigma <= v``) is ``P(chi2_df >= ssr / v^2)``; the interval is the
+    chi-square one, ``[sqrt(ssr / chi2_{(1+level)/2}), sqrt(ssr / chi2_{(1-level)/2})]``.
+
+    >>> e = residual_sd_estimate(ssr=4.0, df=4)
+    >>> e.value, [round(v, 3) for v in e.interval(0.9)]
+    (1.0, [0.649, 2.372])
+    """
+    ssr, df = float(ssr), float(df)
+    if not ssr >= 0:
+        raise ValueError(f"ssr must be >= 0, got {ssr}")
+    if not df > 0:
+        raise ValueError(f"df must be > 0, got {df}")
+
+    def p_greater(v):
+        if v <= 0:
+            return 0.0 if ssr > 0 else 1.0
+        return float(stats.chi2.sf(ssr / v**2, df))
+
+    def interval(level):
+        lo_q, hi_q = stats.chi2.ppf([0.5 + level / 2, 0.5 - level / 2], df)
+        return math.sqrt(ssr / lo_q), (math.sqrt(ssr / hi_q) if hi_q > 0 else math.inf)
+
+    value = math.sqrt(ssr / df)
+    se = value / math.sqrt(2 * df)
+    return Estimate(
+        value=value,
+        se=se,
+        se_lower=se,
+        se_upper=se,
+        df=df,
+        test=f"chi-square ({df:g} df)",
+        _p_greater=p_greater,
+        _interval=interval,
+    )
 
 
 def clopper_pearson(k, n, level=0.95, *, alternative="two-sided") -> tuple[float, float]:
