@@ -121,4 +121,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    # any stdout encoding: a character it cannot encode is written as its escape
+    sys.stdout.reconfigure(errors="backslashreplace")
     sys.exit(main())

@@ -94,7 +94,7 @@ def test_a_log_gets_one_line_per_task_as_it_finishes(tmp_path, fake_figures, mon
     """``geneft reproduce --quick > log``: no progress within tasks (stderr is no terminal), yet a
     line per finished task, with its time, the run's time and the next task."""
     figs, mod = fake_figures
-    monkeypatch.setattr(cli, "FIGURES", figs)
+    monkeypatch.setattr("verification.figures.registry.FIGURES", figs)
     monkeypatch.setattr("verification.reproduce.FIGURES", figs)
     assert cli.main(["reproduce", "--out", str(tmp_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
