@@ -163,17 +163,13 @@ def collapse_deviations(K, k, n, groups, *, draws: int = DRAWS, seed: int = 0) -
     Returns
     -------
     list of Estimate
-        Per cell, ``value = k/n - P_{-g}(K)`` with the curve fitted on the observed counts, and
-        the draws' distribution for its tests and intervals (percentiles).
+        Per cell, the deviation ``p - P_{-g}(K)`` of its probability from the curve fitted to the
+        other groups, over Jeffreys posterior draws of every cell's probability: ``value`` is the
+        draws' median, and their distribution gives the tests and intervals (percentiles).
     """
     K, k, n, groups = _check_cells(K, k, n, groups)
     labels = sorted(set(groups.tolist()))
     others = {g: groups != g for g in labels}
-    point = np.empty(len(K))
-    for g in labels:
-        a, b = fit_arctan_curve(K[others[g]], k[others[g]], n[others[g]])
-        mine = groups == g
-        point[mine] = k[mine] / n[mine] - arctan_curve(K[mine], a, b)
     rng = np.random.default_rng(seed)
     p = rng.beta(k + 0.5, n - k + 0.5, size=(int(draws), len(K)))
     sims = np.empty_like(p)
@@ -183,7 +179,9 @@ def collapse_deviations(K, k, n, groups, *, draws: int = DRAWS, seed: int = 0) -
         sims[:, mine] = p[:, mine] - 2.0 / math.pi * np.arctan(
             np.exp(a[:, None] + b[:, None] * np.log(K[mine]))
         )
-    return [_draws_estimate(float(point[c]), sims[:, c]) for c in range(len(K))]
+    # the estimate is the draws' median, so that it lies inside the interval of the same draws (the
+    # observed k/n of a cell at 0 or 1 lies outside its Jeffreys interval)
+    return [_draws_estimate(float(np.median(sims[:, c])), sims[:, c]) for c in range(len(K))]
 
 
 def _draws_estimate(value: float, sims: np.ndarray) -> Estimate:

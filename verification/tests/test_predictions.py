@@ -102,7 +102,21 @@ FINDINGS = {
     ),
     ("full", "fig6.collapse"): (
         "K barely separates the init scales (ratio 1: 1.19/1.64/1.22 at init 0.5/1/2) while P does (1/0/0): "
-        "worst cell 0.80 [0.56, 0.90] off the other scales' curve; holds only at margins >= 0.94"
+        "worst cell 0.76 [0.56, 0.90] off the other scales' curve; holds only at margins >= 0.94"
+    ),
+    ("full", "fig6.bound.gradient-descent"): (
+        "full-batch gradient descent, 186 runs: init 0.5 generalizes 20/20 at ratio 1 (bound 0.392) and "
+        "10/10 at ratio 10 (0.140); worst 1 [0.62, 1], p 2.6e-7"
+    ),
+    ("full", "fig6.bound-measured-widths.gradient-descent"): (
+        "inconclusive: sigma_a/sigma_c measured 10.3/20.7/39.9 (init 0.5/1/2) lifts the bound to 0.40-1.00"
+    ),
+    ("full", "fig6.bound-measured-k.gradient-descent"): (
+        "ratio 1, init 0.5 generalizes 20/20 against (2/pi) arctan 1.01 = 0.503; worst 1 [0.62, 1], p 3.4e-5"
+    ),
+    ("full", "fig6.collapse.gradient-descent"): (
+        "init 0.5 generalizes at ratios <= 10 and init 1 only at 100, at similar K: worst cell 0.95 "
+        "[0.86, 0.99] off the other scales' curve"
     ),
     ("full", "fig6.bound-measured-widths"): (
         "inconclusive: sigma_a/sigma_c measured 10.3/20.7/39.9 (init 0.5/1/2) lifts the bound to 0.40-1.00; "
