@@ -178,14 +178,18 @@ def _as_edge_list(G, *, vertex_colors, edge_label, n, directed, weight, default)
             raise TypeError(
                 "directed= applies to edge arrays, tuples and matrices; a networkx graph has its own"
             )
-        size, arr, is_dir, labels, colours, nodes = networkx_parts(G, vertex_colors, edge_label, default)
+        size, arr, is_dir, labels, colours, nodes = networkx_parts(
+            G, vertex_colors, edge_label, default, weight=weight
+        )
         return EdgeList(arr, size, is_dir, _values(labels), _values(colours), tuple(nodes))
     if is_instance_of(G, "igraph", "Graph"):
         if directed is not None:
             raise TypeError(
                 "directed= applies to edge arrays, tuples and matrices; an igraph graph has its own"
             )
-        size, arr, is_dir, labels, colours = igraph_parts(G, vertex_colors, edge_label, default)
+        size, arr, is_dir, labels, colours = igraph_parts(
+            G, vertex_colors, edge_label, default, weight=weight
+        )
         return EdgeList(arr, size, is_dir, _values(labels), _values(colours))
     if edge_label is not None:
         raise TypeError(

@@ -390,3 +390,19 @@ def test_log2_exact_for_powers_of_two(depth):
     assert description_length_report(nx.Graph([(0, 1), (2, 3)])).log2_aut == 3.0  # 2 * 2 * 2!
     petersen = description_length_report(nx.petersen_graph())
     assert math.isclose(petersen.log2_aut, math.log2(120), rel_tol=1e-15)
+
+
+def test_the_weight_rule_is_description_length_s():
+    """A weighted graph is refused as description_length refuses it; weight=None ignores the
+    weights and edge_label='weight' colours the edges, for networkx and igraph graphs alike."""
+    G = nx.karate_club_graph()
+    h = igraph.Graph.from_networkx(G)
+    for graph in (G, h):
+        with pytest.raises(ValueError, match="weight=None"):
+            et.automorphism_group(graph)
+        with pytest.raises(ValueError, match="weight=None"):
+            et.description_length(graph)
+        assert et.automorphism_group(graph, weight=None).order == 480
+        assert et.automorphism_group(graph, edge_label="weight").order == int(
+            description_length_report(graph, edge_label="weight").aut
+        )

@@ -774,46 +774,40 @@ def _label(p, data) -> str:
     return f"ratio {p['ratio']:g}" + (f", init {p['init_scale']:g}" if several else "")
 
 
+def _bound_row(data, key: str, claim: str, theory: str, detail) -> dict:
+    """The row "probability of generalization <= the bound ``key`` at every point": the per-point
+    tests of :func:`_parts`, all of them; ``detail(p)`` says what the point's bound rests on."""
+    parts, test = _parts(data, key)
+    r = row(all_of(claim, parts), theory=theory, tolerance=test)
+    r["measured"] = (
+        "; ".join(
+            f"{_label(p, data)}: {p['generalized']}/{p['trials']} ({detail(p)}bound {p[key]:.3f})"
+            for p in data["points"]
+        )
+        + f"; worst: {r['measured']}"
+    )
+    return r
+
+
 def evaluate(data) -> list[tuple[str, dict]]:
     """Report rows for Figure 6: the probability of generalization stays below Eq. (12) at every point
     (the row holds only when every point holds).  Dense design: the exact one-sided binomial test
     per point; sequential design: the group-sequential exact binomial test of its rounds
     (:func:`verification.statistics.sequential_binomial_verdict`), whose p-values and intervals are
     valid at the round where each point stopped."""
-    parts, test = _parts(data, "bound")
+    eq12 = "P <= (2/pi) arctan(sigma_a/sigma_c sqrt(eta_enc / (2 eta_dec))), "
     claim = "probability of generalization <= Eq. 12 bound at every point"
-    r = row(
-        all_of(claim, parts),
-        theory="P <= (2/pi) arctan(sigma_a/sigma_c sqrt(eta_enc / (2 eta_dec))), "
-        f"sigma_a/sigma_c = {data['sigma_ratio']:g}",
-        tolerance=test,
-    )
-    r["measured"] = (
-        "; ".join(
-            f"{_label(p, data)}: {p['generalized']}/{p['trials']} (bound {p['bound']:.3f})"
-            for p in data["points"]
-        )
-        + f"; worst: {r['measured']}"
-    )
-    rows = [(claim, r)]
+    theory = eq12 + f"sigma_a/sigma_c = {data['sigma_ratio']:g}"
+    rows = [(claim, _bound_row(data, "bound", claim, theory, lambda p: ""))]
     if all("bound_measured" in p for p in data["points"]):
-        parts, test = _parts(data, "bound_measured")
-        claim = MEASURED_CLAIM
-        r = row(
-            all_of(claim, parts),
-            theory="P <= (2/pi) arctan(sigma_a/sigma_c sqrt(eta_enc / (2 eta_dec))), "
-            "sigma_a/sigma_c measured",
-            tolerance=test,
+        r = _bound_row(
+            data,
+            "bound_measured",
+            MEASURED_CLAIM,
+            eq12 + "sigma_a/sigma_c measured",
+            lambda p: f"sigma_a/sigma_c = {p['sigma_ratio_measured']:.2f}, ",
         )
-        r["measured"] = (
-            "; ".join(
-                f"{_label(p, data)}: {p['generalized']}/{p['trials']} (sigma_a/sigma_c = "
-                f"{p['sigma_ratio_measured']:.2f}, bound {p['bound_measured']:.3f})"
-                for p in data["points"]
-            )
-            + f"; worst: {r['measured']}"
-        )
-        rows.append((claim, r))
+        rows.append((MEASURED_CLAIM, r))
     if all("bound_measured_K" in p for p in data["points"]):
         rows += _measured_K_rows(data)
     return rows
@@ -821,20 +815,13 @@ def evaluate(data) -> list[tuple[str, dict]]:
 
 def _measured_K_rows(data) -> list[tuple[str, dict]]:
     """The rows with every input of Eq. (12) measured: the bound at ``K``, and the collapse."""
-    parts, test = _parts(data, "bound_measured_K")
-    r = row(
-        all_of(MEASURED_K_CLAIM, parts),
-        theory="P <= (2/pi) arctan K, K = sigma_a/sigma_c sqrt(eta_x / (2 eta_A)) measured at "
+    r = _bound_row(
+        data,
+        "bound_measured_K",
+        MEASURED_K_CLAIM,
+        "P <= (2/pi) arctan K, K = sigma_a/sigma_c sqrt(eta_x / (2 eta_A)) measured at "
         "initialisation (effective rates of the optimizer's first update)",
-        tolerance=test,
-    )
-    r["measured"] = (
-        "; ".join(
-            f"{_label(p, data)}: {p['generalized']}/{p['trials']} (K = {p['K_measured']:.3g}, "
-            f"bound {p['bound_measured_K']:.3f})"
-            for p in data["points"]
-        )
-        + f"; worst: {r['measured']}"
+        lambda p: f"K = {p['K_measured']:.3g}, ",
     )
     rows = [(MEASURED_K_CLAIM, r)]
     pts = data["points"]
