@@ -238,7 +238,13 @@ GLOSSARY = (
 
 
 def write_report(
-    out: Path, outputs: dict[str, TaskOutput], *, scale: str, pending: list[str], seed: int | None = None
+    out: Path,
+    outputs: dict[str, TaskOutput],
+    *,
+    scale: str,
+    pending: list[str],
+    seed: int | None = None,
+    missing: dict[str, str] | None = None,
 ) -> None:
     """Write ``report.md``, a self-contained ``report.html`` and ``report.json`` for the finished tasks.
 
@@ -248,7 +254,9 @@ def write_report(
     tables (Table II), data files, notes and time; then all the rows in one table, each linked to
     its section, and a glossary of the statistical terms (:data:`GLOSSARY`).  ``report.json`` holds
     the same rows as data (:func:`report_rows`) and the provenance, for the tables generated from a
-    report (``docs/gen_results.py``).
+    report (``docs/gen_results.py``).  ``missing`` names the tasks that could not be rebuilt from
+    the archive without training (``--archive-only``), each with the reason; they are listed
+    under the contents and in ``report.json``, and have no rows.
     """
     names = [name for name, o in outputs.items() for _ in o.checks]
     checks = list(zip(names, adjust([c for o in outputs.values() for c in o.checks])))
@@ -259,12 +267,14 @@ def write_report(
         findings=_findings(outputs, checks),
         provenance=provenance(scale, seed),
         pending=list(pending),
+        missing=dict(missing or {}),
     )
     write_durably(out / "report.md", "\n".join(_markdown(out, doc)) + "\n")
     write_durably(out / "report.html", _html(out, doc))
     record = {
         "scale": scale,
         "pending": list(pending),
+        "missing": dict(missing or {}),
         "provenance": doc.provenance,
         "rows": report_rows(checks),
     }
@@ -281,6 +291,7 @@ class _Document:
     findings: list
     provenance: dict
     pending: list
+    missing: dict
 
     def rows_of(self, name: str) -> list:
         return [c for n, c in self.checks if n == name]
@@ -456,6 +467,13 @@ def _md_section(out: Path, name: str, o: TaskOutput, rows) -> list[str]:
     return md
 
 
+#: the heading of the tasks that an archive-only run could not rebuild
+_MISSING_HEAD = (
+    "Not in the archive, so not rebuilt (nothing trains with --archive-only; without it these tasks "
+    "train what the archive lacks):"
+)
+
+
 def _markdown(out: Path, doc: _Document) -> list[str]:
     """The lines of ``report.md``."""
     md = ["# GenEFT: theory versus experiment", "", "## Summary", "", doc.summary, "", "Findings:", ""]
@@ -464,6 +482,8 @@ def _markdown(out: Path, doc: _Document) -> list[str]:
     md += [f"- [{title}](#{a})" + (f" ({n})" if n else "") for a, title, n in _contents(doc)]
     if doc.pending:
         md += ["", f"Not finished in this run: {', '.join(doc.pending)}."]
+    if doc.missing:
+        md += ["", _MISSING_HEAD, ""] + [f"- `{name}`: {why}" for name, why in doc.missing.items()]
     for name, o in doc.outputs.items():
         md += _md_section(out, name, o, doc.rows_of(name))
     md += ["", f'<a id="{_ALL_ROWS}"></a>', "", "## All rows in one table", ""]
@@ -562,6 +582,12 @@ def _html(out: Path, doc: _Document) -> str:
     pending_html = (
         f"<p>Not finished in this run: {html.escape(', '.join(doc.pending))}.</p>" if doc.pending else ""
     )
+    if doc.missing:
+        items = "".join(
+            f"<li><code>{html.escape(name)}</code>: {html.escape(why)}</li>"
+            for name, why in doc.missing.items()
+        )
+        pending_html += f"<p>{html.escape(_MISSING_HEAD)}</p><ul>{items}</ul>"
     findings = "".join(f"<li>{html.escape(f)}</li>" for f in doc.findings)
     contents = "".join(
         f'<li><a href="#{a}">{html.escape(title)}</a>' + (f" ({html.escape(n)})" if n else "") + "</li>"

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from verification.archive.layer import served_note
+from verification.archive.layer import MissingFromArchive, served_note
 from verification.figures.registry import FIGURES, TIERS, Figure, get_figure
 from verification.report import Check, TaskOutput, adjust, write_report
 from verification.runtime.context import RunContext
@@ -28,6 +28,7 @@ from verification.runtime.result_cache import ResultCache
 __all__ = [
     "run_figure",
     "run_reproduce",
+    "task_names",
     "evaluate_tier",
     "evaluate_runs_csv",
     "check_device",
@@ -214,7 +215,11 @@ def _task_line(i: int, names: list[str], o: TaskOutput, elapsed: float) -> str:
     )
 
 
-def _names(only, figures) -> list[str]:
+def task_names(only=None, figures=None) -> list[str]:
+    """The registry keys of the tasks ``geneft reproduce --only ONLY`` runs, in order: keys or
+    figure numbers (``"5"``), all of ``figures`` (default the registry) when ``only`` is empty;
+    a ValueError names an unknown one."""
+    figures = FIGURES if figures is None else figures
     if not only:
         return list(figures)
     keys = {f.number: k for k, f in figures.items()}
@@ -285,11 +290,19 @@ def run_reproduce(
         far, its verdicts before adjustment and the next task (default: stdout with
         ``run.progress``, else nowhere).  ``geneft reproduce`` always gives stdout, so a log or
         CI shows each task as it finishes, whether or not progress is reported within tasks.
+
+    Returns
+    -------
+    dict of str to TaskOutput
+        The finished tasks by name.  With an archive that may not train
+        (:class:`~verification.archive.layer.ArchiveLayer` with ``missing="error"``), a task one of
+        whose training chunks is neither cached nor archived is left out and the others still
+        run; the report lists it, with the chunk, under "Not in the archive".
     """
     if scale not in TIERS:
         raise ValueError(f"scale must be 'quick' or 'full', got {scale!r}")
     figures = FIGURES if figures is None else figures
-    names = _names(only, figures)
+    names = task_names(only, figures)
     run = RunContext(progress=True) if run is None else run
     log = (sys.stdout if run.progress else None) if log is None else log
     check_device(run.device)
@@ -298,12 +311,19 @@ def run_reproduce(
         cache=ResultCache(default_cache(out), fresh=fresh, layer=archive, strict=strict_cache), tier=scale
     )
     outputs: dict[str, TaskOutput] = {}
+    missing: dict[str, str] = {}
     start = time.perf_counter()
     for i, name in enumerate(names):
-        outputs[name] = o = run_figure(figures[name], out, tier=scale, seed=seed, run=run)
-        write_report(out, outputs, scale=scale, pending=names[i + 1 :], seed=seed)
+        try:
+            outputs[name] = o = run_figure(figures[name], out, tier=scale, seed=seed, run=run)
+        except MissingFromArchive as exc:  # an archive-only run: the task is reported, the others go on
+            missing[name] = str(exc)
+            line = f"[{i + 1}/{len(names)}] {name}: not in the archive, not rebuilt ({exc})"
+        else:
+            line = _task_line(i, names, o, time.perf_counter() - start)
+        write_report(out, outputs, scale=scale, pending=names[i + 1 :], seed=seed, missing=missing)
         if log is not None:
-            print(_task_line(i, names, o, time.perf_counter() - start), file=log, flush=True)
+            print(line, file=log, flush=True)
     # the verdicts of the report: Holm-adjusted across every statistical row of this run
     checks = iter(adjust([c for o in outputs.values() for c in o.checks]))
     for o in outputs.values():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from verification import cli
-from verification.archive.layer import ArchiveLayer
+from verification.archive.layer import ArchiveLayer, MissingFromArchive
 from verification.archive.records import read_archive
 from verification.report import Check
 from verification.reproduce import run_reproduce
@@ -35,7 +35,7 @@ def fake_figures(monkeypatch):
     from verification.figures.registry import Figure
 
     mod = types.ModuleType("fake_geneft_figures")
-    mod.calls, mod.fail = [], set()
+    mod.calls, mod.fail, mod.unarchived = [], set(), set()
 
     @dataclasses.dataclass(frozen=True)
     class Settings:
@@ -46,6 +46,8 @@ def fake_figures(monkeypatch):
         k = settings.k
         if k in mod.fail:
             raise Interrupt("killed")
+        if k in mod.unarchived:
+            raise MissingFromArchive(f"a training chunk is neither cached nor archived (k={k})")
         mod.calls.append(k)
         return {"k": k, "square": k * k}
 
@@ -105,6 +107,36 @@ def test_a_log_gets_one_line_per_task_as_it_finishes(tmp_path, fake_figures, mon
     run_reproduce(tmp_path, figures=figs, run=QUIET, log=log)
     assert [line.split(":")[0] for line in log.getvalue().splitlines()] == ["[1/2] one", "[2/2] two"]
     assert "(from the cache)" in log.getvalue()
+
+
+def test_a_task_missing_from_the_archive_is_listed_and_the_others_run(
+    tmp_path, fake_figures, monkeypatch, capsys
+):
+    """``--archive-only``: a task whose runs are not archived is reported, never half-computed, and
+    the exit status says the reproduction is incomplete."""
+    figs, mod = fake_figures
+    mod.unarchived.add(1)
+    log = io.StringIO()
+    outputs = run_reproduce(tmp_path, figures=figs, run=QUIET, log=log)
+    assert list(outputs) == ["two"] and mod.calls == [2]
+    assert log.getvalue().splitlines()[0] == (
+        "[1/2] one: not in the archive, not rebuilt (a training chunk is neither cached nor archived (k=1))"
+    )
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert list(report["missing"]) == ["one"] and "k=1" in report["missing"]["one"]
+    assert [r["claim_id"] for r in report["rows"]] == ["t2.square"]
+    assert (
+        "- `one`: a training chunk is neither cached nor archived (k=1)"
+        in (tmp_path / "report.md").read_text()
+    )
+    assert "<code>one</code>" in (tmp_path / "report.html").read_text()
+    monkeypatch.setattr("verification.figures.registry.FIGURES", figs)
+    monkeypatch.setattr("verification.reproduce.FIGURES", figs)
+    assert cli.main(["reproduce", "--out", str(tmp_path / "cli")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("geneft: 1 task(s) not in the archive, not rebuilt: one (listed in ")
+    mod.unarchived.clear()
+    assert cli.main(["reproduce", "--out", str(tmp_path / "cli")]) == 0
 
 
 def test_interrupted_run_keeps_the_finished_tasks(tmp_path, fake_figures):
