@@ -133,8 +133,10 @@ class ColumnRuns:
     rounds : list of dict
         Per round: ``runs``, ``model_steps`` (steps actually trained) and ``open_columns``.
     finished : dict
-        Why each column stopped: ``"precise"``, ``"beyond the range"``, ``"confusion only"`` (no
-        run left the confusion phase) or ``"budget exhausted"`` (``max_rounds`` or ``max_runs``).
+        Why each column stopped: ``"precise"``, ``"beyond the range"``, ``"at the stability
+        limit"`` (generalizing up to a row where every run diverged into confusion: see
+        :func:`column_next_points`), ``"confusion only"`` (no run left the confusion phase)
+        or ``"budget exhausted"`` (``max_rounds`` or ``max_runs``).
     """
 
     points: list = field(default_factory=list)
@@ -148,7 +150,7 @@ class ColumnRuns:
         return sum(len(r) for r in self.results)
 
 
-def column_next_points(y, generalized, *, y_range, precision, resolution, edge_runs=None):
+def column_next_points(y, generalized, *, y_range, precision, resolution, edge_runs=None, unstable=()):
     """The next rows of one column of the design, or why the column is finished.
 
     The column's boundary ``y0`` (where ``P(generalize) = 1/2``) is fitted by
@@ -166,6 +168,13 @@ def column_next_points(y, generalized, *, y_range, precision, resolution, edge_r
       range"`` (its boundary lies within ``precision`` of the end, or past it: a censored column,
       which enters the boundary fit as the bound it is).  A column whose seeds split at the
       range's end is therefore never closed before the range inside it has been sampled.
+    * A row in ``unstable`` (every run there ended in confusion: an optimizer that diverges at
+      large rates, or nothing learnt at tiny ones) beyond the column's sampled rows ends the
+      range on its side.  While the boundary lies past the last sampled row towards it, the next
+      point bisects the gap between them (a step outward from the sampled rows alone would crawl,
+      the unstable row's runs being left out of the fit); when the gap is narrower than
+      ``precision`` the column is finished, ``"at the stability limit"``: it is censored there,
+      and enters the fit as the bound it is.
 
     Parameters
     ----------
@@ -177,6 +186,8 @@ def column_next_points(y, generalized, *, y_range, precision, resolution, edge_r
         Stopping width of the interval, and the grid new points are rounded to.
     edge_runs : int, optional
         Runs at the range's end beyond which no more seeds are put there (default: no more).
+    unstable : sequence of float
+        Rows of the column where every run so far ended in confusion.
 
     Returns
     -------
@@ -190,9 +201,17 @@ def column_next_points(y, generalized, *, y_range, precision, resolution, edge_r
     >>> column_next_points([-5, -5, -2, -2], [True, False, False, False], y_range=(-5, -2),
     ...                    precision=0.5, resolution=0.125, edge_runs=6)
     (None, [-3.5, -5.0])
+
+    Every run generalizes, and the range's top row diverged: bisect towards it.
+
+    >>> column_next_points([-5, -5], [True, True], y_range=(-5, 0), precision=0.5,
+    ...                    resolution=0.125, unstable=[0.0])
+    (None, [-2.5])
     """
     lo, hi = (float(v) for v in y_range)
     yv = [float(v) for v in y]
+    below = [float(u) for u in unstable if float(u) < min(yv)]
+    above = [float(u) for u in unstable if float(u) > max(yv)]
     prop = propose_column_points(
         yv,
         list(generalized),
@@ -203,10 +222,21 @@ def column_next_points(y, generalized, *, y_range, precision, resolution, edge_r
     )
     if prop["done"]:
         return "precise", []
+    a_int, b_int = prop["interval"]
+    towards = []  # the sides on which the boundary lies past the sampled rows, towards an unstable row
+    if not math.isfinite(b_int) and above:
+        towards.append((max(yv), min(above)))
+    if not math.isfinite(a_int) and below:
+        towards.append((min(yv), max(below)))
+    if towards:
+        gaps = [(last, end) for last, end in towards if abs(end - last) >= precision]
+        if not gaps:
+            return "at the stability limit", []
+        points = [round(0.5 * (last + end) / resolution) * resolution for last, end in gaps]
+        return None, [float(p) for p in dict.fromkeys(points)]
     inside = [p for p in prop["next"] if lo - 1e-9 <= p <= hi + 1e-9]
     if inside:
         return None, inside
-    a_int, b_int = prop["interval"]
     a, b = max(a_int, lo), min(b_int, hi)
     if not b - a >= precision:
         return "beyond the range", []
@@ -218,6 +248,14 @@ def column_next_points(y, generalized, *, y_range, precision, resolution, edge_r
     return None, [float(p) for p in dict.fromkeys(points)]
 
 
+def _rows_trained(points) -> dict:
+    """``{column: set of rows}`` of the trained ``(column, row)`` points."""
+    rows: dict = {}
+    for column, y in points:
+        rows.setdefault(column, set()).add(y)
+    return rows
+
+
 def _round_points(todo: dict, design: ColumnDesign, runs: int) -> list[tuple]:
     """The ``(column, row)`` points of the next round, cut to the runs the budget still allows."""
     points = [(column, y) for column, rows in todo.items() for y in rows]
@@ -225,8 +263,9 @@ def _round_points(todo: dict, design: ColumnDesign, runs: int) -> list[tuple]:
     return points if left == math.inf else points[: int(left) // design.seeds]
 
 
-def _next_rows(todo: dict, seen: dict, design: ColumnDesign, finished: dict) -> dict:
-    """Each open column's next rows; the columns that finish are entered in ``finished``."""
+def _next_rows(todo: dict, seen: dict, unstable: dict, design: ColumnDesign, finished: dict) -> dict:
+    """Each open column's next rows; the columns that finish are entered in ``finished``.
+    ``unstable`` holds each column's rows where every run ended in confusion."""
     nxt = {}
     for column in todo:
         y, generalized = seen[column]
@@ -240,6 +279,7 @@ def _next_rows(todo: dict, seen: dict, design: ColumnDesign, finished: dict) -> 
             precision=design.precision,
             resolution=design.resolution,
             edge_runs=3 * design.seeds,
+            unstable=sorted(unstable.get(column, ())),
         )
         if why is None:
             nxt[column] = rows
@@ -310,6 +350,10 @@ def adaptive_columns(
                 if phase != "confusion":
                     seen[column][0].append(y)
                     seen[column][1].append(is_generalizing(phase))
-        todo = _next_rows(todo, seen, design, out.finished)
+        unstable = {
+            column: {y for y in rows if y not in seen[column][0]}
+            for column, rows in _rows_trained(out.points).items()
+        }
+        todo = _next_rows(todo, seen, unstable, design, out.finished)
     out.finished.update((column, "budget exhausted") for column in todo)
     return out

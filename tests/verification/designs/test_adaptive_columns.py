@@ -1,5 +1,7 @@
 """The generic designs of verification.designs: the dense grid and the adaptive columns."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -111,3 +113,81 @@ def test_separated_column_is_bisected_and_finishes_precise():
             y += [p, p]
             g += [p < -3.6, p < -3.6]
     assert why == "precise"
+
+
+def test_a_column_bounded_by_an_unstable_row_is_bisected_towards_it():
+    """Every run generalizes up to the range's top row, where every run diverged (confusion, left
+    out of the fit): the next row halves the gap to it, not a step outward from the sampled rows,
+    until the gap is narrower than the precision."""
+    y, g, unstable = [-5.0, -5.0], [True, True], [0.0]
+    seen = []
+    for _ in range(12):
+        why, pts = column_next_points(
+            y, g, y_range=(-5, 0), precision=0.5, resolution=0.125, unstable=unstable
+        )
+        if why is not None:
+            break
+        seen += pts
+        for p in pts:  # stable and generalizing below -0.3, diverging above
+            if p > -0.3:
+                unstable.append(p)
+            else:
+                y += [p, p]
+                g += [True, True]
+    assert seen[:3] == [-2.5, -1.25, -0.625]
+    assert why == "at the stability limit" and 0 < min(unstable) - max(y) < 0.5
+
+
+def test_a_boundary_found_below_an_unstable_row_is_bisected_as_usual():
+    """Once a row memorizes, the unstable row above no longer bounds the search: bisection."""
+    why, pts = column_next_points(
+        [-5.0, -5.0, -2.5, -2.5],
+        [True, True, False, False],
+        y_range=(-5, 0),
+        precision=0.5,
+        resolution=0.125,
+        unstable=[0.0],
+    )
+    assert why is None and len(pts) == 1 and -5 < pts[0] < -2.5
+    # and below the sampled rows, a row where nothing trains ends the range on that side
+    why, pts = column_next_points(
+        [-3.0, -3.0], [False, False], y_range=(-5, 0), precision=0.5, resolution=0.125, unstable=[-5.0]
+    )
+    assert (why, pts) == (None, [-4.0])
+
+
+def test_unstable_rows_between_sampled_rows_change_nothing():
+    args = dict(y_range=(-5, -2), precision=0.5, resolution=0.125, edge_runs=6)
+    y, g = [-5, -5, -2, -2], [True, True, False, False]
+    assert column_next_points(y, g, unstable=[-3.5], **args) == column_next_points(y, g, **args)
+    y, g = [-5, -5, -2, -2], [True] * 4
+    assert column_next_points(y, g, unstable=[-3.0], **args) == ("beyond the range", [])
+
+
+class _Result(SimpleNamespace):
+    """The phases and steps of one point's runs, as train_grid returns them."""
+
+    def __len__(self):
+        return len(self.phases)
+
+
+def test_the_design_bisects_towards_a_diverging_top_row(monkeypatch):
+    """adaptive_columns passes each column's all-confusion rows to the rule above."""
+    import verification.designs.adaptive_columns as ac
+
+    def fake_grid(batch, configs_at, schedule, run, desc=""):
+        return [
+            _Result(
+                phases=["confusion"] * len(reps) if y > -0.3 else ["generalization"] * len(reps),
+                steps_run=np.zeros(len(reps), dtype=int),
+            )
+            for _, y, reps in batch
+        ]
+
+    monkeypatch.setattr(ac, "train_grid", fake_grid)
+    design = ColumnDesign(
+        y_range=(-5.0, 0.0), seeds=2, initial_points=2, precision=0.5, resolution=0.125, max_rounds=6
+    )
+    out = adaptive_columns(["c"], lambda column, y, reps: [], design)
+    assert [y for _, y in out.points] == [-5.0, 0.0, -2.5, -1.25, -0.625, -0.25]
+    assert out.finished == {"c": "at the stability limit"}
