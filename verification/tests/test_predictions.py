@@ -56,10 +56,10 @@ FINDINGS = {
         "beyond it (docs/findings.md)"
     ),
     ("quick", "fig6b.p-matrix.sgd.normal"): (
-        "measured 0.18/0.10/0.03 vs predicted 1.00/1.00/1.00 (sigma_a/sigma_c from the saturated "
+        "measured 0.19/0.09/0.03 vs predicted 1.00/1.00/1.00 (sigma_a/sigma_c from the saturated "
         "N(0,1) decoder)"
     ),
-    ("quick", "fig6b.p-eq12.sgd.normal"): "measured 0.18/0.10/0.03 vs Eq. 12 0.93/0.78/0.47",
+    ("quick", "fig6b.p-eq12.sgd.normal"): "measured 0.19/0.09/0.03 vs Eq. 12 0.93/0.78/0.47",
     ("quick", "fig6b.p-matrix.adam.normal"): "measured 0.05/0.03/0.02 vs predicted 1.00/1.00/1.00",
     ("quick", "fig6b.p-eq12.adam.normal"): "measured 0.05/0.03/0.02 vs Eq. 12 0.85/0.68/0.33",
     ("quick", "fig6b.p-matrix.adam.uniform"): "measured 0.26/0.11/0.08 vs predicted 0.94/0.35/0.05",
