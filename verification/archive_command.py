@@ -3,6 +3,8 @@
 * ``geneft archive add CACHE_DIR [--archive DIR] [--name NAME] [--figure KEY] [--commit SHA]``
   appends every training chunk of a result cache to the archive
   (:func:`verification.archive.collect.add_cache`), each run once;
+* ``geneft archive list [--archive DIR]`` says what the archive holds, file by file: runs, step
+  budgets, phases, code commits with their data versions, dates and hosts (:func:`describe_file`);
 * ``geneft archive migrate FILE...`` converts archive files to the current record format in
   place (:func:`verification.archive.records.migrate_archive_file`: content hashes added);
 * ``geneft verify-archive --sample K [--seed S] [--archive DIR]`` retrains ``K`` archived runs
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 from verification.archive.layer import DEFAULT_ARCHIVE
@@ -24,9 +27,12 @@ from verification.figures.registry import get_figure
 
 __all__ = [
     "add_parser_arguments",
+    "list_parser_arguments",
     "migrate_parser_arguments",
     "verify_parser_arguments",
     "run_add",
+    "run_list",
+    "describe_file",
     "run_migrate",
     "run_verify",
 ]
@@ -74,6 +80,80 @@ def run_add(args) -> int:
     archive = Path(args.archive) if args.archive else DEFAULT_ARCHIVE
     s = add_cache(cache, archive, name=name, commit=args.commit, data_version=data_version)
     print(f"added {s.added} runs of {s.chunks} training chunks to {s.path} ({s.skipped} already archived)")
+    return 0
+
+
+def list_parser_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``geneft archive list``."""
+    p.add_argument(
+        "--archive",
+        default=None,
+        metavar="DIR",
+        help="the archive folder (default: the repository's archive/)",
+    )
+
+
+def _counted(counter: Counter) -> str:
+    """``"a (3 runs), b (1)"``: the counter's items, most common first; one item alone, unnumbered."""
+    if len(counter) == 1:
+        return str(next(iter(counter)))
+    items = counter.most_common()
+    return ", ".join(f"{k} ({n} runs)" if i == 0 else f"{k} ({n})" for i, (k, n) in enumerate(items))
+
+
+def describe_file(name: str, runs) -> list[str]:
+    """The lines ``geneft archive list`` prints for one archive file and its checked runs
+    (:func:`verification.archive.records.read_archive_file`).
+
+    Examples
+    --------
+    >>> describe_file("empty.jsonl.gz", [])
+    ['empty.jsonl.gz: no runs']
+    """
+    if not runs:
+        return [f"{name}: no runs"]
+    steps = Counter(f"{r.schedule.steps:,} steps" for r in runs)
+    phases = Counter(r.results["phase"] for r in runs)
+    commits = Counter(
+        r.provenance["commit"][:7]
+        + (
+            ""
+            if r.provenance.get("data_version") is None
+            else f" (data version {r.provenance['data_version']})"
+        )
+        for r in runs
+    )
+    dates = sorted(r.provenance["date"][:10] for r in runs)
+    hosts = Counter(
+        f"{h['cpu']}, {h['cores']} cores, torch {h['torch']}, {r.device}"
+        for r in runs
+        for h in [r.provenance["host"]]
+    )
+    relations = Counter(r.config.relation for r in runs)
+    when = dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}"
+    return [
+        f"{name}: {len(runs)} runs of {_counted(steps)}; relation{'s' if len(relations) > 1 else ''} "
+        f"{_counted(relations)}",
+        f"  phases: {_counted(phases)}",
+        f"  trained {when} at {_counted(commits)}",
+        f"  on {_counted(hosts)}",
+    ]
+
+
+def run_list(args) -> int:
+    """Handle ``geneft archive list``: a paragraph per archive file, then the total."""
+    from verification.archive.records import read_archive_file
+
+    archive = Path(args.archive) if args.archive else DEFAULT_ARCHIVE
+    if not archive.is_dir():
+        raise ValueError(f"{archive}: no such archive folder")
+    files = sorted(archive.glob("*.jsonl.gz"))
+    total = 0
+    for path in files:
+        runs = read_archive_file(path)
+        total += len(runs)
+        print("\n".join(describe_file(path.name, runs)))
+    print(f"{len(files)} file{'' if len(files) == 1 else 's'}, {total} runs in {archive}")
     return 0
 
 

@@ -8,9 +8,9 @@
   Holm-adjusted among the figure's own rows, and a line above them says so;
 * ``geneft reproduce`` does it for all of them and writes the report (:mod:`verification.reproduce`);
   both read the archive of trained runs under the result cache (:mod:`verification.archive`);
-* ``geneft archive add CACHE_DIR`` adds a cache's training chunks to the archive, and ``geneft
-  verify-archive --sample K`` retrains a seeded sample of archived runs and compares
-  (:mod:`verification.archive_command`);
+* ``geneft archive add CACHE_DIR`` adds a cache's training chunks to the archive, ``geneft
+  archive list`` says what it holds, and ``geneft verify-archive --sample K`` retrains a seeded
+  sample of archived runs and compares (:mod:`verification.archive_command`);
 * ``geneft relations`` lists the catalogue of relations with their statics, and ``geneft study
   RELATION`` puts one relation through theory and experiment (:mod:`verification.relations_command`).
 
@@ -371,6 +371,13 @@ def _archive_parser() -> argparse.ArgumentParser:
         "checked and written again with its content hash, every value kept.",
     )
     _archive_command().migrate_parser_arguments(migrate)
+    listing = sub.add_parser(
+        "list",
+        help="what the archive holds: each file's runs, steps, phases, code commits, dates and hosts",
+        description="What the archive holds: one paragraph per file with its runs, step budgets, "
+        "phases, the code commits and data versions that trained them, the dates and the hosts.",
+    )
+    _archive_command().list_parser_arguments(listing)
     return p
 
 
@@ -378,6 +385,8 @@ def _archive(rest: list[str]) -> int:
     args = _archive_parser().parse_args(rest)
     if args.action == "migrate":
         return _archive_command().run_migrate(args)
+    if args.action == "list":
+        return _archive_command().run_list(args)
     return _archive_command().run_add(args)
 
 
@@ -432,7 +441,8 @@ COMMANDS: dict[str, Command] = {
     ),
     "archive": Command(
         "the archive of trained runs: 'geneft archive add CACHE_DIR' adds a result cache's runs, "
-        "'geneft archive migrate FILE' converts a file to the current format",
+        "'geneft archive list' says what it holds, 'geneft archive migrate FILE' converts a file to "
+        "the current format",
         _archive_parser,
         _archive,
     ),

@@ -1,5 +1,6 @@
-"""``geneft archive add`` and ``geneft verify-archive`` (:mod:`verification.archive_command`):
-what they print, their exit status (0 agreement, 1 a disagreement, 2 bad input, one line)."""
+"""``geneft archive add``, ``geneft archive list`` and ``geneft verify-archive``
+(:mod:`verification.archive_command`): what they print, their exit status (0 agreement, 1 a
+disagreement, 2 bad input, one line)."""
 
 from pathlib import Path
 
@@ -31,6 +32,24 @@ def test_add_then_verify_a_sample(trained, tmp_path, capsys):
     assert (
         out[-1] == "3 of 3 in agreement (3 bit for bit on the same host class, 0 within tolerance on another)"
     )
+
+
+def test_list_says_what_each_file_holds(capsys):
+    """One paragraph a file (its runs, budgets, phases, commits, dates, hosts), then the total; the
+    numbers are the records'."""
+    from collections import Counter
+
+    from verification.archive.records import read_archive_file
+
+    assert main(["archive", "list", "--archive", str(COMMITTED)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    runs = read_archive_file(COMMITTED / "tiny-n6.jsonl.gz")
+    assert out[0].startswith(f"tiny-n6.jsonl.gz: {len(runs)} runs of ")
+    phases = Counter(r.results["phase"] for r in runs)
+    assert out[1].startswith("  phases: ") and all(p in out[1] for p in phases)
+    assert out[2].startswith("  trained ") and runs[0].provenance["commit"][:7] in out[2]
+    assert out[3].startswith("  on ") and runs[0].provenance["host"]["cpu"] in out[3]
+    assert out[-1] == f"1 file, {len(runs)} runs in {COMMITTED}"
 
 
 def test_a_disagreement_exits_1(archived, edit_records, capsys):
@@ -69,6 +88,7 @@ def test_the_committed_archive_verifies():
         (["archive", "add"], "the following arguments are required: CACHE_DIR"),
         (["archive", "add", "{empty}", "--figure", "fig99"], "unknown figure"),
         (["archive", "remove"], "invalid choice: 'remove'"),
+        (["archive", "list", "--archive", "{empty}/nothing"], "no such archive folder"),
         (["reproduce", "--no-archive", "--archive-only"], "--no-archive cannot go with"),
         (["figure", "5", "--out", "{empty}/out", "--archive", "{empty}/nothing"], "no such folder"),
     ],
