@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The full tier of Figures 3, 5, 6, 7 and 8 on one CUDA GPU, as one prepared run.
+# The full tiers still missing from the archive on one CUDA GPU, as one prepared run.
 #
 # Runs from the repository root of a plain checkout on a machine whose python3 already holds
 # PyTorch with CUDA, numpy, scipy, sympy, numba, matplotlib and tqdm (nothing is installed; a
@@ -13,7 +13,8 @@
 # The run stops itself after GENEFT_TIME_LIMIT seconds (default 540, inside a 10-minute
 # command): the cache keeps every finished chunk and the report lists what is pending, so a
 # second run with the same $OUT contents resumes.  GENEFT_ONLY picks the tasks (registry keys,
-# default fig3,fig5,fig6,fig6-uniform,fig6-gd,fig7,fig8); GENEFT_TIER and GENEFT_DEVICE (default full, cuda) exist for
+# default fig5-gd,fig5,univ-dynamics,univ-statics,fig8,fig3,fig7,fig6b: the full tiers that
+# `geneft archive list` does not show yet, the longest on a CPU first); GENEFT_TIER and GENEFT_DEVICE (default full, cuda) exist for
 # a smoke test of the script itself on a CPU (GENEFT_TIER=quick GENEFT_DEVICE=cpu).
 #
 # The command line is `python -m verification.cli reproduce --full --device cuda ...` (the CLI
@@ -24,7 +25,7 @@ set -uo pipefail
 
 cd "$(dirname "$0")/.."
 : "${OUT:?set OUT to the folder that receives the report}"
-ONLY="${GENEFT_ONLY:-fig3,fig5,fig6,fig6-uniform,fig6-gd,fig7,fig8}"
+ONLY="${GENEFT_ONLY:-fig5-gd,fig5,univ-dynamics,univ-statics,fig8,fig3,fig7,fig6b}"
 LIMIT="${GENEFT_TIME_LIMIT:-540}"
 TIER="${GENEFT_TIER:-full}"
 DEVICE="${GENEFT_DEVICE:-cuda}"
