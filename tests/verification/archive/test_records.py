@@ -200,6 +200,20 @@ def test_the_archive_readme_counts_each_file_s_runs():
         assert int(listed[name]) == len(read_archive_file(root / name)), name
 
 
+def test_the_archive_readme_lists_every_full_tier_not_yet_archived():
+    """``archive/README.md`` names, in registry order, each result that trains whose full tier at
+    seed 0 has no archive file, so a reader sees what remains to run."""
+    import re
+
+    from verification.figures.registry import FIGURES
+
+    root = Path(__file__).resolve().parents[3] / "archive"
+    text = (root / "README.md").read_text()
+    listed = re.findall(r"`([^`]+)`", re.search(r"not-archived:begin -->(.*?)<!--", text, re.S).group(1))
+    missing = [k for k, f in FIGURES.items() if f.trains and not (root / f"{k}-full-seed0.jsonl.gz").exists()]
+    assert listed == missing
+
+
 def test_the_figure6_counts_quoted_in_the_findings_are_the_archive_s():
     """docs/findings.md and the README quote Figure 6's full-tier counts under its stated setting;
     they are the archive's (generalized = Table IV generalization or grokking)."""
