@@ -126,6 +126,14 @@ FINDINGS = {
         "sigma_a/sigma_c = 1: ratio 1 generalizes 20/20 at init scales 0.5 and 1 against the bound 0.392,"
         " ratio 10 9/10 and 12/20 against 0.140; worst point 1 [0.787, 1], p = 6.5e-7"
     ),
+    ("full", "fig6.bound-measured-k.uniform-init"): (
+        "K measured at initialisation is small (ratio 1: 0.135/0.134/0.190 at init 0.5/1/2), the bound "
+        "lower still; worst point 1 [0.787, 1], p 3.5e-20"
+    ),
+    ("full", "fig6.collapse.uniform-init"): (
+        "at ratio 10 K is 0.042/0.043/0.062 at init 0.5/1/2 while P is 0.9/0.6/0.05: worst cell -0.684 "
+        "[-0.773, -0.551] off the other scales' curve; holds only at margins >= 0.773"
+    ),
     ("full", "fig6.bound-measured-widths.uniform-init"): (
         "sigma_a/sigma_c measured 0.0087/0.052/0.156 (init 0.5/1/2) gives bounds <= 0.53, against 30/30 "
         "generalizing at ratios 0.01 and 0.1; worst point 1 [0.852, 1], p = 5.4e-56"

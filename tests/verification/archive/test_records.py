@@ -241,3 +241,35 @@ def test_the_figure6_counts_quoted_in_the_findings_are_the_archive_s():
         r"(\d+) of (\d+) runs generalize at eta_dec/eta_enc = (\d+) and init scale 0\.5", readme
     ).groups()
     assert counts[(float(ratio), 0.5)] == (int(k), int(n))  # the README's headline count too
+
+
+def test_the_uniform_arm_s_table_and_k_values_in_the_findings_are_the_archive_s():
+    """The table of Figure 6's uniform-initialisation arm in docs/findings.md holds the archive's
+    counts, and the K values quoted under it are the committed CSV's (rounded as printed)."""
+    import csv
+    import re
+
+    from verification.archive.records import read_archive_file
+
+    root = Path(__file__).resolve().parents[3]
+    counts: dict = {}
+    for run in read_archive_file(root / "archive" / "fig6-uniform-full-seed0.jsonl.gz"):
+        key = (round(run.config.eta_dec / run.config.eta_enc, 6), run.config.init_dec)
+        k, n = counts.get(key, (0, 0))
+        counts[key] = (k + (run.results["phase"] in ("generalization", "grokking")), n + 1)
+    text = (root / "docs" / "findings.md").read_text()
+    section = text[text.index("**Uniform decoder initialisation, an assumption arm**") :]
+    table = section[section.index("| ratio | init 0.5") : section.index("(bound: Eq. 12")]
+    rows = re.findall(r"^\| ([\d.]+) \| (\d+)/(\d+) [^|]*\| (\d+)/(\d+) [^|]*\| (\d+)/(\d+) ", table, re.M)
+    assert len(rows) == 5
+    for ratio, *cells in rows:
+        for scale, (k, n) in zip((0.5, 1.0, 2.0), zip(cells[::2], cells[1::2])):
+            assert counts[(float(ratio), scale)] == (int(k), int(n)), (ratio, scale)
+    with open(root / "docs" / "img" / "figure6-full-uniform.csv", newline="") as fh:
+        K = {(float(r["ratio"]), float(r["init_scale"])): float(r["K_measured"]) for r in csv.DictReader(fh)}
+    words = " ".join(section.split())
+    at1 = re.search(r"\(ratio 1: ([\d.]+), ([\d.]+), ([\d.]+) at init 0\.5, 1, 2\)", words).groups()
+    at10 = re.search(r"nearly the same K \(([\d.]+), ([\d.]+), ([\d.]+)\)", words).groups()
+    for ratio, quoted in ((1.0, at1), (10.0, at10)):
+        for scale, q in zip((0.5, 1.0, 2.0), quoted):
+            assert f"{K[(ratio, scale)]:.{len(q.split('.')[1])}f}" == q, (ratio, scale, q)
