@@ -91,6 +91,31 @@ FINDINGS = {
     ("full", "fig3.below-exact-bound.greater"): (
         "inconclusive: p_hold 0.025 raw, 0.13 Holm (whole tier); limit -0.0055 [-0.0108, -0.0002]"
     ),
+    ("full", "fig5.slope.mod3.gradient-descent"): (
+        "inconclusive: plain gradient descent, local slope at eta_enc = 10^-2.25 2.57 [1.53, 4.18]; the "
+        "boundary rises and falls (4.32 at 10^-3, 0.829 at 10^-1.5, -2.66 at 1)"
+    ),
+    ("full", "fig5.ratio.mod3.gradient-descent"): (
+        "inconclusive: log10 r* at eta_enc = 10^-1 2.01 [1.4, 2.83] (detectable deviation 0.91)"
+    ),
+    ("full", "fig5.slope.greater.gradient-descent"): (
+        "inconclusive: local slope 3.95 [2.17, 9.39], at T/4 1.19 (budget not converged)"
+    ),
+    ("full", "fig5.ratio.greater.gradient-descent"): (
+        "inconclusive: log10 r* 5.19 [3.4, 12.6], p 2.5e-06, but at T/4 2.54, outside the interval "
+        "(budget not converged); its runs at eta_enc = 10^-1 generalize up to ratio 100"
+    ),
+    ("full", "fig5.slope.bipartite.gradient-descent"): (
+        "inconclusive: local slope 0.267 [-0.329, 4.09] (detectable deviation 0.9)"
+    ),
+    ("full", "fig5.same-ratio.gradient-descent"): (
+        "inconclusive: mod3 - greater -3.19 [-10.6, -1.22], at T/4 -0.309 (budget not converged)"
+    ),
+    ("full", "fig5.ratio.bipartite.gradient-descent"): (
+        "plain gradient descent, 164 runs: log10 r* at eta_enc = 10^-1 is 2.15 [2.03, 4.53] against "
+        "<= 1.5, p 0.0001; every bipartite run of that column that is not confusion generalizes up to "
+        "eta_dec = 10 (ratio 100)"
+    ),
     ("full", "fig6.bound"): (
         "every parameter N(0, s^2) (Figure 6's caption), 196 runs: init 0.5 generalizes 20/20 at ratio 1 "
         "(bound 0.392), 10/10 at ratio 10 (0.140), 10/20 at ratio 100 (0.045); worst 1 [0.62, 1], p 2.6e-7"

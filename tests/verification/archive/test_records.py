@@ -273,3 +273,24 @@ def test_the_uniform_arm_s_table_and_k_values_in_the_findings_are_the_archive_s(
     for ratio, quoted in ((1.0, at1), (10.0, at10)):
         for scale, q in zip((0.5, 1.0, 2.0), quoted):
             assert f"{K[(ratio, scale)]:.{len(q.split('.')[1])}f}" == q, (ratio, scale, q)
+
+
+def test_the_gradient_descent_figure5_ratio_quoted_in_readme_and_findings_is_the_archive_s(tmp_path):
+    """README.md and docs/findings.md quote bipartite's critical ratio under gradient descent at the
+    full tier; it is the row rebuilt from the archive, training nothing."""
+    import re
+
+    from verification.archive.layer import DEFAULT_ARCHIVE, ArchiveLayer
+    from verification.figures.registry import FIGURES
+    from verification.reproduce import evaluate_tier
+    from verification.runtime.context import RunContext
+    from verification.runtime.result_cache import ResultCache
+
+    cache = ResultCache(tmp_path, layer=ArchiveLayer(DEFAULT_ARCHIVE, missing="error"))
+    rows = evaluate_tier("full", run=RunContext(cache=cache), figures={"fig5-gd": FIGURES["fig5-gd"]})
+    row = rows["fig5.ratio.bipartite.gradient-descent"]
+    assert row.verdict == "fails"
+    value = re.match(r"(-?[\d.]+ \[-?[\d.]+, -?[\d.]+\])", row.measured).group(1)
+    root = Path(__file__).resolve().parents[3]
+    for doc in ("README.md", "docs/findings.md"):
+        assert value in " ".join((root / doc).read_text().split()), doc
