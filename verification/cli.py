@@ -355,39 +355,43 @@ def _archive_command():
     return importlib.import_module("verification.archive_command")
 
 
+#: the actions of ``geneft archive``: help, description, and the names of the functions of
+#: :mod:`verification.archive_command` that declare the action's arguments and run it
+_ARCHIVE_ACTIONS = {
+    "add": (
+        "append every training chunk of a result cache to the archive (each run once)",
+        "Append every training chunk of a result cache to the archive (each run once).",
+        "add_parser_arguments",
+        "run_add",
+    ),
+    "migrate": (
+        "convert archive files to the current record format (content hashes added), in place",
+        "Convert archive files to the current record format in place: each record is checked and "
+        "written again with its content hash, every value kept.",
+        "migrate_parser_arguments",
+        "run_migrate",
+    ),
+    "list": (
+        "what the archive holds: each file's runs, steps, phases, code commits, dates and hosts",
+        "What the archive holds: one paragraph per file with its runs, step budgets, phases, the "
+        "code commits and data versions that trained them, the dates and the hosts.",
+        "list_parser_arguments",
+        "run_list",
+    ),
+}
+
+
 def _archive_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="geneft archive", description=COMMANDS["archive"].help)
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
-    add = sub.add_parser(
-        "add",
-        help="append every training chunk of a result cache to the archive (each run once)",
-        description="Append every training chunk of a result cache to the archive (each run once).",
-    )
-    _archive_command().add_parser_arguments(add)
-    migrate = sub.add_parser(
-        "migrate",
-        help="convert archive files to the current record format (content hashes added), in place",
-        description="Convert archive files to the current record format in place: each record is "
-        "checked and written again with its content hash, every value kept.",
-    )
-    _archive_command().migrate_parser_arguments(migrate)
-    listing = sub.add_parser(
-        "list",
-        help="what the archive holds: each file's runs, steps, phases, code commits, dates and hosts",
-        description="What the archive holds: one paragraph per file with its runs, step budgets, "
-        "phases, the code commits and data versions that trained them, the dates and the hosts.",
-    )
-    _archive_command().list_parser_arguments(listing)
+    for action, (help_, description, arguments, _) in _ARCHIVE_ACTIONS.items():
+        getattr(_archive_command(), arguments)(sub.add_parser(action, help=help_, description=description))
     return p
 
 
 def _archive(rest: list[str]) -> int:
     args = _archive_parser().parse_args(rest)
-    if args.action == "migrate":
-        return _archive_command().run_migrate(args)
-    if args.action == "list":
-        return _archive_command().run_list(args)
-    return _archive_command().run_add(args)
+    return getattr(_archive_command(), _ARCHIVE_ACTIONS[args.action][3])(args)
 
 
 def _verify_archive_parser() -> argparse.ArgumentParser:

@@ -221,19 +221,26 @@ def test_the_archive_readme_lists_every_full_tier_not_yet_archived():
     assert listed == missing
 
 
+def _figure6_counts(path) -> dict:
+    """``{(ratio, init scale): (generalized, runs)}`` of an archived Figure 6 design (generalized =
+    Table IV generalization or grokking)."""
+    from verification.archive.records import read_archive_file
+
+    counts: dict = {}
+    for run in read_archive_file(path):
+        key = (round(run.config.eta_dec / run.config.eta_enc, 6), run.config.init_dec)
+        k, n = counts.get(key, (0, 0))
+        counts[key] = (k + (run.results["phase"] in ("generalization", "grokking")), n + 1)
+    return counts
+
+
 def test_the_figure6_counts_quoted_in_the_findings_are_the_archive_s():
     """docs/findings.md and the README quote Figure 6's full-tier counts under its stated setting;
     they are the archive's (generalized = Table IV generalization or grokking)."""
     import re
 
-    from verification.archive.records import read_archive_file
-
     root = Path(__file__).resolve().parents[3]
-    counts: dict = {}
-    for run in read_archive_file(root / "archive" / "fig6-full-seed0.jsonl.gz"):
-        key = (round(run.config.eta_dec / run.config.eta_enc, 6), run.config.init_dec)
-        k, n = counts.get(key, (0, 0))
-        counts[key] = (k + (run.results["phase"] in ("generalization", "grokking")), n + 1)
+    counts = _figure6_counts(root / "archive" / "fig6-full-seed0.jsonl.gz")
     text = " ".join((root / "docs" / "findings.md").read_text().split())
     quoted = re.search(r"Generalized / run at init scale 0\.5: (.*?) \(bounds", text).group(1)
     quoted += ", " + re.search(r"at init scale 1: (.*?); at init scale 2", text).group(1)
@@ -256,14 +263,8 @@ def test_the_uniform_arm_s_table_and_k_values_in_the_findings_are_the_archive_s(
     import csv
     import re
 
-    from verification.archive.records import read_archive_file
-
     root = Path(__file__).resolve().parents[3]
-    counts: dict = {}
-    for run in read_archive_file(root / "archive" / "fig6-uniform-full-seed0.jsonl.gz"):
-        key = (round(run.config.eta_dec / run.config.eta_enc, 6), run.config.init_dec)
-        k, n = counts.get(key, (0, 0))
-        counts[key] = (k + (run.results["phase"] in ("generalization", "grokking")), n + 1)
+    counts = _figure6_counts(root / "archive" / "fig6-uniform-full-seed0.jsonl.gz")
     text = (root / "docs" / "findings.md").read_text()
     section = text[text.index("**Uniform decoder initialisation, an assumption arm**") :]
     table = section[section.index("| ratio | init 0.5") : section.index("(bound: Eq. 12")]
