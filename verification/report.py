@@ -263,7 +263,12 @@ def write_report(
     doc = _Document(
         outputs,
         checks,
-        summary=_summary(outputs, checks, scale),
+        summary=_summary(outputs, checks, scale)
+        + (
+            f" Not rebuilt, not being in the archive: {', '.join(missing)} (listed under the contents)."
+            if missing
+            else ""
+        ),
         findings=_findings(outputs, checks),
         provenance=provenance(scale, seed),
         pending=list(pending),

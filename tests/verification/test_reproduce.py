@@ -130,6 +130,10 @@ def test_a_task_missing_from_the_archive_is_listed_and_the_others_run(
         in (tmp_path / "report.md").read_text()
     )
     assert "<code>one</code>" in (tmp_path / "report.html").read_text()
+    assert (
+        "Not rebuilt, not being in the archive: one (listed under the contents)."
+        in (tmp_path / "report.md").read_text()
+    )
     monkeypatch.setattr("verification.figures.registry.FIGURES", figs)
     monkeypatch.setattr("verification.reproduce.FIGURES", figs)
     assert cli.main(["reproduce", "--out", str(tmp_path / "cli")]) == 1
