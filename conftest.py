@@ -27,6 +27,16 @@ def pytest_addoption(parser):
         ),
     )
     parser.addoption(
+        "--archive-only",
+        action="store_true",
+        default=False,
+        help=(
+            "with --full: train nothing; the full tiers come from the result cache or the archive "
+            "of trained runs, a result whose runs are in neither is skipped (with the command that "
+            "makes them), and the others are Holm-adjusted among themselves, as with --only"
+        ),
+    )
+    parser.addoption(
         "--only",
         default=None,
         metavar="KEYS",
@@ -99,7 +109,9 @@ def tier_checks(request, results_cache):
     """``tier_checks(tier, key)`` -> ``{claim id: Check}`` (Holm-adjusted, cached).
 
     With ``--only``, only those results are computed and adjusted together, and a test of another
-    result (``key``) is skipped.
+    result (``key``) is skipped.  With ``--archive-only`` the full tier trains nothing: a result
+    one of whose training chunks is neither cached nor archived is skipped, naming the chunk, and
+    the others are adjusted together.
     """
     from verification.figures.registry import FIGURES
     from verification.reproduce import evaluate_tier
@@ -108,7 +120,8 @@ def tier_checks(request, results_cache):
     memo = request.config.stash.setdefault(_ROWS, {})
     progress = request.config.getoption("capture") == "no"
     only = _only(request.config)
-    figures = None if only is None else {k: FIGURES[k] for k in only}
+    figures = dict(FIGURES) if only is None else {k: FIGURES[k] for k in only}
+    missing: dict = {}
 
     def get(tier: str, key: str | None = None):
         if only is not None and key is not None and key not in only:
@@ -116,10 +129,36 @@ def tier_checks(request, results_cache):
         if tier not in memo:
             device = "cpu" if tier == "quick" else None
             run = RunContext(device=device, cache=results_cache, progress=progress)
-            memo[tier] = evaluate_tier(tier, run=run, figures=figures)
+            chosen = figures
+            if tier == "full" and request.config.getoption("--archive-only"):
+                run, chosen = _archived_only(run, figures, missing)
+            memo[tier] = evaluate_tier(tier, run=run, figures=chosen)
+        if tier == "full" and key in missing:
+            pytest.skip(f"{key}: {missing[key]} (geneft figure {FIGURES[key].number} --full trains it)")
         return memo[tier]
 
     return get
+
+
+def _archived_only(run, figures: dict, missing: dict):
+    """The run context and the results of ``figures`` whose full tier needs no training (cached, or
+    rebuilt from the archive); the others go into ``missing`` with the reason."""
+    from verification.archive.layer import DEFAULT_ARCHIVE, ArchiveLayer, MissingFromArchive
+    from verification.runtime.result_cache import ResultCache
+
+    if run.cache is None:
+        raise pytest.UsageError("--archive-only reads the result cache: drop --results-cache none")
+    cache = ResultCache(run.cache.root, layer=ArchiveLayer(DEFAULT_ARCHIVE, missing="error"))
+    run = run.replace(cache=cache, tier="full")
+    chosen = {}
+    for key, fig in figures.items():
+        try:
+            fig.compute(fig.settings("full"), run)
+        except MissingFromArchive as exc:
+            missing[key] = str(exc)
+        else:
+            chosen[key] = fig
+    return run, chosen
 
 
 def pytest_report_header(config):
