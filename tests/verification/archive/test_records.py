@@ -307,3 +307,21 @@ def test_the_gradient_descent_figure5_ratio_quoted_in_readme_and_findings_is_the
     root = Path(__file__).resolve().parents[3]
     for doc in ("README.md", "docs/findings.md"):
         assert value in " ".join((root / doc).read_text().split()), doc
+
+
+def test_adam_diverges_at_the_top_of_figure5s_extended_range_as_the_findings_say():
+    """docs/findings.md says every run of the archived Figure 5 design at eta_dec = 1 ends in
+    confusion, in every column (relation and encoder rate): Adam's stability limit lies below the
+    range's top."""
+    import math
+
+    from verification.archive.records import read_archive_file
+
+    root = Path(__file__).resolve().parents[3]
+    top = [
+        r for r in read_archive_file(root / "archive" / "fig5-full-seed0.jsonl.gz") if r.config.eta_dec == 1.0
+    ]
+    columns = {(r.config.relation, round(math.log10(r.config.eta_enc), 2)) for r in top}
+    assert top and all(r.results["phase"] == "confusion" for r in top)
+    text = " ".join((root / "docs" / "findings.md").read_text().split())
+    assert f"run at eta_dec = 1 ending in confusion, in all {len(columns)} columns" in text
