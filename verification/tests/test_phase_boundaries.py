@@ -103,9 +103,9 @@ def test_full_tier_findings_from_the_committed_runs(key):
     without training (:func:`verification.reproduce.evaluate_runs_csv`; Holm among the figure's own
     rows, as ``--only``), give the verdicts the full tier's recorded findings state: a claim holds
     exactly when no finding is recorded for it, and a finding names the verdict it records.  (The
-    whole full tier adjusts more rows together; for these rows that changes no verdict: every
-    recorded one is inconclusive by its budget check or by a raw p above 0.3, and the one that
-    holds has raw p 5.5e-5, below 0.05 / HOLM_ROWS.)"""
+    whole full tier adjusts more rows together, which can only make a decided row inconclusive:
+    Figure 5's rows that hold have raw p below 0.05 / HOLM_ROWS, and its fails are recorded as the
+    figure's own family decides them, their findings saying so.)"""
     path = Path(__file__).resolve().parents[2] / "docs" / "img" / f"figure{key[3:]}-full.csv"
     checks = evaluate_runs_csv(key, path)
     assert set(checks) == {c.id for c in FIGURES[key].claim_list(FIGURES[key].settings("full"))}
