@@ -544,11 +544,14 @@ _UNIV_STATICS_FULL = {
 }
 
 #: the dynamics universality study (:mod:`verification.figures.universality_dynamics`): one column
-#: per relation at Table III's eta_enc = 1e-3, decoder rates 1e-4 .. 0.1 (Figure 5's range at that
-#: column), the rows chosen by the adaptive design, two seeds a row.  The relations are ones a
+#: per relation at Table III's eta_enc = 1e-3, decoder rates from 1e-4 up (0.1 at the quick tier;
+#: 1 at the full tier, as Figure 5's full range: past Adam's stability limit, so that a relation
+#: that generalizes up to the limit, as bipartite does, bounds its boundary by the divergence), the
+#: rows chosen by the adaptive design, two seeds a row.  The relations are ones a
 #: network can generalize at Table III's training fraction 0.75 and whose majority label is right
 #: for at most 80 % of the pairs (else a test accuracy above Table IV's 0.9 says nothing).  The
-#: dense design it is compared with is a Figure 5 column: 13 rates a quarter decade apart, 3 seeds.
+#: dense design it is compared with is a Figure 5 column: a rate every quarter decade (13 at the
+#: quick tier, 17 at the full), 3 seeds.
 _UNIV_DYNAMICS_QUICK = {
     "relations": ["mod3", "greater", "classes-5-10-15", "bipartite-5-25"],
     "log_eta_enc": -3.0,
@@ -582,8 +585,9 @@ _UNIV_DYNAMICS_FULL = {
         "bipartite-5-25",
         "grid-5x6",
     ],  # fmt: skip
+    "log_eta_dec": [-4.0, 0.0],
     "steps": 100_000,
-    "adaptive": {**_UNIV_DYNAMICS_QUICK["adaptive"], "max_runs": 10 * 16},
+    "adaptive": {**_UNIV_DYNAMICS_QUICK["adaptive"], "max_runs": 10 * 16, "dense_runs_per_relation": 17 * 3},
     "seed": 1,
 }
 
