@@ -60,6 +60,15 @@ def _describe(run_configs, schedule) -> str:
     )
 
 
+def _shown(path: Path) -> str:
+    """``path`` as a message names it: relative to the working directory when inside it (a report
+    made in the repository says ``archive``, the same on every machine), else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 class ArchiveLayer:
     """Serves training chunks of the result cache from the archive folder ``root``.
 
@@ -124,7 +133,8 @@ class ArchiveLayer:
                 absent = sum(r is None for r in runs)
                 raise MissingFromArchive(
                     f"a training chunk is neither cached nor archived ({absent} of "
-                    f"{_describe(run_configs, schedule)}) in {self.root}; without --archive-only it trains"
+                    f"{_describe(run_configs, schedule)}) in {_shown(self.root)}; "
+                    "without --archive-only it trains"
                 )
             return None
         result = {f: [r.results[f] for r in runs] for f in RESULT_FIELDS}
