@@ -117,3 +117,19 @@ def test_fresh_ignores_the_layer_and_other_namespaces_are_not_served(archived, t
         ResultCache(tmp_path, layer=object())
     with pytest.raises(ValueError, match="missing must be one of train, error"):
         ArchiveLayer(archived, missing="skip")
+
+
+def test_a_missing_chunk_names_the_archive_relative_to_the_working_directory(
+    archived, tiny, tmp_path, monkeypatch
+):
+    """A report made in the repository names its archive ``archive``, not the machine's absolute
+    path; an archive outside the working directory is named in full."""
+    configs, schedule = tiny
+    chunks, _ = chunk_configs([c.replace(eta_dec=2e-2) for c in configs[:2]], schedule, chunk_size=2)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for cwd, shown in ((archived.parent, f" in {archived.name}; "), (elsewhere, f" in {archived}; ")):
+        monkeypatch.chdir(cwd)
+        with pytest.raises(MissingFromArchive) as err:
+            ArchiveLayer(archived, missing="error").load(RUN_CHUNK, chunks[0])
+        assert shown in str(err.value)
