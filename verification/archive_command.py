@@ -22,7 +22,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from verification.archive.layer import DEFAULT_ARCHIVE
+from verification.archive.layer import DEFAULT_ARCHIVE, display_path
 from verification.figures.registry import get_figure
 
 __all__ = [
@@ -220,7 +220,7 @@ def run_verify(args) -> int:
         raise ValueError(f"--seed must be a non-negative integer, got {args.seed}")
     picked = sample_runs(runs, args.sample, seed=args.seed)
     print(
-        f"drew {len(picked)} of {len(runs)} archived runs in {archive} with seed {args.seed}: "
+        f"drew {len(picked)} of {len(runs)} archived runs in {display_path(archive)} with seed {args.seed}: "
         + ", ".join(runs[i].where for i in picked),
         flush=True,
     )
@@ -238,8 +238,9 @@ def run_verify(args) -> int:
             print(f"{_label(a.run)}: DISAGREES: " + "; ".join(a.differences))
     agree = sum(a.agree for a in results)
     exact = sum(a.agree and a.same_class for a in results)
+    phase = sum(a.run.results["phase"] == a.retrained["phase"] for a in results)
     print(
         f"{agree} of {len(results)} in agreement ({exact} bit for bit on the same host class, "
-        f"{agree - exact} within tolerance on another)"
+        f"{agree - exact} within tolerance on another); the same phase in {phase} of {len(results)}"
     )
     return 0 if agree == len(results) else 1

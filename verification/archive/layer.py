@@ -36,7 +36,7 @@ from pathlib import Path
 #: the cache namespace of training chunks (:data:`verification.runs.RUN_CHUNK`, which imports torch)
 _RUN_CHUNK = "phase-chunk"
 
-__all__ = ["DEFAULT_ARCHIVE", "MISSING", "ArchiveLayer", "MissingFromArchive", "served_note"]
+__all__ = ["DEFAULT_ARCHIVE", "MISSING", "ArchiveLayer", "MissingFromArchive", "display_path", "served_note"]
 
 #: the archive shipped with the code: the folder ``archive/`` of the repository (found from this
 #: file, as the README's editable install leaves it; an installed copy elsewhere has none there and
@@ -60,7 +60,7 @@ def _describe(run_configs, schedule) -> str:
     )
 
 
-def _shown(path: Path) -> str:
+def display_path(path: Path) -> str:
     """``path`` as a message names it: relative to the working directory when inside it (a report
     made in the repository says ``archive``, the same on every machine), else as given."""
     try:
@@ -133,7 +133,7 @@ class ArchiveLayer:
                 absent = sum(r is None for r in runs)
                 raise MissingFromArchive(
                     f"a training chunk is neither cached nor archived ({absent} of "
-                    f"{_describe(run_configs, schedule)}) in {_shown(self.root)}; "
+                    f"{_describe(run_configs, schedule)}) in {display_path(self.root)}; "
                     "without --archive-only it trains"
                 )
             return None

@@ -20,7 +20,10 @@ independent autograd loop it is tested against (``tests/verification/test_traini
 parameters within 1e-4 relative after a few hundred Adam steps, accuracies within 2 pairs of
 100).  A pair's prediction flips only when its logit lies within that perturbation of zero, so
 on a settled run at most a pair or two of a set move; more than two is a real disagreement (a
-run whose phase sits on a knife edge is reported, not hidden).  Step counts are not compared
+run whose phase sits on a knife edge is reported, not hidden).  Measured across two CPU classes
+(docs/findings.md, "The archive: runs retrained on another CPU"): settled runs agree within the
+tolerance; memorizing runs still moving at the end of their budget can keep their phase and drift
+further.  Step counts are not compared
 across classes: a crossing of the 0.9 threshold may move by one evaluation period when an
 accuracy passes it by one pair, and the phase already says whether that matters.
 """

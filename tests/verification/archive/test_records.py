@@ -334,3 +334,26 @@ def test_adam_diverges_at_the_top_of_figure5s_extended_range_as_the_findings_say
     assert top and all(r.results["phase"] == "confusion" for r in top)
     text = " ".join((root / "docs" / "findings.md").read_text().split())
     assert f"run at eta_dec = 1 ending in confusion, in all {len(columns)} columns" in text
+
+
+def test_the_cross_host_verification_quoted_in_the_findings_is_the_committed_output():
+    """docs/findings.md quotes ``geneft verify-archive --sample 20 --seed 0`` as its committed
+    output records it: the count in agreement, one DISAGREES line for each other run, none of
+    them in the phase, and the accuracies it names."""
+    import re
+
+    root = Path(__file__).resolve().parents[3]
+    out = (root / "docs" / "img" / "verify-archive-sample20-seed0.txt").read_text().splitlines()
+    agree, total, exact, other = map(
+        int, re.match(r"(\d+) of (\d+) in agreement \((\d+) bit for bit .*, (\d+) within", out[-1]).groups()
+    )
+    verdicts = out[1:-1]
+    assert len(verdicts) == total == 20 and exact + other == agree
+    bad = [line for line in verdicts if ": DISAGREES: " in line]
+    assert len(bad) == total - agree and not any("DISAGREES: phase" in line for line in bad)
+    text = " ".join((root / "docs" / "findings.md").read_text().split())
+    assert f"**{agree} of {total} in agreement**, {exact} bit for bit" in text
+    assert f"{other} within the tolerance" in text and f"**{total - agree} disagree**" in text
+    for line in bad:  # the train and test accuracies, to three places
+        for pair in re.findall(r"(?:train|test)_acc: ([\d.]+) archived vs ([\d.]+) retrained", line):
+            assert all(f"{float(v):.3f}" in text for v in pair), line
