@@ -357,3 +357,35 @@ def test_the_cross_host_verification_quoted_in_the_findings_is_the_committed_out
     for line in bad:  # the train and test accuracies, to three places
         for pair in re.findall(r"(?:train|test)_acc: ([\d.]+) archived vs ([\d.]+) retrained", line):
             assert all(f"{float(v):.3f}" in text for v in pair), line
+
+
+def test_the_top_of_the_gradient_descent_range_is_as_the_findings_say():
+    """docs/findings.md counts, from the archived gradient-descent arm of Figure 5, the diverging
+    runs at its top decoder rate and the columns that generalize there without memorizing."""
+    import math
+    from collections import defaultdict
+
+    from verification.archive.records import read_archive_file
+
+    root = Path(__file__).resolve().parents[3]
+    runs = read_archive_file(root / "archive" / "fig5-gd-full-seed0.jsonl.gz")
+    top = max(r.config.eta_dec for r in runs)
+    columns = defaultdict(list)
+    for r in runs:
+        if r.config.eta_dec == top:
+            columns[(r.config.relation, round(math.log10(r.config.eta_enc), 2))].append(r.results["phase"])
+    phases = [p for v in columns.values() for p in v]
+    diverging = sum(any(p == "confusion" for p in v) for v in columns.values())
+    censored = [
+        k
+        for k, v in columns.items()
+        if "memorization" not in v and any(p in ("generalization", "grokking") for p in v)
+    ]
+    text = " ".join((root / "docs" / "findings.md").read_text().split())
+    assert top == 10.0 and len(columns) == 21
+    assert (
+        f"At eta_dec = 10, {phases.count('confusion')} of the {len(phases)} runs diverge (confusion), in "
+        f"{diverging} of the {len(columns)} columns" in text
+    )
+    assert f"In {len(censored)} columns (greater-than and bipartite at eta_enc from 10^-2.5 up)" in text
+    assert {rel for rel, _ in censored} == {"greater", "bipartite"} and min(x for _, x in censored) == -2.5
