@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 from verification.archive.layer import DEFAULT_ARCHIVE, display_path
@@ -129,7 +130,7 @@ def describe_file(name: str, runs) -> list[str]:
         for r in runs
         for h in [r.provenance["host"]]
     )
-    relations = Counter(r.config.relation for r in runs)
+    relations = Counter(_relation_name(r.config.relation) for r in runs)
     when = dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}"
     return [
         f"{name}: {len(runs)} runs of {_counted(steps)}; relation{'s' if len(relations) > 1 else ''} "
@@ -138,6 +139,16 @@ def describe_file(name: str, runs) -> list[str]:
         f"  trained {when} at {_counted(commits)}",
         f"  on {_counted(hosts)}",
     ]
+
+
+@cache
+def _relation_name(spec: str) -> str:
+    """A run's relation as a table names it: a relation stored by its matrix (a content key) by
+    the catalogue entry it equals, else by its label (:func:`effective_theory.relation_label`)."""
+    from effective_theory import catalogue_name, relation_label, relation_matrix
+
+    named = catalogue_name(relation_matrix(spec)) if spec.startswith("matrix:") else None
+    return named or relation_label(spec)
 
 
 def run_list(args) -> int:

@@ -55,6 +55,7 @@ __all__ = [
     "CatalogueEntry",
     "CATALOGUE",
     "catalogue_entry",
+    "catalogue_name",
     "catalogue_relation",
     "CatalogueRow",
     "catalogue_row",
@@ -329,6 +330,41 @@ def catalogue_entry(name: str) -> CatalogueEntry:
     if key not in CATALOGUE:
         raise ValueError(f"no relation {name!r} in the catalogue; it has {', '.join(CATALOGUE)}")
     return CATALOGUE[key]
+
+
+def catalogue_name(matrix) -> str | None:
+    """The name of the catalogue entry whose relation at this size is ``matrix``, or ``None``.
+
+    A relation given by its matrix (a file, a content key) is recognised as the entry it equals,
+    so that a table can name it: the first entry in :data:`CATALOGUE` order that exists at the
+    matrix's size and has exactly its entries.
+
+    Parameters
+    ----------
+    matrix : array_like
+        A square 0/1 matrix.
+
+    Examples
+    --------
+    >>> catalogue_name(catalogue_relation("bipartite-5-25").matrix)
+    'bipartite-5-25'
+    >>> catalogue_name(np.eye(3, dtype=bool)), catalogue_name([[0, 1, 0], [0, 0, 0], [0, 0, 1]]) is None
+    ('mod3', True)
+    """
+    a = np.asarray(matrix, dtype=bool)
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise ValueError(f"matrix must be square, got shape {a.shape}")
+    n = a.shape[0]
+    for entry in CATALOGUE.values():
+        if n < 3 or entry.n not in (None, n):
+            continue
+        try:
+            built = _matrix(entry.name, n)
+        except ValueError:  # a rule with no relation at this size (a 4-regular graph on 3 vertices)
+            continue
+        if np.array_equal(built, a):
+            return entry.name
+    return None
 
 
 @lru_cache(maxsize=256)

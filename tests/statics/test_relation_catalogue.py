@@ -166,3 +166,18 @@ def test_rule_entries_follow_n():
     rows = catalogue_table(12)
     assert all(r.n == 12 for r in rows if CATALOGUE[r.name].n is None)
     assert {r.n for r in rows if CATALOGUE[r.name].n is not None} >= {30, 34}
+
+
+def test_catalogue_name_recognises_every_entry_by_its_matrix():
+    """Each entry's matrix at its size names an entry with that very matrix (the first in catalogue
+    order: an entry equal to an earlier one is named by the earlier); a matrix no entry has, None."""
+    from effective_theory.statics.relation_catalogue import CATALOGUE, catalogue_name, catalogue_relation
+
+    for name in CATALOGUE:
+        m = catalogue_relation(name).matrix
+        found = catalogue_name(m)
+        assert found is not None and np.array_equal(catalogue_relation(found, m.shape[0]).matrix, m), name
+        assert list(CATALOGUE).index(found) <= list(CATALOGUE).index(name)
+    assert catalogue_name(np.eye(30, dtype=bool)) is None
+    with pytest.raises(ValueError, match="square"):
+        catalogue_name(np.zeros((3, 4)))

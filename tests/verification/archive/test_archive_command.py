@@ -100,3 +100,15 @@ def test_bad_input_is_one_line_exit_2(argv, message, tmp_path, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("geneft: error: ") and message in err and err.count("\n") == 1
+
+
+def test_list_names_a_relation_stored_by_its_matrix_after_the_catalogue():
+    """A catalogue relation is stored by its content key; the list names it as the catalogue does,
+    and a matrix no entry has by its label."""
+    from effective_theory import catalogue_relation, relation_content_key
+    from verification.archive_command import _relation_name
+
+    assert _relation_name(relation_content_key(catalogue_relation("grid-5x6").matrix)) == "grid-5x6"
+    assert _relation_name("mod3") == "mod3"
+    assert _relation_name("matrix:3:ZAA=") == "greater"  # the strict order at n = 3
+    assert _relation_name(relation_content_key([[0, 1, 0], [0, 0, 0], [0, 0, 1]])).startswith("relation-")

@@ -389,3 +389,32 @@ def test_the_top_of_the_gradient_descent_range_is_as_the_findings_say():
     )
     assert f"In {len(censored)} columns (greater-than and bipartite at eta_enc from 10^-2.5 up)" in text
     assert {rel for rel, _ in censored} == {"greater", "bipartite"} and min(x for _, x in censored) == -2.5
+
+
+def test_the_dynamics_universality_table_in_the_findings_is_the_archive_s(tmp_path):
+    """docs/findings.md's full-tier table of critical ratios across relations, and the row's
+    deciding pair, are the study rebuilt from the archive, training nothing."""
+    import math
+
+    from verification.archive.layer import DEFAULT_ARCHIVE, ArchiveLayer
+    from verification.figures.registry import FIGURES
+    from verification.figures.universality_dynamics import critical_ratios
+    from verification.reproduce import evaluate_tier
+    from verification.runtime.context import RunContext
+    from verification.runtime.result_cache import ResultCache
+
+    fig = FIGURES["univ-dynamics"]
+    run = RunContext(
+        cache=ResultCache(tmp_path, layer=ArchiveLayer(DEFAULT_ARCHIVE, missing="error")), tier="full"
+    )
+    ratios = critical_ratios(fig.compute(fig.settings("full"), run))
+    root = Path(__file__).resolve().parents[3]
+    text = " ".join((root / "docs" / "findings.md").read_text().split())
+    section = text[text.index("## Universality of the dynamics") :]
+    assert len(ratios) == len(fig.settings("full")["relations"])
+    for relation, (est, (lo, hi)) in ratios.items():
+        quoted = f"> {lo:.2f}" if not math.isfinite(hi) else f"{est:.2f} [{lo:.2f}, {hi:.2f}]"
+        assert f"| {quoted} |" in section, (relation, quoted)
+    row = evaluate_tier("full", run=run, figures={"univ-dynamics": fig})["univ-dynamics.same-ratio"]
+    assert row.verdict == "inconclusive" and "budget not converged" in row.measured
+    assert row.measured.split(":")[1].split("(90% CI)")[0].strip() in section
