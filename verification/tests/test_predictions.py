@@ -188,6 +188,22 @@ FINDINGS = {
         "fails: mod3 - bipartite at eta_enc = 1e-3 -1.08 [-1.41, -0.852] (margin 0.5), at T/4 -1.04, "
         "p 5e-05 raw"
     ),
+    ("full", "univ-statics.slope"): (
+        "fails: log critical fraction against log p_c across 24 relations has slope 0.38 [0.284, 0.477] "
+        "(p 6.2e-07 raw); the measured fraction is 4-9 p_c for small b, 2-3 p_c for b ~ 100 bits"
+    ),
+    ("full", "univ-statics.beats-baselines"): (
+        "inconclusive: b against the best baseline (log2 of the Table II class count) -0.0071 [-0.0165, "
+        "0.00179] (detectable deviation 0.086)"
+    ),
+    ("full", "univ-statics.size-law"): (
+        "inconclusive in the full tier's family: slope 1.04 [0.874, 1.2] over 9 points of 3 relations, raw p "
+        "0.022 (holds among the figure's 4 rows, Holm 0.045)"
+    ),
+    ("full", "univ-dynamics.same-ratio"): (
+        "inconclusive: bipartite-5-25 - grid-5x6 3.97 [2.79, inf], at T/4 3.97, but five other pairs "
+        "outside their interval at T/4 (budget not converged)"
+    ),
     ("full", "fig2.eq5.mod3"): (
         "fails: f_UB - Eq. 5 = -0.0739 [-0.0761, -0.0717] at fraction 0.02 (margin 0.05)"
     ),

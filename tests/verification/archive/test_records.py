@@ -418,3 +418,30 @@ def test_the_dynamics_universality_table_in_the_findings_is_the_archive_s(tmp_pa
     row = evaluate_tier("full", run=run, figures={"univ-dynamics": fig})["univ-dynamics.same-ratio"]
     assert row.verdict == "inconclusive" and "budget not converged" in row.measured
     assert row.measured.split(":")[1].split("(90% CI)")[0].strip() in section
+
+
+def test_the_statics_universality_rows_in_the_findings_are_the_archive_s(tmp_path):
+    """docs/findings.md's full-tier rows of the statics universality study (verdicts among the
+    figure's rows, and the measured values) are the study rebuilt from the archive."""
+    import re
+
+    from verification.archive.layer import DEFAULT_ARCHIVE, ArchiveLayer
+    from verification.figures.registry import FIGURES
+    from verification.reproduce import evaluate_tier
+    from verification.runtime.context import RunContext
+    from verification.runtime.result_cache import ResultCache
+
+    fig = FIGURES["univ-statics"]
+    layer = ArchiveLayer(DEFAULT_ARCHIVE, missing="error")
+    rows = evaluate_tier("full", run=RunContext(cache=ResultCache(tmp_path, layer=layer)), figures={"u": fig})
+    root = Path(__file__).resolve().parents[3]
+    text = " ".join((root / "docs" / "findings.md").read_text().split())
+    section = text[
+        text.index("## Universality of the statics") : text.index("## Universality of the dynamics")
+    ]
+    assert len(rows) == 4
+    for claim_id, row in rows.items():
+        value = re.match(r"(-?[\d.]+ \[-?[\d.]+, -?[\d.]+\])", row.measured).group(1)
+        start = section.index(f"| `{claim_id}` |")
+        line = section[start : section.find("| `univ", start + 1)]
+        assert value in line and row.verdict in line, (claim_id, value, row.verdict)
