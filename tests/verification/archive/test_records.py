@@ -445,3 +445,16 @@ def test_the_statics_universality_rows_in_the_findings_are_the_archive_s(tmp_pat
         start = section.index(f"| `{claim_id}` |")
         line = section[start : section.find("| `univ", start + 1)]
         assert value in line and row.verdict in line, (claim_id, value, row.verdict)
+
+
+def test_the_archive_only_holm_value_quoted_for_bipartites_ratio_is_the_committed_report_s():
+    """The findings quote bipartite's Figure 5 ratio row as the committed archive-only full report
+    adjusts it (``docs/img/report-full-archive.json``), with that report's count of statistical rows."""
+    root = Path(__file__).resolve().parents[3]
+    report = json.loads((root / "docs" / "img" / "report-full-archive.json").read_text())
+    row = next(r for r in report["rows"] if r["claim_id"] == "fig5.ratio.bipartite")
+    holm = row["p"].split(" / ")[1]
+    stat = sum(r["statistical"] for r in report["rows"])
+    text = " ".join((root / "docs" / "findings.md").read_text().split())
+    assert f"among the {stat} statistical rows of `geneft reproduce --full --archive-only` today" in text
+    assert f"Holm {holm};" in text and row["verdict"] == "fails"
