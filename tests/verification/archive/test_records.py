@@ -288,6 +288,16 @@ def test_the_uniform_arm_s_table_and_k_values_in_the_findings_are_the_archive_s(
             assert f"{K[(ratio, scale)]:.{len(q.split('.')[1])}f}" == q, (ratio, scale, q)
 
 
+def _archive_run(tmp_path):
+    """A full-tier run context that reads the repository's archive and trains nothing."""
+    from verification.archive.layer import DEFAULT_ARCHIVE, ArchiveLayer
+    from verification.runtime.context import RunContext
+    from verification.runtime.result_cache import ResultCache
+
+    layer = ArchiveLayer(DEFAULT_ARCHIVE, missing="error")
+    return RunContext(cache=ResultCache(tmp_path, layer=layer), tier="full")
+
+
 @pytest.mark.parametrize(
     "key, claim_id",
     [
@@ -302,14 +312,10 @@ def test_the_figure5_fails_quoted_in_readme_and_findings_are_the_archive_s(tmp_p
     the archive, training nothing."""
     import re
 
-    from verification.archive.layer import DEFAULT_ARCHIVE, ArchiveLayer
     from verification.figures.registry import FIGURES
     from verification.reproduce import evaluate_tier
-    from verification.runtime.context import RunContext
-    from verification.runtime.result_cache import ResultCache
 
-    cache = ResultCache(tmp_path, layer=ArchiveLayer(DEFAULT_ARCHIVE, missing="error"))
-    rows = evaluate_tier("full", run=RunContext(cache=cache), figures={key: FIGURES[key]})
+    rows = evaluate_tier("full", run=_archive_run(tmp_path), figures={key: FIGURES[key]})
     row = rows[claim_id]
     assert row.verdict == "fails"
     value = re.search(r"(-?[\d.]+ \[-?[\d.]+, -?[\d.]+\])", row.measured).group(1)
@@ -396,17 +402,12 @@ def test_the_dynamics_universality_table_in_the_findings_is_the_archive_s(tmp_pa
     deciding pair, are the study rebuilt from the archive, training nothing."""
     import math
 
-    from verification.archive.layer import DEFAULT_ARCHIVE, ArchiveLayer
     from verification.figures.registry import FIGURES
     from verification.figures.universality_dynamics import critical_ratios
     from verification.reproduce import evaluate_tier
-    from verification.runtime.context import RunContext
-    from verification.runtime.result_cache import ResultCache
 
     fig = FIGURES["univ-dynamics"]
-    run = RunContext(
-        cache=ResultCache(tmp_path, layer=ArchiveLayer(DEFAULT_ARCHIVE, missing="error")), tier="full"
-    )
+    run = _archive_run(tmp_path)
     ratios = critical_ratios(fig.compute(fig.settings("full"), run))
     root = Path(__file__).resolve().parents[3]
     text = " ".join((root / "docs" / "findings.md").read_text().split())
@@ -425,15 +426,11 @@ def test_the_statics_universality_rows_in_the_findings_are_the_archive_s(tmp_pat
     figure's rows, and the measured values) are the study rebuilt from the archive."""
     import re
 
-    from verification.archive.layer import DEFAULT_ARCHIVE, ArchiveLayer
     from verification.figures.registry import FIGURES
     from verification.reproduce import evaluate_tier
-    from verification.runtime.context import RunContext
-    from verification.runtime.result_cache import ResultCache
 
     fig = FIGURES["univ-statics"]
-    layer = ArchiveLayer(DEFAULT_ARCHIVE, missing="error")
-    rows = evaluate_tier("full", run=RunContext(cache=ResultCache(tmp_path, layer=layer)), figures={"u": fig})
+    rows = evaluate_tier("full", run=_archive_run(tmp_path), figures={"u": fig})
     root = Path(__file__).resolve().parents[3]
     text = " ".join((root / "docs" / "findings.md").read_text().split())
     section = text[
