@@ -455,3 +455,20 @@ def test_the_archive_only_holm_value_quoted_for_bipartites_ratio_is_the_committe
     text = " ".join((root / "docs" / "findings.md").read_text().split())
     assert f"among the {stat} statistical rows of `geneft reproduce --full --archive-only` today" in text
     assert f"Holm {holm};" in text and row["verdict"] == "fails"
+
+
+def test_the_archived_figure8_rerun_quoted_in_the_findings_is_the_archive_s(tmp_path):
+    """docs/findings.md quotes the archived Figure 8 rerun's rows: its verdicts and values."""
+    import re
+
+    from verification.figures.registry import FIGURES
+    from verification.reproduce import evaluate_tier
+
+    rows = evaluate_tier("full", run=_archive_run(tmp_path), figures={"fig8": FIGURES["fig8"]})
+    root = Path(__file__).resolve().parents[3]
+    text = " ".join((root / "docs" / "findings.md").read_text().split())
+    rerun = text[text.index("*Rerun, archived*") :]
+    rerun = rerun[: rerun.index("The table above")]
+    assert len(rows) == 3 and all(r.verdict == "inconclusive" for r in rows.values())
+    for row in rows.values():
+        assert re.match(r"(-?[\d.]+ \[-?[\d.]+, -?[\d.]+\])", row.measured).group(1) in rerun, row.measured
