@@ -299,14 +299,14 @@ def _archive_run(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "key, claim_id",
+    "key, claim_id, docs",
     [
-        ("fig5-gd", "fig5.ratio.bipartite.gradient-descent"),
-        ("fig5", "fig5.ratio.bipartite"),
-        ("fig5", "fig5.same-ratio"),
+        ("fig5-gd", "fig5.ratio.bipartite.gradient-descent", ("README.md", "docs/findings.md")),
+        ("fig5", "fig5.ratio.bipartite", ("README.md", "docs/findings.md", "docs/results.md")),
+        ("fig5", "fig5.same-ratio", ("README.md", "docs/findings.md", "docs/results.md")),
     ],
 )
-def test_the_figure5_fails_quoted_in_readme_and_findings_are_the_archive_s(tmp_path, key, claim_id):
+def test_the_figure5_fails_quoted_in_readme_and_findings_are_the_archive_s(tmp_path, key, claim_id, docs):
     """README.md and docs/findings.md quote Figure 5's full-tier rows that fail (bipartite's critical
     ratio under Adam and under gradient descent, the differing ratios); each is the row rebuilt from
     the archive, training nothing."""
@@ -320,7 +320,7 @@ def test_the_figure5_fails_quoted_in_readme_and_findings_are_the_archive_s(tmp_p
     assert row.verdict == "fails"
     value = re.search(r"(-?[\d.]+ \[-?[\d.]+, -?[\d.]+\])", row.measured).group(1)
     root = Path(__file__).resolve().parents[3]
-    for doc in ("README.md", "docs/findings.md"):
+    for doc in docs:
         assert value in " ".join((root / doc).read_text().split()), doc
 
 
@@ -416,6 +416,12 @@ def test_the_dynamics_universality_table_in_the_findings_is_the_archive_s(tmp_pa
     for relation, (est, (lo, hi)) in ratios.items():
         quoted = f"> {lo:.2f}" if not math.isfinite(hi) else f"{est:.2f} [{lo:.2f}, {hi:.2f}]"
         assert f"| {quoted} |" in section, (relation, quoted)
+    # the README's range: the smallest estimate, and the largest lower bound, in hundreds
+    low = min(est for est, _ in ratios.values())
+    high = max(lo for _, (lo, hi) in ratios.values() if not math.isfinite(hi))
+    readme = " ".join((root / "README.md").read_text().split())
+    quoted = f"ranges from about {10**low:.1f} (the 5 x 6 grid order) to above {int(10**high) // 100 * 100}"
+    assert quoted in readme
     row = evaluate_tier("full", run=run, figures={"univ-dynamics": fig})["univ-dynamics.same-ratio"]
     assert row.verdict == "inconclusive" and "budget not converged" in row.measured
     assert row.measured.split(":")[1].split("(90% CI)")[0].strip() in section
@@ -442,6 +448,9 @@ def test_the_statics_universality_rows_in_the_findings_are_the_archive_s(tmp_pat
         start = section.index(f"| `{claim_id}` |")
         line = section[start : section.find("| `univ", start + 1)]
         assert value in line and row.verdict in line, (claim_id, value, row.verdict)
+    readme = " ".join((root / "README.md").read_text().split())
+    for claim_id in ("univ-statics.slope", "univ-statics.size-law"):
+        assert re.match(r"(-?[\d.]+ \[-?[\d.]+, -?[\d.]+\])", rows[claim_id].measured).group(1) in readme
 
 
 def test_the_archive_only_holm_value_quoted_for_bipartites_ratio_is_the_committed_report_s():
