@@ -481,3 +481,30 @@ def test_the_archived_figure8_rerun_quoted_in_the_findings_is_the_archive_s(tmp_
     assert len(rows) == 3 and all(r.verdict == "inconclusive" for r in rows.values())
     for row in rows.values():
         assert re.match(r"(-?[\d.]+ \[-?[\d.]+, -?[\d.]+\])", row.measured).group(1) in rerun, row.measured
+
+
+def test_the_seed_robustness_table_is_the_archive_s(tmp_path):
+    """``docs/img/seed-robustness-full.json`` (the findings' seed-robustness table) holds each
+    compared result's rows as the archive rebuilds them at every seed, and no row flips between
+    holds and fails."""
+    from verification.figures.registry import FIGURES
+    from verification.reproduce import evaluate_tier
+
+    root = Path(__file__).resolve().parents[3]
+    data = json.loads((root / "docs" / "img" / "seed-robustness-full.json").read_text())
+    assert set(data["results"]).isdisjoint(data["missing"])
+    assert set(data["results"]) | set(data["missing"]) == {k for k, f in FIGURES.items() if f.trains}
+    run = _archive_run(tmp_path)
+    for key, rows in data["results"].items():
+        for s in data["seeds"]:
+            checks = evaluate_tier("full", seed=s, run=run, figures={key: FIGURES[key]})
+            assert [r["claim_id"] for r in rows] == list(checks)
+            for row in rows:
+                got = checks[row["claim_id"]]
+                assert row["seeds"][str(s)] == {
+                    "measured": got.measured,
+                    "p": got.p_text,
+                    "verdict": got.verdict,
+                }
+        for row in rows:
+            assert {"holds", "fails"} - {v["verdict"] for v in row["seeds"].values()}, row["claim_id"]
