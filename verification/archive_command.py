@@ -242,6 +242,8 @@ def run_verify(args) -> int:
             how = (
                 "bit for bit (same host class)"
                 if a.same_class
+                else "bit for bit (another host class)"
+                if a.identical
                 else f"within {ACC_PAIRS} pairs (another host class)"
             )
             print(f"{_label(a.run)}: agrees {how}")
@@ -249,9 +251,11 @@ def run_verify(args) -> int:
             print(f"{_label(a.run)}: DISAGREES: " + "; ".join(a.differences))
     agree = sum(a.agree for a in results)
     exact = sum(a.agree and a.same_class for a in results)
+    other = sum(a.agree and not a.same_class and a.identical for a in results)
     phase = sum(a.run.results["phase"] == a.retrained["phase"] for a in results)
     print(
         f"{agree} of {len(results)} in agreement ({exact} bit for bit on the same host class, "
-        f"{agree - exact} within tolerance on another); the same phase in {phase} of {len(results)}"
+        f"{agree - exact} within tolerance on another, {other} of them bit for bit); "
+        f"the same phase in {phase} of {len(results)}"
     )
     return 0 if agree == len(results) else 1

@@ -76,6 +76,11 @@ class Agreement:
         """No compared field disagrees."""
         return not self.differences
 
+    @property
+    def identical(self) -> bool:
+        """Every result field equals the record's, bit for bit (on any host class)."""
+        return all(_same(self.run.results[f], self.retrained[f]) for f in RESULT_FIELDS)
+
 
 def sample_runs(runs, k: int, *, seed: int = 0) -> list[int]:
     """Positions (sorted) of ``k`` runs drawn without replacement with ``default_rng(seed)``.

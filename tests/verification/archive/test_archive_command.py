@@ -31,7 +31,7 @@ def test_add_then_verify_a_sample(trained, tmp_path, capsys):
     assert len(out) == 5 and all(line.endswith("agrees bit for bit (same host class)") for line in out[1:4])
     assert (
         out[-1] == "3 of 3 in agreement (3 bit for bit on the same host class, 0 within tolerance on "
-        "another); the same phase in 3 of 3"
+        "another, 0 of them bit for bit); the same phase in 3 of 3"
     )
 
 
@@ -63,8 +63,8 @@ def test_a_disagreement_exits_1(archived, edit_records, capsys):
     out = capsys.readouterr().out
     assert "DISAGREES: phase: " in out
     assert out.rstrip().endswith(
-        "0 of 1 in agreement (0 bit for bit on the same host class, 0 within tolerance on another); "
-        "the same phase in 0 of 1"
+        "0 of 1 in agreement (0 bit for bit on the same host class, 0 within tolerance on another, "
+        "0 of them bit for bit); the same phase in 0 of 1"
     )
 
 

@@ -55,3 +55,19 @@ def test_another_host_class_allows_acc_pairs(archived, edit_records, pairs, agre
     assert results[0].agree is agree and all(a.agree for a in results[1:])
     if not agree:
         assert results[0].differences[0].startswith("test_acc: ")
+
+
+def test_a_run_reproduced_exactly_on_another_host_class_is_identical(archived, edit_records):
+    """Another host class with the same arithmetic: every field equal, and ``identical`` says so;
+    a changed loss (within tolerance) is not identical."""
+    path = archived / "tiny.jsonl.gz"
+
+    def change(k, record):
+        _other_host(k, record)
+        if k == 0:
+            record["final_loss"] *= 1.01
+
+    edit_records(path, change, rehash=True)
+    results = verify_runs(read_archive(archived))
+    assert all(a.agree and not a.same_class for a in results)
+    assert [a.identical for a in results] == [False] + [True] * (len(results) - 1)
