@@ -281,7 +281,10 @@ class Figure:
         if chunk_size is None and run.tier == "full" and device == "cpu" and run.cache is not None:
             chunk_size = FULL_CPU_CHUNK
         key["device"] = device
-        chunked = run.executor is not None or chunk_size is not None
+        # a cache whose archive layer must not let anything train is consulted chunk by chunk even
+        # where the tier keeps only the figure's entry: unchunked training would bypass it
+        must_not_train = getattr(getattr(run.cache, "layer", None), "missing", None) == "error"
+        chunked = run.executor is not None or chunk_size is not None or must_not_train
         if chunked:
             key["chunk_size"] = chunk_size
         inner = RunContext(

@@ -133,3 +133,17 @@ def test_a_missing_chunk_names_the_archive_relative_to_the_working_directory(
         with pytest.raises(MissingFromArchive) as err:
             ArchiveLayer(archived, missing="error").load(RUN_CHUNK, chunks[0])
         assert shown in str(err.value)
+
+
+@pytest.mark.parametrize("tier", [None, "quick"])
+def test_an_archive_that_must_not_train_is_consulted_at_every_tier(tmp_path, tier):
+    """A figure computed through a cache whose layer forbids training raises for a missing chunk
+    at the quick tier (and with no tier) too, where training is otherwise unchunked: it never
+    trains past the layer."""
+    from verification.figures.registry import FIGURES
+
+    fig = FIGURES["fig7"]
+    layer = ArchiveLayer(tmp_path / "empty", missing="error")
+    run = RunContext(cache=ResultCache(tmp_path / "cache", layer=layer), tier=tier)
+    with pytest.raises(MissingFromArchive, match="a training chunk is neither cached nor archived"):
+        fig.compute(fig.settings("quick"), run)
