@@ -342,14 +342,21 @@ def test_adam_diverges_at_the_top_of_figure5s_extended_range_as_the_findings_say
     assert f"run at eta_dec = 1 ending in confusion, in all {len(columns)} columns" in text
 
 
-def test_the_cross_host_verification_quoted_in_the_findings_is_the_committed_output():
-    """docs/findings.md quotes ``geneft verify-archive --sample 20 --seed 0`` as its committed
+@pytest.mark.parametrize(
+    "output, lead",
+    [
+        ("verify-archive-sample20-seed0.txt", "**On the Intel Xeon**"),
+        ("verify-archive-sample20-seed0-amd-family25.txt", "**On an AMD EPYC of family 25"),
+    ],
+)
+def test_the_cross_host_verification_quoted_in_the_findings_is_the_committed_output(output, lead):
+    """docs/findings.md quotes each ``geneft verify-archive --sample 20 --seed 0`` as its committed
     output records it: the count in agreement, one DISAGREES line for each other run, none of
     them in the phase, and the accuracies it names."""
     import re
 
     root = Path(__file__).resolve().parents[3]
-    out = (root / "docs" / "img" / "verify-archive-sample20-seed0.txt").read_text().splitlines()
+    out = (root / "docs" / "img" / output).read_text().splitlines()
     agree, total, exact, other = map(
         int, re.match(r"(\d+) of (\d+) in agreement \((\d+) bit for bit .*, (\d+) within", out[-1]).groups()
     )
@@ -358,8 +365,14 @@ def test_the_cross_host_verification_quoted_in_the_findings_is_the_committed_out
     bad = [line for line in verdicts if ": DISAGREES: " in line]
     assert len(bad) == total - agree and not any("DISAGREES: phase" in line for line in bad)
     text = " ".join((root / "docs" / "findings.md").read_text().split())
+    text = text[text.index(lead) :]
+    end = text.find("**On ", len(lead))
+    text = text[:end] if end >= 0 else text
     assert f"**{agree} of {total} in agreement**, {exact} bit for bit" in text
     assert f"{other} within the tolerance" in text and f"**{total - agree} disagree**" in text
+    identical = re.search(r"within tolerance on another, (\d+) of them bit for bit", out[-1])
+    if identical:
+        assert f"{other} within the tolerance, {identical.group(1)} of them bit for bit" in text
     for line in bad:  # the train and test accuracies, to three places
         for pair in re.findall(r"(?:train|test)_acc: ([\d.]+) archived vs ([\d.]+) retrained", line):
             assert all(f"{float(v):.3f}" in text for v in pair), line
@@ -508,3 +521,23 @@ def test_the_seed_robustness_table_is_the_archive_s(tmp_path):
                 }
         for row in rows:
             assert {"holds", "fails"} - {v["verdict"] for v in row["seeds"].values()}, row["claim_id"]
+
+
+def test_reproducing_quotes_both_cross_host_samples():
+    """docs/reproducing.md's one-line summary of the two committed cross-host samples (each 16 of
+    20 in agreement) is what their outputs say."""
+    import re
+
+    root = Path(__file__).resolve().parents[3]
+    counts = set()
+    for name in ("verify-archive-sample20-seed0.txt", "verify-archive-sample20-seed0-amd-family25.txt"):
+        last = (root / "docs" / "img" / name).read_text().splitlines()[-1]
+        counts.add(re.match(r"(\d+) of (\d+) in agreement", last).groups())
+    assert len(counts) == 1
+    agree, total = counts.pop()
+    text = " ".join((root / "docs" / "reproducing.md").read_text().split())
+    assert (
+        f"a sample of {total} on an Intel Xeon and another on an AMD EPYC each gave {agree} in agreement"
+        in text
+    )
+    assert f"the {int(total) - int(agree)} others with the record's phase" in text
