@@ -135,7 +135,6 @@ def seed_robustness_data(seeds=SEEDS) -> dict:
             results[key] = [
                 {
                     "claim_id": claim_id,
-                    "prediction": checks[seeds[0]][claim_id].prediction,
                     "seeds": {
                         str(s): {
                             "measured": checks[s][claim_id].measured,
@@ -183,23 +182,20 @@ def seed_table(data: dict) -> str:
         for row in rows
         if len({v["verdict"] for v in row["seeds"].values()}) > 1 and row["claim_id"] not in flipped
     ]
-    seed_words = " and ".join(str(s) for s in seeds)
-    text = (
-        f"The full tiers archived at experiment seeds {seed_words} "
-        f"({', '.join(f'`{k}`' for k in data['results']) or 'none yet'}): "
-        f"{len(rows)} rows, each result's rows Holm-adjusted among themselves at each seed.  "
-        + (
-            "No result is archived at both seeds yet.  "
-            if not rows
-            else f"**{len(flipped)} row(s) flip between holds and fails**: {', '.join(flipped)}.  "
-            if flipped
-            else "No row flips between holds and fails"
-            + (
-                f"; {len(moved)} move between a decision and inconclusive.  "
-                if moved
-                else "; every row has the same verdict at both seeds.  "
-            )
+    if not rows:
+        verdicts = "No result is archived at both seeds yet."
+    elif flipped:
+        verdicts = f"**{len(flipped)} row(s) flip between holds and fails**: {', '.join(flipped)}."
+    elif moved:
+        verdicts = (
+            f"No row flips between holds and fails; {len(moved)} move between a decision and inconclusive."
         )
+    else:
+        verdicts = "No row flips between holds and fails; every row has the same verdict at both seeds."
+    text = (
+        f"The full tiers archived at experiment seeds {' and '.join(str(s) for s in seeds)} "
+        f"({', '.join(f'`{k}`' for k in data['results']) or 'none yet'}): "
+        f"{len(rows)} rows, each result's rows Holm-adjusted among themselves at each seed.  {verdicts}  "
     )
     if data["missing"]:
         text += (
