@@ -569,20 +569,27 @@ def test_reproducing_quotes_both_cross_host_samples():
     assert f"the {int(total) - int(agree)} others with the record's phase" in text
 
 
+def _second_seed(key: str, figure: str):
+    """The archived runs of ``key``'s full tier at seed 1, checked to share no model seed with seed
+    0's (and to start at 10^6), and the text of docs/findings.md from "FIGURE: seed robustness" on."""
+    from verification.archive.records import read_archive_file
+
+    root = Path(__file__).resolve().parents[3]
+    runs = read_archive_file(root / "archive" / f"{key}-full-seed1.jsonl.gz")
+    seed0 = {r.config.seed for r in read_archive_file(root / "archive" / f"{key}-full-seed0.jsonl.gz")}
+    assert min(r.config.seed for r in runs) == 10**6 and seed0.isdisjoint(r.config.seed for r in runs)
+    text = " ".join((root / "docs" / "findings.md").read_text().split())
+    return runs, text[text.index(f"## {figure}: seed robustness") :]
+
+
 def test_figure8_s_second_seed_is_as_the_findings_say():
     """docs/findings.md's "Figure 8: seed robustness" is the archive's: the second seed's runs and
     model-steps, model seeds of its own, every row inconclusive at both seeds (at seed 1 by its
     budget check) and each row's two intervals overlapping."""
     import re
 
-    from verification.archive.records import read_archive_file
-
     root = Path(__file__).resolve().parents[3]
-    runs = read_archive_file(root / "archive" / "fig8-full-seed1.jsonl.gz")
-    seed0 = {r.config.seed for r in read_archive_file(root / "archive" / "fig8-full-seed0.jsonl.gz")}
-    assert min(r.config.seed for r in runs) == 10**6 and seed0.isdisjoint(r.config.seed for r in runs)
-    text = " ".join((root / "docs" / "findings.md").read_text().split())
-    section = text[text.index("## Figure 8: seed robustness") :]
+    runs, section = _second_seed("fig8", "Figure 8")
     steps = sum(r.results["steps_run"] for r in runs)
     assert f"{len(runs)} runs of the design's three rounds, {steps / 1e6:.2f} x 10^6 model-steps" in section
     data = json.loads((root / "docs" / "img" / "seed-robustness-full.json").read_text())
@@ -599,14 +606,8 @@ def test_figure5_s_second_seed_is_as_the_findings_say():
     """docs/findings.md's "Figure 5: seed robustness" is the archive's: the second seed's file
     (runs, model-steps, model seeds of its own), and the seed-1 values it quotes are those of the
     seed-robustness table, whose Figure 5 rows decide nothing at seed 1."""
-    from verification.archive.records import read_archive_file
-
     root = Path(__file__).resolve().parents[3]
-    runs = read_archive_file(root / "archive" / "fig5-full-seed1.jsonl.gz")
-    seed0 = {r.config.seed for r in read_archive_file(root / "archive" / "fig5-full-seed0.jsonl.gz")}
-    assert min(r.config.seed for r in runs) == 10**6 and seed0.isdisjoint(r.config.seed for r in runs)
-    text = " ".join((root / "docs" / "findings.md").read_text().split())
-    section = text[text.index("## Figure 5: seed robustness") :]
+    runs, section = _second_seed("fig5", "Figure 5")
     section = section[: section.index("*Earlier, on the straight-line rows")]
     steps = sum(r.results["steps_run"] for r in runs)
     assert f"holds {len(runs)} of the runs ({steps / 1e7:.2f} x 10^7 model-steps)" in section
