@@ -91,6 +91,13 @@ FINDINGS = {
     ("full", "fig3.below-exact-bound.greater"): (
         "inconclusive: p_hold 0.025 raw, 0.13 Holm (whole tier); limit -0.0055 [-0.0108, -0.0002]"
     ),
+    ("full", "fig3.below-eq5.mod3"): (
+        "fails: accuracy - f_UB of Eq. (5) 3.46e-05 [3.46e-05, 3.46e-05]: a decoder is perfect in every run "
+        "where f_UB is just below 1, less than one pair above it (docs/findings.md)"
+    ),
+    ("full", "fig3.below-eq5.greater"): (
+        "inconclusive: accuracy - f_UB of Eq. (5) 0.00352 [-0.00941, 0.0217] (detectable deviation 0.07)"
+    ),
     ("full", "fig5.slope.mod3.gradient-descent"): (
         "inconclusive: plain gradient descent, local slope at eta_enc = 10^-2.25 2.57 [1.53, 4.18]; the "
         "boundary rises and falls (4.32 at 10^-3, 0.829 at 10^-1.5, -2.66 at 1)"
