@@ -189,7 +189,7 @@ FINDINGS = {
     ("full", "fig5.ratio.bipartite"): (
         "fails: log10 r* at eta_enc = 1e-3 1.87 [1.66, 2.18] against <= 1.5, p 0.0028 raw, at T/4 1.76; "
         "every bipartite run of that column that does not diverge generalizes, up to eta_dec/eta_enc = 100 "
-        "(Holm among Figure 5's rows; inconclusive in the full tier's family, Holm 0.051 among 46 rows)"
+        "(Holm among Figure 5's rows; inconclusive in the full tier's family, Holm 0.063 among 54 rows)"
     ),
     ("full", "fig5.same-ratio"): (
         "fails: mod3 - bipartite at eta_enc = 1e-3 -1.08 [-1.41, -0.852] (margin 0.5), at T/4 -1.04, "
