@@ -569,15 +569,16 @@ def test_reproducing_quotes_both_cross_host_samples():
     assert f"the {int(total) - int(agree)} others with the record's phase" in text
 
 
-def _second_seed(key: str, figure: str):
+def _second_seed(key: str, figure: str, start: int = 10**6):
     """The archived runs of ``key``'s full tier at seed 1, checked to share no model seed with seed
-    0's (and to start at 10^6), and the text of docs/findings.md from "FIGURE: seed robustness" on."""
+    0's (and to start at ``start``), and the text of docs/findings.md from "FIGURE: seed robustness"
+    on."""
     from verification.archive.records import read_archive_file
 
     root = Path(__file__).resolve().parents[3]
     runs = read_archive_file(root / "archive" / f"{key}-full-seed1.jsonl.gz")
     seed0 = {r.config.seed for r in read_archive_file(root / "archive" / f"{key}-full-seed0.jsonl.gz")}
-    assert min(r.config.seed for r in runs) == 10**6 and seed0.isdisjoint(r.config.seed for r in runs)
+    assert min(r.config.seed for r in runs) == start and seed0.isdisjoint(r.config.seed for r in runs)
     text = " ".join((root / "docs" / "findings.md").read_text().split())
     return runs, text[text.index(f"## {figure}: seed robustness") :]
 
