@@ -675,3 +675,31 @@ def test_figure3_s_archive_is_as_the_findings_say(tmp_path):
     for frac in ("0.4", "0.5"):
         r = next(r for r in perfect if r["train_fraction"] == frac)
         assert float(r["mean_full_acc"]) == 1 and float(r["sem"]) == 0 and r["f_ub"] in section
+
+
+def test_figure6_s_second_seed_is_as_the_findings_say():
+    """docs/findings.md's "Figure 6: seed robustness" is the archive's: the second seed's runs,
+    model-steps and model seeds of its own, the counts it quotes, every row's verdict equal at
+    both seeds in the seed-robustness table, and the values it quotes from that table."""
+    root = Path(__file__).resolve().parents[3]
+    runs, section = _second_seed("fig6", "Figure 6", start=3 * 10**6)
+    section = section[: section.index("## Figure 7")]
+    steps = sum(r.results["steps_run"] for r in runs)
+    assert f"{len(runs)} runs of the seeds-in-rounds design, {steps / 1e7:.2f} x 10^7 model-steps" in section
+    counts = _figure6_counts(root / "archive" / "fig6-full-seed1.jsonl.gz")
+    quoted = ", ".join(f"ratio {r} {k}/{n}" for r in (1, 10, 100) for k, n in [counts[(float(r), 0.5)]])
+    assert f"at init scale 0.5, {quoted} generalize" in section
+    data = json.loads((root / "docs" / "img" / "seed-robustness-full.json").read_text())
+    rows = {r["claim_id"]: r["seeds"] for r in data["results"]["fig6"]}
+    assert len(rows) == 4 and all(v["0"]["verdict"] == v["1"]["verdict"] for v in rows.values())
+    for claim, verdict in [("fig6.bound", "fails"), ("fig6.bound-measured-widths", "inconclusive")]:
+        assert rows[claim]["1"]["verdict"] == verdict
+    bound = rows["fig6.bound"]["1"]
+    assert bound["measured"].endswith("worst: 1 [0.787, 1] (90% CI)") and "1 [0.787, 1]" in section
+    assert f"p {bound['p'].split(' / ')[0]} raw" in section
+    assert (
+        "ratio 1, init 0.5: 20/20 (K = 0.851, bound 0.449)" in rows["fig6.bound-measured-k"]["1"]["measured"]
+    )
+    for s in "01":
+        value = rows["fig6.collapse"][s]["measured"].split(": ")[1].split(" (90% CI)")[0]
+        assert value in section, (s, value)
